@@ -1,0 +1,13 @@
+"""Entry point of `consultaid` and `python -m consultaid`."""
+
+import sys
+
+
+def main() -> int:
+    from consultaid.cli import main as cli_main
+
+    return cli_main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Procedure content packs: loading, validation, fingerprints. No Qt in this package."""

@@ -1,0 +1,116 @@
+"""Checks a YAML document against the published JSON Schema and words each error for a content author.
+
+jsonschema is imported here only, so start-up paths that never validate do not pay for it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+
+from consultaid.content.problems import Problem, field_path
+from consultaid.content.yaml_source import YamlDocument
+from consultaid.i18n import N_, _
+from consultaid.paths import schema_dir
+
+PACK_SCHEMA = "pack.schema.json"
+TEXTS_SCHEMA = "texts.schema.json"
+
+_TYPE_WORDS = {
+    "string": N_("text"),
+    "number": N_("a number"),
+    "integer": N_("a whole number"),
+    "object": N_("a mapping of fields"),
+    "array": N_("a list"),
+    "boolean": N_("true or false"),
+    "null": N_("nothing"),
+}
+
+
+@lru_cache(maxsize=None)
+def _validator(schema_name: str):
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((schema_dir() / schema_name).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def schema_problems(document: YamlDocument, schema_name: str) -> list[Problem]:
+    problems: set[Problem] = set()
+    for error in _validator(schema_name).iter_errors(document.data):
+        problems.update(_describe(document, error))
+    return sorted(problems)
+
+
+def _type_name(value) -> str:
+    # bool before int: in Python, True is an int.
+    for name, python_type in (("boolean", bool), ("integer", int), ("number", float),
+                              ("string", str), ("array", list), ("object", dict)):
+        if isinstance(value, python_type):
+            return _(_TYPE_WORDS[name])
+    return _(_TYPE_WORDS["null"]) if value is None else type(value).__name__
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(document: YamlDocument, error) -> list[Problem]:
+    parts = tuple(error.absolute_path)
+    here = field_path(parts)
+    line = document.line_of(parts)
+    kind = error.validator
+    instance = error.instance
+
+    def problem(message, at_parts=parts):
+        return Problem(document.file, document.line_of(at_parts), field_path(at_parts), message)
+
+    if kind == "required":
+        missing = [name for name in error.validator_value if isinstance(instance, dict) and name not in instance]
+        return [Problem(document.file, line, field_path(parts + (name,)),
+                        _("missing field '{name}'").format(name=name)) for name in missing]
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        found = []
+        for key in instance:
+            if key in allowed:
+                continue
+            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            message = _("unknown field '{name}'").format(name=key)
+            if hint:
+                message += " " + _("(did you mean '{name}'?)").format(name=hint[0])
+            found.append(problem(message, parts + (key,)))
+        return found
+    if kind == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, list) else [expected]
+        words = _(" or ").join(_(_TYPE_WORDS.get(name, name)) for name in expected)
+        return [problem(_("expected {expected}, got {actual} {value}").format(
+            expected=words, actual=_type_name(instance), value=_short(instance)))]
+    if kind == "enum":
+        choices = ", ".join(str(choice) for choice in error.validator_value)
+        return [problem(_("{value} is not one of: {choices}").format(value=_short(instance), choices=choices))]
+    if kind == "const":
+        return [problem(_("must be {value}").format(value=_short(error.validator_value)))]
+    if kind == "pattern":
+        description = error.schema.get("description")
+        if description:
+            return [problem(_("{value} is not in the expected form: {description}").format(
+                value=_short(instance), description=description))]
+        return [problem(_("{value} is not a valid id (lower-case letters, digits, - and _)").format(
+            value=_short(instance)))]
+    if kind == "propertyNames":
+        return [Problem(document.file, line, here, _("{value} is not a valid id (lower-case letters, digits, - and _)")
+                        .format(value=_short(instance)))]
+    if kind == "minItems":
+        return [problem(_("needs at least {count} item(s)").format(count=error.validator_value))]
+    if kind == "uniqueItems":
+        return [problem(_("the same item is listed twice"))]
+    if kind == "minLength":
+        return [problem(_("must not be empty"))]
+    if kind == "maxLength":
+        return [problem(_("is too long (at most {count} characters)").format(count=error.validator_value))]
+    return [problem(error.message)]

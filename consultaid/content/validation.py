@@ -1,0 +1,387 @@
+"""Validation of one procedure pack folder: pack.yaml (facts) and one <language>.yaml per language.
+
+Every problem is reported with its file and line; nothing raises. A pack with any problem is not loaded,
+so a patient never sees half-checked content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from consultaid.content.durations import Duration
+from consultaid.content.problems import DOCUMENT, Problem, field_path
+from consultaid.content.schema_check import PACK_SCHEMA, TEXTS_SCHEMA, schema_problems
+from consultaid.content.wording import PLACEHOLDER
+from consultaid.content.yaml_source import YamlDocument, YamlRejected, load_yaml
+from consultaid.i18n import _
+from consultaid.paths import resources_dir
+
+PACK_FILE = "pack.yaml"
+COLLECTIONS = ("sources", "sections", "benefits", "risks", "milestones", "alternatives", "reviews")
+# Which pack.yaml collection each language-file mapping is keyed by.
+TEXT_COLLECTIONS = ("sections", "benefits", "risks", "milestones", "alternatives", "reviews", "sources")
+UNIT_LIMITS = {"percent": 100, "per_1000": 1000}
+FIGURES = ("value", "low", "high", "upper")
+MILESTONE_FIELDS = {
+    "point": {"at"},
+    "window": {"from", "to", "lasts"},
+    "not_before": {"until"},
+}
+DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class PackCheck:
+    """What validating one pack folder found, and the documents it read (for building the model)."""
+
+    folder: Path
+    problems: list[Problem] = field(default_factory=list)
+    facts: YamlDocument | None = None
+    texts: dict[str, YamlDocument] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_pack(folder: Path, sources_dir: Path | None = None) -> PackCheck:
+    check = PackCheck(folder)
+    pack_path = folder / PACK_FILE
+    if not pack_path.is_file():
+        check.problems.append(Problem(pack_path, 1, DOCUMENT, _("missing: every pack folder needs a pack.yaml")))
+        return check
+    facts = _read(check, pack_path)
+    if facts is None:
+        return check
+    check.facts = facts
+    check.problems += schema_problems(facts, PACK_SCHEMA)
+    if not isinstance(facts.data, dict):
+        return check
+    _FactsChecker(check, facts, sources_dir).run()
+
+    languages = facts.data.get("languages")
+    if not isinstance(languages, list):
+        return check
+    for language in languages:
+        if not isinstance(language, str):
+            continue
+        text_path = folder / f"{language}.yaml"
+        if not text_path.is_file():
+            check.problems.append(Problem(pack_path, facts.line_of(("languages",)), "languages",
+                                          _("language '{language}' is listed but {file} is missing").format(
+                                              language=language, file=text_path.name)))
+            continue
+        texts = _read(check, text_path)
+        if texts is None:
+            continue
+        check.texts[language] = texts
+        check.problems += schema_problems(texts, TEXTS_SCHEMA)
+    _check_texts(check)
+    check.problems.sort()
+    return check
+
+
+def _read(check: PackCheck, path: Path) -> YamlDocument | None:
+    try:
+        return load_yaml(path)
+    except YamlRejected as rejected:
+        check.problems.append(rejected.problem)
+        return None
+
+
+def _items(data: dict, collection: str):
+    """(index, item) for the well-formed items of a collection; the schema reports the others."""
+    items = data.get(collection)
+    if not isinstance(items, list):
+        return []
+    return [(index, item) for index, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _ids(data: dict, collection: str) -> list[str]:
+    return [item["id"] for _index, item in _items(data, collection) if isinstance(item.get("id"), str)]
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _FactsChecker:
+    """The rules of pack.yaml that a JSON Schema cannot say: references, bounds, order, uniqueness."""
+
+    def __init__(self, check: PackCheck, document: YamlDocument, sources_dir: Path | None):
+        self.check = check
+        self.document = document
+        self.data: dict = document.data
+        self.sources_dir = sources_dir
+        self.source_ids = set(_ids(self.data, "sources"))
+
+    def report(self, parts: tuple, message: str) -> None:
+        self.check.problems.append(Problem(self.document.file, self.document.line_of(parts),
+                                           field_path(parts), message))
+
+    def run(self) -> None:
+        for collection in COLLECTIONS:
+            self.check_unique_ids(collection)
+        self.check_source_files()
+        for collection in ("sections", "milestones", "alternatives", "reviews"):
+            for index, item in _items(self.data, collection):
+                self.check_source_list((collection, index, "sources"), item.get("sources"))
+        self.check_illustrations()
+        self.check_values()
+        for collection in ("benefits", "risks"):
+            self.check_outcomes(collection)
+        for index, item in _items(self.data, "milestones"):
+            self.check_milestone(("milestones", index), item)
+        self.check_reviews()
+
+    def check_unique_ids(self, collection: str) -> None:
+        first_line: dict[str, int] = {}
+        for index, item in _items(self.data, collection):
+            item_id = item.get("id")
+            if not isinstance(item_id, str):
+                continue
+            parts = (collection, index, "id")
+            if item_id in first_line:
+                self.report(parts, _("duplicate id '{id}' (first used on line {line})").format(
+                    id=item_id, line=first_line[item_id]))
+            else:
+                first_line[item_id] = self.document.line_of(parts)
+
+    def check_source_ref(self, parts: tuple, source_id) -> None:
+        if isinstance(source_id, str) and source_id not in self.source_ids:
+            self.report(parts, _("source '{id}' is not listed under sources").format(id=source_id))
+
+    def check_source_list(self, parts: tuple, source_ids) -> None:
+        if isinstance(source_ids, list):
+            for position, source_id in enumerate(source_ids):
+                self.check_source_ref(parts + (position,), source_id)
+
+    def check_source_files(self) -> None:
+        if self.sources_dir is None:
+            return
+        for index, source in _items(self.data, "sources"):
+            name = source.get("file")
+            if isinstance(name, str) and not (self.sources_dir / name).is_file():
+                self.report(("sources", index, "file"), _("no source document named '{file}' in {folder}").format(
+                    file=name, folder=self.sources_dir))
+
+    def check_illustrations(self) -> None:
+        folder = resources_dir() / "illustrations"
+        for index, section in _items(self.data, "sections"):
+            name = section.get("illustration")
+            if isinstance(name, str) and not (folder / name).is_file():
+                self.report(("sections", index, "illustration"),
+                            _("no illustration named '{file}' in resources/illustrations").format(file=name))
+
+    def check_figures(self, parts: tuple, item: dict, unit) -> list[str]:
+        """Bounds and order of value / low / high / upper, in percent or per 1000."""
+        present = [name for name in FIGURES if _is_number(item.get(name))]
+        if "value" in present and len(present) > 1 or "upper" in present and len(present) > 1:
+            self.report(parts, _("give either value, or low and high, or upper; not several"))
+        if ("low" in present) != ("high" in present):
+            missing = "high" if "low" in present else "low"
+            self.report(parts + (missing,), _("a range needs both low and high"))
+        if "low" in present and "high" in present and item["low"] > item["high"]:
+            self.report(parts + ("low",), _("low bound {low} is above high bound {high}").format(
+                low=item["low"], high=item["high"]))
+        limit = UNIT_LIMITS.get(unit)
+        for name in present:
+            number = item[name]
+            if number < 0:
+                self.report(parts + (name,), _("{value} is negative").format(value=number))
+            elif limit is not None and number > limit:
+                if unit == "percent":
+                    message = _("{value} is not a percentage between 0 and 100").format(value=number)
+                else:
+                    message = _("{value} is more than 1000 in 1000").format(value=number)
+                self.report(parts + (name,), message)
+        return present
+
+    def check_values(self) -> None:
+        values = self.data.get("values")
+        if not isinstance(values, dict):
+            return
+        for name, value in values.items():
+            if not isinstance(value, dict):
+                continue
+            parts = ("values", name)
+            present = self.check_figures(parts, value, value.get("unit"))
+            if not present:
+                self.report(parts, _("a quoted value needs value, or low and high"))
+            self.check_source_ref(parts + ("source",), value.get("source"))
+
+    def check_outcomes(self, collection: str) -> None:
+        ids = _ids(self.data, collection)
+        parents = {}
+        for index, outcome in _items(self.data, collection):
+            within = outcome.get("within")
+            if isinstance(within, str):
+                if within == outcome.get("id"):
+                    self.report((collection, index, "within"), _("an outcome cannot be nested in itself"))
+                elif within not in ids:
+                    self.report((collection, index, "within"), _("'{id}' is not an id of {collection}").format(
+                        id=within, collection=collection))
+                else:
+                    parents[outcome.get("id")] = (index, within)
+            estimates = outcome.get("estimates")
+            if not isinstance(estimates, list):
+                continue
+            for position, estimate in enumerate(estimates):
+                if not isinstance(estimate, dict):
+                    continue
+                parts = (collection, index, "estimates", position)
+                self.check_source_ref(parts + ("source",), estimate.get("source"))
+                unit = estimate.get("unit")
+                present = self.check_figures(parts, estimate, unit)
+                if present and unit is None:
+                    self.report(parts + ("unit",), _("a figure needs a unit (percent or per_1000)"))
+                if unit is not None and not present:
+                    self.report(parts + ("unit",), _("a unit is given but no figure"))
+        for outcome_id, (index, _parent) in parents.items():
+            seen, current = {outcome_id}, parents[outcome_id][1]
+            while current in parents:
+                if current in seen:
+                    self.report((collection, index, "within"), _("nesting goes round in a circle"))
+                    break
+                seen.add(current)
+                current = parents[current][1]
+
+    def duration(self, parts: tuple, text) -> Duration | None:
+        if not isinstance(text, str):
+            return None
+        try:
+            duration = Duration.parse(text)
+        except ValueError:
+            return None  # the schema has reported the form
+        if duration.value < 0:
+            self.report(parts, _("negative time '{value}': times count from the day of surgery").format(value=text))
+            return None
+        return duration
+
+    def check_milestone(self, parts: tuple, item: dict) -> None:
+        kind = item.get("kind")
+        self.check_source_list(parts + ("sources",), item.get("sources"))
+        allowed = MILESTONE_FIELDS.get(kind)
+        if allowed is not None:
+            for other in set().union(*MILESTONE_FIELDS.values()) - allowed:
+                if other in item:
+                    self.report(parts + (other,), _("'{field}' does not apply to a milestone of kind '{kind}'")
+                                .format(field=other, kind=kind))
+        times = {name: self.duration(parts + (name,), item.get(name)) for name in ("at", "from", "to", "until")}
+        every = self.duration(parts + ("every",), item.get("every"))
+        if every is not None and every.value == 0:
+            self.report(parts + ("every",), _("a repeat interval must be longer than zero"))
+        lasts = item.get("lasts")
+        if isinstance(lasts, dict):
+            low = self.duration(parts + ("lasts", "low"), lasts.get("low"))
+            high = self.duration(parts + ("lasts", "high"), lasts.get("high"))
+            if low and high and low.hours > high.hours:
+                self.report(parts + ("lasts", "low"), _("the shortest time is longer than the longest"))
+        if "to" in item and "lasts" in item:
+            self.report(parts + ("lasts",), _("give either 'to' or 'lasts', not both"))
+        start, end = times["from"], times["to"]
+        if start and end and start.hours >= end.hours:
+            self.report(parts + ("to",), _("the window ends ({end}) before it starts ({start})").format(
+                end=item["to"], start=item["from"]))
+
+    def check_reviews(self) -> None:
+        for index, review in _items(self.data, "reviews"):
+            about = review.get("about")
+            if not isinstance(about, str) or "." not in about:
+                continue
+            collection, item_id = about.split(".", 1)
+            known = set(self.data.get("values") or {}) if collection == "values" else set(_ids(self.data, collection))
+            if item_id not in known:
+                self.report(("reviews", index, "about"), _("'{about}' names no item of this pack").format(about=about))
+
+
+def _expected_text_keys(facts: dict) -> dict[str, list[str]]:
+    expected = {collection: _ids(facts, collection) for collection in TEXT_COLLECTIONS}
+    groups, windows = [], []
+    for collection in ("benefits", "risks"):
+        for _index, outcome in _items(facts, collection):
+            for estimate in outcome.get("estimates") or []:
+                if isinstance(estimate, dict):
+                    for key, found in (("group", groups), ("window", windows)):
+                        name = estimate.get(key)
+                        if isinstance(name, str) and name not in found:
+                            found.append(name)
+    expected["groups"], expected["windows"] = groups, windows
+    return expected
+
+
+def _placeholder_names(facts: dict) -> set[str]:
+    values = facts.get("values")
+    names = set(values) if isinstance(values, dict) else set()
+    return names | set(_ids(facts, "milestones")) | set(_ids(facts, "sources"))
+
+
+def _strings(node, parts: tuple):
+    if isinstance(node, str):
+        yield parts, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, parts + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, parts + (index,))
+
+
+def _check_texts(check: PackCheck) -> None:
+    facts = check.facts.data if check.facts else None
+    if not isinstance(facts, dict):
+        return
+    expected = _expected_text_keys(facts)
+    placeholders = _placeholder_names(facts)
+    texts = {language: doc for language, doc in check.texts.items() if isinstance(doc.data, dict)}
+    for language, document in texts.items():
+        data = document.data
+
+        def report(parts, message, document=document):
+            check.problems.append(Problem(document.file, document.line_of(parts), field_path(parts), message))
+
+        if data.get("language") not in (None, language):
+            report(("language",), _("this file is {file} but says language '{language}'").format(
+                file=document.file.name, language=data.get("language")))
+        for collection, ids in expected.items():
+            given = data.get(collection)
+            given = given if isinstance(given, dict) else {}
+            for item_id in ids:
+                if item_id in given:
+                    continue
+                elsewhere = [other.file.name for lang, other in texts.items()
+                             if lang != language and item_id in (other.data.get(collection) or {})]
+                if elsewhere:
+                    message = _("no text for '{id}' in this language, but {files} has one").format(
+                        id=item_id, files=", ".join(elsewhere))
+                else:
+                    message = _("no text for '{id}', which pack.yaml defines").format(id=item_id)
+                report((collection, item_id), message)
+            for item_id in given:
+                if item_id not in ids:
+                    report((collection, item_id), _("unknown id '{id}': pack.yaml does not define it under {collection}")
+                           .format(id=item_id, collection=collection))
+        for parts, text in _strings(data, ()):
+            if parts and parts[0] in ("$schema", "language"):
+                continue
+            bare = PLACEHOLDER.sub("", text)
+            if DIGIT.search(bare):
+                report(parts, _("contains a digit: state numbers once in pack.yaml and quote them as {{name}}"))
+            for name in PLACEHOLDER.findall(text):
+                if name not in placeholders:
+                    report(parts, _("unknown placeholder {{{name}}}: not a value, milestone or source of pack.yaml")
+                           .format(name=name))
+
+
+def fingerprint(check: PackCheck) -> str:
+    """SHA-256 of the pack's content as data: comments and layout do not change it, any word or figure does."""
+    canonical = {
+        "facts": check.facts.data,
+        "texts": {language: document.data for language, document in sorted(check.texts.items())},
+    }
+    encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

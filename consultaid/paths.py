@@ -1,0 +1,47 @@
+"""Where ConsultAid finds its bundled files and keeps the user's data.
+
+No Qt here: the command line and the tests resolve the same places as the GUI.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP_DIR_NAME = "ConsultAid"
+
+
+def install_root() -> Path:
+    """The folder that holds `resources/` and `content/`: the frozen bundle or the source checkout."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root)
+    return Path(__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    return install_root() / "resources"
+
+
+def bundled_content_dir() -> Path:
+    override = os.environ.get("CONSULTAID_CONTENT_DIR")
+    return Path(override) if override else install_root() / "content"
+
+
+def schema_dir() -> Path:
+    return resources_dir() / "schema"
+
+
+def user_data_dir() -> Path:
+    """The platform's per-user data folder; `CONSULTAID_DATA_DIR` overrides it (tests always set it)."""
+    override = os.environ.get("CONSULTAID_DATA_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / APP_DIR_NAME

@@ -1,0 +1,37 @@
+"""One calm, high-legibility look for the whole app. Colours meet WCAG AA on their backgrounds."""
+
+from __future__ import annotations
+
+INK = "#1B2631"          # body text: 15.4:1 on white
+MUTED = "#4A5866"         # secondary text: 7.3:1 on white
+ACCENT = "#0072B2"        # Okabe–Ito blue: 5.1:1 on white
+WARNING_BG = "#FFF4E5"
+WARNING_INK = "#7A3E00"   # 8.6:1 on WARNING_BG
+BORDER = "#C9D1D9"
+SURFACE = "#F5F7FA"
+
+STYLE_SHEET = f"""
+QWidget {{ color: {INK}; font-size: 11pt; }}
+QMainWindow, QDialog {{ background: white; }}
+QLabel#AppTitle {{ font-size: 18pt; font-weight: 600; color: {INK}; }}
+QLabel#AppTagline {{ color: {MUTED}; }}
+QLabel#SectionHeading {{ font-size: 10pt; font-weight: 600; color: {MUTED}; letter-spacing: 0.5px; }}
+QLabel#PackTitle {{ font-size: 16pt; font-weight: 600; }}
+QLabel#Meta {{ color: {MUTED}; }}
+QFrame#Banner {{ background: {WARNING_BG}; border: 1px solid #E0A458; border-radius: 6px; }}
+QFrame#Banner QLabel {{ color: {WARNING_INK}; }}
+QListWidget {{ border: 1px solid {BORDER}; border-radius: 6px; background: white; padding: 4px; }}
+QListWidget::item {{ padding: 10px 8px; border-bottom: 1px solid #EEF1F4; }}
+QListWidget::item:selected {{ background: #E3F0F9; color: {INK}; border-left: 4px solid {ACCENT}; }}
+QLineEdit {{ border: 1px solid {BORDER}; border-radius: 6px; padding: 6px 8px; }}
+QLineEdit:focus, QListWidget:focus {{ border: 2px solid {ACCENT}; }}
+QPushButton {{ border: 1px solid {BORDER}; border-radius: 6px; padding: 6px 14px; background: {SURFACE}; }}
+QPushButton:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
+QPushButton:focus {{ border: 2px solid {ACCENT}; }}
+QScrollArea {{ border: none; background: white; }}
+"""
+
+
+def apply_style(app) -> None:
+    app.setStyle("Fusion")
+    app.setStyleSheet(STYLE_SHEET)

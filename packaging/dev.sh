@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One command for developers on a fresh Debian machine (run as root, or with sudo available):
+#   bash packaging/dev.sh run    set everything up, then start ConsultAid on the bundled content
+#   bash packaging/dev.sh test   set everything up, then run the whole test suite headless
+# Extra arguments go to the app or to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# What Qt's xcb and offscreen platforms load, the virtual display for machines without a screen,
+# fonts, and the PDF tools the tests check documents with.
+SYSTEM_PACKAGES=(
+  libgl1 libegl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6 libxkbcommon0 libxkbcommon-x11-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
+  libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxrender1 libxi6 libx11-xcb1
+  fonts-dejavu-core xvfb xauth poppler-utils qpdf
+)
+
+install_system_packages() {
+  local missing=()
+  for package in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing system packages: ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_python_environment() {
+  local python="${PYTHON:-python3}"
+  "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+    echo "ConsultAid needs Python 3.11 or newer; found $("$python" --version 2>&1)" >&2; exit 1; }
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  # Reinstall only when the project's dependencies changed since the last install.
+  if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+    touch .venv/.installed
+  fi
+}
+
+command="${1:-}"
+shift || true
+case "$command" in
+  run)
+    install_system_packages
+    install_python_environment
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      echo "No display found: starting ConsultAid on a virtual X display (xvfb-run)." >&2
+      exec xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/consultaid "$@"
+    fi
+    exec .venv/bin/consultaid "$@"
+    ;;
+  test)
+    install_system_packages
+    install_python_environment
+    export QT_QPA_PLATFORM=offscreen
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: bash packaging/dev.sh run|test [arguments]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,47 @@
+"""Test isolation: no test reads or writes the real user config or data, and Qt never needs a display."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Set before anything imports Qt or resolves a user directory, and inherited by every subprocess.
+_SANDBOX = Path(tempfile.mkdtemp(prefix="consultaid-tests-"))
+for variable, folder in {
+    "HOME": "home",
+    "XDG_CONFIG_HOME": "config",
+    "XDG_DATA_HOME": "data",
+    "XDG_CACHE_HOME": "cache",
+    "XDG_RUNTIME_DIR": "runtime",
+    "CONSULTAID_DATA_DIR": "consultaid-data",
+}.items():
+    path = _SANDBOX / folder
+    path.mkdir(mode=0o700)
+    os.environ[variable] = str(path)
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.pop("CONSULTAID_CONTENT_DIR", None)
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_SANDBOX, ignore_errors=True)
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Runs the real `consultaid` command line in a subprocess; returns the CompletedProcess."""
+    import subprocess
+
+    def run(*arguments, cwd=None, timeout=120):
+        return subprocess.run([sys.executable, "-m", "consultaid", *map(str, arguments)], cwd=cwd or tmp_path,
+                              capture_output=True, text=True, timeout=timeout)
+
+    return run
