@@ -60,7 +60,6 @@ def _short(value) -> str:
 
 def _describe(document: YamlDocument, error) -> list[Problem]:
     parts = tuple(error.absolute_path)
-    here = field_path(parts)
     line = document.line_of(parts)
     kind = error.validator
     instance = error.instance
@@ -68,6 +67,10 @@ def _describe(document: YamlDocument, error) -> list[Problem]:
     def problem(message, at_parts=parts):
         return Problem(document.file, document.line_of(at_parts), field_path(at_parts), message)
 
+    if kind == "propertyNames" or "propertyNames" in error.absolute_schema_path:
+        # jsonschema places a bad key at its mapping; point at the key itself.
+        return [problem(_("{value} is not a valid id (lower-case letters, digits, - and _)").format(
+            value=_short(instance)), parts + (instance,))]
     if kind == "required":
         missing = [name for name in error.validator_value if isinstance(instance, dict) and name not in instance]
         return [Problem(document.file, line, field_path(parts + (name,)),
@@ -88,6 +91,8 @@ def _describe(document: YamlDocument, error) -> list[Problem]:
         expected = error.validator_value
         expected = expected if isinstance(expected, list) else [expected]
         words = _(" or ").join(_(_TYPE_WORDS.get(name, name)) for name in expected)
+        if instance is None:
+            return [problem(_("expected {expected}, but the field is empty").format(expected=words))]
         return [problem(_("expected {expected}, got {actual} {value}").format(
             expected=words, actual=_type_name(instance), value=_short(instance)))]
     if kind == "enum":
@@ -102,9 +107,6 @@ def _describe(document: YamlDocument, error) -> list[Problem]:
                 value=_short(instance), description=description))]
         return [problem(_("{value} is not a valid id (lower-case letters, digits, - and _)").format(
             value=_short(instance)))]
-    if kind == "propertyNames":
-        return [Problem(document.file, line, here, _("{value} is not a valid id (lower-case letters, digits, - and _)")
-                        .format(value=_short(instance)))]
     if kind == "minItems":
         return [problem(_("needs at least {count} item(s)").format(count=error.validator_value))]
     if kind == "uniqueItems":

@@ -17,7 +17,7 @@ from consultaid.content.problems import DOCUMENT, Problem, field_path
 from consultaid.content.schema_check import PACK_SCHEMA, TEXTS_SCHEMA, schema_problems
 from consultaid.content.wording import PLACEHOLDER
 from consultaid.content.yaml_source import YamlDocument, YamlRejected, load_yaml
-from consultaid.i18n import _
+from consultaid.i18n import SUPPORTED_LANGUAGES, _
 from consultaid.paths import resources_dir
 
 PACK_FILE = "pack.yaml"
@@ -32,6 +32,7 @@ MILESTONE_FIELDS = {
     "not_before": {"until"},
 }
 DIGIT = re.compile(r"\d")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -66,9 +67,9 @@ def check_pack(folder: Path, sources_dir: Path | None = None) -> PackCheck:
     languages = facts.data.get("languages")
     if not isinstance(languages, list):
         return check
-    for language in languages:
-        if not isinstance(language, str):
-            continue
+    for language in dict.fromkeys(item for item in languages if isinstance(item, str)):
+        if language not in SUPPORTED_LANGUAGES:
+            continue  # the schema names the languages it knows
         text_path = folder / f"{language}.yaml"
         if not text_path.is_file():
             check.problems.append(Problem(pack_path, facts.line_of(("languages",)), "languages",
@@ -127,7 +128,7 @@ class _FactsChecker:
         for collection in COLLECTIONS:
             self.check_unique_ids(collection)
         self.check_source_files()
-        for collection in ("sections", "milestones", "alternatives", "reviews"):
+        for collection in ("sections", "alternatives", "reviews"):  # milestones: in check_milestone
             for index, item in _items(self.data, collection):
                 self.check_source_list((collection, index, "sources"), item.get("sources"))
         self.check_illustrations()
@@ -179,11 +180,12 @@ class _FactsChecker:
 
     def check_figures(self, parts: tuple, item: dict, unit) -> list[str]:
         """Bounds and order of value / low / high / upper, in percent or per 1000."""
-        present = [name for name in FIGURES if _is_number(item.get(name))]
-        if "value" in present and len(present) > 1 or "upper" in present and len(present) > 1:
+        given = [name for name in FIGURES if name in item]  # wrong types are the schema's to report
+        present = [name for name in given if _is_number(item[name])]
+        if "value" in given and len(given) > 1 or "upper" in given and len(given) > 1:
             self.report(parts, _("give either value, or low and high, or upper; not several"))
-        if ("low" in present) != ("high" in present):
-            missing = "high" if "low" in present else "low"
+        if ("low" in given) != ("high" in given):
+            missing = "high" if "low" in given else "low"
             self.report(parts + (missing,), _("a range needs both low and high"))
         if "low" in present and "high" in present and item["low"] > item["high"]:
             self.report(parts + ("low",), _("low bound {low} is above high bound {high}").format(
@@ -284,9 +286,11 @@ class _FactsChecker:
         if "to" in item and "lasts" in item:
             self.report(parts + ("lasts",), _("give either 'to' or 'lasts', not both"))
         start, end = times["from"], times["to"]
-        if start and end and start.hours >= end.hours:
+        if start and end and start.hours > end.hours:
             self.report(parts + ("to",), _("the window ends ({end}) before it starts ({start})").format(
                 end=item["to"], start=item["from"]))
+        elif start and end and start.hours == end.hours:
+            self.report(parts + ("to",), _("the window ends when it starts: use kind 'point' for a single time"))
 
     def check_reviews(self) -> None:
         for index, review in _items(self.data, "reviews"):
@@ -368,13 +372,23 @@ def _check_texts(check: PackCheck) -> None:
         for parts, text in _strings(data, ()):
             if parts and parts[0] in ("$schema", "language"):
                 continue
-            bare = PLACEHOLDER.sub("", text)
-            if DIGIT.search(bare):
-                report(parts, _("contains a digit: state numbers once in pack.yaml and quote them as {{name}}"))
-            for name in PLACEHOLDER.findall(text):
-                if name not in placeholders:
-                    report(parts, _("unknown placeholder {{{name}}}: not a value, milestone or source of pack.yaml")
-                           .format(name=name))
+
+            def report_at(offset, message, parts=parts, text=text, document=document):
+                check.problems.append(Problem(document.file, document.line_in_text(parts, offset, text),
+                                              field_path(parts), message))
+
+            digit = DIGIT.search(PLACEHOLDER.sub(lambda match: " " * len(match.group(0)), text))
+            if digit:
+                report_at(digit.start(), _("contains a digit: state numbers once in pack.yaml and quote them as "
+                                           "{{name}}").format())
+            control = CONTROL_CHARACTER.search(text)
+            if control:
+                report_at(control.start(), _("contains an invisible control character (U+{code:04X})").format(
+                    code=ord(control.group(0))))
+            for match in PLACEHOLDER.finditer(text):
+                if match.group(1) not in placeholders:
+                    report_at(match.start(), _("unknown placeholder {{{name}}}: not a value, milestone or source "
+                                               "of pack.yaml").format(name=match.group(1)))
 
 
 def fingerprint(check: PackCheck) -> str:

@@ -17,6 +17,9 @@ from consultaid.i18n import _
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 32
+# PyYAML errors whose context mark, not problem mark, is where the author must look: an unclosed quote
+# or bracket is only noticed at the end of the file or many lines later.
+_CONTEXT_FIRST = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a block scalar")
 
 
 class YamlRejected(Exception):
@@ -31,6 +34,8 @@ class YamlDocument:
     data: object
     # (path parts) -> line (1-based) where that field's key stands; the value's line for list items.
     lines: dict[tuple, int] = field(default_factory=dict)
+    # (path parts) -> first line of the text of a literal block scalar (`key: |`), to point inside it.
+    block_text_lines: dict[tuple, int] = field(default_factory=dict)
 
     def line_of(self, parts) -> int:
         """The line of the field, or of its nearest parent that exists in the file."""
@@ -41,6 +46,13 @@ class YamlDocument:
             parts = parts[:-1]
         return self.lines.get((), 1)
 
+    def line_in_text(self, parts, offset: int, text: str) -> int:
+        """The line of character `offset` of a text field: inside a `|` block, the line it stands on."""
+        first = self.block_text_lines.get(tuple(parts))
+        if first is None:
+            return self.line_of(parts)
+        return first + text.count("\n", 0, offset)
+
 
 def _reject(file: Path, line: int, message: str, path: str = DOCUMENT):
     raise YamlRejected(Problem(file, line, path, message))
@@ -48,65 +60,89 @@ def _reject(file: Path, line: int, message: str, path: str = DOCUMENT):
 
 def load_yaml(file: Path) -> YamlDocument:
     try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            _reject(file, 1, _("file is too large ({size} bytes; at most {limit})").format(
+                size=size, limit=MAX_FILE_BYTES))
         raw = file.read_bytes()
     except OSError as error:
         _reject(file, 1, _("cannot read the file: {reason}").format(reason=error.strerror or error))
-    if len(raw) > MAX_FILE_BYTES:
-        _reject(file, 1, _("file is too large ({size} bytes; at most {limit})").format(
-            size=len(raw), limit=MAX_FILE_BYTES))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         _reject(file, line, _("the file is not UTF-8 text"))
 
-    loader = yaml.SafeLoader(text)
     try:
-        root = loader.get_single_node()
-        if root is None:
-            _reject(file, 1, _("the file is empty"))
-        document = YamlDocument(file, None)
-        _index(file, root, (), document.lines, set(), 0)
-        document.data = loader.construct_document(root)
-        return document
+        _check_events(file, text)
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                _reject(file, 1, _("the file is empty"))
+            document = YamlDocument(file, None)
+            _index(file, root, (), document)
+            document.data = loader.construct_document(root)
+            return document
+        finally:
+            loader.dispose()
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        _reject(file, line, _("YAML error: {reason}").format(reason=str(error).splitlines()[0].strip()))
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        reason = error.problem or str(error)
-        if isinstance(error, yaml.constructor.ConstructorError) and "tag" in reason:
-            reason = _("tag not allowed in content files: {detail}").format(detail=reason)
-        _reject(file, line, _("YAML error: {reason}").format(reason=reason))
+        _reject_marked(file, error)
     except yaml.YAMLError as error:
         _reject(file, 1, _("YAML error: {reason}").format(reason=error))
-    except RecursionError:
+    except RecursionError:  # _check_events bounds the depth first, so this is a last guard only
         _reject(file, 1, _("the document is nested too deeply"))
-    finally:
-        loader.dispose()
 
 
-def _index(file: Path, node, parts: tuple, lines: dict, seen: set, depth: int) -> None:
-    if id(node) in seen:
-        _reject(file, node.start_mark.line + 1, _("YAML aliases (*name) are not allowed in content files"))
-    seen.add(id(node))
-    if depth > MAX_DEPTH:
-        _reject(file, node.start_mark.line + 1, _("the document is nested too deeply"))
-    lines.setdefault(parts, node.start_mark.line + 1)
+def _reject_marked(file: Path, error: yaml.MarkedYAMLError):
+    context = error.context or ""
+    if context.startswith(_CONTEXT_FIRST) and error.context_mark is not None:
+        mark, reason = error.context_mark, f"{context}, {error.problem}"
+    else:
+        mark, reason = error.problem_mark or error.context_mark, error.problem or str(error)
+    if isinstance(error, yaml.constructor.ConstructorError) and "tag" in reason:
+        reason = _("tag not allowed in content files: {detail}").format(detail=reason)
+    _reject(file, mark.line + 1 if mark else 1, _("YAML error: {reason}").format(reason=reason))
+
+
+def _check_events(file: Path, text: str) -> None:
+    """Refuse aliases and deep nesting from the event stream, which (unlike composing) is not recursive."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            _reject(file, line, _("YAML aliases (*name) are not allowed in content files"))
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                _reject(file, line, _("the document is nested too deeply"))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _index(file: Path, node, parts: tuple, document: YamlDocument) -> None:
+    document.lines.setdefault(parts, node.start_mark.line + 1)
+    if isinstance(node, yaml.ScalarNode) and node.style == "|":
+        document.block_text_lines[parts] = node.start_mark.line + 2  # the text starts below the `|`
     if isinstance(node, yaml.MappingNode):
         keys_seen: dict[object, int] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                _reject(file, key_node.start_mark.line + 1, _("a key must be plain text"))
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                _reject(file, key_node.start_mark.line + 1, _("merge keys (<<) are not allowed in content files"))
-            key = key_node.value
             line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                _reject(file, line, _("a key must be plain text"))
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                _reject(file, line, _("merge keys (<<) are not allowed in content files"))
+            key = key_node.value
             if key in keys_seen:
                 raise YamlRejected(Problem(file, line, field_path(parts + (key,)),
                                            _("duplicate key (first given on line {line})").format(
                                                line=keys_seen[key])))
             keys_seen[key] = line
-            lines[parts + (key,)] = line
-            _index(file, value_node, parts + (key,), lines, seen, depth + 1)
+            document.lines[parts + (key,)] = line
+            _index(file, value_node, parts + (key,), document)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _index(file, item, parts + (index,), lines, seen, depth + 1)
+            _index(file, item, parts + (index,), document)
