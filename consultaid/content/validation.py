@@ -321,7 +321,12 @@ def _expected_text_keys(facts: dict) -> dict[str, list[str]]:
 def _placeholder_names(facts: dict) -> set[str]:
     values = facts.get("values")
     names = set(values) if isinstance(values, dict) else set()
-    return names | set(_ids(facts, "milestones")) | set(_ids(facts, "sources"))
+    names |= set(_ids(facts, "milestones")) | set(_ids(facts, "sources"))
+    for _index, milestone in _items(facts, "milestones"):
+        if milestone.get("kind") == "window" and isinstance(milestone.get("id"), str):
+            parts = ["start"] + ["end"] * ("to" in milestone) + ["lasts"] * ("lasts" in milestone)
+            names |= {f"{milestone['id']}.{part}" for part in parts}
+    return names
 
 
 def _strings(node, parts: tuple):

@@ -7,11 +7,21 @@ import re
 from consultaid.content.model import Milestone, ProcedurePack, QuotedValue
 from consultaid.formatting import format_amount, format_duration, format_duration_range
 
-PLACEHOLDER = re.compile(r"\{([a-z0-9][a-z0-9_-]*)\}")
+# {name}, or {milestone.start} / {milestone.end} / {milestone.lasts} for one part of a window.
+PLACEHOLDER = re.compile(r"\{([a-z0-9][a-z0-9_-]*(?:\.(?:start|end|lasts))?)\}")
 
 
-def milestone_timing(milestone: Milestone, language: str) -> str:
-    """The bare timing of a milestone, as quoted inside a sentence ("12 days", "1–2 months")."""
+def milestone_timing(milestone: Milestone, language: str, part: str = "") -> str:
+    """The bare timing of a milestone, as quoted inside a sentence ("12 days", "1–2 months").
+
+    A window's default is its span, or how long it lasts when only that is known; `part` picks its
+    start, end or length instead."""
+    if part == "start" and milestone.start is not None:
+        return format_duration(milestone.start, language)
+    if part == "end" and milestone.end is not None:
+        return format_duration(milestone.end, language)
+    if part == "lasts" and milestone.lasts_low is not None:
+        return format_duration_range(milestone.lasts_low, milestone.lasts_high, language)
     if milestone.kind == "point":
         return format_duration(milestone.at, language)
     if milestone.kind == "not_before":
@@ -34,12 +44,12 @@ def render(pack: ProcedurePack, language: str, text: str) -> str:
     sources = {source.id: source for source in pack.sources}
 
     def substitute(match: re.Match) -> str:
-        name = match.group(1)
-        if name in pack.values:
+        name, _dot, part = match.group(1).partition(".")
+        if name in pack.values and not part:
             return quoted_value(pack.values[name], language)
         if name in milestones:
-            return milestone_timing(milestones[name], language)
-        if name in sources:
+            return milestone_timing(milestones[name], language, part)
+        if name in sources and not part:
             return sources[name].file
         return match.group(0)  # validation rejects unknown names; never hide text if one slips through
 

@@ -81,6 +81,7 @@ class PackOverview(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         body = QWidget()
+        body.setObjectName("OverviewBody")
         self.layout_ = QVBoxLayout(body)
         self.layout_.setContentsMargins(24, 16, 24, 16)
         self.layout_.setSpacing(10)
@@ -118,10 +119,12 @@ class PackOverview(QScrollArea):
             risks=len(pack.risks), benefits=len(pack.benefits), milestones=len(pack.milestones))
         html = f"<h3>{_escape(_('Explanation'))}</h3><ol>{sections}</ol><p>{_escape(counts)}</p>"
         if pack.reviews:
-            html += "<h3>{}</h3><p>{}</p>".format(
+            notes = "".join(f"<li>{_escape(render(pack, language, texts.entry('reviews', r.id)))}</li>"
+                            for r in pack.reviews)
+            html += "<h3>{}</h3><p>{}</p><ul>{}</ul>".format(
                 _escape(_("For the surgeon to review")),
                 _escape(_("{count} point(s) where the sources disagree or look doubtful.").format(
-                    count=len(pack.reviews))))
+                    count=len(pack.reviews))), notes)
         html += f"<h3>{_escape(_('Sources'))}</h3><ul>{sources}</ul>"
         self.contents.setText(html)
 

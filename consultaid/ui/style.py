@@ -28,7 +28,8 @@ QLineEdit:focus, QListWidget:focus {{ border: 2px solid {ACCENT}; }}
 QPushButton {{ border: 1px solid {BORDER}; border-radius: 6px; padding: 6px 14px; background: {SURFACE}; }}
 QPushButton:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
 QPushButton:focus {{ border: 2px solid {ACCENT}; }}
-QScrollArea {{ border: none; background: white; }}
+QScrollArea {{ border: 1px solid {BORDER}; border-radius: 6px; background: white; }}
+QWidget#OverviewBody {{ background: white; }}
 """
 
 
