@@ -8,7 +8,7 @@ import sys
 
 from tests.conftest import CONTENT, REPO
 
-QT_FREE_PACKAGES = ("content", "consultation", "report")
+QT_FREE_PACKAGES = ("content", "consultation", "charts", "report")
 QT_IMPORT = re.compile(r"^\s*(from|import)\s+(PySide6|shiboken6)\b", re.MULTILINE)
 
 

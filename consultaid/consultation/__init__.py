@@ -1,0 +1,1 @@
+"""The consultation being run and its record. No Qt in this package."""

@@ -1,0 +1,184 @@
+"""The content exactly as the patient is shown it, in one language, with every number filled in.
+
+A consultation keeps this snapshot in its record, so a summary can be rendered years later, from the
+record alone, with the words and figures the patient actually saw, whatever the pack has become since.
+The risk chart, icon array and timeline geometry all take these objects, on screen and in the PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+from consultaid.content.durations import Duration
+from consultaid.content.model import Milestone, Outcome, ProcedurePack, RiskEstimate
+from consultaid.content.wording import render
+
+
+@dataclass(frozen=True)
+class ShownEstimate(RiskEstimate):
+    """One source's estimate, with the words that go with it in the patient's language."""
+
+    source_file: str = ""
+    source_title: str = ""
+    group_text: str = ""
+    window_text: str = ""
+
+
+@dataclass(frozen=True)
+class ShownOutcome:
+    """A benefit or a risk as shown. `custom` marks a patient-specific risk the surgeon added."""
+
+    id: str
+    kind: str  # "benefit" or "risk"
+    label: str
+    estimates: tuple[ShownEstimate, ...]
+    detail: str = ""
+    within: str | None = None
+    outcome_text: str = ""      # benefits: completes "N in 1000 …"
+    no_outcome_text: str = ""   # benefits: completes "N in 1000 …" for those who do not benefit
+    custom: bool = False
+
+
+@dataclass(frozen=True)
+class ShownMilestone(Milestone):
+    label: str = ""
+    detail: str = ""
+    source_files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    id: str
+    topic: str
+    title: str
+    body: str
+    key_points: tuple[str, ...]
+    illustration: str | None = None
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    """An alternative or a surgeon's review note."""
+
+    id: str
+    label: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ShownContent:
+    pack_id: str
+    pack_version: str
+    fingerprint: str
+    language: str
+    title: str
+    summary: str
+    sections: tuple[ShownSection, ...]
+    benefits: tuple[ShownOutcome, ...]
+    risks: tuple[ShownOutcome, ...]
+    milestones: tuple[ShownMilestone, ...]
+    alternatives: tuple[ShownItem, ...]
+    reviews: tuple[ShownItem, ...]
+    sources: tuple[ShownItem, ...] = field(default=())  # id = source id, label = title, detail = file name
+
+    def to_dict(self) -> dict:
+        return _plain(asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ShownContent":
+        return cls(
+            pack_id=data["pack_id"], pack_version=data["pack_version"], fingerprint=data["fingerprint"],
+            language=data["language"], title=data["title"], summary=data["summary"],
+            sections=tuple(ShownSection(**{**s, "key_points": tuple(s["key_points"])}) for s in data["sections"]),
+            benefits=tuple(outcome_from_dict(o) for o in data["benefits"]),
+            risks=tuple(outcome_from_dict(o) for o in data["risks"]),
+            milestones=tuple(milestone_from_dict(m) for m in data["milestones"]),
+            alternatives=tuple(ShownItem(**a) for a in data["alternatives"]),
+            reviews=tuple(ShownItem(**r) for r in data["reviews"]),
+            sources=tuple(ShownItem(**s) for s in data.get("sources", [])),
+        )
+
+
+_DURATION_FIELDS = ("at", "start", "end", "lasts_low", "lasts_high", "until", "every")
+
+
+def _plain(value):
+    """Durations as "12 hours" text, tuples as lists: a JSON-ready copy."""
+    if isinstance(value, dict):
+        if set(value) == {"value", "unit"}:
+            return str(Duration(value["value"], value["unit"]))
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def outcome_from_dict(data: dict) -> ShownOutcome:
+    return ShownOutcome(**{**data, "estimates": tuple(ShownEstimate(**e) for e in data["estimates"])})
+
+
+def milestone_from_dict(data: dict) -> ShownMilestone:
+    values = {**data, "sources": tuple(data["sources"]), "source_files": tuple(data.get("source_files", ()))}
+    for name in _DURATION_FIELDS:
+        if values.get(name) is not None:
+            values[name] = Duration.parse(values[name])
+    return ShownMilestone(**values)
+
+
+def shown_content(pack: ProcedurePack, language: str) -> ShownContent:
+    """Snapshot a validated pack in one language."""
+    texts = pack.texts[language]
+    sources = {source.id: source for source in pack.sources}
+
+    def words(text: str) -> str:
+        return render(pack, language, text)
+
+    def optional(collection: str, key: str | None) -> str:
+        return words(texts.data.get(collection, {}).get(key, "")) if key else ""
+
+    def outcome(item: Outcome, kind: str) -> ShownOutcome:
+        entry = texts.entry("benefits" if kind == "benefit" else "risks", item.id)
+        estimates = tuple(
+            ShownEstimate(
+                **{f.name: getattr(estimate, f.name) for f in fields(RiskEstimate)},
+                source_file=sources[estimate.source].file,
+                source_title=words(texts.entry("sources", estimate.source)),
+                group_text=optional("groups", estimate.group),
+                window_text=optional("windows", estimate.window),
+            )
+            for estimate in item.estimates
+        )
+        return ShownOutcome(
+            id=item.id, kind=kind, label=words(entry["label"]), estimates=estimates,
+            detail=words(entry.get("detail", "")), within=item.within,
+            outcome_text=words(entry.get("outcome", "")), no_outcome_text=words(entry.get("no_outcome", "")),
+        )
+
+    def milestone(item: Milestone) -> ShownMilestone:
+        entry = texts.entry("milestones", item.id)
+        return ShownMilestone(
+            **{f.name: getattr(item, f.name) for f in fields(Milestone)},
+            label=words(entry["label"]), detail=words(entry.get("detail", "")),
+            source_files=tuple(sources[source].file for source in item.sources),
+        )
+
+    def section(item) -> ShownSection:
+        entry = texts.entry("sections", item.id)
+        return ShownSection(item.id, item.topic, words(entry["title"]), words(entry["body"]),
+                            tuple(words(point) for point in entry["key_points"]), item.illustration)
+
+    def labelled(collection: str, item_id: str) -> ShownItem:
+        entry = texts.entry(collection, item_id)
+        return ShownItem(item_id, words(entry["label"]), words(entry.get("detail", "")))
+
+    return ShownContent(
+        pack_id=pack.id, pack_version=pack.version, fingerprint=pack.fingerprint, language=language,
+        title=words(texts.title), summary=words(texts.summary),
+        sections=tuple(section(item) for item in pack.sections),
+        benefits=tuple(outcome(item, "benefit") for item in pack.benefits),
+        risks=tuple(outcome(item, "risk") for item in pack.risks),
+        milestones=tuple(milestone(item) for item in pack.milestones),
+        alternatives=tuple(labelled("alternatives", item.id) for item in pack.alternatives),
+        reviews=tuple(ShownItem(item.id, words(texts.entry("reviews", item.id))) for item in pack.reviews),
+        sources=tuple(ShownItem(s.id, words(texts.entry("sources", s.id)), s.file) for s in pack.sources),
+    )
