@@ -6,6 +6,8 @@ from consultaid.content.durations import Duration
 from consultaid.i18n import N_, translate
 
 EN_DASH = "\u2013"
+# Day-first English, as the clinics we serve write dates (the start form reads DD/MM/YYYY too).
+LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 
 # (singular, plural) per unit, translated through the catalogue.
 UNIT_WORDS = {
@@ -55,3 +57,10 @@ def format_duration_range(low: Duration, high: Duration, language: str) -> str:
     if low.unit == high.unit:
         return format_amount(low.value, high.value, low.unit, language)
     return format_duration(low, language) + EN_DASH + format_duration(high, language)
+
+
+def format_long_date(value, language: str) -> str:
+    """"12 March 2027" / "12 mars 2027"."""
+    from babel.dates import format_date  # Babel's CLDR data loads only when a date is first shown
+
+    return format_date(value, format="long", locale=LOCALES[language])

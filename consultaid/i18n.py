@@ -14,6 +14,7 @@ from consultaid.paths import resources_dir
 
 SUPPORTED_LANGUAGES = ("en", "fr")
 SOURCE_LANGUAGE = "en"
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language named in itself, never translated
 
 _interface_language = SOURCE_LANGUAGE
 

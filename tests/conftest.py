@@ -45,3 +45,23 @@ def run_cli(tmp_path):
                               capture_output=True, text=True, timeout=timeout)
 
     return run
+
+
+def type_text(widget, text: str) -> None:
+    """Type any Unicode text into a widget through real key events (QTest only knows Latin-1 keys)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for character in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier,
+                                                     character))
+
+
+def click_box(qtbot, box) -> None:
+    """Click a check box or radio button on its indicator, where a user clicks (a wide box's centre may be
+    blank space beyond its text, which Qt rightly ignores)."""
+    from PySide6.QtCore import QPoint, Qt
+
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))

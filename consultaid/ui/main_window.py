@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,9 +28,9 @@ from consultaid import __version__
 from consultaid.content.library import ContentLibrary
 from consultaid.content.model import ProcedurePack
 from consultaid.content.wording import render
-from consultaid.i18n import SUPPORTED_LANGUAGES, _
+from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _
+from consultaid.ui.style import apply_style
 
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language named in itself, never translated
 PACK_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -198,10 +199,79 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.overview)
         splitter.setSizes([380, 800])
         outer.addWidget(splitter, 1)
-        self.setCentralWidget(central)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        self.start_button = QPushButton(_("Start consultation…"))
+        self.start_button.setObjectName("PrimaryButton")
+        self.start_button.setAccessibleName(_("Start a consultation with the selected procedure"))
+        self.start_button.setShortcut(QKeySequence.StandardKey.New)
+        self.start_button.setToolTip(_("Ctrl+N"))
+        self.start_button.clicked.connect(self.start_consultation)
+        actions.addWidget(self.start_button)
+        outer.addLayout(actions)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(central)
+        self.setCentralWidget(self.stack)
+        self.consultation_view = None
         self.statusBar().showMessage(_("ConsultAid {version}").format(version=__version__))
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence.StandardKey.ZoomIn, self, activated=lambda: self.zoom(+0.25))
+        QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.zoom(+0.25))
+        QShortcut(QKeySequence.StandardKey.ZoomOut, self, activated=lambda: self.zoom(-0.25))
+        QShortcut(QKeySequence("Ctrl+0"), self, activated=lambda: self.zoom(0))
+        self.zoom_factor = 1.0
         self.refresh_list()
+
+    def zoom(self, step: float) -> None:
+        """Presentation size, 100 % to 200 %: the whole interface grows with its font."""
+        from PySide6.QtWidgets import QApplication
+
+        self.zoom_factor = 1.0 if step == 0 else min(2.0, max(1.0, self.zoom_factor + step))
+        apply_style(QApplication.instance(), self.zoom_factor)
+        self.statusBar().showMessage(_("Presentation size: {percent} %").format(percent=round(self.zoom_factor * 100)))
+
+    @Slot()
+    def start_consultation(self) -> None:
+        from consultaid.ui.start_dialog import StartConsultationDialog
+        from consultaid.ui.surgeon_profile import load_surgeon
+
+        pack = self.current_pack()
+        self.start_dialog = StartConsultationDialog(self.library, surgeon=load_surgeon(),
+                                                    procedure_id=pack.id if pack else None,
+                                                    patient_language=self.content_language, parent=self)
+        self.start_dialog.accepted.connect(self._start_from_dialog)
+        self.start_dialog.open()
+
+    @Slot()
+    def _start_from_dialog(self) -> None:
+        from consultaid.consultation.session import Consultation
+        from consultaid.consultation.shown_content import shown_content
+        from consultaid.ui.surgeon_profile import save_surgeon
+
+        setup = self.start_dialog.result_setup
+        save_surgeon(setup.surgeon)
+        chosen = self.library.get(setup.procedure_id)
+        self.open_consultation(Consultation(setup, shown_content(chosen, setup.patient_language)))
+
+    def open_consultation(self, consultation) -> None:
+        from consultaid.ui.consultation_view import ConsultationView
+
+        self.consultation_view = ConsultationView(consultation)
+        self.consultation_view.finished.connect(self.close_consultation)
+        self.stack.addWidget(self.consultation_view)
+        self.stack.setCurrentWidget(self.consultation_view)
+
+    @Slot()
+    def close_consultation(self) -> None:
+        view = self.consultation_view
+        if view is None:
+            return
+        view.consultation.end()
+        self.stack.setCurrentIndex(0)
+        self.stack.removeWidget(view)
+        view.deleteLater()
+        self.consultation_view = None
 
     @Slot(QPushButton)
     def on_language_clicked(self, button) -> None:

@@ -1,0 +1,1 @@
+"""Qt-free geometry shared by screen and PDF."""

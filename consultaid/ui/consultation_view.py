@@ -1,0 +1,157 @@
+"""The consultation screen: a step navigator that is always visible, and one page per step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from consultaid.consultation.session import DISCUSSED, IN_PROGRESS, STEPS, Consultation
+from consultaid.i18n import N_, _
+
+STEP_TITLES = {
+    "procedure": N_("Procedure"),
+    "benefits_risks": N_("Benefits & risks"),
+    "recovery": N_("Recovery"),
+    "alternatives_questions": N_("Alternatives & questions"),
+    "review": N_("Review"),
+}
+STATUS_WORDS = {
+    DISCUSSED: ("\u2713", N_("discussed")),
+    IN_PROGRESS: ("\u25d0", N_("in progress")),
+    "not_started": ("\u25cb", N_("not started")),
+}
+
+
+class StepNavigator(QFrame):
+    """The five steps, in order, each with its status in words and a symbol; Ctrl+1…5 jump to them."""
+
+    step_chosen = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("Navigator")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 12, 8, 12)
+        layout.setSpacing(6)
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QPushButton] = {}
+        for number, step in enumerate(STEPS, start=1):
+            button = QPushButton()
+            button.setObjectName("StepButton")
+            button.setCheckable(True)
+            button.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            button.clicked.connect(lambda _checked=False, step=step: self.step_chosen.emit(step))
+            self.group.addButton(button)
+            self.buttons[step] = button
+            layout.addWidget(button)
+        layout.addStretch(1)
+
+    def show_status(self, current: str, statuses: dict[str, str]) -> None:
+        for number, step in enumerate(STEPS, start=1):
+            symbol, word = STATUS_WORDS[statuses[step]]
+            button = self.buttons[step]
+            button.setText(f"{symbol}  {number}. {_(STEP_TITLES[step])}\n      {_(word)}")
+            button.setAccessibleName(_("Step {number}: {title}, {status}").format(
+                number=number, title=_(STEP_TITLES[step]), status=_(word)))
+            button.setToolTip(_("Ctrl+{number}").format(number=number))
+            button.setChecked(step == current)
+
+
+class ConsultationView(QWidget):
+    """Holds the running Consultation; every page edits it directly and says when it changed."""
+
+    changed = Signal()
+    finished = Signal()
+
+    def __init__(self, consultation: Consultation, parent=None):
+        super().__init__(parent)
+        self.consultation = consultation
+        setup = consultation.setup
+        header = QHBoxLayout()
+        title = QLabel(f"{consultation.content.title}")
+        title.setObjectName("PageHeading")
+        who = QLabel(_("Patient: {name}").format(name=setup.patient.name))
+        who.setObjectName("Meta")
+        self.close_button = QPushButton(_("Close consultation"))
+        self.close_button.clicked.connect(self.finished)
+        header.addWidget(title, 1)
+        header.addWidget(who)
+        header.addWidget(self.close_button)
+
+        self.navigator = StepNavigator()
+        self.navigator.step_chosen.connect(self.go_to)
+        self.pages = QStackedWidget()
+        self.page_for: dict[str, QWidget] = {}
+        for step in STEPS:
+            page = self._make_page(step)
+            self.page_for[step] = page
+            self.pages.addWidget(page)
+            if hasattr(page, "changed"):
+                page.changed.connect(self._page_changed)
+
+        body = QHBoxLayout()
+        body.addWidget(self.navigator)
+        body.addWidget(self.pages, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.addLayout(header)
+        outer.addLayout(body, 1)
+        QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_PageDown), self, activated=self.next_step)
+        QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_PageUp), self, activated=self.previous_step)
+        self.current = STEPS[0]
+        self.go_to(STEPS[0])
+
+    def _make_page(self, step: str) -> QWidget:
+        if step == "procedure":
+            from consultaid.ui.pages.procedure_page import ProcedurePage
+
+            return ProcedurePage(self.consultation)
+        if step == "benefits_risks":
+            from consultaid.ui.pages.risks_page import RisksPage
+
+            return RisksPage(self.consultation)
+        if step == "recovery":
+            from consultaid.ui.pages.recovery_page import RecoveryPage
+
+            return RecoveryPage(self.consultation)
+        if step == "alternatives_questions":
+            from consultaid.ui.pages.alternatives_page import AlternativesPage
+
+            return AlternativesPage(self.consultation)
+        from consultaid.ui.pages.review_page import ReviewPage
+
+        page = ReviewPage(self.consultation)
+        page.go_to_step.connect(self.go_to)
+        return page
+
+    @Slot(str)
+    def go_to(self, step: str) -> None:
+        self.current = step
+        page = self.page_for[step]
+        self.pages.setCurrentWidget(page)
+        page.on_shown()
+        self._refresh_navigator()
+
+    def next_step(self) -> None:
+        self.go_to(STEPS[min(STEPS.index(self.current) + 1, len(STEPS) - 1)])
+
+    def previous_step(self) -> None:
+        self.go_to(STEPS[max(STEPS.index(self.current) - 1, 0)])
+
+    def _refresh_navigator(self) -> None:
+        self.navigator.show_status(self.current, {step: self.consultation.step_status(step) for step in STEPS})
+
+    @Slot()
+    def _page_changed(self) -> None:
+        self._refresh_navigator()
+        self.changed.emit()
