@@ -20,8 +20,8 @@ def window(qtbot, qapp):
     def make(content_dir=CONTENT):
         main = create_main_window(content_dir)
         qtbot.addWidget(main)
-        main.show()
-        qtbot.waitExposed(main)
+        with qtbot.waitExposed(main):
+            main.show()
         created.append(main)
         return main
 

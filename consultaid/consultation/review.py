@@ -30,7 +30,6 @@ def review_items(consultation: Consultation) -> list[ReviewSection]:
     content = consultation.content
     setup = consultation.setup
     language = content.language
-    from consultaid.charts.estimate_text import estimate_summary
 
     people = [
         ReviewItem(_("Patient"), f"{setup.patient.name}, {format_long_date(setup.patient.date_of_birth, language)}"
@@ -80,6 +79,17 @@ def review_items(consultation: Consultation) -> list[ReviewSection]:
         ReviewSection(_("Questions and answers"), "alternatives_questions", questions),
         ReviewSection(_("Decision"), "alternatives_questions", decision + teach_back + notes),
     ]
+
+
+def estimate_summary(outcome, language: str) -> str:
+    """Every source's figure for one outcome, number first, as the chart words it."""
+    from dataclasses import replace
+
+    from consultaid.charts.risk_chart import build_chart
+
+    row = build_chart([replace(outcome, within=None)], language).rows[0]
+    return "; ".join(f"{bar.number_text} ({bar.source_text})" if len(row.bars) > 1 else bar.number_text
+                     for bar in row.bars)
 
 
 def _join(*parts: str) -> str:

@@ -55,12 +55,15 @@ class StepNavigator(QFrame):
             self.buttons[step] = button
             layout.addWidget(button)
         layout.addStretch(1)
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance("\u25cb  4. " + _(STEP_TITLES["alternatives_questions"]))
+                           + 56)
 
     def show_status(self, current: str, statuses: dict[str, str]) -> None:
         for number, step in enumerate(STEPS, start=1):
             symbol, word = STATUS_WORDS[statuses[step]]
             button = self.buttons[step]
-            button.setText(f"{symbol}  {number}. {_(STEP_TITLES[step])}\n      {_(word)}")
+            title = _(STEP_TITLES[step]).replace("&", "&&")  # a lone & would become a keyboard mnemonic
+            button.setText(f"{symbol}  {number}. {title}\n      {_(word)}")
             button.setAccessibleName(_("Step {number}: {title}, {status}").format(
                 number=number, title=_(STEP_TITLES[step]), status=_(word)))
             button.setToolTip(_("Ctrl+{number}").format(number=number))

@@ -42,7 +42,8 @@ QGroupBox {{ font-weight: 600; border: 1px solid {BORDER}; border-radius: 8px; m
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
 QPlainTextEdit, QTextBrowser {{ border: 1px solid {BORDER}; border-radius: 6px; background: white; }}
 QScrollArea {{ border: 1px solid {BORDER}; border-radius: 6px; background: white; }}
-QWidget#OverviewBody {{ background: white; }}
+QWidget#OverviewBody, QWidget#PageBody {{ background: white; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 1.1em; height: 1.1em; }}
 """
 
 

@@ -24,6 +24,7 @@ def paragraph(text: str = "", muted: bool = False) -> QLabel:
 
 
 def scrolled(widget: QWidget) -> QScrollArea:
+    widget.setObjectName(widget.objectName() or "PageBody")
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)

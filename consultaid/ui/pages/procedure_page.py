@@ -26,6 +26,8 @@ class ProcedurePage(QWidget):
         self.section_list = QListWidget()
         self.section_list.setAccessibleName(_("Sections of the explanation"))
         self.section_list.setMinimumWidth(220)
+        self.section_list.setWordWrap(True)
+        self.section_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for section in consultation.content.sections:
             item = QListWidgetItem()
             item.setData(SECTION_ROLE, section.id)

@@ -9,7 +9,7 @@ from consultaid.consultation.review import ReviewItem, review_items
 from consultaid.consultation.session import Consultation
 from consultaid.i18n import _
 from consultaid.ui.pages.common import escape
-from consultaid.ui.style import ERROR_INK, MUTED, SUCCESS_INK, WARNING_BG
+from consultaid.ui.style import ACCENT, ERROR_INK, MUTED, SUCCESS_INK, WARNING_BG
 
 
 class ReviewPage(QWidget):
@@ -22,6 +22,8 @@ class ReviewPage(QWidget):
         self.view.setOpenLinks(False)
         self.view.setAccessibleName(_("Review of the consultation"))
         self.view.anchorClicked.connect(self._anchor_clicked)
+        self.view.document().setDefaultStyleSheet(
+            f"h1 {{ font-size: x-large; }} h2 {{ font-size: large; margin-top: 14px; }} a {{ color: {ACCENT}; }}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
@@ -41,7 +43,8 @@ class ReviewPage(QWidget):
         else:
             parts.append(f"<p style='color:{SUCCESS_INK}'>\u2713 {escape(_('Everything has been discussed.'))}</p>")
         for section in review_items(self.consultation):
-            link = f" <a href='step:{section.step}'>{escape(_('Go to this step'))}</a>" if section.step else ""
+            link = (f" <span style='font-size: medium; font-weight: normal'>· <a href='step:{section.step}'>"
+                    f"{escape(_('Go to this step'))}</a></span>") if section.step else ""
             parts.append(f"<h2>{escape(section.title)}{link}</h2>")
             if not section.items:
                 parts.append(f"<p style='color:{MUTED}'>{escape(_('Nothing recorded.'))}</p>")

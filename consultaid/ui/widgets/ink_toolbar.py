@@ -20,6 +20,9 @@ INK_COLOURS = (
 )
 
 
+DISABLED_INK = "#7D8894"   # still 3.6:1 on white: legible, yet plainly greyed out
+
+
 class ColourSwatch(QAbstractButton):
     """A round colour button. Checked shows a ring and a tick, so the choice is not told by colour alone."""
 
@@ -81,6 +84,9 @@ class InkToolbar(QWidget):
         super().__init__(parent)
         self.canvas = canvas
         self.setAccessibleName(_("Drawing tools"))
+        # The app style does not mark disabled buttons; here "nothing to undo" must be seen at a glance.
+        self.setStyleSheet(f"QPushButton:disabled {{ color: {DISABLED_INK}; background: white; "
+                           f"border-color: #E3E8ED; }}")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)

@@ -1,0 +1,185 @@
+"""Step 2: benefits and risks on one "N in 1000 people" scale, an icon array for the selected one, and
+risks the surgeon adds for this patient."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from consultaid.consultation.session import Consultation
+from consultaid.i18n import _
+from consultaid.ui.field_error import FieldError
+from consultaid.ui.pages.common import heading, paragraph, scrolled, vbox
+from consultaid.ui.widgets.icon_array_view import IconArrayView
+from consultaid.ui.widgets.risk_chart_view import RiskChartView
+
+ESTIMATE_KINDS = ("range", "value", "upper")
+UNITS = ("percent", "per_1000")
+
+
+class PatientRiskForm(QGroupBox):
+    """Label, estimate (a figure, a range, or "fewer than"), unit and note of a patient-specific risk."""
+
+    added = Signal(str, dict, str)  # label, estimate fields, note
+
+    def __init__(self, parent=None):
+        super().__init__(_("Add a risk specific to this patient"), parent)
+        grid = QGridLayout(self)
+        self.label = QLineEdit()
+        self.label.setPlaceholderText(_("What may happen, in the patient's language"))
+        self.label.setAccessibleName(_("Patient-specific risk"))
+        self.kind = QComboBox()
+        for kind, text in zip(ESTIMATE_KINDS, (_("between"), _("about"), _("fewer than"))):
+            self.kind.addItem(text, kind)
+        self.kind.setAccessibleName(_("Kind of estimate"))
+        self.low = self._number(_("Lower figure"))
+        self.high = self._number(_("Higher figure"))
+        self.unit = QComboBox()
+        for unit, text in zip(UNITS, (_("percent"), _("in 1000"))):
+            self.unit.addItem(text, unit)
+        self.unit.setAccessibleName(_("Unit of the estimate"))
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(_("Why it applies to this patient (optional)"))
+        self.note.setAccessibleName(_("Note on the patient-specific risk"))
+        self.add_button = QPushButton(_("Add risk"))
+        self.add_button.clicked.connect(self.submit)
+        self.error = FieldError()
+        figures = QHBoxLayout()
+        for widget in (self.kind, self.low, self.high, self.unit):
+            figures.addWidget(widget)
+        figures.addStretch(1)
+        grid.addWidget(self.label, 0, 0, 1, 2)
+        grid.addLayout(figures, 1, 0, 1, 2)
+        grid.addWidget(self.note, 2, 0)
+        grid.addWidget(self.add_button, 2, 1)
+        grid.addWidget(self.error, 3, 0, 1, 2)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    @staticmethod
+    def _number(accessible: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(0, 1000)
+        box.setDecimals(1)
+        box.setAccessibleName(accessible)
+        return box
+
+    @Slot()
+    def _kind_changed(self) -> None:
+        self.high.setVisible(self.kind.currentData() == "range")
+
+    @Slot()
+    def submit(self) -> None:
+        label = self.label.text().strip()
+        unit = self.unit.currentData()
+        kind = self.kind.currentData()
+        low, high = self.low.value(), self.high.value()
+        limit = 100 if unit == "percent" else 1000
+        if not label:
+            self.error.show_message(_("Say what the risk is."))
+            return
+        if max(low, high if kind == "range" else low) > limit:
+            self.error.show_message(_("A percentage is at most 100."))
+            return
+        if kind == "range" and low > high:
+            self.error.show_message(_("The lower figure is above the higher one."))
+            return
+        estimate = {"unit": unit, **({"low": low, "high": high} if kind == "range" else {kind: low})}
+        self.error.show_message(None)
+        self.added.emit(label, estimate, self.note.text().strip())
+        self.label.clear()
+        self.note.clear()
+
+
+class RisksPage(QWidget):
+    changed = Signal()
+
+    def __init__(self, consultation: Consultation, parent=None):
+        super().__init__(parent)
+        self.consultation = consultation
+        self.language = consultation.content.language
+        self.chart = RiskChartView()
+        self.chart.setAccessibleName(_("Benefits and risks, out of 1000 people"))
+        self.chart.discussed_changed.connect(self._discussed)
+        self.chart.note_changed.connect(self._note)
+        self.chart.estimate_selected.connect(self._show_icons)
+        self.icons = IconArrayView()
+        self.icons.setAccessibleName(_("1000 people: how many it happens to"))
+        self.icons_hint = paragraph(_("Choose “Show 1000 people” on a row to see it as people."), muted=True)
+        self.form = PatientRiskForm()
+        self.form.added.connect(self._add_patient_risk)
+
+        left = QWidget()
+        column = vbox(left, spacing=10)
+        column.addWidget(heading(_("Benefits and risks")))
+        column.addWidget(self.chart)
+        column.addWidget(self.form)
+        column.addStretch(1)
+        right = QWidget()
+        right_column = vbox(right, margins=6)
+        right_column.addWidget(self.icons_hint)
+        right_column.addWidget(self.icons, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scrolled(left))
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.rebuild()
+
+    def outcomes(self):
+        content = self.consultation.content
+        source = _("the surgeon, for this patient")
+        return [*content.benefits, *content.risks,
+                *(risk.as_outcome(source) for risk in self.consultation.patient_specific_risks)]
+
+    def _progress(self, outcome_id: str):
+        """The ticked/note state of an outcome id, wherever it lives."""
+        for collection in (self.consultation.benefits, self.consultation.risks):
+            if outcome_id in collection:
+                return collection[outcome_id]
+        return next(risk for risk in self.consultation.patient_specific_risks if risk.id == outcome_id)
+
+    def rebuild(self) -> None:
+        outcomes = self.outcomes()
+        discussed = {o.id for o in outcomes if self._progress(o.id).discussed}
+        notes = {o.id: self._progress(o.id).note for o in outcomes if self._progress(o.id).note}
+        from consultaid.charts.risk_chart import build_chart
+
+        self.chart.set_chart(build_chart(outcomes, self.language, discussed), notes)
+
+    def _discussed(self, outcome_id: str, checked: bool) -> None:
+        self._progress(outcome_id).discussed = checked
+        self.changed.emit()
+
+    def _note(self, outcome_id: str, text: str) -> None:
+        self._progress(outcome_id).note = text
+        self.changed.emit()
+
+    def _show_icons(self, outcome_id: str, estimate_index: int) -> None:
+        outcome = next(o for o in self.outcomes() if o.id == outcome_id)
+        from consultaid.charts.icon_array import icon_array_for
+
+        self.icons.set_icon_array(icon_array_for(outcome, self.language, estimate_index))
+        self.icons_hint.hide()
+
+    def _add_patient_risk(self, label: str, estimate: dict, note: str) -> None:
+        self.consultation.add_patient_specific_risk(label, note=note, **estimate)
+        self.rebuild()
+        self.changed.emit()
+
+    def on_shown(self) -> None:
+        self.consultation.focus("benefits_risks")

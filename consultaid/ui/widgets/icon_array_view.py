@@ -1,0 +1,190 @@
+"""1000 person-shaped icons for one estimate, painted from the Qt-free `consultaid.charts.icon_array` geometry.
+
+The number comes first (the caption), then the people, then a legend that names every marking with its
+own number. Markings differ by pattern as well as colour: filled, striped, outlined inside a dashed
+frame, or plain, so the array reads in greyscale and under colour-vision deficiencies.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from consultaid.charts.icon_array import AFFECTED, BRACKET, MAYBE, IconArray, icon_array_for
+from consultaid.ui.style import MUTED
+from consultaid.ui.widgets.risk_chart_view import KIND_COLOURS, KIND_TINTS, draw_hatching
+
+UNAFFECTED_OUTLINE = QColor("#6B7785")  # 4.6:1 on white: every one of the 1000 people stays visible
+UNAFFECTED_FILL = QColor("white")
+
+
+def person_path(size: float) -> QPainterPath:
+    """A simple person (head and shoulders-to-feet body) inside a `size` square, with some padding."""
+    path = QPainterPath()
+    path.addEllipse(QPointF(size * 0.5, size * 0.2), size * 0.15, size * 0.15)
+    body = QPainterPath()
+    body.addRoundedRect(QRectF(size * 0.22, size * 0.4, size * 0.56, size * 0.55), size * 0.2, size * 0.2)
+    return path.united(body)
+
+
+def paint_person(painter: QPainter, path: QPainterPath, origin: QPointF, state: str, kind: str, size: float) -> None:
+    colour = KIND_COLOURS.get(kind, KIND_COLOURS["risk"])
+    line = max(0.8, size / 14)
+    placed = QTransform.fromTranslate(origin.x(), origin.y()).map(path)
+    if state == AFFECTED:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPath(placed)
+        return
+    if state == MAYBE:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(KIND_TINTS.get(kind, KIND_TINTS["risk"]))
+        painter.drawPath(placed)
+        draw_hatching(painter, placed, colour, spacing=max(2.5, size * 0.28), width=max(0.8, size / 12))
+        painter.setPen(QPen(colour, line))
+    elif state == BRACKET:
+        painter.setPen(QPen(colour, line * 1.4))
+    else:
+        painter.setPen(QPen(UNAFFECTED_OUTLINE, line))
+    painter.setBrush(Qt.BrushStyle.NoBrush if state == MAYBE else UNAFFECTED_FILL)
+    painter.drawPath(placed)
+
+
+class IconGrid(QWidget):
+    """The 1000 icons themselves, as wide as they are given and as high as that width needs."""
+
+    def __init__(self, icon_array: IconArray, parent=None):
+        super().__init__(parent)
+        self.icon_array = icon_array
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setAccessibleName(icon_array.caption)
+
+    def _padding(self) -> float:
+        return max(2.0, QFontMetricsF(self.font()).height() * 0.2)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        padding = self._padding()
+        return round((width - 2 * padding) * self.icon_array.height + 2 * padding)
+
+    def sizeHint(self) -> QSize:
+        width = round(QFontMetricsF(self.font()).height() * 36)  # about 13 px per person at the default font
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        width = round(QFontMetricsF(self.font()).height() * 14)
+        return QSize(width, self.heightForWidth(width))
+
+    def _geometry(self) -> tuple[float, float, float]:
+        """(scale, left, top): fit the array's 1 x height box into the widget, centred."""
+        padding = self._padding()
+        scale = min(self.width() - 2 * padding, (self.height() - 2 * padding) / self.icon_array.height)
+        left = (self.width() - scale) / 2
+        return scale, left, padding
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scale, left, top = self._geometry()
+        if not self.icon_array.cells:
+            return
+        size = self.icon_array.cells[0].size * scale
+        path = person_path(size)
+        for cell in self.icon_array.cells:
+            paint_person(painter, path, QPointF(left + cell.x * scale, top + cell.y * scale), cell.state,
+                         self.icon_array.kind, size)
+        colour = KIND_COLOURS.get(self.icon_array.kind, KIND_COLOURS["risk"])
+        # The "fewer than N" region: a dashed frame around everyone it could be, never a filled block.
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(colour, max(1.5, size / 6), Qt.PenStyle.DashLine))
+        for outline in self.icon_array.outlines:
+            painter.drawPolygon(QPolygonF([QPointF(left + x * scale, top + y * scale) for x, y in outline.points]))
+
+
+class IconSwatch(QWidget):
+    """One person in one state, for the legend."""
+
+    def __init__(self, state: str, kind: str, parent=None):
+        super().__init__(parent)
+        self.state, self.kind = state, kind
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        side = round(QFontMetricsF(self.font()).height() * 1.5)
+        return QSize(side, side)
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        inset = self.width() * 0.12
+        size = self.width() - 2 * inset
+        paint_person(painter, person_path(size), QPointF(inset, inset), self.state, self.kind, size)
+        if self.state == BRACKET:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(KIND_COLOURS.get(self.kind, KIND_COLOURS["risk"]), max(1.5, size / 8),
+                                Qt.PenStyle.DashLine))
+            painter.drawRect(QRectF(1, 1, self.width() - 2, self.height() - 2))
+
+
+class IconArrayView(QWidget):
+    """Caption (number first), the 1000 people, a legend with a number for each marking, and the source."""
+
+    def __init__(self, icon_array: IconArray | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("IconArrayView")
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(8)
+        self.icon_array: IconArray | None = None
+        self.grid: IconGrid | None = None
+        if icon_array is not None:
+            self.set_icon_array(icon_array)
+
+    @classmethod
+    def for_outcome(cls, outcome, language: str, estimate_index: int = 0, parent=None) -> "IconArrayView":
+        return cls(icon_array_for(outcome, language, estimate_index), parent)
+
+    def set_icon_array(self, icon_array: IconArray) -> None:
+        _clear(self.layout_)
+        self.icon_array = icon_array
+        caption = QLabel(f"<b><big>{escape(icon_array.caption)}</big></b>")
+        caption.setWordWrap(True)
+        self.grid = IconGrid(icon_array)
+        legend = QGridLayout()
+        legend.setHorizontalSpacing(8)
+        legend.setVerticalSpacing(4)
+        for row, entry in enumerate(icon_array.legend):
+            legend.addWidget(IconSwatch(entry.state, icon_array.kind), row, 0)
+            text = QLabel(escape(entry.text[:1].upper() + entry.text[1:]))
+            text.setWordWrap(True)
+            legend.addWidget(text, row, 1)
+        legend.setColumnStretch(1, 1)
+        source = QLabel(f"<small><span style='color:{MUTED}'>{escape(icon_array.source_text)}</span></small>")
+        source.setWordWrap(True)
+        self.layout_.addWidget(caption)
+        self.layout_.addWidget(self.grid)
+        self.layout_.addLayout(legend)
+        self.layout_.addWidget(source)
+        self.layout_.addStretch(1)
+        self.setAccessibleName(icon_array.caption)
+        self.setAccessibleDescription(" ".join(entry.text for entry in icon_array.legend))
+
+
+def _clear(layout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+        elif item.layout() is not None:
+            _clear(item.layout())
+            item.layout().deleteLater()
+
+
+__all__ = ["IconArrayView", "IconGrid", "IconSwatch", "paint_person", "person_path"]
