@@ -65,3 +65,25 @@ def click_box(qtbot, box) -> None:
     from PySide6.QtCore import QPoint, Qt
 
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
+def send_mouse(widget, kind, point, button, buttons):
+    """One mouse event with the buttons held, as a real device sends it."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    at = QPointF(*point)
+    QApplication.sendEvent(widget, QMouseEvent(kind, at, widget.mapToGlobal(at), button, buttons,
+                                               Qt.KeyboardModifier.NoModifier))
+
+
+def drag(widget, *points):
+    """Press, move with the left button held (qtbot.mouseMove carries no buttons), release."""
+    from PySide6.QtCore import QEvent, Qt
+
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    send_mouse(widget, QEvent.Type.MouseButtonPress, points[0], left, left)
+    for point in points[1:]:
+        send_mouse(widget, QEvent.Type.MouseMove, point, none, left)
+    send_mouse(widget, QEvent.Type.MouseButtonRelease, points[-1], left, none)

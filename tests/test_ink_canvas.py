@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt
-from PySide6.QtGui import QColor, QInputDevice, QKeySequence, QMouseEvent, QPointingDevice, QTabletEvent
+from PySide6.QtGui import QColor, QInputDevice, QKeySequence, QPointingDevice, QTabletEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
@@ -14,23 +14,11 @@ from consultaid.ui.style import apply_style
 from consultaid.ui.widgets.illustration_panel import IllustrationPanel
 from consultaid.ui.widgets.ink_canvas import PADDING, InkCanvas
 from consultaid.ui.widgets.ink_toolbar import InkToolbar
+from tests.conftest import drag, send_mouse
 
 SVG = resources_dir() / "illustrations" / "vertebra-needle.svg"   # 800 x 600
 
 
-def send_mouse(widget, kind, point, button, buttons):
-    at = QPointF(*point)
-    QApplication.sendEvent(widget, QMouseEvent(kind, at, widget.mapToGlobal(at), button, buttons,
-                                               Qt.KeyboardModifier.NoModifier))
-
-
-def drag(widget, *points):
-    """Press, move with the left button held (qtbot.mouseMove carries no buttons), release."""
-    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-    send_mouse(widget, QEvent.Type.MouseButtonPress, points[0], left, left)
-    for point in points[1:]:
-        send_mouse(widget, QEvent.Type.MouseMove, point, none, left)
-    send_mouse(widget, QEvent.Type.MouseButtonRelease, points[-1], left, none)
 
 
 def shown(qtbot, widget):

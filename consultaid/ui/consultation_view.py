@@ -49,8 +49,10 @@ class StepNavigator(QFrame):
             button = QPushButton()
             button.setObjectName("StepButton")
             button.setCheckable(True)
-            button.setShortcut(QKeySequence(f"Ctrl+{number}"))
             button.clicked.connect(lambda _checked=False, step=step: self.step_chosen.emit(step))
+            # A QShortcut, not button.setShortcut: setText() resets a button's own shortcut.
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda step=step: self.step_chosen.emit(step),
+                      context=Qt.ShortcutContext.WindowShortcut)
             self.group.addButton(button)
             self.buttons[step] = button
             layout.addWidget(button)

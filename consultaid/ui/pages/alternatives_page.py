@@ -59,6 +59,7 @@ class AlternativesPage(QWidget):
     def _alternatives_box(self) -> QGroupBox:
         box = QGroupBox(_("Alternatives"))
         self.alternatives_layout = QVBoxLayout(box)
+        self.alternative_boxes: list[QCheckBox] = []
         for item in self.consultation.content.alternatives:
             progress = self.consultation.alternatives[item.id]
             self._alternative_row(item.label, item.detail, progress.discussed, progress.note,
@@ -81,6 +82,7 @@ class AlternativesPage(QWidget):
         return box
 
     def _alternative_row(self, label, detail, discussed, note, on_tick, on_note, target=None):
+        """A tick and a note for one alternative; the ticks are kept in `alternative_boxes`."""
         row = QWidget()
         grid = QGridLayout(row)
         grid.setContentsMargins(0, 4, 0, 4)
@@ -88,6 +90,7 @@ class AlternativesPage(QWidget):
         tick.setChecked(discussed)
         tick.setAccessibleName(_("Alternative discussed: {label}").format(label=label))
         tick.toggled.connect(on_tick)
+        self.alternative_boxes.append(tick)
         grid.addWidget(tick, 0, 0)
         if detail:
             grid.addWidget(paragraph(detail, muted=True), 1, 0)
@@ -133,10 +136,10 @@ class AlternativesPage(QWidget):
         column.addLayout(self.question_rows)
         for qa in self.consultation.questions:
             self._add_question_row(qa)
-        add = QPushButton(_("Add a question"))
-        add.setAccessibleName(_("Add a question from the patient"))
-        add.clicked.connect(self.add_question)
-        column.addWidget(add)
+        self.add_question_button = QPushButton(_("Add a question"))
+        self.add_question_button.setAccessibleName(_("Add a question from the patient"))
+        self.add_question_button.clicked.connect(self.add_question)
+        column.addWidget(self.add_question_button)
         return box
 
     def _add_question_row(self, qa: QuestionAnswer) -> tuple[QLineEdit, QPlainTextEdit]:
@@ -146,7 +149,7 @@ class AlternativesPage(QWidget):
         question.setAccessibleName(_("Question {number}").format(number=number))
         answer = _note_field(_("Answer given"), qa.answer, _("Answer to question {number}").format(number=number))
 
-        def store(qa=qa):
+        def store(*_signal_args):
             qa.question, qa.answer = question.text(), answer.toPlainText()
             self.changed.emit()
 

@@ -1,0 +1,155 @@
+"""A whole consultation for each shipped procedure, clicked and typed as a surgeon would, checked in the
+record it produces."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from consultaid.content.library import load_library
+from consultaid.i18n import set_interface_language
+from consultaid.ui.app import create_main_window
+from consultaid.ui.style import apply_style
+from tests.conftest import CONTENT, click_box, drag, type_text
+
+PACKS = ["vertebroplasty", "endoscopic-spine-surgery", "cement-spine-surgery"]
+
+
+@pytest.fixture
+def main(qtbot, qapp):
+    apply_style(qapp)
+    window = create_main_window(CONTENT)
+    window.resize(1366, 768)
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    yield window
+    set_interface_language("en")
+
+
+def press_shortcut(widget, key, modifier=Qt.KeyboardModifier.ControlModifier):
+    """Through the window system, as a keyboard does, so that Qt's shortcut map sees it."""
+    from PySide6.QtTest import QTest
+
+    window = widget.window()
+    window.activateWindow()  # the start dialog had the focus; a real surgeon's click gives it back
+    assert QTest.qWaitForWindowActive(window)
+    QTest.keyClick(window.windowHandle(), key, modifier)
+
+
+def choose_procedure(main, qtbot, pack_id):
+    library = load_library(CONTENT)
+    title = library.get(pack_id).title(main.content_language)
+    row = next(r for r in range(main.procedures.count()) if main.procedures.item(r).text() == title)
+    rect = main.procedures.visualItemRect(main.procedures.item(row))
+    qtbot.mouseClick(main.procedures.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def fill_start_form(dialog, qtbot, language):
+    dialog.surgeon_name.clear()
+    type_text(dialog.surgeon_name, "Dr Émile Roux")
+    type_text(dialog.patient_name, "Ζωή Åsa-Nyström")
+    qtbot.keyClicks(dialog.date_of_birth.edit, "12/03/1950")
+    dialog.patient_language.setCurrentIndex(dialog.patient_language.findData(language))
+    qtbot.keyClicks(dialog.surgery_date.edit, "04/01/2027")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+
+
+def walk_procedure_step(view, qtbot):
+    page = view.page_for["procedure"]
+    drew = False
+    for row in range(page.section_list.count()):
+        item = page.section_list.item(row)
+        qtbot.mouseClick(page.section_list.viewport(), Qt.MouseButton.LeftButton,
+                         pos=page.section_list.visualItemRect(item).center())
+        click_box(qtbot, page.discussed)
+        panel = page.panels.get(page.current_section_id())
+        if panel is not None and not drew:
+            canvas = panel.canvas
+            w, h = canvas.width(), canvas.height()
+            drag(canvas, (w * 0.4, h * 0.4), (w * 0.5, h * 0.45), (w * 0.6, h * 0.5))
+            drew = True
+    return drew
+
+
+def walk_risks_step(view, qtbot):
+    qtbot.mouseClick(view.navigator.buttons["benefits_risks"], Qt.MouseButton.LeftButton)
+    page = view.page_for["benefits_risks"]
+    form = page.form
+    qtbot.keyClicks(form.label, "Slow wound healing (diabetes)")
+    form.low.clear()
+    qtbot.keyClicks(form.low, "2")
+    form.high.clear()
+    qtbot.keyClicks(form.high, "4")
+    qtbot.mouseClick(form.add_button, Qt.MouseButton.LeftButton)
+    outcome_ids = [o.id for o in page.outcomes()]
+    for outcome_id in outcome_ids:
+        click_box(qtbot, page.chart.row_widget(outcome_id).discussed)
+    first = page.chart.row_widget(outcome_ids[0])
+    qtbot.keyClicks(first.note, "Explained with the icon array")
+    return outcome_ids
+
+
+def walk_recovery_step(view, qtbot):
+    press_shortcut(view, Qt.Key.Key_3)
+    assert view.current == "recovery"
+    page = view.page_for["recovery"]
+    for box in page.timeline.checkboxes.values():
+        click_box(qtbot, box)
+
+
+def walk_alternatives_step(view, qtbot):
+    qtbot.mouseClick(view.navigator.buttons["alternatives_questions"], Qt.MouseButton.LeftButton)
+    page = view.page_for["alternatives_questions"]
+    for box in page.alternative_boxes:
+        click_box(qtbot, box)
+    qtbot.mouseClick(page.add_question_button, Qt.MouseButton.LeftButton)
+    question = page.question_rows.itemAt(0).widget().layout().itemAt(0).widget()
+    answer = page.question_rows.itemAt(0).widget().layout().itemAt(1).widget()
+    qtbot.keyClicks(question, "Will I be able to walk?")
+    qtbot.keyClicks(answer, "Yes, the same day.")
+    click_box(qtbot, page.teach_back_boxes["main_risks"])
+    click_box(qtbot, page.decision_buttons["needs_time"])
+
+
+@pytest.mark.parametrize("pack_id", PACKS)
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, language):
+    choose_procedure(main, qtbot, pack_id)
+    qtbot.mouseClick(main.start_button, Qt.MouseButton.LeftButton)
+    fill_start_form(main.start_dialog, qtbot, language)
+    view = main.consultation_view
+    assert view is not None, [e.text() for e in main.start_dialog.errors.values() if e.text()]
+
+    drew = walk_procedure_step(view, qtbot)
+    outcome_ids = walk_risks_step(view, qtbot)
+    walk_recovery_step(view, qtbot)
+    walk_alternatives_step(view, qtbot)
+    press_shortcut(view, Qt.Key.Key_5)
+    assert view.current == "review"
+    review = view.page_for["review"].view.toPlainText()
+
+    record = view.consultation.to_record()
+    library = load_library(CONTENT)
+    assert record["content"]["fingerprint"] == library.get(pack_id).fingerprint
+    assert record["content"]["language"] == language
+    assert record["setup"]["patient"]["name"] == "Ζωή Åsa-Nyström"
+    assert record["setup"]["surgery_date"] == date(2027, 1, 4).isoformat()
+    assert all(state["discussed"] for state in record["sections"].values())
+    assert all(state["discussed"] for state in record["risks"].values())
+    assert all(state["discussed"] for state in record["benefits"].values())
+    assert all(state["discussed"] for state in record["milestones"].values())
+    assert record["patient_specific_risks"][0]["label"] == "Slow wound healing (diabetes)"
+    assert (record["patient_specific_risks"][0]["low"], record["patient_specific_risks"][0]["high"]) == (2, 4)
+    assert record["patient_specific_risks"][0]["discussed"]
+    first_note = record["benefits"].get(outcome_ids[0]) or record["risks"].get(outcome_ids[0])
+    assert first_note["note"] == "Explained with the icon array"
+    assert all(item["discussed"] for item in record["other_alternatives"])
+    assert record["questions"] == [{"question": "Will I be able to walk?", "answer": "Yes, the same day."}]
+    assert record["teach_back"]["main_risks"] and record["decision"]["choice"] == "needs_time"
+    if drew:
+        assert any(drawing["strokes"] for drawing in record["ink"].values())
+    assert record["steps"]["procedure"]["visited"] and record["steps"]["review"]["visited"]
+    assert "NOT DISCUSSED" not in review and "Ζωή Åsa-Nyström" in review
