@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -57,18 +58,32 @@ class StepNavigator(QFrame):
             self.buttons[step] = button
             layout.addWidget(button)
         layout.addStretch(1)
-        self.setFixedWidth(self.fontMetrics().horizontalAdvance("\u25cb  4. " + _(STEP_TITLES["alternatives_questions"]))
-                           + 56)
+        self.compact = False
+        self._last = None
+
+    def full_width(self) -> int:
+        longest = max(_(title) for title in STEP_TITLES.values())
+        return self.fontMetrics().horizontalAdvance(f"\u25cb  4. {longest}") + 56
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: symbol and number only, for large presentation sizes on small screens; the full
+        words stay in each button's tooltip and accessible name, and the page heading says the step."""
+        self.compact = compact
+        if self._last is not None:
+            self.show_status(*self._last)
 
     def show_status(self, current: str, statuses: dict[str, str]) -> None:
+        self._last = (current, statuses)
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance("\u25cb 5") + 48 if self.compact
+                           else self.full_width())
         for number, step in enumerate(STEPS, start=1):
             symbol, word = STATUS_WORDS[statuses[step]]
             button = self.buttons[step]
             title = _(STEP_TITLES[step]).replace("&", "&&")  # a lone & would become a keyboard mnemonic
-            button.setText(f"{symbol}  {number}. {title}\n      {_(word)}")
+            button.setText(f"{symbol} {number}" if self.compact else f"{symbol}  {number}. {title}\n      {_(word)}")
             button.setAccessibleName(_("Step {number}: {title}, {status}").format(
                 number=number, title=_(STEP_TITLES[step]), status=_(word)))
-            button.setToolTip(_("Ctrl+{number}").format(number=number))
+            button.setToolTip(f"{_(STEP_TITLES[step])} ({_(word)}), " + _("Ctrl+{number}").format(number=number))
             button.setChecked(step == current)
 
 
@@ -85,6 +100,8 @@ class ConsultationView(QWidget):
         header = QHBoxLayout()
         title = QLabel(f"{consultation.content.title}")
         title.setObjectName("PageHeading")
+        title.setWordWrap(True)
+        title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         who = QLabel(_("Patient: {name}").format(name=setup.patient.name))
         who.setObjectName("Meta")
         self.close_button = QPushButton(_("Close consultation"))
@@ -115,6 +132,13 @@ class ConsultationView(QWidget):
         QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_PageUp), self, activated=self.previous_step)
         self.current = STEPS[0]
         self.go_to(STEPS[0])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # The full navigator may take at most a fifth of the width; beyond that, go compact.
+        compact = self.navigator.full_width() > self.width() / 5
+        if compact != self.navigator.compact:
+            self.navigator.set_compact(compact)
 
     def _make_page(self, step: str) -> QWidget:
         if step == "procedure":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 
 def heading(text: str, level: int = 1) -> QLabel:
@@ -11,6 +11,8 @@ def heading(text: str, level: int = 1) -> QLabel:
     label.setObjectName("PageHeading" if level == 1 else "SubHeading")
     label.setWordWrap(True)
     label.setAccessibleName(text)
+    # Wraps instead of widening the page: long French titles at 200 % must not push the window wider.
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
 
 

@@ -30,7 +30,8 @@ class RecoveryPage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(heading(_("Expected recovery")), 1)
-        self.export_button = QPushButton(_("Save dates for the patient's calendar (.ics)…"))
+        self.export_button = QPushButton(_("Calendar file (.ics)…"))
+        self.export_button.setToolTip(_("Save the dates for the patient's calendar"))
         self.export_button.setAccessibleName(_("Save the recovery dates as a calendar file"))
         self.export_button.clicked.connect(self.export_calendar)
         self.export_button.setEnabled(surgery_date is not None)
