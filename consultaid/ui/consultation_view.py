@@ -62,8 +62,8 @@ class StepNavigator(QFrame):
         self._last = None
 
     def full_width(self) -> int:
-        longest = max(_(title) for title in STEP_TITLES.values())
-        return self.fontMetrics().horizontalAdvance(f"\u25cb  4. {longest}") + 56
+        metrics = self.fontMetrics()
+        return max(metrics.horizontalAdvance(f"\u25cb  4. {_(title)}") for title in STEP_TITLES.values()) + 56
 
     def set_compact(self, compact: bool) -> None:
         """Compact: symbol and number only, for large presentation sizes on small screens; the full
@@ -135,8 +135,8 @@ class ConsultationView(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        # The full navigator may take at most a fifth of the width; beyond that, go compact.
-        compact = self.navigator.full_width() > self.width() / 5
+        # The full navigator may take at most a quarter of the width; beyond that, go compact.
+        compact = self.navigator.full_width() > self.width() / 4
         if compact != self.navigator.compact:
             self.navigator.set_compact(compact)
 

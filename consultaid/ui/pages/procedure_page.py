@@ -25,8 +25,9 @@ class ProcedurePage(QWidget):
 
         self.section_list = QListWidget()
         self.section_list.setAccessibleName(_("Sections of the explanation"))
-        self.section_list.setMinimumWidth(220)
+        self.section_list.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 18)
         self.section_list.setWordWrap(True)
+        self.section_list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.section_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for section in consultation.content.sections:
             item = QListWidgetItem()
@@ -62,7 +63,7 @@ class ProcedurePage(QWidget):
         splitter.addWidget(self.illustration_holder)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 3)
-        splitter.setSizes([230, 520, 520])
+        splitter.setSizes([self.section_list.minimumWidth() + 20, 520, 520])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

@@ -130,11 +130,12 @@ class RisksPage(QWidget):
         right_column = vbox(right, margins=6)
         right_column.addWidget(self.icons_hint)
         right_column.addWidget(self.icons, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scrolled(left))
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self._sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -180,6 +181,13 @@ class RisksPage(QWidget):
         self.consultation.add_patient_specific_risk(label, note=note, **estimate)
         self.rebuild()
         self.changed.emit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._sized:  # the icon array gets a real share of the width, not what is left over
+            self._sized = True
+            total = self.splitter.width()
+            self.splitter.setSizes([round(total * 0.64), round(total * 0.36)])
 
     def on_shown(self) -> None:
         self.consultation.focus("benefits_risks")
