@@ -326,13 +326,16 @@ class RiskRowWidget(QFrame):
         self.discussed.setStyleSheet(f"QCheckBox::indicator {{ width: {box}px; height: {box}px; }}")
         self.discussed.toggled.connect(lambda checked: self.discussed_changed.emit(row.outcome_id, checked))
 
-        header = QHBoxLayout()
+        # The title has the whole width on its own line: beside the controls, a long nested title in a
+        # narrow column wrapped into a sliver and was clipped.
+        header = QVBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
-        header.addWidget(self.title, 1)
+        header.addWidget(self.title)
         controls = QHBoxLayout()
+        controls.setContentsMargins(self.indent, 0, 0, 0)
         controls.setSpacing(8)
         controls.addWidget(self.show_people)
-        controls.addWidget(self.note)
+        controls.addWidget(self.note, 1)
         controls.addWidget(self.discussed)
         header.addLayout(controls)
 
