@@ -154,8 +154,8 @@ def icon_view(qtbot, qapp):
         view = IconArrayView(array)
         qtbot.addWidget(view)
         view.resize(800, 600)
-        view.show()
-        qtbot.waitExposed(view)
+        with qtbot.waitExposed(view):
+            view.show()
         return view
 
     return make

@@ -269,8 +269,8 @@ def chart_view(qtbot, qapp, library):
         view = RiskChartView.from_outcomes(content.benefits + content.risks, language, **options)
         qtbot.addWidget(view)
         view.resize(1200, 900)
-        view.show()
-        qtbot.waitExposed(view)
+        with qtbot.waitExposed(view):
+            view.show()
         return view
 
     return make

@@ -270,8 +270,8 @@ def test_clicking_discussed_emits_the_milestone(qtbot, library):
     view = TimelineView(shown(library, "cement-spine-surgery"), "en", SURGERY)
     qtbot.addWidget(view)
     view.resize(1200, view.heightForWidth(1200))
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):
+        view.show()
     box = view.checkboxes["stitches_out"]
     assert box.accessibleName() == "Discussed: Stitches and staples removed"
     assert "12 Feb 2027" in box.accessibleDescription()
@@ -311,8 +311,8 @@ def test_the_view_follows_the_font_and_fits_a_scroll_area(qtbot, library):
     area.setWidget(view)
     qtbot.addWidget(area)
     area.resize(1000, 500)
-    area.show()
-    qtbot.waitExposed(area)
+    with qtbot.waitExposed(area):
+        area.show()
     assert view.height() >= view.heightForWidth(view.width())  # scrolls rather than squeezes
     normal = view.heightForWidth(1000)
     font = view.font()
