@@ -92,3 +92,25 @@ def test_the_record_is_json_and_round_trips(library):
     assert record["setup"]["patient"]["name"] == "Ολυμπία Παπαδοπούλου"
     again = Consultation.from_record(record)
     assert again.to_record() == record
+
+
+def test_finalizing_needs_the_surgeon_and_the_patient_or_a_reason(library):
+    from consultaid.consultation.ink import InkDrawing, InkPoint, Stroke
+
+    def scribble():
+        return InkDrawing([Stroke("#1B2631", 0.006, (InkPoint(0.1, 0.5), InkPoint(0.5, 0.4), InkPoint(0.9, 0.6)))])
+
+    consultation = make(library, language="fr")
+    assert len(consultation.finalize_problems()) == 2
+    consultation.sign("surgeon", "Dr Émile Roux", scribble())
+    assert len(consultation.finalize_problems()) == 1
+    consultation.patient_signature_missing_reason = "Signera à la prochaine consultation"
+    assert consultation.finalize_problems() == []
+    consultation.finalize()
+    assert consultation.signatures["surgeon"].meaning == (
+        "J’atteste avoir donné ces informations au patient et avoir répondu à ses questions.")
+    with pytest.raises(ValueError):
+        consultation.sign("patient", "Late", scribble())
+    record = json.loads(json.dumps(consultation.to_record()))
+    assert record["finalized_at"] and record["signatures"][0]["role"] == "surgeon"
+    assert Consultation.from_record(record).to_record() == record

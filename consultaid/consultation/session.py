@@ -39,6 +39,22 @@ TEACH_BACK_LABELS = {
 
 NOT_STARTED, IN_PROGRESS, DISCUSSED = "not_started", "in_progress", "discussed"
 
+SIGNER_ROLES = ("patient", "surgeon", "witness", "interpreter")
+ROLE_NAMES = {
+    "patient": N_("Patient"),
+    "surgeon": N_("Surgeon"),
+    "witness": N_("Witness"),
+    "interpreter": N_("Interpreter"),
+}
+# What each signature means, shown above the pad and printed beside it. In French practice the
+# information document is not a consent form: the patient attests that information was given.
+SIGNATURE_MEANINGS = {
+    "patient": N_("I confirm that this information was explained to me and that my questions were answered."),
+    "surgeon": N_("I confirm that I gave this information to the patient and answered their questions."),
+    "witness": N_("I confirm that I was present while this information was given."),
+    "interpreter": N_("I confirm that I translated this information for the patient."),
+}
+
 
 @dataclass
 class ItemProgress:
@@ -86,6 +102,26 @@ class QuestionAnswer:
     answer: str = ""
 
 
+@dataclass
+class Signature:
+    """A drawn signature with the signer's printed name, role, time, and the meaning they signed."""
+
+    role: str
+    name: str
+    signed_at: datetime
+    meaning: str
+    drawing: InkDrawing
+
+    def to_dict(self) -> dict:
+        return {"role": self.role, "name": self.name, "signed_at": self.signed_at.isoformat(timespec="seconds"),
+                "meaning": self.meaning, "drawing": self.drawing.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Signature":
+        return cls(data["role"], data["name"], datetime.fromisoformat(data["signed_at"]), data["meaning"],
+                   InkDrawing.from_dict(data["drawing"]))
+
+
 def _now() -> datetime:
     return datetime.now().astimezone()
 
@@ -116,6 +152,9 @@ class Consultation:
         self.decision: str | None = None
         self.decision_note = ""
         self.notes = ""
+        self.signatures: dict[str, Signature] = {}
+        self.patient_signature_missing_reason = ""
+        self.finalized_at: datetime | None = None
         self._focus: tuple[str, str | None] | None = None
         self._focus_since = clock()
 
@@ -187,6 +226,42 @@ class Consultation:
         left["other_alternatives"] = [a.id for a in self.other_alternatives if not a.discussed]
         return left
 
+    # --- signing -----------------------------------------------------------------------------
+    def meaning(self, role: str) -> str:
+        """The meaning of a signature, in the patient's language (it is printed on their summary)."""
+        return translate(SIGNATURE_MEANINGS[role], self.content.language)
+
+    def sign(self, role: str, name: str, drawing: InkDrawing) -> Signature:
+        if self.finalized_at is not None:
+            raise ValueError("a finalized consultation cannot be signed again")
+        signature = Signature(role, name, self._now(), self.meaning(role), drawing)
+        self.signatures[role] = signature
+        return signature
+
+    def clear_signature(self, role: str) -> None:
+        if self.finalized_at is not None:
+            raise ValueError("a finalized consultation keeps its signatures")
+        self.signatures.pop(role, None)
+
+    def finalize_problems(self) -> list[str]:
+        """Why the summary cannot be finalized yet (empty when it can), in the interface language."""
+        from consultaid.i18n import _
+
+        problems = []
+        if "surgeon" not in self.signatures:
+            problems.append(_("The surgeon must sign."))
+        if "patient" not in self.signatures and not self.patient_signature_missing_reason.strip():
+            problems.append(_("The patient must sign, or give the reason why they do not sign now."))
+        return problems
+
+    def finalize(self) -> None:
+        problems = self.finalize_problems()
+        if problems:
+            raise ValueError(" ".join(problems))
+        if self.ended_at is None:
+            self.end()
+        self.finalized_at = self._now()
+
     # --- record ------------------------------------------------------------------------------
     def to_record(self) -> dict:
         """The versioned JSON record (docs/record.md). Banks the running clock first."""
@@ -219,6 +294,9 @@ class Consultation:
             "teach_back": dict(self.teach_back),
             "decision": {"choice": self.decision, "note": self.decision_note},
             "notes": self.notes,
+            "signatures": [self.signatures[role].to_dict() for role in SIGNER_ROLES if role in self.signatures],
+            "patient_signature_missing_reason": self.patient_signature_missing_reason,
+            "finalized_at": self.finalized_at.isoformat(timespec="seconds") if self.finalized_at else None,
         }
 
     @classmethod
@@ -247,4 +325,8 @@ class Consultation:
         consultation.decision = record["decision"]["choice"]
         consultation.decision_note = record["decision"]["note"]
         consultation.notes = record["notes"]
+        consultation.signatures = {s["role"]: Signature.from_dict(s) for s in record.get("signatures", [])}
+        consultation.patient_signature_missing_reason = record.get("patient_signature_missing_reason", "")
+        finalized = record.get("finalized_at")
+        consultation.finalized_at = datetime.fromisoformat(finalized) if finalized else None
         return consultation
