@@ -127,6 +127,7 @@ class _FactsChecker:
     def run(self) -> None:
         for collection in COLLECTIONS:
             self.check_unique_ids(collection)
+        self.check_outcome_ids_apart()
         self.check_source_files()
         for collection in ("sections", "alternatives", "reviews"):  # milestones: in check_milestone
             for index, item in _items(self.data, collection):
@@ -151,6 +152,13 @@ class _FactsChecker:
                     id=item_id, line=first_line[item_id]))
             else:
                 first_line[item_id] = self.document.line_of(parts)
+
+    def check_outcome_ids_apart(self) -> None:
+        """A consultation ticks benefits and risks by id on one chart: one id may not name both."""
+        benefit_ids = set(_ids(self.data, "benefits"))
+        for index, risk in _items(self.data, "risks"):
+            if risk.get("id") in benefit_ids:
+                self.report(("risks", index, "id"), _("'{id}' is already the id of a benefit").format(id=risk["id"]))
 
     def check_source_ref(self, parts: tuple, source_id) -> None:
         if isinstance(source_id, str) and source_id not in self.source_ids:
