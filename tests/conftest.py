@@ -35,6 +35,16 @@ def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_SANDBOX, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def no_modal_questions():
+    """A question the test did not expect fails it instead of waiting forever for a click."""
+    from consultaid.ui.messages import messages
+
+    messages.answers = []
+    yield messages
+    messages.answers = None
+
+
 @pytest.fixture
 def run_cli(tmp_path):
     """Runs the real `consultaid` command line in a subprocess; returns the CompletedProcess."""

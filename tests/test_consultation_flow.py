@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from consultaid.content.library import load_library
 from consultaid.i18n import set_interface_language
 from consultaid.ui.app import create_main_window
+from consultaid.ui.messages import messages
 from consultaid.ui.style import apply_style
 from tests.conftest import CONTENT, click_box, drag, type_text
 
@@ -22,10 +23,14 @@ def main(qtbot, qapp):
     apply_style(qapp)
     window = create_main_window(CONTENT)
     window.resize(1366, 768)
-    qtbot.addWidget(window)
+    # Closed here rather than by qtbot.addWidget: pytest-qt closes its widgets before fixtures tear
+    # down, and closing with an open consultation asks a question that must be answered first.
     with qtbot.waitExposed(window):
         window.show()
     yield window
+    messages.answers = [True] if window.consultation_view is not None else []
+    window.close()
+    window.deleteLater()
     set_interface_language("en")
 
 
@@ -153,3 +158,15 @@ def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, la
         assert any(drawing["strokes"] for drawing in record["ink"].values())
     assert record["steps"]["procedure"]["visited"] and record["steps"]["review"]["visited"]
     assert "NOT DISCUSSED" not in review and "Ζωή Åsa-Nyström" in review
+
+
+def test_closing_an_unfinished_consultation_asks_first(main, qtbot):
+    qtbot.mouseClick(main.start_button, Qt.MouseButton.LeftButton)
+    fill_start_form(main.start_dialog, qtbot, "en")
+    view = main.consultation_view
+    messages.answers = [False, True]
+    qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    assert main.consultation_view is view  # "go back" keeps everything
+    qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    assert main.consultation_view is None and main.stack.currentIndex() == 0
+    assert messages.asked[-2:] == ["Close this consultation?"] * 2

@@ -263,15 +263,30 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.consultation_view)
 
     @Slot()
-    def close_consultation(self) -> None:
+    def close_consultation(self) -> bool:
+        """Back to the library; asks first when the consultation has not been finalized."""
+        from consultaid.ui.messages import messages
+
         view = self.consultation_view
         if view is None:
-            return
+            return True
+        if view.consultation.finalized_at is None and not messages.confirm(
+                self, _("Close this consultation?"),
+                _("It has not been finalized. What was entered and drawn will not be kept."),
+                _("Close without keeping"), _("Go back to the consultation")):
+            return False
         view.consultation.end()
         self.stack.setCurrentIndex(0)
         self.stack.removeWidget(view)
         view.deleteLater()
         self.consultation_view = None
+        return True
+
+    def closeEvent(self, event) -> None:
+        if self.close_consultation():
+            event.accept()
+        else:
+            event.ignore()
 
     @Slot(QPushButton)
     def on_language_clicked(self, button) -> None:

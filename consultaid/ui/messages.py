@@ -1,0 +1,27 @@
+"""Every question and warning the app asks goes through here, so tests can answer them without a modal
+dialog blocking the run (set `messages.answers` to a list of replies)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+
+class Messages:
+    def __init__(self):
+        self.answers: list[bool] | None = None  # tests: replies to give instead of showing a dialog
+        self.asked: list[str] = []
+
+    def confirm(self, parent, title: str, text: str, yes: str, no: str) -> bool:
+        self.asked.append(title)
+        if self.answers is not None:
+            if not self.answers:
+                raise AssertionError(f"unexpected question: {title}")
+            return self.answers.pop(0)
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        yes_button = box.addButton(yes, QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes_button
+
+
+messages = Messages()
