@@ -1,0 +1,387 @@
+"""The embedded SQLite store: drafts saved as the consultation runs, finalized records that never change,
+and the audit trail. No Qt.
+
+Durability choices: WAL journal with synchronous=FULL (a commit survives a power cut), foreign keys on,
+every write in an explicit transaction, and "saved" is only reported after COMMIT returned. Finalized
+records are protected by triggers, so even a hand-written UPDATE or DELETE is refused by the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from consultaid.i18n import _
+
+DATABASE_NAME = "consultaid.sqlite3"
+# The last audit entry's number and hash, kept outside the database after each commit, so deleting
+# entries from the end of the chain (which leaves a valid shorter chain) is still detected.
+AUDIT_ANCHOR_NAME = "audit-head.txt"
+
+# Each entry migrates from version N to N+1; PRAGMA user_version records where a database stands.
+MIGRATIONS = [
+    """
+    CREATE TABLE drafts (
+        consultation_id TEXT PRIMARY KEY,
+        patient_name TEXT NOT NULL,
+        procedure_id TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'set_aside')),
+        record_json TEXT NOT NULL
+    );
+    CREATE TABLE records (
+        id INTEGER PRIMARY KEY,
+        consultation_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        supersedes INTEGER REFERENCES records (id),
+        patient_name TEXT NOT NULL,
+        patient_name_key TEXT NOT NULL,
+        patient_identifier TEXT NOT NULL,
+        procedure_id TEXT NOT NULL,
+        consultation_date TEXT NOT NULL,
+        finalized_at TEXT NOT NULL,
+        record_json TEXT NOT NULL,
+        pdf BLOB NOT NULL,
+        pdf_sha256 TEXT NOT NULL,
+        UNIQUE (consultation_id, version)
+    );
+    CREATE INDEX records_by_name ON records (patient_name_key);
+    CREATE INDEX records_by_identifier ON records (patient_identifier);
+    CREATE INDEX records_by_date ON records (consultation_date);
+    CREATE TRIGGER records_are_immutable BEFORE UPDATE ON records
+        BEGIN SELECT RAISE(ABORT, 'a finalized record cannot be changed; make a correction'); END;
+    CREATE TRIGGER records_are_kept BEFORE DELETE ON records
+        BEGIN SELECT RAISE(ABORT, 'a finalized record cannot be deleted'); END;
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        previous_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TRIGGER audit_is_append_only BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_keeps_entries BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    """,
+]
+
+GENESIS_HASH = "0" * 64
+
+
+class StoreError(Exception):
+    """A storage problem worded for the user; `kind` lets the UI offer the right way out."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind  # "disk_full", "read_only", "locked", "damaged", "other"
+
+
+def _classify(error: Exception) -> StoreError:
+    text = str(error).lower()
+    if isinstance(error, OSError) and error.errno == 28 or "full" in text:
+        return StoreError("disk_full", _("The disk is full: free some space, then try again."))
+    if "readonly" in text or "read-only" in text or isinstance(error, PermissionError):
+        return StoreError("read_only", _("The data folder cannot be written to: check its permissions, then "
+                                         "try again."))
+    if "locked" in text or "busy" in text:
+        return StoreError("locked", _("The database is in use by another program: close it, then try again."))
+    if "malformed" in text or "not a database" in text:
+        return StoreError("damaged", _("The database is damaged."))
+    return StoreError("other", _("The database could not be used: {reason}").format(reason=error))
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    consultation_id: str
+    patient_name: str
+    procedure_id: str
+    started_at: str
+    saved_at: str
+    revision: int
+    status: str
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    id: int
+    consultation_id: str
+    version: int
+    supersedes: int | None
+    patient_name: str
+    patient_identifier: str
+    procedure_id: str
+    consultation_date: str
+    finalized_at: str
+    pdf_sha256: str
+    status: str  # "finalized" or "corrected" (a later version supersedes it)
+
+
+def entry_hash(previous_hash: str, at: str, actor: str, action: str, subject: str) -> str:
+    """The audit chain: each entry's hash covers its content and the hash of the entry before it."""
+    payload = json.dumps([previous_hash, at, actor, action, subject], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="milliseconds")
+
+
+class Store:
+    def __init__(self, data_dir: Path, actor: str = "", timeout: float = 5.0):
+        self.data_dir = Path(data_dir)
+        self.path = self.data_dir / DATABASE_NAME
+        self.actor = actor or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(self.data_dir, 0o700)
+            fresh = not self.path.exists()
+            self.connection = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            if fresh:
+                os.chmod(self.path, 0o600)
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            self.connection.execute("PRAGMA synchronous=FULL")
+            self.connection.execute("PRAGMA foreign_keys=ON")
+        except (sqlite3.Error, OSError) as error:
+            raise _classify(error) from error
+        self._migrate()
+
+    # --- plumbing ------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.connection.close()
+
+    @contextmanager
+    def transaction(self):
+        """BEGIN IMMEDIATE … COMMIT; anything that fails rolls back and is reported as a StoreError."""
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise _classify(error) from error
+        self._audited = False
+        try:
+            yield self.connection
+            self.connection.execute("COMMIT")
+        except BaseException as error:
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+            if isinstance(error, (sqlite3.Error, OSError)):
+                raise _classify(error) from error
+            raise
+        if self._audited:
+            self._write_anchor()
+
+    def _migrate(self) -> None:
+        version = self.connection.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction() as db:
+                for statement in script.split(";\n"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    def integrity_problems(self) -> list[str]:
+        rows = self.connection.execute("PRAGMA integrity_check").fetchall()
+        return [] if rows == [("ok",)] else [row[0] for row in rows]
+
+    # --- audit ---------------------------------------------------------------------------------
+    @property
+    def anchor_path(self) -> Path:
+        return self.data_dir / AUDIT_ANCHOR_NAME
+
+    def _write_anchor(self) -> None:
+        row = self.connection.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        temporary = self.anchor_path.with_suffix(".tmp")
+        with open(temporary, "w", encoding="ascii") as handle:
+            handle.write(f"{row[0]} {row[1]}\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.anchor_path)
+
+    def _audit(self, db, action: str, subject: str) -> None:
+        self._audited = True
+        last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        previous = last[0] if last else GENESIS_HASH
+        at = _now()
+        db.execute("INSERT INTO audit (at, actor, action, subject, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
+                   (at, self.actor, action, subject, previous, entry_hash(previous, at, self.actor, action, subject)))
+
+    def log(self, action: str, subject: str) -> None:
+        with self.transaction() as db:
+            self._audit(db, action, subject)
+
+    def latest_audit_hash(self) -> str:
+        row = self.connection.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        return row[0] if row else GENESIS_HASH
+
+    def verify_audit(self) -> list[str]:
+        """Every break in the chain: an edited, deleted or reordered entry shows up as a mismatch."""
+        problems = []
+        previous = GENESIS_HASH
+        expected_seq = None
+        for seq, at, actor, action, subject, previous_hash, stored in self.connection.execute(
+                "SELECT seq, at, actor, action, subject, previous_hash, hash FROM audit ORDER BY seq"):
+            if expected_seq is not None and seq != expected_seq:
+                problems.append(f"entry {expected_seq} is missing")
+            expected_seq = seq + 1
+            if previous_hash != previous:
+                problems.append(f"entry {seq} does not follow the entry before it")
+            if entry_hash(previous_hash, at, actor, action, subject) != stored:
+                problems.append(f"entry {seq} was changed")
+            previous = stored
+        if self.anchor_path.exists():
+            anchor_seq, anchor_hash = self.anchor_path.read_text(encoding="ascii").split()
+            row = self.connection.execute("SELECT hash FROM audit WHERE seq = ?", (int(anchor_seq),)).fetchone()
+            # The anchor may lag one commit behind after a crash, never ahead: a missing or different
+            # anchored entry means entries were removed or rewritten.
+            if row is None or row[0] != anchor_hash:
+                problems.append(f"entries up to {anchor_seq} were recorded, but the chain no longer holds them")
+        return problems
+
+    # --- drafts --------------------------------------------------------------------------------
+    def save_draft(self, record: dict) -> int:
+        """Store the consultation in progress; returns its revision once committed (then it is safe)."""
+        setup = record["setup"]
+        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        with self.transaction() as db:
+            row = db.execute("SELECT revision FROM drafts WHERE consultation_id = ?", (record["id"],)).fetchone()
+            revision = row[0] + 1 if row else 1
+            db.execute(
+                "INSERT INTO drafts (consultation_id, patient_name, procedure_id, started_at, saved_at, revision,"
+                " status, record_json) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)"
+                " ON CONFLICT (consultation_id) DO UPDATE SET saved_at = excluded.saved_at,"
+                " revision = excluded.revision, record_json = excluded.record_json,"
+                " patient_name = excluded.patient_name",
+                (record["id"], setup["patient"]["name"], setup["procedure_id"], record["started_at"], _now(),
+                 revision, text))
+            if row is None:
+                self._audit(db, "create", record["id"])
+        return revision
+
+    def drafts(self, status: str | None = None) -> list[DraftSummary]:
+        query = "SELECT consultation_id, patient_name, procedure_id, started_at, saved_at, revision, status FROM drafts"
+        rows = self.connection.execute(query + (" WHERE status = ?" if status else "") + " ORDER BY saved_at DESC",
+                                       (status,) if status else ())
+        return [DraftSummary(*row) for row in rows]
+
+    def load_draft(self, consultation_id: str) -> dict:
+        row = self.connection.execute("SELECT record_json FROM drafts WHERE consultation_id = ?",
+                                      (consultation_id,)).fetchone()
+        if row is None:
+            raise KeyError(consultation_id)
+        return json.loads(row[0])
+
+    def set_draft_aside(self, consultation_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE drafts SET status = 'set_aside' WHERE consultation_id = ?", (consultation_id,))
+            self._audit(db, "set_aside", consultation_id)
+
+    def resume_draft(self, consultation_id: str) -> dict:
+        with self.transaction() as db:
+            db.execute("UPDATE drafts SET status = 'open' WHERE consultation_id = ?", (consultation_id,))
+            self._audit(db, "autosave_recovery", consultation_id)
+        return self.load_draft(consultation_id)
+
+    # --- finalized records -----------------------------------------------------------------------
+    def finalize(self, record: dict, pdf: bytes, supersedes: int | None = None) -> int:
+        """Store the finalized record and its exact PDF bytes with their SHA-256, in one transaction."""
+        setup = record["setup"]
+        digest = hashlib.sha256(pdf).hexdigest()
+        with self.transaction() as db:
+            version = 1
+            if supersedes is not None:
+                previous = db.execute("SELECT version FROM records WHERE id = ?", (supersedes,)).fetchone()
+                if previous is None:
+                    raise StoreError("other", _("The record to correct does not exist."))
+                version = previous[0] + 1
+            cursor = db.execute(
+                "INSERT INTO records (consultation_id, version, supersedes, patient_name, patient_name_key,"
+                " patient_identifier, procedure_id, consultation_date, finalized_at, record_json, pdf, pdf_sha256)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (record["id"], version, supersedes, setup["patient"]["name"], name_key(setup["patient"]["name"]),
+                 setup["patient"].get("identifier", ""), setup["procedure_id"], record["started_at"][:10],
+                 record["finalized_at"], json.dumps(record, ensure_ascii=False, separators=(",", ":")), pdf, digest))
+            db.execute("DELETE FROM drafts WHERE consultation_id = ?", (record["id"],))
+            self._audit(db, "correct" if supersedes else "finalize", f"{record['id']} v{version}")
+            return cursor.lastrowid
+
+    def search(self, text: str = "", date_from: str | None = None, date_to: str | None = None,
+               procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> list[StoredRecord]:
+        """Records by patient name prefix or identifier, date range, procedure and status."""
+        clauses, arguments = [], []
+        if text:
+            clauses.append("(r.patient_name_key >= ? AND r.patient_name_key < ? OR r.patient_identifier = ?)")
+            key = name_key(text)
+            arguments += [key, key + "\U0010ffff", text.strip()]
+        if date_from:
+            clauses.append("r.consultation_date >= ?")
+            arguments.append(date_from)
+        if date_to:
+            clauses.append("r.consultation_date <= ?")
+            arguments.append(date_to)
+        if procedure_id:
+            clauses.append("r.procedure_id = ?")
+            arguments.append(procedure_id)
+        corrected = "EXISTS (SELECT 1 FROM records later WHERE later.supersedes = r.id)"
+        if status == "corrected":
+            clauses.append(corrected)
+        elif status == "finalized":
+            clauses.append("NOT " + corrected)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        rows = self.connection.execute(
+            "SELECT r.id, r.consultation_id, r.version, r.supersedes, r.patient_name, r.patient_identifier,"
+            f" r.procedure_id, r.consultation_date, r.finalized_at, r.pdf_sha256,"
+            f" CASE WHEN {corrected} THEN 'corrected' ELSE 'finalized' END"
+            f" FROM records r{where} ORDER BY r.consultation_date DESC, r.id DESC LIMIT ?", (*arguments, limit))
+        return [StoredRecord(*row) for row in rows]
+
+    def record(self, record_id: int) -> tuple[dict, bytes]:
+        row = self.connection.execute("SELECT record_json, pdf, pdf_sha256 FROM records WHERE id = ?",
+                                      (record_id,)).fetchone()
+        if row is None:
+            raise KeyError(record_id)
+        if hashlib.sha256(row[1]).hexdigest() != row[2]:
+            raise StoreError("damaged", _("The stored PDF does not match its fingerprint."))
+        return json.loads(row[0]), row[1]
+
+
+def name_key(name: str) -> str:
+    """What name search compares: case- and accent-insensitive is left to later; case-insensitive now."""
+    return " ".join(name.casefold().split())
+
+
+def open_store(data_dir: Path, actor: str = "") -> Store:
+    """Open the store after an integrity check. A damaged database is moved aside with its WAL, never
+    deleted, and reported; the caller may then open a fresh one."""
+    try:
+        store = Store(data_dir, actor)
+        problems = store.integrity_problems()
+    except StoreError as error:
+        if error.kind != "damaged":
+            raise
+        store, problems = None, [str(error)]
+    except sqlite3.DatabaseError as error:
+        problems = [str(error)]
+    if not problems:
+        return store
+    if store is not None:
+        store.close()
+    path = Path(data_dir) / DATABASE_NAME
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(str(path) + suffix)
+        if part.exists():
+            shutil.move(part, part.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}{suffix}"))
+    raise StoreError("damaged", _("The database was damaged. It has been kept aside as {name}; nothing was "
+                                  "deleted.").format(name=f"{path.stem}.damaged-{stamp}{path.suffix}"))

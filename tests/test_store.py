@@ -1,0 +1,190 @@
+"""The SQLite store: durable drafts, finalized records the database itself protects, a verifiable audit
+chain, and clear errors that lose nothing."""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import stat
+
+import pytest
+
+from consultaid.consultation.store import Store, StoreError, open_store
+
+
+def record(consultation_id="c-1", name="Zoë Ñúñez", when="2026-11-22T09:30:00+01:00", **extra):
+    base = {"id": consultation_id, "started_at": when, "finalized_at": when,
+            "setup": {"patient": {"name": name, "identifier": "IPP-7"}, "procedure_id": "vertebroplasty"}}
+    base.update(extra)
+    return base
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = open_store(tmp_path / "data", actor="dr-test")
+    yield opened
+    opened.close()
+
+
+def test_the_database_is_private_durable_and_current(store, tmp_path):
+    assert stat.S_IMODE(os.stat(tmp_path / "data").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+    db = store.connection
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_drafts_are_saved_with_revisions_and_can_be_set_aside(store):
+    assert store.save_draft(record(notes="one")) == 1
+    assert store.save_draft(record(notes="two")) == 2
+    assert store.load_draft("c-1")["notes"] == "two"
+    store.set_draft_aside("c-1")
+    assert [d.status for d in store.drafts()] == ["set_aside"]
+    assert store.resume_draft("c-1")["notes"] == "two"
+    assert store.drafts("open")[0].revision == 2
+
+
+def test_a_finalized_record_cannot_be_changed_or_deleted_even_in_sql(store):
+    record_id = store.finalize(record(), b"%PDF-1.7 original")
+    with pytest.raises(sqlite3.DatabaseError, match="cannot be changed"):
+        store.connection.execute("UPDATE records SET patient_name = 'someone else' WHERE id = ?", (record_id,))
+    with pytest.raises(sqlite3.DatabaseError, match="cannot be deleted"):
+        store.connection.execute("DELETE FROM records WHERE id = ?", (record_id,))
+    assert store.record(record_id)[1] == b"%PDF-1.7 original"
+
+
+def test_a_correction_keeps_both_versions(store):
+    first = store.finalize(record(), b"%PDF first")
+    second = store.finalize(record(notes="corrected"), b"%PDF second", supersedes=first)
+    found = {r.id: r for r in store.search("zoë")}
+    assert found[first].status == "corrected" and found[second].status == "finalized"
+    assert found[second].version == 2 and found[second].supersedes == first
+    assert store.record(first)[1] == b"%PDF first"
+
+
+def test_finalizing_removes_the_draft_in_the_same_transaction(store):
+    store.save_draft(record())
+    store.finalize(record(), b"%PDF")
+    assert store.drafts() == []
+
+
+def test_search_by_name_prefix_identifier_and_dates(store):
+    store.finalize(record("a", "Anna Karenina", "2026-01-10T10:00:00+00:00"), b"%PDF a")
+    store.finalize(record("b", "Annette Dupont", "2026-03-02T10:00:00+00:00"), b"%PDF b")
+    store.finalize(record("c", "Бoрис", "2026-05-20T10:00:00+00:00"), b"%PDF c")
+    assert {r.patient_name for r in store.search("ann")} == {"Anna Karenina", "Annette Dupont"}
+    assert {r.patient_name for r in store.search("IPP-7")} == {"Anna Karenina", "Annette Dupont", "Бoрис"}
+    assert [r.patient_name for r in store.search(date_from="2026-02-01", date_to="2026-04-30")] == ["Annette Dupont"]
+    assert [r.patient_name for r in store.search("бoр")] == ["Бoрис"]
+
+
+def _tamper(db, rng: random.Random) -> str:
+    """Edit, delete or reorder one audit row behind the triggers' back, as an attacker with the file would."""
+    db.execute("DROP TRIGGER audit_is_append_only")
+    db.execute("DROP TRIGGER audit_keeps_entries")
+    rows = db.execute("SELECT seq FROM audit").fetchall()
+    seq = rng.choice(rows)[0]
+    kind = rng.choice(["edit", "delete", "reorder"])
+    if kind == "edit":
+        db.execute("UPDATE audit SET subject = subject || 'x' WHERE seq = ?", (seq,))
+    elif kind == "delete":
+        db.execute("DELETE FROM audit WHERE seq = ?", (seq,))
+    else:
+        other = rng.choice([row[0] for row in rows if row[0] != seq])
+        a = db.execute("SELECT at, actor, action, subject, previous_hash, hash FROM audit WHERE seq = ?", (seq,)).fetchone()
+        b = db.execute("SELECT at, actor, action, subject, previous_hash, hash FROM audit WHERE seq = ?", (other,)).fetchone()
+        for target, values in ((seq, b), (other, a)):
+            db.execute("UPDATE audit SET at=?, actor=?, action=?, subject=?, previous_hash=?, hash=? WHERE seq=?",
+                       (*values, target))
+    return kind
+
+
+def test_audit_verify_catches_every_single_tampering(tmp_path):
+    rng = random.Random(20261122)
+    caught = 0
+    for trial in range(100):
+        store = Store(tmp_path / f"trial-{trial}", actor="dr-test")
+        for index in range(rng.randint(3, 8)):
+            store.log(rng.choice(["create", "print", "export"]), f"c-{index}")
+        assert store.verify_audit() == []
+        _tamper(store.connection, rng)
+        caught += bool(store.verify_audit())
+        store.close()
+    assert caught == 100
+
+
+def test_the_audit_trail_refuses_plain_edits(store):
+    store.log("print", "c-1")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        store.connection.execute("UPDATE audit SET actor = 'x'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        store.connection.execute("DELETE FROM audit")
+
+
+def test_a_damaged_database_is_kept_aside_with_a_clear_message(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "consultaid.sqlite3").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError) as raised:
+        open_store(data)
+    assert raised.value.kind == "damaged" and "kept aside" in str(raised.value)
+    assert [p.name for p in data.iterdir() if "damaged" in p.name]
+    fresh = open_store(data)
+    assert fresh.integrity_problems() == []
+    fresh.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 320 KiB file system (tmpfs), so "disk full" and "read-only" are the kernel's, not mocks."""
+    import subprocess
+
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=320k", "tmpfs", str(mount_point)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root): " + mounted.stderr.decode().strip())
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_a_full_disk_is_reported_and_loses_nothing(small_disk):
+    store = Store(small_disk / "data")
+    store.save_draft(record(notes="saved before the disk filled"))
+    filler = small_disk / "filler"
+    descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(descriptor, b"x" * 4096):
+            pass
+    except OSError:
+        pass  # the disk is full now
+    finally:
+        os.close(descriptor)
+    with pytest.raises(StoreError) as raised:
+        store.save_draft(record(notes="n" * 200_000))
+    assert raised.value.kind == "disk_full" and "disk is full" in str(raised.value)
+    assert store.load_draft("c-1")["notes"] == "saved before the disk filled"
+    filler.unlink()
+    assert store.save_draft(record(notes="n" * 20_000)) == 2  # the retry works once space is back
+    assert store.integrity_problems() == []
+    store.close()
+
+
+def test_a_read_only_data_folder_is_reported_and_loses_nothing(small_disk):
+    import subprocess
+
+    store = Store(small_disk / "data")
+    store.save_draft(record(notes="kept"))
+    store.close()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    with pytest.raises(StoreError) as raised:
+        Store(small_disk / "data").save_draft(record(notes="new"))
+    assert raised.value.kind == "read_only"
+    subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    reopened = Store(small_disk / "data")
+    assert reopened.load_draft("c-1")["notes"] == "kept"
+    reopened.close()
