@@ -27,6 +27,27 @@ def build_parser() -> argparse.ArgumentParser:
                           help=_("content folders, pack folders or pack files (default: the bundled content)"))
     validate.add_argument("--sources-dir", type=Path, metavar="DIR",
                           help=_("also check that every source file named by a pack exists in this folder"))
+
+    render = commands.add_parser(
+        "render", help=_("make the summary PDF of a consultation record"),
+        description=_("Make the summary PDF of a consultation record (JSON). Needs no display. The PDF is "
+                      "written whole or not at all. Exit status: 0 written, 1 the record could not be read or "
+                      "the PDF could not be written, 2 wrong arguments or no such record file."))
+    render.add_argument("record", type=Path, metavar="RECORD.json", help=_("the consultation record (JSON)"))
+    render.add_argument("-o", "--output", type=Path, required=True, metavar="SUMMARY.pdf",
+                        help=_("where to write the summary PDF"))
+    render.add_argument("--paper", choices=("a4", "letter"), default="a4", help=_("paper size (default: a4)"))
+
+    printing = commands.add_parser(
+        "print", help=_("print a summary PDF through the system's print system (CUPS)"),
+        description=_("Send a summary PDF, exactly as it is, to a printer. Prints the print job's id. "
+                      "Exit status: 0 printed, 1 the print system failed, 2 wrong arguments."))
+    printing.add_argument("pdf", type=Path, metavar="SUMMARY.pdf", help=_("the summary PDF to print"))
+    printing.add_argument("--printer", metavar="NAME", help=_("printer (default: the system's default printer)"))
+    printing.add_argument("--copies", type=_copies, default=1, metavar="N", help=_("number of copies (default: 1)"))
+    printing.add_argument("--title", default="", metavar="TEXT",
+                          help=_("job title shown in the print queue (default: ConsultAid summary); "
+                                 "anyone can read it, so keep patient data out of it"))
     return parser
 
 
@@ -64,6 +85,99 @@ def run_validate(args) -> int:
     return 0
 
 
+def _copies(text: str) -> int:
+    from consultaid.printing import MAX_COPIES
+
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_COPIES:
+        raise argparse.ArgumentTypeError(_("a number of copies from 1 to {most}").format(most=MAX_COPIES))
+    return number
+
+
+def run_print(args) -> int:
+    from consultaid import printing
+
+    if not args.pdf.is_file():
+        print(_("{path}: no such file").format(path=args.pdf), file=sys.stderr)
+        return 2
+    try:
+        with open(args.pdf, "rb") as handle:
+            start = handle.read(5)
+    except OSError as error:
+        print(_("{path}: cannot be read: {error}").format(path=args.pdf, error=error.strerror or error),
+              file=sys.stderr)
+        return 2
+    if not printing.is_pdf(start):
+        print(_("{path}: not a PDF document").format(path=args.pdf), file=sys.stderr)
+        return 2
+    try:
+        job = printing.print_pdf(args.pdf, args.printer, copies=args.copies, title=args.title)
+    except printing.UnknownPrinter as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    except printing.NoDefaultPrinter as error:
+        try:
+            names = ", ".join(printing.list_printers()) or _("none")
+        except printing.PrintingError:
+            names = _("none")
+        print(str(error) + " " + _("Choose one with --printer NAME. Available printers: {names}.").format(
+            names=names), file=sys.stderr)
+        return 2
+    except printing.PrintingError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(job)
+    print(_("Sent to {printer}: {copies} copy(ies), job {job}.").format(
+        printer=args.printer or _("the default printer"), copies=args.copies, job=job), file=sys.stderr)
+    return 0
+
+
+def run_render(args) -> int:
+    import json
+
+    from consultaid.report import RecordError, write_summary
+
+    record_path, output = args.record, args.output
+    if not record_path.is_file():
+        print(_("{path}: no such file").format(path=record_path), file=sys.stderr)
+        return 2
+    if output.exists() and output.resolve() == record_path.resolve():
+        print(_("{path}: the summary would overwrite the record; choose another output file").format(
+            path=output), file=sys.stderr)
+        return 2
+    try:
+        text = record_path.read_bytes().decode("utf-8-sig")
+        record = json.loads(text)
+    except OSError as error:
+        print(_("{path}: cannot be read: {error}").format(path=record_path, error=error.strerror or error),
+              file=sys.stderr)
+        return 1
+    except UnicodeDecodeError:
+        print(_("{path}: not UTF-8 text, so not a consultation record").format(path=record_path), file=sys.stderr)
+        return 1
+    except json.JSONDecodeError as error:
+        print(_("{path}:{line}: not valid JSON: {error}").format(path=record_path, line=error.lineno,
+                                                                 error=error.msg), file=sys.stderr)
+        return 1
+    try:
+        write_summary(record, output, args.paper)
+    except (RecordError, ValueError, TypeError, KeyError, AttributeError) as error:
+        # RecordError: the wrong kind of document; the others: a record whose fields have the wrong types.
+        reason = str(error) if isinstance(error, RecordError) else f"{type(error).__name__}: {error}"
+        print(_("{path}: not a ConsultAid consultation record ({reason})").format(path=record_path, reason=reason),
+              file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(_("{path}: the summary could not be written: {error}").format(
+            path=output, error=error.strerror or error), file=sys.stderr)
+        return 1
+    print(_("Summary written to {path}").format(path=output), file=sys.stderr)
+    return 0
+
+
 def _relative(problem) -> str:
     try:
         shown = os.path.relpath(problem.file)
@@ -89,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return run_validate(args)
+    if args.command == "render":
+        return run_render(args)
+    if args.command == "print":
+        return run_print(args)
     from consultaid.ui.app import run_gui  # Qt is imported only when the window is wanted
 
     return run_gui(args)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One command for developers on a fresh Debian machine (run as root, or with sudo available):
 #   bash packaging/dev.sh run    set everything up, then start ConsultAid on the bundled content
-#   bash packaging/dev.sh test   set everything up, then run the whole test suite headless
+#   bash packaging/dev.sh test   set everything up, then run the whole test suite headless; the test
+#                                command also installs CUPS and starts it with a cups-pdf queue, so
+#                                the printing tests print for real (they skip, saying why, if it can't)
 # Extra arguments go to the app or to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,12 +14,16 @@ SYSTEM_PACKAGES=(
   libgl1 libegl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxrender1 libxi6 libx11-xcb1
-  fonts-dejavu-core xvfb xauth poppler-utils qpdf
+  fonts-dejavu-core fonts-wqy-zenhei xvfb xauth poppler-utils qpdf
 )
+# The print system the tests print through: CUPS, its lp/lpstat commands, and cups-pdf, a queue that
+# "prints" to a PDF file the tests can read back.
+PRINT_TEST_PACKAGES=(cups cups-client cups-bsd printer-driver-cups-pdf)
+PRINT_TEST_QUEUE="ConsultAid-PDF"
 
 install_system_packages() {
   local missing=()
-  for package in "${SYSTEM_PACKAGES[@]}"; do
+  for package in "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -26,6 +32,43 @@ install_system_packages() {
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Starts a CUPS scheduler if none runs and adds the cups-pdf test queue. Never fails the run: without a
+# print system the printing tests skip and say why.
+start_print_system() {
+  if ! install_system_packages "${PRINT_TEST_PACKAGES[@]}"; then
+    echo "CUPS could not be installed: the printing tests will be skipped." >&2
+    return 0
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  if ! lpstat -r 2>/dev/null | grep -q "is running"; then
+    local cupsd
+    cupsd="$(command -v cupsd || echo /usr/sbin/cupsd)"
+    echo "Starting the CUPS scheduler for the printing tests." >&2
+    # Without -f, cupsd detaches itself once it listens; it then outlives this script, like a service.
+    $sudo "$cupsd" >/dev/null 2>&1 || true
+    for _ in $(seq 1 50); do
+      lpstat -r 2>/dev/null | grep -q "is running" && break
+      sleep 0.2
+    done
+  fi
+  if ! lpstat -r 2>/dev/null | grep -q "is running"; then
+    echo "The CUPS scheduler could not be started: the printing tests will be skipped." >&2
+    return 0
+  fi
+  if ! lpstat -v "$PRINT_TEST_QUEUE" >/dev/null 2>&1; then
+    local ppd
+    ppd="$(lpinfo -m 2>/dev/null | awk 'tolower($0) ~ /cups-pdf/ {print $1; exit}')"
+    if [ -z "$ppd" ] || ! $sudo lpadmin -p "$PRINT_TEST_QUEUE" -E -v cups-pdf:/ -m "$ppd" \
+        -D "ConsultAid test queue (prints to PDF files)" >/dev/null 2>&1; then
+      echo "The cups-pdf queue could not be created: the printing tests will be skipped." >&2
+      return 0
+    fi
+  fi
+  $sudo cupsenable "$PRINT_TEST_QUEUE" >/dev/null 2>&1 || true
+  $sudo cupsaccept "$PRINT_TEST_QUEUE" >/dev/null 2>&1 || true
 }
 
 install_python_environment() {
@@ -44,7 +87,7 @@ command="${1:-}"
 shift || true
 case "$command" in
   run)
-    install_system_packages
+    install_system_packages "${SYSTEM_PACKAGES[@]}"
     install_python_environment
     if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
       echo "No display found: starting ConsultAid on a virtual X display (xvfb-run)." >&2
@@ -53,8 +96,9 @@ case "$command" in
     exec .venv/bin/consultaid "$@"
     ;;
   test)
-    install_system_packages
+    install_system_packages "${SYSTEM_PACKAGES[@]}"
     install_python_environment
+    start_print_system
     export QT_QPA_PLATFORM=offscreen
     exec .venv/bin/python -m pytest "$@"
     ;;

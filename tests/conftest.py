@@ -36,6 +36,14 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(autouse=True)
+def own_data_dir(tmp_path, monkeypatch):
+    """Each test its own record store: drafts of one test never show up as crashes in the next."""
+    folder = tmp_path / "consultaid-data"
+    monkeypatch.setenv("CONSULTAID_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def no_modal_questions():
     """A question the test did not expect fails it instead of waiting forever for a click."""
     from consultaid.ui.messages import messages

@@ -119,6 +119,19 @@ def walk_alternatives_step(view, qtbot):
     click_box(qtbot, page.decision_buttons["needs_time"])
 
 
+def sign_and_finalize(view, qtbot):
+    panel = view.page_for["review"].signing
+    for role in ("patient", "surgeon"):
+        canvas = panel.pads[role].canvas
+        w, h = canvas.width(), canvas.height()
+        drag(canvas, (w * 0.2, h * 0.6), (w * 0.4, h * 0.4), (w * 0.6, h * 0.65), (w * 0.8, h * 0.45))
+    qtbot.mouseClick(panel.finalize_button, Qt.MouseButton.LeftButton)
+    assert view.consultation.finalized_at is not None, panel.problems.text()
+    qtbot.waitUntil(lambda: panel.preview is not None and panel.preview.isVisible())
+    assert panel.preview.page_count >= 2
+    panel.preview.close()
+
+
 @pytest.mark.parametrize("pack_id", PACKS)
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, language):
@@ -135,6 +148,8 @@ def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, la
     press_shortcut(view, Qt.Key.Key_5)
     assert view.current == "review"
     review = view.page_for["review"].view.toPlainText()
+
+    sign_and_finalize(view, qtbot)
 
     record = view.consultation.to_record()
     library = load_library(CONTENT)
@@ -158,9 +173,22 @@ def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, la
         assert any(drawing["strokes"] for drawing in record["ink"].values())
     assert record["steps"]["procedure"]["visited"] and record["steps"]["review"]["visited"]
     assert "NOT DISCUSSED" not in review and "Ζωή Åsa-Nyström" in review
+    assert record["finalized_at"] and {s["role"] for s in record["signatures"]} == {"patient", "surgeon"}
+    assert not view.page_for["procedure"].isEnabled()  # what was signed cannot change any more
 
 
-def test_closing_an_unfinished_consultation_asks_first(main, qtbot):
+def test_closing_keeps_the_consultation_as_a_draft_set_aside(main, qtbot):
+    qtbot.mouseClick(main.start_button, Qt.MouseButton.LeftButton)
+    fill_start_form(main.start_dialog, qtbot, "en")
+    consultation_id = main.consultation_view.consultation.id
+    qtbot.mouseClick(main.consultation_view.close_button, Qt.MouseButton.LeftButton)
+    assert main.consultation_view is None and main.stack.currentIndex() == 0
+    [draft] = main.store.drafts()
+    assert draft.consultation_id == consultation_id and draft.status == "set_aside"
+
+
+def test_closing_when_nothing_can_be_saved_asks_first(main, qtbot):
+    main.store = None  # as when the data folder could not be opened
     qtbot.mouseClick(main.start_button, Qt.MouseButton.LeftButton)
     fill_start_form(main.start_dialog, qtbot, "en")
     view = main.consultation_view
@@ -168,5 +196,37 @@ def test_closing_an_unfinished_consultation_asks_first(main, qtbot):
     qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
     assert main.consultation_view is view  # "go back" keeps everything
     qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
-    assert main.consultation_view is None and main.stack.currentIndex() == 0
+    assert main.consultation_view is None
     assert messages.asked[-2:] == ["Close this consultation?"] * 2
+
+
+def test_an_interrupted_consultation_is_offered_again_and_resumes(qtbot, qapp, own_data_dir):
+    first = create_main_window(CONTENT)
+    with qtbot.waitExposed(first):
+        first.show()
+    qtbot.mouseClick(first.start_button, Qt.MouseButton.LeftButton)
+    fill_start_form(first.start_dialog, qtbot, "fr")
+    view = first.consultation_view
+    page = view.page_for["procedure"]
+    click_box(qtbot, page.discussed)
+    assert page.discussed.isChecked()
+    qtbot.waitUntil(lambda: first.store.drafts()[0].revision >= 2, timeout=3000)  # within about a second
+    assert "Saved at" in first.statusBar().currentMessage()
+    consultation_id = view.consultation.id
+    first.deleteLater()  # the process "crashes": no close, no goodbye
+    del first, view, page
+    qapp.processEvents()
+
+    again = create_main_window(CONTENT)
+    with qtbot.waitExposed(again):
+        again.show()
+    messages.answers = [0]  # "Resume it"
+    again.offer_recovery()
+    assert messages.asked[-1] == "Resume the interrupted consultation?"
+    resumed = again.consultation_view.consultation
+    assert resumed.id == consultation_id and resumed.setup.patient.name == "Ζωή Åsa-Nyström"
+    first_section = resumed.content.sections[0].id
+    assert resumed.sections[first_section].discussed
+    messages.answers = []
+    again.close()
+    again.deleteLater()

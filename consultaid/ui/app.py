@@ -8,17 +8,31 @@ from pathlib import Path
 from consultaid.i18n import interface_language
 
 
-def create_main_window(content_dir: Path | None = None):
-    """The window the app opens: the library is loaded here, so a broken pack is reported, never fatal."""
+def create_main_window(content_dir: Path | None = None, data_dir: Path | None = None, store=None):
+    """The window the app opens: the library is loaded here, so a broken pack is reported, never fatal.
+    The record store opens in `data_dir` (default: the user data folder); a store that cannot open is
+    reported and the app runs without saving rather than not at all."""
     from consultaid.content.library import load_library
-    from consultaid.paths import bundled_content_dir
+    from consultaid.paths import bundled_content_dir, user_data_dir
     from consultaid.ui.main_window import MainWindow
 
     library = load_library(content_dir or bundled_content_dir())
-    return MainWindow(library, content_language=interface_language())
+    problem = None
+    if store is None:
+        from consultaid.consultation.store import StoreError, open_store
+
+        try:
+            store = open_store(data_dir or user_data_dir())
+        except StoreError as error:
+            problem = str(error)
+    window = MainWindow(library, content_language=interface_language(), store=store)
+    if problem:
+        window.statusBar().showMessage("\u26a0 " + problem)
+    return window
 
 
 def run_gui(args) -> int:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from consultaid.ui.style import apply_style
@@ -27,6 +41,7 @@ def run_gui(args) -> int:
     app.setApplicationName("ConsultAid")
     app.setOrganizationName("ConsultAid")
     apply_style(app)
-    window = create_main_window(args.content_dir)
+    window = create_main_window(args.content_dir, getattr(args, "data_dir", None))
     window.show()
+    QTimer.singleShot(0, window.offer_recovery)
     return app.exec()

@@ -161,7 +161,16 @@ class ConsultationView(QWidget):
 
         page = ReviewPage(self.consultation)
         page.go_to_step.connect(self.go_to)
+        page.signing.finalized.connect(self.lock_after_finalizing)
         return page
+
+    @Slot()
+    def lock_after_finalizing(self) -> None:
+        """What was signed cannot change: the steps stay visible but no longer take input."""
+        for step in STEPS[:-1]:
+            page = self.page_for[step]
+            page.setEnabled(False)
+            page.setToolTip(_("The summary is finalized: this step can be read but not changed."))
 
     @Slot(str)
     def go_to(self, step: str) -> None:

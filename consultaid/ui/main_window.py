@@ -135,9 +135,11 @@ def _escape(text: str) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: ContentLibrary, content_language: str = "en"):
+    def __init__(self, library: ContentLibrary, content_language: str = "en", store=None):
         super().__init__()
         self.library = library
+        self.store = store
+        self.autosaver = None
         self.content_language = content_language
         self.setWindowTitle(_("ConsultAid"))
         self.resize(1180, 760)
@@ -261,6 +263,42 @@ class MainWindow(QMainWindow):
         self.consultation_view.finished.connect(self.close_consultation)
         self.stack.addWidget(self.consultation_view)
         self.stack.setCurrentWidget(self.consultation_view)
+        if self.store is not None:
+            from consultaid.ui.autosave import Autosaver
+
+            self.autosaver = Autosaver(self.store, consultation, self)
+            self.consultation_view.changed.connect(self.autosaver.changed)
+            self.autosaver.saved.connect(self._saved)
+            self.autosaver.failed.connect(self._save_failed)
+            self.autosaver.save_now()  # a consultation exists in the store from its first second
+
+    def _saved(self, _revision: int) -> None:
+        from datetime import datetime
+
+        self.statusBar().showMessage(_("Saved at {time}").format(time=datetime.now().strftime("%H:%M:%S")))
+
+    def _save_failed(self, message: str) -> None:
+        self.statusBar().showMessage("\u26a0 " + _("Not saved: {reason} Your work is kept on screen; it will be "
+                                                    "saved again at the next change.").format(reason=message))
+
+    @Slot()
+    def offer_recovery(self) -> None:
+        """After a crash, the interrupted consultation is offered: resume it, or set it aside (kept)."""
+        from consultaid.consultation.session import Consultation
+        from consultaid.ui.messages import messages
+
+        if self.store is None or self.consultation_view is not None:
+            return
+        for draft in self.store.drafts("open"):
+            choice = messages.choose(
+                self, _("Resume the interrupted consultation?"),
+                _("The consultation with {patient} ({procedure}), last saved {saved}, was interrupted.").format(
+                    patient=draft.patient_name, procedure=draft.procedure_id, saved=draft.saved_at[:16].replace("T", " ")),
+                [_("Resume it"), _("Set it aside (it stays in the records)")])
+            if choice == 0:
+                self.open_consultation(Consultation.from_record(self.store.resume_draft(draft.consultation_id)))
+                return
+            self.store.set_draft_aside(draft.consultation_id)
 
     @Slot()
     def close_consultation(self) -> bool:
@@ -270,12 +308,16 @@ class MainWindow(QMainWindow):
         view = self.consultation_view
         if view is None:
             return True
-        if view.consultation.finalized_at is None and not messages.confirm(
+        saved = self.autosaver is not None and self.autosaver.save_now()
+        if saved and view.consultation.finalized_at is None:
+            self.store.set_draft_aside(view.consultation.id)  # closed on purpose: not offered as a crash
+        elif view.consultation.finalized_at is None and not messages.confirm(
                 self, _("Close this consultation?"),
                 _("It has not been finalized. What was entered and drawn will not be kept."),
                 _("Close without keeping"), _("Go back to the consultation")):
             return False
         view.consultation.end()
+        self.autosaver = None
         self.stack.setCurrentIndex(0)
         self.stack.removeWidget(view)
         view.deleteLater()

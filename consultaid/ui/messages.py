@@ -24,4 +24,18 @@ class Messages:
         return box.clickedButton() is yes_button
 
 
+    def choose(self, parent, title: str, text: str, options: list[str]) -> int:
+        """Index of the option clicked; the first option is the default."""
+        self.asked.append(title)
+        if self.answers is not None:
+            if not self.answers:
+                raise AssertionError(f"unexpected question: {title}")
+            return int(self.answers.pop(0))
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        buttons = [box.addButton(option, QMessageBox.ButtonRole.AcceptRole) for option in options]
+        box.setDefaultButton(buttons[0])
+        box.exec()
+        return buttons.index(box.clickedButton()) if box.clickedButton() in buttons else len(options) - 1
+
+
 messages = Messages()

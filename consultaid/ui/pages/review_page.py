@@ -1,32 +1,75 @@
-"""Step 5: everything that will go into the summary, with what was not discussed highlighted."""
+"""Step 5: everything that will go into the summary, with what was not discussed highlighted, and below it
+the signatures and "Finalize summary" (consultaid/ui/signing_panel.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl, Signal, Slot
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+import math
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from consultaid.consultation.review import ReviewItem, review_items
 from consultaid.consultation.session import Consultation
 from consultaid.i18n import _
-from consultaid.ui.pages.common import escape
-from consultaid.ui.style import ACCENT, ERROR_INK, MUTED, SUCCESS_INK, WARNING_BG
+from consultaid.ui.pages.common import escape, scrolled, vbox
+from consultaid.ui.signing_panel import SigningPanel
+from consultaid.ui.style import ACCENT, BORDER, ERROR_INK, MUTED, SUCCESS_INK, WARNING_BG
+
+
+class FittedBrowser(QTextBrowser):
+    """A text browser exactly as tall as its text, so the page's own scroll area scrolls the review and the
+    signatures below it as one (a second scroll bar inside the first would trap the wheel)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+
+    def _fit(self, *_args) -> None:
+        document = self.document()
+        document.setTextWidth(self.viewport().width())
+        margins = self.contentsMargins()
+        height = math.ceil(document.size().height()) + margins.top() + margins.bottom()
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
 
 class ReviewPage(QWidget):
     go_to_step = Signal(str)
+    changed = Signal()
 
     def __init__(self, consultation: Consultation, parent=None):
         super().__init__(parent)
         self.consultation = consultation
-        self.view = QTextBrowser()
+        self.view = FittedBrowser()
         self.view.setOpenLinks(False)
+        self.view.setFrameShape(QFrame.Shape.NoFrame)
+        self.view.setStyleSheet("QTextBrowser { border: none; }")   # it reads as part of the page
         self.view.setAccessibleName(_("Review of the consultation"))
         self.view.anchorClicked.connect(self._anchor_clicked)
         self.view.document().setDefaultStyleSheet(
             f"h1 {{ font-size: x-large; }} h2 {{ font-size: large; margin-top: 14px; }} a {{ color: {ACCENT}; }}")
+        self.signing = SigningPanel(consultation)
+        self.signing.changed.connect(self.changed)
+        body = QWidget()
+        column = vbox(body, margins=12, spacing=12)
+        column.addWidget(self.view)
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setStyleSheet(f"color: {BORDER};")
+        column.addWidget(rule)
+        column.addWidget(self.signing)
+        column.addStretch(1)
+        self.scroll = scrolled(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
+        layout.addWidget(self.scroll)
 
     def on_shown(self) -> None:
         self.consultation.focus("review")
@@ -42,6 +85,8 @@ class ReviewPage(QWidget):
                          "</p>")
         else:
             parts.append(f"<p style='color:{SUCCESS_INK}'>\u2713 {escape(_('Everything has been discussed.'))}</p>")
+        parts.append(f"<p style='color:{MUTED}'>{escape(_('The signatures are below the review.'))} "
+                     f"<a href='signatures:'>{escape(_('Go to the signatures'))}</a></p>")
         for section in review_items(self.consultation):
             link = (f" <span style='font-size: medium; font-weight: normal'>· <a href='step:{section.step}'>"
                     f"{escape(_('Go to this step'))}</a></span>") if section.step else ""
@@ -50,6 +95,7 @@ class ReviewPage(QWidget):
                 parts.append(f"<p style='color:{MUTED}'>{escape(_('Nothing recorded.'))}</p>")
             parts.append("<ul>" + "".join(self._item_html(item) for item in section.items) + "</ul>")
         self.view.setHtml("".join(parts))
+        self.signing.refresh()
 
     @staticmethod
     def _item_html(item: ReviewItem) -> str:
@@ -63,8 +109,20 @@ class ReviewPage(QWidget):
             return f"<li style='color:{ERROR_INK}'>\u26a0 <b>{marker}</b>: {text}</li>"
         return f"<li>{text}</li>"
 
+    @Slot()
+    def show_signatures(self) -> None:
+        """Scrolls the signatures into view and puts the keyboard on the first pad's name."""
+        self.scroll.ensureWidgetVisible(self.signing, 0, 0)
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(min(bar.maximum(), self.signing.mapTo(self.scroll.widget(), self.signing.rect().topLeft()).y()))
+        first = next(iter(self.signing.pads.values()))
+        if not first.name.isReadOnly():
+            first.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
     @Slot(QUrl)
     def _anchor_clicked(self, url: QUrl) -> None:
         target = url.toString()
         if target.startswith("step:"):
             self.go_to_step.emit(target.removeprefix("step:"))
+        elif target.startswith("signatures:"):
+            self.show_signatures()

@@ -1,0 +1,61 @@
+"""The signed summary PDF, made from a consultation record (docs/record.md). No Qt here.
+
+    render_summary(record, paper="a4") -> bytes     the PDF, in memory
+    write_summary(record, path, paper="a4") -> Path  the PDF, written whole or not at all
+
+`paper` is "a4" or "letter". A record that is not a ConsultAid record raises `RecordError` (a
+ValueError). Importing this package is cheap: reportlab, svglib and the layout code load on the
+first rendering, so the app starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+
+PAPERS = ("a4", "letter")
+
+
+class RecordError(ValueError):
+    """The data is not a consultation record this program can read."""
+
+
+def render_summary(record: dict, paper: str = "a4") -> bytes:
+    """The summary of `record` as PDF bytes. The same record always gives the same bytes."""
+    from consultaid.report.summary import render
+
+    return render(record, paper)
+
+
+def write_summary(record: dict, path: str | os.PathLike, paper: str = "a4") -> Path:
+    """Renders, then writes to a temporary file in the same folder and renames it over `path`, so a
+    reader never sees a half-written PDF and a failure (rendering, full disk, no permission) leaves
+    whatever was at `path` untouched and no partial file behind. The file is readable by its owner
+    only: it holds a patient's health information."""
+    data = render_summary(record, paper)  # before touching the disk: a bad record writes nothing
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # the rename itself survives a power cut once the folder is synced
+        with suppress(OSError):
+            directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+    return path
+
+
+__all__ = ["PAPERS", "RecordError", "render_summary", "write_summary"]
