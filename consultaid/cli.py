@@ -20,6 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--content-dir", type=Path, metavar="DIR",
                         help=_("folder of procedure packs (default: the bundled content)"))
     parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help=_("interface language"))
+    parser.add_argument("--data-dir", type=Path, metavar="DIR",
+                        help=_("where records are kept (default: CONSULTAID_DATA_DIR or the user data folder)"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser("validate", help=_("check content packs and report every problem"))
@@ -48,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     printing.add_argument("--title", default="", metavar="TEXT",
                           help=_("job title shown in the print queue (default: ConsultAid summary); "
                                  "anyone can read it, so keep patient data out of it"))
+    from consultaid.cli_records import add_parsers
+
+    add_parsers(commands)
     return parser
 
 
@@ -207,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_render(args)
     if args.command == "print":
         return run_print(args)
+    if args.command in ("records", "audit"):
+        from consultaid.cli_records import run
+
+        return run(args)
     from consultaid.ui.app import run_gui  # Qt is imported only when the window is wanted
 
     return run_gui(args)

@@ -119,6 +119,12 @@ def walk_alternatives_step(view, qtbot):
     click_box(qtbot, page.decision_buttons["needs_time"])
 
 
+def pdf_text(pdf: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
 def sign_and_finalize(view, qtbot):
     panel = view.page_for["review"].signing
     for role in ("patient", "surgeon"):
@@ -130,6 +136,7 @@ def sign_and_finalize(view, qtbot):
     qtbot.waitUntil(lambda: panel.preview is not None and panel.preview.isVisible())
     assert panel.preview.page_count >= 2
     panel.preview.close()
+    return panel.pdf
 
 
 @pytest.mark.parametrize("pack_id", PACKS)
@@ -149,7 +156,7 @@ def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, la
     assert view.current == "review"
     review = view.page_for["review"].view.toPlainText()
 
-    sign_and_finalize(view, qtbot)
+    pdf = sign_and_finalize(view, qtbot)
 
     record = view.consultation.to_record()
     library = load_library(CONTENT)
@@ -175,6 +182,10 @@ def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, la
     assert "NOT DISCUSSED" not in review and "Ζωή Åsa-Nyström" in review
     assert record["finalized_at"] and {s["role"] for s in record["signatures"]} == {"patient", "surgeon"}
     assert not view.page_for["procedure"].isEnabled()  # what was signed cannot change any more
+    [stored] = main.store.search()
+    assert main.store.record(stored.id)[1] == pdf and stored.patient_name == "Ζωή Åsa-Nyström"
+    assert main.store.drafts() == [] and main.store.verify_audit() == []
+    assert record["audit_hash"] and record["audit_hash"][:16] in pdf_text(pdf)
 
 
 def test_closing_keeps_the_consultation_as_a_draft_set_aside(main, qtbot):

@@ -155,6 +155,8 @@ class Consultation:
         self.signatures: dict[str, Signature] = {}
         self.patient_signature_missing_reason = ""
         self.finalized_at: datetime | None = None
+        # The audit chain's latest hash when the summary was made, printed on it: ties paper to log.
+        self.audit_hash = ""
         self._focus: tuple[str, str | None] | None = None
         self._focus_since = clock()
 
@@ -297,6 +299,7 @@ class Consultation:
             "signatures": [self.signatures[role].to_dict() for role in SIGNER_ROLES if role in self.signatures],
             "patient_signature_missing_reason": self.patient_signature_missing_reason,
             "finalized_at": self.finalized_at.isoformat(timespec="seconds") if self.finalized_at else None,
+            "audit_hash": self.audit_hash,
         }
 
     @classmethod
@@ -329,4 +332,5 @@ class Consultation:
         consultation.patient_signature_missing_reason = record.get("patient_signature_missing_reason", "")
         finalized = record.get("finalized_at")
         consultation.finalized_at = datetime.fromisoformat(finalized) if finalized else None
+        consultation.audit_hash = record.get("audit_hash", "")
         return consultation

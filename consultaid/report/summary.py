@@ -75,6 +75,7 @@ DRAFT_MARK = N_("DRAFT")
 DOCUMENT_ID = N_("Document {id}")
 PAGE_OF = N_("Page {page} of {pages}")
 CONTENT_PACK = N_("Content pack {id}, version {version}, fingerprint {fingerprint}")
+AUDIT_CHAIN = N_("audit chain {hash}")
 APP = N_("ConsultAid {version}")
 BORN = N_("born {date}")
 METADATA_SUBJECT = N_("Summary of the consultation of {date}: information given to {patient}")
@@ -335,6 +336,8 @@ class SummaryDocument:
         page_text = self.t(PAGE_OF, page=page, pages=pages)
         page_w = draw_text(canvas, right, line1, page_text, BOLD, FOOTER_SIZE + 0.5, align="right")
         document = self.t(DOCUMENT_ID, id=c.id)
+        if c.audit_hash:
+            document += " · " + self.t(AUDIT_CHAIN, hash=c.audit_hash[:16])
         if c.finalized_at is None:
             document += " · " + self.t(DRAFT_MARK)
         draw_text(canvas, left, line1, fit_text(document, REGULAR, FOOTER_SIZE, right - left - page_w - 20),

@@ -271,6 +271,38 @@ class MainWindow(QMainWindow):
             self.autosaver.saved.connect(self._saved)
             self.autosaver.failed.connect(self._save_failed)
             self.autosaver.save_now()  # a consultation exists in the store from its first second
+            signing = self.consultation_view.page_for["review"].signing
+            signing.audit_hash_source = self.store.latest_audit_hash
+            signing.summary_made.connect(self._store_finalized)
+
+    def _store_finalized(self, pdf: bytes) -> None:
+        """The finalized record and the exact PDF bytes go into the store in one transaction."""
+        from consultaid.consultation.store import StoreError
+
+        consultation = self.consultation_view.consultation
+        self.unstored_summary = (consultation.to_record(), pdf)
+        try:
+            self.stored_record_id = self.store.finalize(*self.unstored_summary)
+        except StoreError as error:  # kept in memory; closing the consultation tries again
+            self.statusBar().showMessage("\u26a0 " + _("The signed summary is not stored yet: {reason}").format(
+                reason=error))
+            return False
+        self.unstored_summary = None
+        self.statusBar().showMessage(_("The signed summary is stored in the records."))
+        return True
+
+    def _retry_store(self) -> bool:
+        from consultaid.consultation.store import StoreError
+        from consultaid.ui.messages import messages
+
+        try:
+            self.stored_record_id = self.store.finalize(*self.unstored_summary)
+        except StoreError as error:
+            return messages.confirm(self, _("The signed summary could not be stored"),
+                                    _("{reason} Save the PDF from the preview before closing, or it is lost.")
+                                    .format(reason=error), _("Close anyway"), _("Go back"))
+        self.unstored_summary = None
+        return True
 
     def _saved(self, _revision: int) -> None:
         from datetime import datetime
@@ -308,6 +340,8 @@ class MainWindow(QMainWindow):
         view = self.consultation_view
         if view is None:
             return True
+        if getattr(self, "unstored_summary", None) is not None and not self._retry_store():
+            return False
         saved = self.autosaver is not None and self.autosaver.save_now()
         if saved and view.consultation.finalized_at is None:
             self.store.set_draft_aside(view.consultation.id)  # closed on purpose: not offered as a crash

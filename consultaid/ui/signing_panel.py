@@ -211,6 +211,7 @@ class SigningPanel(QWidget):
 
     changed = Signal()
     finalized = Signal()
+    summary_made = Signal(bytes)  # the PDF of the finalized consultation, once, for the record store
 
     def __init__(self, consultation: Consultation, parent=None):
         super().__init__(parent)
@@ -219,6 +220,7 @@ class SigningPanel(QWidget):
         self.consultation = consultation
         self.pdf: bytes | None = None
         self.preview = None
+        self.audit_hash_source = None  # set by the window when a record store is open
         self._problems_shown = False
         setup = consultation.setup
 
@@ -461,6 +463,8 @@ class SigningPanel(QWidget):
         from consultaid.ui.summary_preview import SummaryPreview
 
         if self.pdf is None:
+            if self.audit_hash_source is not None:
+                self.consultation.audit_hash = self.audit_hash_source()
             try:
                 self.pdf = self.render_pdf()
             except Exception as error:   # the consultation stays finalized; the surgeon can try again
@@ -468,6 +472,7 @@ class SigningPanel(QWidget):
                 self._show_message("\u26a0 " + _("The summary could not be made: {error}").format(error=error),
                                    ERROR_INK, WARNING_BG)
                 return
+            self.summary_made.emit(self.pdf)
         record_id = self.consultation.id
         if self.preview is not None:
             self.preview.close()   # one preview at a time

@@ -1,0 +1,120 @@
+"""`consultaid records …` and `consultaid audit verify`: the record store from the command line (no Qt)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from consultaid.i18n import N_, _
+
+STATUS_WORDS = {"finalized": N_("finalized"), "corrected": N_("corrected")}
+
+
+def add_parsers(commands) -> None:
+    records = commands.add_parser("records", help=_("list, show and export stored consultations"))
+    actions = records.add_subparsers(dest="records_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help=_("list finalized consultations, newest first"))
+    listing.add_argument("--search", default="", metavar="TEXT", help=_("patient name prefix or identifier"))
+    listing.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help=_("from this date"))
+    listing.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help=_("up to this date"))
+    listing.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    show = actions.add_parser("show", help=_("show one stored consultation"))
+    show.add_argument("id", type=int, metavar="ID")
+    export = actions.add_parser("export", help=_("write the exact stored PDF of a consultation"))
+    export.add_argument("id", type=int, metavar="ID")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    audit = commands.add_parser("audit", help=_("check the audit trail"))
+    audit_actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_actions.add_parser("verify", help=_("report any edited, deleted or reordered audit entry"))
+
+
+def _open(args):
+    from consultaid.consultation.store import open_store
+    from consultaid.paths import user_data_dir
+
+    return open_store(args.data_dir or user_data_dir())
+
+
+def run(args) -> int:
+    from consultaid.consultation.store import StoreError
+
+    try:
+        store = _open(args)
+    except StoreError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    try:
+        if args.command == "audit":
+            return _verify(store)
+        return {"list": _list, "show": _show, "export": _export}[args.records_command](store, args)
+    except StoreError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+def _list(store, args) -> int:
+    rows = store.search(args.search, args.date_from, args.date_to)
+    if args.json:
+        print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row.id}\t{row.consultation_date}\t{row.patient_name}\t{row.patient_identifier}\t"
+              f"{row.procedure_id}\tv{row.version}\t{_(STATUS_WORDS[row.status])}")
+    print(_("{count} consultation(s)").format(count=len(rows)), file=sys.stderr)
+    return 0
+
+
+def _show(store, args) -> int:
+    try:
+        record, pdf = store.record(args.id)
+    except KeyError:
+        print(_("No stored consultation has the id {id}.").format(id=args.id), file=sys.stderr)
+        return 1
+    setup = record["setup"]
+    for label, value in ((_("Patient"), setup["patient"]["name"]),
+                         (_("Date of birth"), setup["patient"]["date_of_birth"]),
+                         (_("Procedure"), record["content"]["title"]),
+                         (_("Started"), record["started_at"]), (_("Finalized"), record["finalized_at"]),
+                         (_("Signed by"), ", ".join(s["name"] for s in record.get("signatures", []))),
+                         (_("PDF size"), f"{len(pdf)} bytes")):
+        print(f"{label}: {value}")
+    return 0
+
+
+def _export(store, args) -> int:
+    try:
+        record, pdf = store.record(args.id)
+    except KeyError:
+        print(_("No stored consultation has the id {id}.").format(id=args.id), file=sys.stderr)
+        return 1
+    target = args.output
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".consultaid-", suffix=".pdf")
+        with os.fdopen(handle, "wb") as file:
+            file.write(pdf)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        print(_("{path}: the PDF could not be written: {error}").format(path=target, error=error.strerror or error),
+              file=sys.stderr)
+        return 1
+    store.log("export", f"{record['id']} v{args.id}")
+    print(_("Exported to {path}").format(path=target), file=sys.stderr)
+    return 0
+
+
+def _verify(store) -> int:
+    problems = store.verify_audit()
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(_("The audit trail has been tampered with."), file=sys.stderr)
+        return 1
+    print(_("The audit trail is intact ({hash}).").format(hash=store.latest_audit_hash()[:16]), file=sys.stderr)
+    return 0
