@@ -203,6 +203,12 @@ class MainWindow(QMainWindow):
         outer.addWidget(splitter, 1)
         actions = QHBoxLayout()
         actions.addStretch(1)
+        self.records_button = QPushButton(_("Records…"))
+        self.records_button.setAccessibleName(_("Find past consultations, drafts and signed summaries"))
+        self.records_button.setShortcut(QKeySequence("Ctrl+H"))
+        self.records_button.setToolTip(_("Ctrl+H"))
+        self.records_button.clicked.connect(self.show_history)
+        actions.addWidget(self.records_button)
         self.start_button = QPushButton(_("Start consultation…"))
         self.start_button.setObjectName("PrimaryButton")
         self.start_button.setAccessibleName(_("Start a consultation with the selected procedure"))
@@ -216,8 +222,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(central)
         self.setCentralWidget(self.stack)
         self.consultation_view = None
+        self.history_view = None
         self.statusBar().showMessage(_("ConsultAid {version}").format(version=__version__))
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
         QShortcut(QKeySequence.StandardKey.ZoomIn, self, activated=lambda: self.zoom(+0.25))
         QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.zoom(+0.25))
         QShortcut(QKeySequence.StandardKey.ZoomOut, self, activated=lambda: self.zoom(-0.25))
@@ -232,6 +239,32 @@ class MainWindow(QMainWindow):
         self.zoom_factor = 1.0 if step == 0 else min(2.0, max(1.0, self.zoom_factor + step))
         apply_style(QApplication.instance(), self.zoom_factor)
         self.statusBar().showMessage(_("Presentation size: {percent} %").format(percent=round(self.zoom_factor * 100)))
+
+    @Slot()
+    def _focus_search(self) -> None:
+        shown = self.stack.currentWidget()
+        (shown.search if shown is self.history_view else self.search).setFocus()
+
+    @Slot()
+    def show_history(self) -> None:
+        """The records, as a page of the window: search, resume a draft, reprint or export a signed PDF."""
+        from consultaid.ui.history_view import HistoryView
+
+        if self.consultation_view is not None:
+            return
+        if self.history_view is None:
+            self.history_view = HistoryView(self.store, self.library)
+            self.history_view.back_requested.connect(self.close_history)
+            self.history_view.resume_requested.connect(self.open_consultation)
+            self.stack.addWidget(self.history_view)
+        self.stack.setCurrentWidget(self.history_view)
+        self.history_view.refresh()   # what was stored since it was last shown
+        self.history_view.search.setFocus()
+
+    @Slot()
+    def close_history(self) -> None:
+        self.stack.setCurrentIndex(0)
+        self.search.setFocus()
 
     @Slot()
     def start_consultation(self) -> None:
@@ -322,10 +355,13 @@ class MainWindow(QMainWindow):
         if self.store is None or self.consultation_view is not None:
             return
         for draft in self.store.drafts("open"):
+            pack = self.library.get(draft.procedure_id)
+            procedure = pack.title(self.content_language) if pack and self.content_language in pack.texts \
+                else draft.procedure_id
             choice = messages.choose(
                 self, _("Resume the interrupted consultation?"),
                 _("The consultation with {patient} ({procedure}), last saved {saved}, was interrupted.").format(
-                    patient=draft.patient_name, procedure=draft.procedure_id, saved=draft.saved_at[:16].replace("T", " ")),
+                    patient=draft.patient_name, procedure=procedure, saved=draft.saved_at[:16].replace("T", " ")),
                 [_("Resume it"), _("Set it aside (it stays in the records)")])
             if choice == 0:
                 self.open_consultation(Consultation.from_record(self.store.resume_draft(draft.consultation_id)))

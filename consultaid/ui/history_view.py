@@ -1,0 +1,833 @@
+"""The consultation records: every draft and every signed record, searchable, for a clinic with years of them.
+
+A search runs in the record store (its indexes on name, identifier and date), never over everything loaded
+in memory, and shows at most RESULT_LIMIT rows, saying so when there are more. Drafts come from the drafts
+table (consultations in progress or set aside), signed records from the records table: both show in one
+list, newest first. A draft is resumed; a signed record opens as its stored PDF, the very bytes kept when it
+was signed, never drawn again, and Print and Save PDF… hand on exactly those bytes, each leaving an entry in
+the audit trail.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from consultaid.consultation.store import StoreError, StoredRecord, name_key
+from consultaid.i18n import N_, _, interface_language
+from consultaid.ui.date_field import DateField
+from consultaid.ui.style import ACCENT, BORDER, ERROR_INK, INK, MUTED, SUCCESS_INK, SURFACE, WARNING_BG, WARNING_INK
+from consultaid.ui.summary_preview import PathChooser, PrinterChooser, SummaryPreview, write_atomically
+
+log = logging.getLogger(__name__)
+
+RESULT_LIMIT = 500
+SEARCH_DELAY_MS = 250   # typing pauses this long before the store is asked
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1    # the HistoryRow, on the first column
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2   # what the column sorts by
+
+COLUMNS = (N_("Date"), N_("Patient"), N_("Identifier"), N_("Procedure"), N_("Status"), N_("Version"))
+DATE, PATIENT, IDENTIFIER, PROCEDURE, STATUS, VERSION = range(len(COLUMNS))
+
+# What the status filter offers, and the store's statuses each one keeps.
+STATUS_FILTERS = (
+    ("all", N_("All")),
+    ("draft", N_("Draft (in progress or set aside)")),
+    ("finalized", N_("Finalized")),
+    ("corrected", N_("Corrected")),
+)
+STATUS_WORDS = {
+    "open": N_("In progress"),
+    "set_aside": N_("Set aside"),
+    "finalized": N_("Finalized"),
+    "corrected": N_("Corrected"),
+}
+STATUS_INK = {"open": WARNING_INK, "set_aside": WARNING_INK, "finalized": SUCCESS_INK, "corrected": MUTED}
+STATUS_ORDER = {"open": 0, "set_aside": 1, "finalized": 2, "corrected": 3}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of the list: a draft (kind "draft") or one version of a signed record (kind "record")."""
+
+    kind: str
+    consultation_id: str
+    day: str                 # ISO date of the consultation, YYYY-MM-DD
+    patient_name: str
+    identifier: str
+    procedure_id: str
+    status: str              # "open", "set_aside", "finalized" or "corrected"
+    version: int | None      # records only
+    record_id: int | None    # records only: the key for Store.record()
+    moment: str              # drafts: last saved; records: finalized (ISO date and time)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.kind == "draft"
+
+    @property
+    def audit_subject(self) -> str:
+        return f"{self.consultation_id} v{self.version}"
+
+    @classmethod
+    def from_record(cls, stored: StoredRecord) -> "HistoryRow":
+        return cls("record", stored.consultation_id, stored.consultation_date, stored.patient_name,
+                   stored.patient_identifier, stored.procedure_id, stored.status, stored.version, stored.id,
+                   stored.finalized_at)
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    text: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    procedure_id: str | None = None
+    status: str = "all"      # one of STATUS_FILTERS
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text.strip() or self.date_from or self.date_to or self.procedure_id
+                    or self.status != "all")
+
+
+class HistorySearch:
+    """Asks the store; no Qt. Signed records are searched by the store itself (indexed, with a limit).
+    Drafts, only the consultations not yet signed, are few: their summaries are filtered here, and a
+    draft's identifier, which only its JSON holds, is read once per saved revision."""
+
+    def __init__(self, store):
+        self.store = store
+        self._identifiers: dict[tuple[str, int], str] = {}
+
+    def find(self, query: HistoryQuery, limit: int = RESULT_LIMIT) -> tuple[list[HistoryRow], bool]:
+        """The rows, newest first, and whether more than `limit` matched. Raises StoreError."""
+        try:
+            records: list[HistoryRow] = []
+            if query.status != "draft":
+                found = self.store.search(
+                    text=query.text.strip(),
+                    date_from=query.date_from.isoformat() if query.date_from else None,
+                    date_to=query.date_to.isoformat() if query.date_to else None,
+                    procedure_id=query.procedure_id,
+                    status=query.status if query.status in ("finalized", "corrected") else None,
+                    limit=limit + 1)
+                records = [HistoryRow.from_record(stored) for stored in found]
+            drafts = self._drafts(query) if query.status in ("all", "draft") else []
+        except sqlite3.Error as error:  # the store words its own errors; a bare SQLite one is worded here
+            raise StoreError("other", _("The records could not be read: {reason}").format(reason=error)) from error
+        # Newest first; on the same day a consultation still in progress comes before the signed ones.
+        rows = sorted(records + drafts, key=lambda row: (row.day, row.is_draft, row.moment), reverse=True)
+        return rows[:limit], len(rows) > limit
+
+    def _drafts(self, query: HistoryQuery) -> list[HistoryRow]:
+        wanted_name = name_key(query.text)
+        wanted_identifier = query.text.strip()
+        rows = []
+        for draft in self.store.drafts():
+            day = draft.started_at[:10]
+            if query.date_from and day < query.date_from.isoformat():
+                continue
+            if query.date_to and day > query.date_to.isoformat():
+                continue
+            if query.procedure_id and draft.procedure_id != query.procedure_id:
+                continue
+            identifier = self._identifier(draft.consultation_id, draft.revision)
+            if wanted_name and not (name_key(draft.patient_name).startswith(wanted_name)
+                                    or identifier == wanted_identifier):
+                continue
+            rows.append(HistoryRow("draft", draft.consultation_id, day, draft.patient_name, identifier,
+                                   draft.procedure_id, draft.status, None, None, draft.saved_at))
+        return rows
+
+    def _identifier(self, consultation_id: str, revision: int) -> str:
+        key = (consultation_id, revision)
+        if key not in self._identifiers:
+            try:
+                record = self.store.load_draft(consultation_id)
+                identifier = record["setup"]["patient"].get("identifier") or ""
+            except (KeyError, TypeError, ValueError):   # gone meanwhile, or not a full record
+                identifier = ""
+            self._identifiers[key] = identifier
+        return self._identifiers[key]
+
+
+# --- words -----------------------------------------------------------------------------------------
+def format_day(iso: str) -> str:
+    """DD/MM/YYYY, as the clinic writes dates (and as the date fields read them)."""
+    try:
+        return date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def format_moment(iso: str) -> tuple[str, str]:
+    """(date, time) of an ISO timestamp, in the clinic's local time as it was stored."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso, ""
+    return moment.strftime("%d/%m/%Y"), moment.strftime("%H:%M")
+
+
+def procedure_title(library, procedure_id: str, language: str | None = None) -> str:
+    """The procedure's title in the interface language (or the pack's first), its id if the pack is unknown."""
+    pack = library.get(procedure_id) if library is not None else None
+    if pack is None:
+        return procedure_id
+    language = language or interface_language()
+    if language in pack.texts:
+        return pack.title(language)
+    return pack.title(next(iter(pack.texts)))
+
+
+def summary_file_name(row: HistoryRow) -> str:
+    """A file name without patient data, as for a summary saved at signing, plus the version."""
+    return f"consultaid-summary-{row.moment[:10]}-{row.consultation_id[:8]}-v{row.version}.pdf"
+
+
+def _documents_folder() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+                or str(Path.home()))
+
+
+# --- the stored PDF, read-only ---------------------------------------------------------------------
+class StoredRecordPreview(SummaryPreview):
+    """A signed record's stored PDF. Print and Save PDF… act on those bytes (SummaryPreview never draws a
+    page again) and each success is written to the audit trail as "print" or "export"."""
+
+    printed = Signal(str)    # print job id
+    exported = Signal(str)   # path of the file written
+
+    def __init__(self, store, row: HistoryRow, pdf: bytes, parent=None):
+        super().__init__(pdf, copies=1, title=f"ConsultAid summary {row.consultation_id[:8]}",
+                         suggested_name=summary_file_name(row), parent=parent)
+        self.store = store
+        self.row = row
+        self.audit_problem: str | None = None
+        self.setWindowTitle(_("Stored record: {patient}, {date}").format(
+            patient=row.patient_name, date=format_day(row.day)))
+        self.copies.setToolTip(_("How many copies to print"))
+        signed_date, signed_time = format_moment(row.moment)
+        text = _("Stored record, version {version}, finalized on {date} at {time}: the exact PDF kept when it "
+                 "was signed. It cannot be changed.").format(version=row.version, date=signed_date, time=signed_time)
+        colour, background = INK, SURFACE
+        if row.status == "corrected":
+            text += " " + _("A later version corrects this record.")
+            colour, background = WARNING_INK, WARNING_BG
+        self.record_note = QLabel(("\u26a0 " if row.status == "corrected" else "") + text)
+        self.record_note.setObjectName("RecordNote")
+        self.record_note.setWordWrap(True)
+        self.record_note.setAccessibleName(text)
+        self.record_note.setStyleSheet(f"QLabel#RecordNote {{ color: {colour}; background: {background}; "
+                                       f"border: 1px solid {BORDER}; border-radius: 6px; padding: 6px 10px; }}")
+        self.layout().insertWidget(1, self.record_note)
+
+    def _audit(self, action: str) -> None:
+        try:
+            self.store.log(action, self.row.audit_subject)
+        except StoreError as error:
+            self.audit_problem = str(error)
+            self._report(_("Done, but the audit trail could not record it: {reason}").format(reason=error),
+                         error=True)
+        else:
+            self.audit_problem = None
+
+    @Slot()
+    def print_summary(self) -> str | None:
+        job = super().print_summary()
+        if job is not None:
+            self._audit("print")
+            self.printed.emit(job)
+        return job
+
+    @Slot()
+    def save_pdf(self) -> Path | None:
+        path = super().save_pdf()
+        if path is not None:
+            self._audit("export")
+            self.exported.emit(str(path))
+        return path
+
+
+# --- the view --------------------------------------------------------------------------------------
+class HistoryTable(QTableView):
+    """Enter or Return opens the current row (whatever the style does with activation)."""
+
+    open_requested = Signal()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.open_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class HistoryView(QWidget):
+    """The records page: filters on top, the list, and what can be done with the selected row."""
+
+    back_requested = Signal()
+    resume_requested = Signal(object)   # a Consultation, taken up again from its draft
+    preview_opened = Signal(object)     # the StoredRecordPreview just opened
+
+    def __init__(self, store, library=None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("HistoryView")
+        self.store = store
+        self.library = library
+        self.searcher = HistorySearch(store) if store is not None else None
+        self.rows: list[HistoryRow] = []
+        self.limit_reached = False
+        self.preview: StoredRecordPreview | None = None
+        # The system dialogs; tests (or another front end) replace them, and an opened preview gets them too.
+        from consultaid.ui.summary_preview import choose_printer_with_dialog, choose_save_path_with_dialog
+
+        self.choose_save_path: PathChooser = choose_save_path_with_dialog
+        self.choose_printer: PrinterChooser = choose_printer_with_dialog
+
+        self.setStyleSheet(self._style())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 16, 20, 16)
+        outer.setSpacing(12)
+
+        # --- heading ---
+        header = QHBoxLayout()
+        header.setSpacing(16)
+        self.back_button = QPushButton("\u2190 " + _("Procedures"))
+        self.back_button.setAccessibleName(_("Back to the procedures"))
+        self.back_button.setToolTip(_("Back to the procedures (Esc)"))
+        self.back_button.clicked.connect(self.back_requested.emit)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        title = QLabel(_("Consultation records"))
+        title.setObjectName("AppTitle")
+        tagline = QLabel(_("Consultations in progress and signed summaries, newest first."))
+        tagline.setObjectName("AppTagline")
+        titles.addWidget(title)
+        titles.addWidget(tagline)
+        header.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addLayout(titles, 1)
+        outer.addLayout(header)
+
+        # --- filters ---
+        filters = QFrame()
+        filters.setObjectName("HistoryFilters")
+        grid = QGridLayout(filters)
+        grid.setContentsMargins(14, 12, 14, 12)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(10)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Patient's name (its beginning) or exact identifier"))
+        self.search.setAccessibleName(_("Search the records by patient name or identifier"))
+        self.search.setClearButtonEnabled(True)
+        self.search.installEventFilter(self)
+        self.date_from = DateField()
+        self.date_from.edit.setAccessibleName(_("Consultations from this date (DD/MM/YYYY)"))
+        self.date_to = DateField()
+        self.date_to.edit.setAccessibleName(_("Consultations up to this date (DD/MM/YYYY)"))
+        for field in (self.date_from, self.date_to):
+            # Room for a date in words without making the window wider than a small laptop's screen.
+            field.in_words.setMinimumWidth(field.fontMetrics().horizontalAdvance("30 Sept. 2026"))
+        self.procedure = QComboBox()
+        self.procedure.setAccessibleName(_("Procedure"))
+        self.procedure.addItem(_("All procedures"), None)
+        language = interface_language()
+        packs = sorted(library.packs if library is not None else [],
+                       key=lambda pack: procedure_title(library, pack.id, language).casefold())
+        for pack in packs:
+            self.procedure.addItem(procedure_title(library, pack.id, language), pack.id)
+        self.procedure.setMinimumContentsLength(24)
+        self.procedure.currentIndexChanged.connect(lambda _index: self.procedure.setToolTip(
+            self.procedure.currentText()))
+        self.procedure.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.status = QComboBox()
+        self.status.setAccessibleName(_("Status"))
+        for key, words in STATUS_FILTERS:
+            self.status.addItem(_(words), key)
+        self.clear_button = QPushButton(_("Clear filters"))
+        self.clear_button.setAccessibleName(_("Clear the search and every filter"))
+        self.clear_button.clicked.connect(self.clear_filters)
+
+        for combo in (self.procedure, self.status):   # as tall as the fields beside them
+            combo.setMinimumHeight(self.search.sizeHint().height())
+
+        def label(text: str, buddy: QWidget) -> QLabel:
+            shown = QLabel(text)
+            shown.setBuddy(buddy)
+            return shown
+
+        grid.addWidget(label(_("&Search:"), self.search), 0, 0)
+        grid.addWidget(self.search, 0, 1, 1, 3)
+        grid.addWidget(label(_("&Procedure:"), self.procedure), 0, 4)
+        grid.addWidget(self.procedure, 0, 5)
+        grid.addWidget(self.clear_button, 0, 6)
+        grid.addWidget(label(_("F&rom:"), self.date_from.edit), 1, 0)
+        grid.addWidget(self.date_from, 1, 1)
+        grid.addWidget(label(_("&To:"), self.date_to.edit), 1, 2)
+        grid.addWidget(self.date_to, 1, 3)
+        grid.addWidget(label(_("St&atus:"), self.status), 1, 4)
+        grid.addWidget(self.status, 1, 5)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(5, 1)
+        outer.addWidget(filters)
+
+        # --- count, then the list (or what to say when it is empty) ---
+        self.count_label = QLabel()
+        self.count_label.setObjectName("Meta")
+        outer.addWidget(self.count_label)
+
+        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model.setHorizontalHeaderLabels([_(name) for name in COLUMNS])
+        self.model.setSortRole(SORT_ROLE)
+        self.table = HistoryTable()
+        self.table.setObjectName("HistoryTable")
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Consultations found"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 18)
+        head = self.table.horizontalHeader()
+        head.setHighlightSections(False)
+        head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        digits = self.fontMetrics().horizontalAdvance("00/00/00000")
+        for column, mode, width in ((DATE, QHeaderView.ResizeMode.Interactive, digits + 40),
+                                    (PATIENT, QHeaderView.ResizeMode.Stretch, 0),
+                                    (IDENTIFIER, QHeaderView.ResizeMode.Interactive, digits + 80),
+                                    (PROCEDURE, QHeaderView.ResizeMode.Stretch, 0),
+                                    (STATUS, QHeaderView.ResizeMode.Interactive, digits + 50),
+                                    (VERSION, QHeaderView.ResizeMode.Fixed, digits - 10)):
+            head.setSectionResizeMode(column, mode)
+            if width:
+                self.table.setColumnWidth(column, width)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
+        self.table.activated.connect(self.open_selected)
+        self.table.open_requested.connect(self.open_selected)
+        self.table.selectionModel().currentRowChanged.connect(self._update_actions)
+
+        self.empty = QWidget()
+        self.empty.setObjectName("HistoryEmpty")
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addStretch(1)
+        self.empty_title = QLabel()
+        self.empty_title.setObjectName("EmptyTitle")
+        self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint = QLabel()
+        self.empty_hint.setObjectName("Meta")
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        self.retry_button = QPushButton(_("Try again"))
+        self.retry_button.setAccessibleName(_("Search the records again"))
+        self.retry_button.clicked.connect(self.refresh)
+        self.retry_button.hide()
+        empty_layout.addWidget(self.empty_title)
+        empty_layout.addWidget(self.empty_hint)
+        empty_layout.addSpacing(8)
+        empty_layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(2)
+        self.results = QStackedWidget()
+        self.results.addWidget(self.table)
+        self.results.addWidget(self.empty)
+        outer.addWidget(self.results, 1)
+
+        # --- message and actions ---
+        bottom = QHBoxLayout()
+        bottom.setSpacing(8)
+        self.message = QLabel()
+        self.message.setObjectName("HistoryMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        self.export_button = QPushButton(_("Export PDF…"))
+        self.export_button.setAccessibleName(_("Save the selected record's signed PDF as a file"))
+        self.export_button.clicked.connect(self.export_selected)
+        self.resume_button = QPushButton(_("Resume consultation"))
+        self.resume_button.setAccessibleName(_("Take up the selected consultation where it was left"))
+        self.resume_button.clicked.connect(self.resume_selected)
+        self.open_button = QPushButton(_("Open record"))
+        self.open_button.setObjectName("PrimaryButton")
+        self.open_button.setAccessibleName(_("Show the selected record's signed PDF"))
+        self.open_button.setToolTip(_("Enter"))
+        self.open_button.clicked.connect(self.open_selected)
+        bottom.addWidget(self.message, 10)
+        bottom.addStretch(1)   # keeps the buttons their own size while there is no message
+        bottom.addWidget(self.export_button)
+        bottom.addWidget(self.resume_button)
+        bottom.addWidget(self.open_button)
+        outer.addLayout(bottom)
+
+        # --- when to search: as the surgeon types (after a short pause), at once for the lists ---
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(SEARCH_DELAY_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _text: self.timer.start())
+        self.search.returnPressed.connect(self._search_now)
+        self.date_from.changed.connect(lambda: self.timer.start())
+        self.date_to.changed.connect(lambda: self.timer.start())
+        self.procedure.currentIndexChanged.connect(lambda _index: self.refresh())
+        self.status.currentIndexChanged.connect(lambda _index: self.refresh())
+        shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.back_requested.emit)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        # Tab goes through the filters row by row, then to the list and its actions.
+        order = (self.back_button, self.search, self.procedure, self.date_from.edit, self.date_to.edit, self.status,
+                 self.clear_button, self.table, self.export_button, self.resume_button, self.open_button)
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+
+        if store is None:
+            for widget in (self.search, self.date_from, self.date_to, self.procedure, self.status,
+                           self.clear_button):
+                widget.setEnabled(False)
+            self.show_message(_("The records cannot be shown: the record store did not open."), error=True)
+        self._update_actions()
+
+    @staticmethod
+    def _style() -> str:
+        return f"""
+        QFrame#HistoryFilters {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px; }}
+        QFrame#HistoryFilters QLabel {{ background: transparent; }}
+        QTableView#HistoryTable {{ border: 1px solid {BORDER}; border-radius: 6px; background: white;
+            alternate-background-color: #F8FAFC; selection-background-color: #D5E8F5; selection-color: {INK}; }}
+        QTableView#HistoryTable:focus {{ border: 2px solid {ACCENT}; }}
+        QTableView#HistoryTable::item {{ padding: 0 8px; border-bottom: 1px solid #EEF1F4; }}
+        QHeaderView::section {{ background: {SURFACE}; color: {MUTED}; font-weight: 600; padding: 8px 8px 8px 11px;
+            border: none; border-bottom: 1px solid {BORDER}; }}
+        QWidget#HistoryEmpty {{ background: white; border: 1px solid {BORDER}; border-radius: 6px; }}
+        QLabel#EmptyTitle {{ font-size: 14pt; font-weight: 600; color: {INK}; }}
+        QPushButton:disabled {{ color: #8A96A3; background: {SURFACE}; border-color: {BORDER}; }}
+        QPushButton#PrimaryButton:disabled {{ color: white; background: #9BBBD3; border-color: #9BBBD3; }}
+        """
+
+    # --- filters ------------------------------------------------------------------------------
+    def query(self) -> HistoryQuery:
+        """The filters as typed; raises ValueError with a message when a date cannot be read."""
+        try:
+            date_from = self.date_from.value()
+        except ValueError:
+            raise ValueError(_("The “from” date is not a date: type it as DD/MM/YYYY.")) from None
+        try:
+            date_to = self.date_to.value()
+        except ValueError:
+            raise ValueError(_("The “to” date is not a date: type it as DD/MM/YYYY.")) from None
+        if date_from and date_to and date_from > date_to:
+            raise ValueError(_("The “from” date is after the “to” date."))
+        return HistoryQuery(self.search.text(), date_from, date_to, self.procedure.currentData(),
+                            self.status.currentData())
+
+    @Slot()
+    def clear_filters(self) -> None:
+        for widget in (self.search, self.date_from, self.date_to, self.procedure, self.status):
+            widget.blockSignals(True)
+        self.search.clear()
+        self.date_from.edit.clear()
+        self.date_to.edit.clear()
+        self.date_from.in_words.clear()
+        self.date_to.in_words.clear()
+        self.procedure.setCurrentIndex(0)
+        self.status.setCurrentIndex(0)
+        for widget in (self.search, self.date_from, self.date_to, self.procedure, self.status):
+            widget.blockSignals(False)
+        self.refresh()
+        self.search.setFocus()
+
+    @Slot()
+    def _search_now(self) -> None:
+        """Enter in the search field: search at once, then go to the list, ready for Enter to open."""
+        self.refresh()
+        if self.rows:
+            self.table.setFocus()
+
+    def eventFilter(self, watched, event) -> bool:
+        # Down arrow from the search field goes to the list, as in any search box.
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down and self.rows):
+            self.table.setFocus()
+            return True
+        return super().eventFilter(watched, event)
+
+    # --- results ------------------------------------------------------------------------------
+    @Slot()
+    def refresh(self) -> None:
+        """Searches the store with the current filters and shows what it found."""
+        self.timer.stop()
+        if self.searcher is None:
+            return
+        try:
+            query = self.query()
+        except ValueError as error:
+            self.show_message(str(error), error=True)
+            return
+        selected = self.selected_row()
+        try:
+            rows, more = self.searcher.find(query)
+        except StoreError as error:
+            log.warning("the records could not be searched: %s", error)
+            self.rows, self.limit_reached = [], False
+            self.model.removeRows(0, self.model.rowCount())
+            self._show_empty(_("The records could not be read."), str(error), error=True)
+            self.count_label.clear()
+            self.hide_message()
+            self._update_actions()
+            return
+        self.hide_message()
+        self.rows, self.limit_reached = rows, more
+        self._fill(rows, selected)
+        if rows:
+            self.results.setCurrentWidget(self.table)
+        elif query.is_empty:
+            self._show_empty(_("No consultation has been recorded yet."),
+                             _("Consultations appear here from the moment they start."))
+        else:
+            self._show_empty(_("No consultation matches."),
+                             _("Check the spelling of the name, type the whole identifier, or widen the dates."))
+        if more:
+            self.count_label.setText(_("Showing the {limit} most recent consultations found; there are more. "
+                                       "Narrow the search to see the others.").format(limit=RESULT_LIMIT))
+        else:
+            self.count_label.setText(_("{count} consultation(s) found").format(count=len(rows)) if rows else "")
+        self.count_label.setAccessibleName(self.count_label.text())
+
+    def _show_empty(self, title: str, hint: str, error: bool = False) -> None:
+        """What stands in place of the list when it is empty, or when the store could not be read."""
+        self.empty_title.setText(("\u26a0 " if error else "") + title)
+        self.empty_title.setStyleSheet(f"color: {ERROR_INK};" if error else "")
+        self.empty_hint.setText(hint)
+        self.empty.setAccessibleName(title + " " + hint)
+        self.retry_button.setVisible(error)
+        self.results.setCurrentWidget(self.empty)
+
+    def _fill(self, rows: list[HistoryRow], keep: HistoryRow | None) -> None:
+        language = interface_language()
+        self.model.removeRows(0, self.model.rowCount())
+        for row in rows:
+            if row.is_draft:
+                saved_date, saved_time = format_moment(row.moment)
+                tip = _("Not signed yet. Last saved on {date} at {time}.").format(date=saved_date, time=saved_time)
+            else:
+                signed_date, signed_time = format_moment(row.moment)
+                tip = _("Finalized on {date} at {time}.").format(date=signed_date, time=signed_time)
+                if row.status == "corrected":
+                    tip += " " + _("A later version corrects this record.")
+            title = procedure_title(self.library, row.procedure_id, language)
+            cells = (
+                (format_day(row.day), f"{row.day} {int(row.is_draft)} {row.moment}"),
+                (row.patient_name, name_key(row.patient_name)),
+                (row.identifier, row.identifier.casefold()),
+                (title, title.casefold()),
+                (_(STATUS_WORDS.get(row.status, row.status)), STATUS_ORDER.get(row.status, 9)),
+                ("\u2013" if row.version is None else str(row.version), row.version or 0),
+            )
+            items = []
+            for column, (text, sort_key) in enumerate(cells):
+                item = QStandardItem(text)
+                item.setData(sort_key, SORT_ROLE)
+                item.setToolTip(tip)
+                item.setEditable(False)
+                items.append(item)
+            items[DATE].setData(row, ROW_ROLE)
+            items[STATUS].setForeground(QColor(STATUS_INK.get(row.status, INK)))
+            items[VERSION].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            if row.is_draft:
+                items[VERSION].setAccessibleText(_("not signed yet"))
+            self.model.appendRow(items)
+        head = self.table.horizontalHeader()
+        self.table.sortByColumn(head.sortIndicatorSection(), head.sortIndicatorOrder())
+        target = 0
+        if keep is not None:
+            for position in range(self.model.rowCount()):
+                if self._row_at(position) == keep:
+                    target = position
+                    break
+        if self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(target, 0))
+            self.table.selectRow(target)
+        self._update_actions()
+
+    def _row_at(self, position: int) -> HistoryRow | None:
+        index = self.model.index(position, 0)
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    def shown_rows(self) -> list[HistoryRow]:
+        """The rows in the order the list shows them."""
+        return [self._row_at(position) for position in range(self.model.rowCount())]
+
+    def selected_row(self) -> HistoryRow | None:
+        index = self.table.currentIndex()
+        return self._row_at(index.row()) if index.isValid() else None
+
+    def select(self, row: HistoryRow) -> None:
+        for position in range(self.model.rowCount()):
+            if self._row_at(position) == row:
+                self.table.setCurrentIndex(self.model.index(position, 0))
+                self.table.selectRow(position)
+                return
+        raise LookupError(row)
+
+    @Slot()
+    def _update_actions(self, *_args) -> None:
+        row = self.selected_row()
+        self.open_button.setEnabled(row is not None and not row.is_draft)
+        self.export_button.setEnabled(row is not None and not row.is_draft)
+        self.resume_button.setEnabled(row is not None and row.is_draft)
+        # The primary action follows the row: Enter resumes a draft or opens a record.
+        self.resume_button.setObjectName("PrimaryButton" if row is not None and row.is_draft else "")
+        self.open_button.setObjectName("" if row is not None and row.is_draft else "PrimaryButton")
+        for button in (self.resume_button, self.open_button):
+            button.style().unpolish(button)
+            button.style().polish(button)
+
+    # --- messages -----------------------------------------------------------------------------
+    def show_message(self, text: str, error: bool = False) -> None:
+        colour, background = (ERROR_INK, WARNING_BG) if error else (SUCCESS_INK, SURFACE)
+        self.message.setStyleSheet(f"QLabel#HistoryMessage {{ color: {colour}; background: {background}; "
+                                   "border-radius: 6px; padding: 6px 10px; }")
+        self.message.setText(("\u26a0 " if error else "\u2713 ") + text)
+        self.message.setAccessibleName(text)
+        self.message.show()
+
+    def hide_message(self) -> None:
+        self.message.clear()
+        self.message.hide()
+
+    # --- actions ------------------------------------------------------------------------------
+    @Slot()
+    def open_selected(self, *_args) -> None:
+        """Enter, a double click or the button: resume a draft, open a signed record."""
+        row = self.selected_row()
+        if row is None:
+            return
+        if row.is_draft:
+            self.resume_selected()
+        else:
+            self.open_record(row)
+
+    def _stored_pdf(self, row: HistoryRow) -> bytes | None:
+        try:
+            _record, pdf = self.store.record(row.record_id)
+        except KeyError:
+            self.show_message(_("This record is no longer in the store."), error=True)
+            return None
+        except StoreError as error:
+            self.show_message(str(error), error=True)
+            return None
+        except sqlite3.Error as error:
+            self.show_message(_("The records could not be read: {reason}").format(reason=error), error=True)
+            return None
+        return pdf
+
+    def open_record(self, row: HistoryRow) -> StoredRecordPreview | None:
+        """The stored PDF, exactly as kept, in the preview (read-only: it only prints and saves)."""
+        pdf = self._stored_pdf(row)
+        if pdf is None:
+            return None
+        try:
+            preview = StoredRecordPreview(self.store, row, pdf, parent=self.window())
+        except Exception as error:   # PDFium could not read it: say so, keep the list
+            log.exception("a stored PDF could not be shown")
+            self.show_message(_("The stored PDF could not be shown: {reason}").format(reason=error), error=True)
+            return None
+        if self.preview is not None:
+            self.preview.close()   # one preview at a time
+        preview.choose_save_path = self.choose_save_path
+        preview.choose_printer = self.choose_printer
+        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        preview.destroyed.connect(self._preview_gone)
+        self.preview = preview
+        self.hide_message()
+        preview.open()
+        self.preview_opened.emit(preview)
+        return preview
+
+    @Slot()
+    def _preview_gone(self) -> None:
+        self.preview = None
+
+    @Slot()
+    def export_selected(self) -> Path | None:
+        """Export PDF… from the list: the stored bytes to a file, then an "export" audit entry."""
+        row = self.selected_row()
+        if row is None or row.is_draft:
+            return None
+        pdf = self._stored_pdf(row)
+        if pdf is None:
+            return None
+        chosen = self.choose_save_path(self, str(_documents_folder() / summary_file_name(row)))
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            write_atomically(path, pdf)
+        except OSError as error:
+            log.warning("a stored record could not be exported: %s", error.strerror or error)
+            self.show_message(_("The summary was not saved to {path}: {error}").format(
+                path=path, error=error.strerror or error), error=True)
+            return None
+        try:
+            self.store.log("export", row.audit_subject)
+        except StoreError as error:
+            self.show_message(_("Saved to {path}, but the audit trail could not record it: {reason}").format(
+                path=path, reason=error), error=True)
+            return path
+        self.show_message(_("Saved to {path}.").format(path=path))
+        return path
+
+    @Slot()
+    def resume_selected(self) -> None:
+        """Takes the draft up again where it was left; the window opens it."""
+        from consultaid.consultation.session import Consultation
+
+        row = self.selected_row()
+        if row is None or not row.is_draft:
+            return
+        try:
+            record = self.store.resume_draft(row.consultation_id)
+        except KeyError:
+            self.refresh()
+            self.show_message(_("This consultation is no longer among the drafts: it may have been signed "
+                                "meanwhile."), error=True)
+            return
+        except StoreError as error:
+            self.show_message(str(error), error=True)
+            return
+        try:
+            consultation = Consultation.from_record(record)
+        except (KeyError, ValueError, TypeError) as error:
+            log.warning("a draft could not be resumed: %s", error)
+            self.show_message(_("This consultation cannot be resumed: its saved data could not be read "
+                                "({reason}).").format(reason=error), error=True)
+            return
+        self.hide_message()
+        self.resume_requested.emit(consultation)
