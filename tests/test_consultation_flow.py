@@ -125,7 +125,7 @@ def pdf_text(pdf: bytes) -> str:
     return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
 
 
-def sign_and_finalize(view, qtbot):
+def sign_and_finalize(view, qtbot, save_to):
     panel = view.page_for["review"].signing
     for role in ("patient", "surgeon"):
         canvas = panel.pads[role].canvas
@@ -135,13 +135,16 @@ def sign_and_finalize(view, qtbot):
     assert view.consultation.finalized_at is not None, panel.problems.text()
     qtbot.waitUntil(lambda: panel.preview is not None and panel.preview.isVisible())
     assert panel.preview.page_count >= 2
+    panel.preview.choose_save_path = lambda _parent, suggested: str(save_to)
+    panel.preview.save_pdf()
+    assert save_to.read_bytes() == panel.pdf
     panel.preview.close()
     return panel.pdf
 
 
 @pytest.mark.parametrize("pack_id", PACKS)
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, language):
+def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, language, tmp_path):
     choose_procedure(main, qtbot, pack_id)
     qtbot.mouseClick(main.start_button, Qt.MouseButton.LeftButton)
     fill_start_form(main.start_dialog, qtbot, language)
@@ -156,7 +159,7 @@ def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, la
     assert view.current == "review"
     review = view.page_for["review"].view.toPlainText()
 
-    pdf = sign_and_finalize(view, qtbot)
+    pdf = sign_and_finalize(view, qtbot, tmp_path / "summary.pdf")
 
     record = view.consultation.to_record()
     library = load_library(CONTENT)
@@ -185,6 +188,8 @@ def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, la
     [stored] = main.store.search()
     assert main.store.record(stored.id)[1] == pdf and stored.patient_name == "Ζωή Åsa-Nyström"
     assert main.store.drafts() == [] and main.store.verify_audit() == []
+    actions = [row[0] for row in main.store.connection.execute("SELECT action FROM audit ORDER BY seq")]
+    assert actions == ["create", "finalize", "export"]
     assert record["audit_hash"] and record["audit_hash"][:16] in pdf_text(pdf)
 
 
@@ -241,3 +246,33 @@ def test_an_interrupted_consultation_is_offered_again_and_resumes(qtbot, qapp, o
     messages.answers = []
     again.close()
     again.deleteLater()
+
+
+def test_a_correction_is_a_new_version_and_the_signed_one_stays(main, qtbot, tmp_path):
+    import json
+
+    from consultaid.report import render_summary
+    from tests.conftest import REPO
+
+    record = json.loads((REPO / "docs" / "examples" / "vertebroplasty-fr.json").read_text(encoding="utf-8"))
+    original_pdf = render_summary(record)
+    original_id = main.store.finalize(record, original_pdf)
+    main.show_history()
+    history = main.history_view
+    [row] = [r for r in history.shown_rows() if not r.is_draft]
+    history.select(row)
+    qtbot.mouseClick(history.correct_button, Qt.MouseButton.LeftButton)
+    view = main.consultation_view
+    assert view is not None and view.consultation.finalized_at is None and not view.consultation.signatures
+    alternatives = view.page_for["alternatives_questions"]
+    view.go_to("alternatives_questions")
+    qtbot.keyClicks(alternatives.notes, " Corrected: the follow-up is at the clinic.")
+    view.go_to("review")
+    corrected_pdf = sign_and_finalize(view, qtbot, tmp_path / "corrected.pdf")
+
+    rows = {row.version: row for row in main.store.search()}
+    assert rows[1].id == original_id and rows[1].status == "corrected"
+    assert rows[2].status == "finalized" and rows[2].supersedes == original_id
+    assert main.store.record(original_id)[1] == original_pdf   # the signed original is untouched
+    assert main.store.record(rows[2].id)[1] == corrected_pdf
+    assert "Corrected: the follow-up is at the clinic." in main.store.record(rows[2].id)[0]["notes"]

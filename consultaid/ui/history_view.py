@@ -290,6 +290,7 @@ class HistoryView(QWidget):
 
     back_requested = Signal()
     resume_requested = Signal(object)   # a Consultation, taken up again from its draft
+    correction_requested = Signal(int)  # the stored record (latest version) to correct
     preview_opened = Signal(object)     # the StoredRecordPreview just opened
 
     def __init__(self, store, library=None, parent=None):
@@ -470,6 +471,10 @@ class HistoryView(QWidget):
         self.export_button = QPushButton(_("Export PDF…"))
         self.export_button.setAccessibleName(_("Save the selected record's signed PDF as a file"))
         self.export_button.clicked.connect(self.export_selected)
+        self.correct_button = QPushButton(_("Correct…"))
+        self.correct_button.setAccessibleName(_("Make a corrected version of the selected record; the signed "
+                                                "one is kept"))
+        self.correct_button.clicked.connect(self.correct_selected)
         self.resume_button = QPushButton(_("Resume consultation"))
         self.resume_button.setAccessibleName(_("Take up the selected consultation where it was left"))
         self.resume_button.clicked.connect(self.resume_selected)
@@ -481,6 +486,7 @@ class HistoryView(QWidget):
         bottom.addWidget(self.message, 10)
         bottom.addStretch(1)   # keeps the buttons their own size while there is no message
         bottom.addWidget(self.export_button)
+        bottom.addWidget(self.correct_button)
         bottom.addWidget(self.resume_button)
         bottom.addWidget(self.open_button)
         outer.addLayout(bottom)
@@ -501,7 +507,8 @@ class HistoryView(QWidget):
 
         # Tab goes through the filters row by row, then to the list and its actions.
         order = (self.back_button, self.search, self.procedure, self.date_from.edit, self.date_to.edit, self.status,
-                 self.clear_button, self.table, self.export_button, self.resume_button, self.open_button)
+                 self.clear_button, self.table, self.export_button, self.correct_button, self.resume_button,
+                 self.open_button)
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
 
@@ -682,6 +689,12 @@ class HistoryView(QWidget):
         """The rows in the order the list shows them."""
         return [self._row_at(position) for position in range(self.model.rowCount())]
 
+    @Slot()
+    def correct_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None and not row.is_draft and row.status == "finalized":
+            self.correction_requested.emit(row.record_id)
+
     def selected_row(self) -> HistoryRow | None:
         index = self.table.currentIndex()
         return self._row_at(index.row()) if index.isValid() else None
@@ -699,6 +712,8 @@ class HistoryView(QWidget):
         row = self.selected_row()
         self.open_button.setEnabled(row is not None and not row.is_draft)
         self.export_button.setEnabled(row is not None and not row.is_draft)
+        # Only the latest version is corrected, so versions form one line: v1 → v2 → v3.
+        self.correct_button.setEnabled(row is not None and not row.is_draft and row.status == "finalized")
         self.resume_button.setEnabled(row is not None and row.is_draft)
         # The primary action follows the row: Enter resumes a draft or opens a record.
         self.resume_button.setObjectName("PrimaryButton" if row is not None and row.is_draft else "")

@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
             self.history_view = HistoryView(self.store, self.library)
             self.history_view.back_requested.connect(self.close_history)
             self.history_view.resume_requested.connect(self.open_consultation)
+            self.history_view.correction_requested.connect(self.start_correction)
             self.stack.addWidget(self.history_view)
         self.stack.setCurrentWidget(self.history_view)
         self.history_view.refresh()   # what was stored since it was last shown
@@ -289,9 +290,24 @@ class MainWindow(QMainWindow):
         chosen = self.library.get(setup.procedure_id)
         self.open_consultation(Consultation(setup, shown_content(chosen, setup.patient_language)))
 
+    @Slot(int)
+    def start_correction(self, record_id: int) -> None:
+        """A corrected version: the stored record reopened unsigned; finalizing stores version N+1 linked
+        to it, and the signed original stays as it was."""
+        from consultaid.consultation.session import Consultation
+
+        record, _pdf = self.store.record(record_id)
+        consultation = Consultation.from_record(record)
+        consultation.finalized_at = consultation.ended_at = None
+        consultation.signatures = {}
+        consultation.patient_signature_missing_reason = consultation.audit_hash = ""
+        self.open_consultation(consultation)
+        self.corrects = record_id
+
     def open_consultation(self, consultation) -> None:
         from consultaid.ui.consultation_view import ConsultationView
 
+        self.corrects = None
         self.consultation_view = ConsultationView(consultation)
         self.consultation_view.finished.connect(self.close_consultation)
         self.stack.addWidget(self.consultation_view)
@@ -307,13 +323,15 @@ class MainWindow(QMainWindow):
             signing = self.consultation_view.page_for["review"].signing
             signing.audit_hash_source = self.store.latest_audit_hash
             signing.summary_made.connect(self._store_finalized)
+            signing.preview_opened.connect(lambda preview, c=consultation: preview.handed_out.connect(
+                lambda action: self._audit_hand_out(action, c)))
 
     def _store_finalized(self, pdf: bytes) -> None:
         """The finalized record and the exact PDF bytes go into the store in one transaction."""
         from consultaid.consultation.store import StoreError
 
         consultation = self.consultation_view.consultation
-        self.unstored_summary = (consultation.to_record(), pdf)
+        self.unstored_summary = (consultation.to_record(), pdf, getattr(self, "corrects", None))
         try:
             self.stored_record_id = self.store.finalize(*self.unstored_summary)
         except StoreError as error:  # kept in memory; closing the consultation tries again
@@ -321,8 +339,19 @@ class MainWindow(QMainWindow):
                 reason=error))
             return False
         self.unstored_summary = None
+        self.corrects = None
         self.statusBar().showMessage(_("The signed summary is stored in the records."))
         return True
+
+    def _audit_hand_out(self, action: str, consultation) -> None:
+        from consultaid.consultation.store import StoreError
+
+        try:
+            version = self.store.connection.execute(
+                "SELECT MAX(version) FROM records WHERE consultation_id = ?", (consultation.id,)).fetchone()[0]
+            self.store.log(action, f"{consultation.id} v{version or 1}")
+        except StoreError as error:
+            self.statusBar().showMessage("\u26a0 " + str(error))
 
     def _retry_store(self) -> bool:
         from consultaid.consultation.store import StoreError

@@ -212,6 +212,7 @@ class SigningPanel(QWidget):
     changed = Signal()
     finalized = Signal()
     summary_made = Signal(bytes)  # the PDF of the finalized consultation, once, for the record store
+    preview_opened = Signal(object)  # the SummaryPreview, so the window can audit prints and exports
 
     def __init__(self, consultation: Consultation, parent=None):
         super().__init__(parent)
@@ -480,6 +481,7 @@ class SigningPanel(QWidget):
                                       suggested_name=summary_file_name(self.consultation), parent=self.window())
         self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.preview.destroyed.connect(self._preview_gone)
+        self.preview_opened.emit(self.preview)
         self.preview.open()
 
     @Slot()

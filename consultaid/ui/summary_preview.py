@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QStandardPaths, Qt, Slot
+from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -107,6 +107,8 @@ def _qimage(bitmap) -> QImage:
 
 class SummaryPreview(QDialog):
     """Page by page, zoomable; Print… and Save PDF… act on the PDF bytes themselves."""
+
+    handed_out = Signal(str)  # "print" or "export", after the PDF really left the app (for the audit)
 
     def __init__(self, pdf: bytes, copies: int = 2, title: str = printing.DEFAULT_TITLE,
                  suggested_name: str = "summary.pdf", parent=None):
@@ -365,6 +367,7 @@ class SummaryPreview(QDialog):
         self.last_job = job
         self._report(_("Sent to {printer}: {copies} copy(ies), job {job}.").format(
             printer=printer, copies=copies, job=job))
+        self.handed_out.emit("print")
         return job
 
     @Slot()
@@ -385,6 +388,7 @@ class SummaryPreview(QDialog):
             return None
         self.saved_path = path
         self._report(_("Saved to {path}.").format(path=path))
+        self.handed_out.emit("export")
         return path
 
 
