@@ -188,3 +188,17 @@ def test_a_read_only_data_folder_is_reported_and_loses_nothing(small_disk):
     reopened = Store(small_disk / "data")
     assert reopened.load_draft("c-1")["notes"] == "kept"
     reopened.close()
+
+
+def test_a_locked_database_is_reported_and_the_save_can_be_retried(tmp_path):
+    data = tmp_path / "data"
+    store = Store(data, timeout=0.2)
+    other = sqlite3.connect(data / "consultaid.sqlite3", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the database
+    with pytest.raises(StoreError) as raised:
+        store.save_draft(record(notes="while locked"))
+    assert raised.value.kind == "locked" and "another program" in str(raised.value)
+    other.execute("ROLLBACK")
+    other.close()
+    assert store.save_draft(record(notes="after")) == 1
+    store.close()
