@@ -31,6 +31,21 @@ def create_main_window(content_dir: Path | None = None, data_dir: Path | None = 
     return window
 
 
+def install_qt_translations(app, language: str) -> None:
+    """Qt's own dialogs (file, print, message box buttons) in the interface language: qtbase_<lang>."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    for old in getattr(app, "_consultaid_translators", []):
+        app.removeTranslator(old)
+    app._consultaid_translators = []
+    if language == "en":
+        return
+    translator = QTranslator(app)
+    if translator.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+        app._consultaid_translators.append(translator)
+
+
 def run_gui(args) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -41,6 +56,7 @@ def run_gui(args) -> int:
     app.setApplicationName("ConsultAid")
     app.setOrganizationName("ConsultAid")
     apply_style(app)
+    install_qt_translations(app, interface_language())
     window = create_main_window(args.content_dir, getattr(args, "data_dir", None))
     window.show()
     QTimer.singleShot(0, window.offer_recovery)

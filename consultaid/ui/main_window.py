@@ -1,137 +1,20 @@
-"""The main window: the procedure library in the chosen patient language, and any pack that failed to load."""
+"""The main window: the library, a consultation or the records, one at a time in a stack.
+
+Every screen is rebuilt from the state it shows (the library, the Consultation, the store) when the
+interface language changes, so no widget has to know how to translate itself again."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
 from consultaid import __version__
 from consultaid.content.library import ContentLibrary
-from consultaid.content.model import ProcedurePack
-from consultaid.content.wording import render
-from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _
+from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _, interface_language, set_interface_language
+from consultaid.ui.library_page import LibraryPage
 from consultaid.ui.style import apply_style
-
-PACK_ROLE = Qt.ItemDataRole.UserRole
-
-
-class BrokenPacksBanner(QFrame):
-    """Says which packs could not be loaded and why, without hiding the ones that did."""
-
-    def __init__(self, library: ContentLibrary, parent=None):
-        super().__init__(parent)
-        self.setObjectName("Banner")
-        self.library = library
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 10)
-        names = ", ".join(broken.folder.name for broken in library.broken)
-        first = library.broken[0].problems[0] if library.broken and library.broken[0].problems else None
-        text = _("{count} procedure pack(s) could not be loaded and are not shown: {names}.").format(
-            count=len(library.broken), names=names)
-        if first is not None:
-            text += " " + _("First problem: {file}, line {line}: {message}").format(
-                file=first.file.name, line=first.line, message=first.message)
-        self.message = QLabel(text)
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        details = QPushButton(_("Details…"))
-        details.setAccessibleName(_("Show every problem in the broken packs"))
-        details.clicked.connect(self.show_details)
-        layout.addWidget(self.message, 1)
-        layout.addWidget(details, 0, Qt.AlignmentFlag.AlignTop)
-
-    @Slot()
-    def show_details(self) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle(_("Packs that could not be loaded"))
-        dialog.resize(820, 420)
-        layout = QVBoxLayout(dialog)
-        report = QPlainTextEdit(dialog)
-        report.setReadOnly(True)
-        report.setPlainText("\n".join(str(problem) for broken in self.library.broken for problem in broken.problems))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
-        buttons.rejected.connect(dialog.reject)
-        layout.addWidget(report)
-        layout.addWidget(buttons)
-        dialog.open()
-
-
-class PackOverview(QScrollArea):
-    """What a procedure pack holds, in one language: enough to choose it (the consultation comes next)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWidgetResizable(True)
-        body = QWidget()
-        body.setObjectName("OverviewBody")
-        self.layout_ = QVBoxLayout(body)
-        self.layout_.setContentsMargins(24, 16, 24, 16)
-        self.layout_.setSpacing(10)
-        self.title = QLabel()
-        self.title.setObjectName("PackTitle")
-        self.title.setWordWrap(True)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.meta = QLabel()
-        self.meta.setObjectName("Meta")
-        self.meta.setWordWrap(True)
-        self.contents = QLabel()
-        self.contents.setWordWrap(True)
-        self.contents.setTextFormat(Qt.TextFormat.RichText)
-        for widget in (self.title, self.summary, self.meta, self.contents):
-            self.layout_.addWidget(widget)
-        self.layout_.addStretch(1)
-        self.setWidget(body)
-
-    def show_pack(self, pack: ProcedurePack | None, language: str) -> None:
-        if pack is None:
-            self.title.setText(_("No procedure selected"))
-            for label in (self.summary, self.meta, self.contents):
-                label.clear()
-            return
-        texts = pack.texts[language]
-        self.title.setText(texts.title)
-        self.summary.setText(render(pack, language, texts.summary))
-        self.meta.setText(_("Content pack {id}, version {version}, fingerprint {fingerprint}").format(
-            id=pack.id, version=pack.version, fingerprint=pack.short_fingerprint))
-        sections = "".join(f"<li>{_escape(texts.entry('sections', s.id)['title'])}</li>" for s in pack.sections)
-        sources = "".join(f"<li>{_escape(texts.entry('sources', s.id))} <i>({_escape(s.file)})</i></li>"
-                          for s in pack.sources)
-        counts = _("{risks} risks, {benefits} benefits, {milestones} recovery milestones").format(
-            risks=len(pack.risks), benefits=len(pack.benefits), milestones=len(pack.milestones))
-        html = f"<h3>{_escape(_('Explanation'))}</h3><ol>{sections}</ol><p>{_escape(counts)}</p>"
-        if pack.reviews:
-            notes = "".join(f"<li>{_escape(render(pack, language, texts.entry('reviews', r.id)))}</li>"
-                            for r in pack.reviews)
-            html += "<h3>{}</h3><p>{}</p><ul>{}</ul>".format(
-                _escape(_("For the surgeon to review")),
-                _escape(_("{count} point(s) where the sources disagree or look doubtful.").format(
-                    count=len(pack.reviews))), notes)
-        html += f"<h3>{_escape(_('Sources'))}</h3><ul>{sources}</ul>"
-        self.contents.setText(html)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class MainWindow(QMainWindow):
@@ -140,89 +23,15 @@ class MainWindow(QMainWindow):
         self.library = library
         self.store = store
         self.autosaver = None
-        self.content_language = content_language
-        self.setWindowTitle(_("ConsultAid"))
+        self.stored_summaries: set[tuple] = set()
         self.resize(1180, 760)
-
-        central = QWidget()
-        outer = QVBoxLayout(central)
-        outer.setContentsMargins(20, 16, 20, 16)
-        outer.setSpacing(12)
-
-        header = QHBoxLayout()
-        titles = QVBoxLayout()
-        title = QLabel(_("ConsultAid"))
-        title.setObjectName("AppTitle")
-        tagline = QLabel(_("Choose the procedure to discuss with your patient."))
-        tagline.setObjectName("AppTagline")
-        titles.addWidget(title)
-        titles.addWidget(tagline)
-        header.addLayout(titles, 1)
-        header.addWidget(QLabel(_("Patient language:")))
-        self.language_buttons = QButtonGroup(self)
-        for language in SUPPORTED_LANGUAGES:
-            button = QPushButton(LANGUAGE_NAMES[language])
-            button.setCheckable(True)
-            button.setAccessibleName(_("Show procedures in {language}").format(language=LANGUAGE_NAMES[language]))
-            button.setProperty("language", language)
-            button.setChecked(language == content_language)
-            self.language_buttons.addButton(button)
-            header.addWidget(button)
-        self.language_buttons.buttonClicked.connect(self.on_language_clicked)
-        outer.addLayout(header)
-
-        self.banner = BrokenPacksBanner(library) if library.broken else None
-        if self.banner is not None:
-            outer.addWidget(self.banner)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel(_("PROCEDURES"))
-        heading.setObjectName("SectionHeading")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Search procedures…"))
-        self.search.setAccessibleName(_("Search procedures"))
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.refresh_list)
-        self.procedures = QListWidget()
-        self.procedures.setAccessibleName(_("Procedures"))
-        self.procedures.currentItemChanged.connect(self.on_current_changed)
-        self.empty_note = QLabel()
-        self.empty_note.setObjectName("Meta")
-        self.empty_note.setWordWrap(True)
-        left_layout.addWidget(heading)
-        left_layout.addWidget(self.search)
-        left_layout.addWidget(self.procedures, 1)
-        left_layout.addWidget(self.empty_note)
-        self.overview = PackOverview()
-        splitter.addWidget(left)
-        splitter.addWidget(self.overview)
-        splitter.setSizes([380, 800])
-        outer.addWidget(splitter, 1)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        self.records_button = QPushButton(_("Records…"))
-        self.records_button.setAccessibleName(_("Find past consultations, drafts and signed summaries"))
-        self.records_button.setShortcut(QKeySequence("Ctrl+H"))
-        self.records_button.setToolTip(_("Ctrl+H"))
-        self.records_button.clicked.connect(self.show_history)
-        actions.addWidget(self.records_button)
-        self.start_button = QPushButton(_("Start consultation…"))
-        self.start_button.setObjectName("PrimaryButton")
-        self.start_button.setAccessibleName(_("Start a consultation with the selected procedure"))
-        self.start_button.setShortcut(QKeySequence.StandardKey.New)
-        self.start_button.setToolTip(_("Ctrl+N"))
-        self.start_button.clicked.connect(self.start_consultation)
-        actions.addWidget(self.start_button)
-        outer.addLayout(actions)
-
         self.stack = QStackedWidget()
-        self.stack.addWidget(central)
         self.setCentralWidget(self.stack)
         self.consultation_view = None
         self.history_view = None
+        self.library_page = None
+        self._build_library(content_language)
+        self._build_menus()
         self.statusBar().showMessage(_("ConsultAid {version}").format(version=__version__))
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
         QShortcut(QKeySequence.StandardKey.ZoomIn, self, activated=lambda: self.zoom(+0.25))
@@ -230,7 +39,92 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.ZoomOut, self, activated=lambda: self.zoom(-0.25))
         QShortcut(QKeySequence("Ctrl+0"), self, activated=lambda: self.zoom(0))
         self.zoom_factor = 1.0
-        self.refresh_list()
+
+    # --- the library page, and what the tests and other screens reach through the window -----------
+    def _build_library(self, content_language: str) -> None:
+        page = LibraryPage(self.library, content_language)
+        page.start_requested.connect(self.start_consultation)
+        page.records_requested.connect(self.show_history)
+        if self.library_page is not None:
+            self.stack.removeWidget(self.library_page)
+            self.library_page.deleteLater()
+        self.library_page = page
+        self.stack.insertWidget(0, page)
+        self.setWindowTitle(_("ConsultAid"))
+
+    # The library's widgets, reached through the window by the other screens and the tests.
+    procedures = property(lambda self: self.library_page.procedures)
+    search = property(lambda self: self.library_page.search)
+    start_button = property(lambda self: self.library_page.start_button)
+    records_button = property(lambda self: self.library_page.records_button)
+    language_buttons = property(lambda self: self.library_page.language_buttons)
+    overview = property(lambda self: self.library_page.overview)
+    banner = property(lambda self: self.library_page.banner)
+    empty_note = property(lambda self: self.library_page.empty_note)
+    content_language = property(lambda self: self.library_page.content_language)
+
+    def current_pack(self):
+        return self.library_page.current_pack()
+
+    def set_content_language(self, language: str) -> None:
+        self.library_page.set_content_language(language)
+
+    def _build_menus(self) -> None:
+        """Menus show every shortcut; rebuilt with the interface language."""
+        bar = self.menuBar()
+        bar.clear()
+        consultation = bar.addMenu(_("&Consultation"))
+        consultation.addAction(_("&Start consultation…"), QKeySequence.StandardKey.New, self.start_consultation)
+        consultation.addAction(_("&Records…"), QKeySequence("Ctrl+H"), self.show_history)
+        view = bar.addMenu(_("&View"))
+        view.addAction(_("Larger"), QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(+0.25))
+        view.addAction(_("Smaller"), QKeySequence.StandardKey.ZoomOut, lambda: self.zoom(-0.25))
+        view.addAction(_("Normal size"), QKeySequence("Ctrl+0"), lambda: self.zoom(0))
+        language = bar.addMenu(_("&Language"))
+        group = QActionGroup(language)
+        for code in SUPPORTED_LANGUAGES:
+            action = QAction(LANGUAGE_NAMES[code], language, checkable=True)
+            action.setChecked(code == interface_language())
+            action.triggered.connect(lambda _checked=False, code=code: self.switch_interface_language(code))
+            group.addAction(action)
+            language.addAction(action)
+        self.language_actions = {action.text(): action for action in group.actions()}
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(_("How to use ConsultAid"), QKeySequence.StandardKey.HelpContents, self.show_help)
+
+    def show_help(self) -> None:
+        from consultaid.ui.help_dialog import show_help
+
+        show_help(self)
+
+    def switch_interface_language(self, language: str) -> None:
+        """Change the interface language now: every screen is rebuilt from its state, nothing is lost.
+        The patient's language (content, summary) is separate and does not change."""
+        if language == interface_language():
+            return
+        from consultaid.ui.app import install_qt_translations
+
+        set_interface_language(language)
+        install_qt_translations(QApplication.instance(), language)
+        content_language = self.library_page.content_language
+        consultation = self.consultation_view.consultation if self.consultation_view is not None else None
+        step = self.consultation_view.current if self.consultation_view is not None else None
+        history_shown = self.history_view is not None and self.stack.currentWidget() is self.history_view
+        self._build_library(content_language)
+        self._build_menus()
+        if self.history_view is not None:
+            self.stack.removeWidget(self.history_view)
+            self.history_view.deleteLater()
+            self.history_view = None
+        if consultation is not None:
+            self._drop_consultation_view()
+            self._show_consultation_view(consultation)
+            self.consultation_view.go_to(step)
+        elif history_shown:
+            self.show_history()
+        else:
+            self.stack.setCurrentWidget(self.library_page)
+        self.statusBar().showMessage(_("ConsultAid {version}").format(version=__version__))
 
     def zoom(self, step: float) -> None:
         """Presentation size, 100 % to 200 %: the whole interface grows with its font."""
@@ -264,7 +158,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def close_history(self) -> None:
-        self.stack.setCurrentIndex(0)
+        self.stack.setCurrentWidget(self.library_page)
         self.search.setFocus()
 
     @Slot()
@@ -305,32 +199,44 @@ class MainWindow(QMainWindow):
         self.corrects = record_id
 
     def open_consultation(self, consultation) -> None:
-        from consultaid.ui.consultation_view import ConsultationView
-
         self.corrects = None
-        self.consultation_view = ConsultationView(consultation)
-        self.consultation_view.finished.connect(self.close_consultation)
-        self.stack.addWidget(self.consultation_view)
-        self.stack.setCurrentWidget(self.consultation_view)
         if self.store is not None:
             from consultaid.ui.autosave import Autosaver
 
             self.autosaver = Autosaver(self.store, consultation, self)
-            self.consultation_view.changed.connect(self.autosaver.changed)
             self.autosaver.saved.connect(self._saved)
             self.autosaver.failed.connect(self._save_failed)
             self.autosaver.save_now()  # a consultation exists in the store from its first second
+        self._show_consultation_view(consultation)
+
+    def _show_consultation_view(self, consultation) -> None:
+        from consultaid.ui.consultation_view import ConsultationView
+
+        self.consultation_view = ConsultationView(consultation)
+        self.consultation_view.finished.connect(self.close_consultation)
+        self.stack.addWidget(self.consultation_view)
+        self.stack.setCurrentWidget(self.consultation_view)
+        if self.autosaver is not None:
+            self.consultation_view.changed.connect(self.autosaver.changed)
             signing = self.consultation_view.page_for["review"].signing
             signing.audit_hash_source = self.store.latest_audit_hash
             signing.summary_made.connect(self._store_finalized)
             signing.preview_opened.connect(lambda preview, c=consultation: preview.handed_out.connect(
                 lambda action: self._audit_hand_out(action, c)))
 
+    def _drop_consultation_view(self) -> None:
+        view, self.consultation_view = self.consultation_view, None
+        self.stack.removeWidget(view)
+        view.deleteLater()
+
     def _store_finalized(self, pdf: bytes) -> None:
         """The finalized record and the exact PDF bytes go into the store in one transaction."""
         from consultaid.consultation.store import StoreError
 
         consultation = self.consultation_view.consultation
+        stored = (consultation.id, consultation.finalized_at)
+        if stored in self.stored_summaries:
+            return True  # shown again (e.g. after a language switch): the signed one is stored already
         self.unstored_summary = (consultation.to_record(), pdf, getattr(self, "corrects", None))
         try:
             self.stored_record_id = self.store.finalize(*self.unstored_summary)
@@ -340,6 +246,7 @@ class MainWindow(QMainWindow):
             return False
         self.unstored_summary = None
         self.corrects = None
+        self.stored_summaries.add(stored)
         self.statusBar().showMessage(_("The signed summary is stored in the records."))
         return True
 
@@ -417,10 +324,8 @@ class MainWindow(QMainWindow):
             return False
         view.consultation.end()
         self.autosaver = None
-        self.stack.setCurrentIndex(0)
-        self.stack.removeWidget(view)
-        view.deleteLater()
-        self.consultation_view = None
+        self.stack.setCurrentWidget(self.library_page)
+        self._drop_consultation_view()
         return True
 
     def closeEvent(self, event) -> None:
@@ -428,45 +333,3 @@ class MainWindow(QMainWindow):
             event.accept()
         else:
             event.ignore()
-
-    @Slot(QPushButton)
-    def on_language_clicked(self, button) -> None:
-        self.set_content_language(button.property("language"))
-
-    def set_content_language(self, language: str) -> None:
-        self.content_language = language
-        for button in self.language_buttons.buttons():
-            button.setChecked(button.property("language") == language)
-        self.refresh_list()
-
-    @Slot()
-    def refresh_list(self) -> None:
-        wanted = self.search.text().strip().casefold()
-        current = self.current_pack()
-        self.procedures.clear()
-        for pack in self.library.in_language(self.content_language):
-            texts = pack.texts[self.content_language]
-            if wanted and wanted not in (texts.title + " " + texts.summary + " " + pack.id).casefold():
-                continue
-            item = QListWidgetItem(texts.title)
-            item.setData(PACK_ROLE, pack.id)
-            item.setToolTip(render(pack, self.content_language, texts.summary))
-            self.procedures.addItem(item)
-            if current is not None and pack.id == current.id:
-                self.procedures.setCurrentItem(item)
-        if self.procedures.count() and self.procedures.currentItem() is None:
-            self.procedures.setCurrentRow(0)
-        if not self.procedures.count():
-            self.overview.show_pack(None, self.content_language)
-        self.empty_note.setText("" if self.procedures.count() else (
-            _("No procedure matches your search.") if wanted else _("No procedure is available in this language.")))
-
-    def current_pack(self) -> ProcedurePack | None:
-        item = self.procedures.currentItem()
-        return self.library.get(item.data(PACK_ROLE)) if item is not None else None
-
-    @Slot()
-    def on_current_changed(self, *_items) -> None:
-        pack = self.current_pack()
-        if pack is not None:
-            self.overview.show_pack(pack, self.content_language)
