@@ -77,3 +77,20 @@ def test_a_running_consultation_switches_language_without_losing_anything(window
     assert "Fermer la consultation" in texts and texts & english_only() == set()
     # The patient's content stays in the patient's language.
     assert view.consultation.content.language == "en"
+
+
+def test_presentation_size_and_high_contrast_from_the_view_menu(window, qapp):
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    actions = {action.text(): action for action in view_menu.actions()}
+    from consultaid.ui.style import BASE_POINT_SIZE as base
+
+    actions["Larger"].trigger()
+    actions["Larger"].trigger()
+    assert qapp.font().pointSizeF() == pytest.approx(base * 1.5)
+    assert actions["Larger"].shortcut().toString() == "Ctrl++"
+    actions["High contrast"].trigger()
+    assert window.high_contrast and actions["High contrast"].isChecked()
+    assert "#000000" in qapp.styleSheet().upper() or "black" in qapp.styleSheet().lower()
+    actions["Normal size"].trigger()
+    actions["High contrast"].trigger()
+    assert qapp.font().pointSizeF() == pytest.approx(base) and not window.high_contrast

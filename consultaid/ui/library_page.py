@@ -76,6 +76,7 @@ class PackOverview(QScrollArea):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setAccessibleName(_("About the selected procedure"))
         self.setWidgetResizable(True)
         body = QWidget()
         body.setObjectName("OverviewBody")

@@ -30,15 +30,13 @@ class MainWindow(QMainWindow):
         self.consultation_view = None
         self.history_view = None
         self.library_page = None
+        self.high_contrast = False
+        self.zoom_factor = 1.0
         self._build_library(content_language)
         self._build_menus()
         self.statusBar().showMessage(_("ConsultAid {version}").format(version=__version__))
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
-        QShortcut(QKeySequence.StandardKey.ZoomIn, self, activated=lambda: self.zoom(+0.25))
-        QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.zoom(+0.25))
-        QShortcut(QKeySequence.StandardKey.ZoomOut, self, activated=lambda: self.zoom(-0.25))
-        QShortcut(QKeySequence("Ctrl+0"), self, activated=lambda: self.zoom(0))
-        self.zoom_factor = 1.0
+        QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.zoom(+0.25))  # "+" without Shift
 
     # --- the library page, and what the tests and other screens reach through the window -----------
     def _build_library(self, content_language: str) -> None:
@@ -80,6 +78,11 @@ class MainWindow(QMainWindow):
         view.addAction(_("Larger"), QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(+0.25))
         view.addAction(_("Smaller"), QKeySequence.StandardKey.ZoomOut, lambda: self.zoom(-0.25))
         view.addAction(_("Normal size"), QKeySequence("Ctrl+0"), lambda: self.zoom(0))
+        view.addSeparator()
+        contrast = view.addAction(_("High contrast"), QKeySequence("Ctrl+Shift+H"), self.toggle_high_contrast)
+        contrast.setCheckable(True)
+        contrast.setChecked(self.high_contrast)
+        self.high_contrast_action = contrast
         language = bar.addMenu(_("&Language"))
         group = QActionGroup(language)
         for code in SUPPORTED_LANGUAGES:
@@ -131,8 +134,13 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QApplication
 
         self.zoom_factor = 1.0 if step == 0 else min(2.0, max(1.0, self.zoom_factor + step))
-        apply_style(QApplication.instance(), self.zoom_factor)
+        apply_style(QApplication.instance(), self.zoom_factor, self.high_contrast)
         self.statusBar().showMessage(_("Presentation size: {percent} %").format(percent=round(self.zoom_factor * 100)))
+
+    def toggle_high_contrast(self) -> None:
+        self.high_contrast = not self.high_contrast
+        self.high_contrast_action.setChecked(self.high_contrast)
+        apply_style(QApplication.instance(), self.zoom_factor, self.high_contrast)
 
     @Slot()
     def _focus_search(self) -> None:

@@ -55,6 +55,7 @@ class StartConsultationDialog(QDialog):
         column.addWidget(self._procedure_group(patient_language))
         column.addWidget(self._circumstances_group())
         scroll = QScrollArea()
+        scroll.setAccessibleName(_("Consultation details"))
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 

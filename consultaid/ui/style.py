@@ -4,54 +4,104 @@ from __future__ import annotations
 
 INK = "#1B2631"          # body text: 15.4:1 on white
 MUTED = "#4A5866"         # secondary text: 7.3:1 on white
-ACCENT = "#0072B2"        # Okabe–Ito blue: 5.1:1 on white
+ACCENT = "#0072B2"        # Okabe–Ito blue: 5.2:1 on white
 WARNING_BG = "#FFF4E5"
-WARNING_INK = "#7A3E00"   # 8.6:1 on WARNING_BG
-ERROR_INK = "#B00020"      # 6.4:1 on white; always with a warning sign, never colour alone
-SUCCESS_INK = "#1E6B35"   # 6.6:1 on white
+WARNING_INK = "#7A3E00"   # 7.7:1 on WARNING_BG
+ERROR_INK = "#B00020"      # 7.3:1 on white; always with a warning sign, never colour alone
+SUCCESS_INK = "#1E6B35"   # 6.5:1 on white
 BORDER = "#C9D1D9"
 SURFACE = "#F5F7FA"
 
 BASE_POINT_SIZE = 11
 
-STYLE_SHEET = f"""
-QWidget {{ color: {INK}; font-size: @SIZE@pt; }}
-QMainWindow, QDialog {{ background: white; }}
-QLabel#AppTitle {{ font-size: 18pt; font-weight: 600; color: {INK}; }}
-QLabel#AppTagline {{ color: {MUTED}; }}
-QLabel#SectionHeading {{ font-size: 10pt; font-weight: 600; color: {MUTED}; letter-spacing: 0.5px; }}
+DEFAULT_COLOURS = {
+    "INK": INK, "MUTED": MUTED, "ACCENT": ACCENT, "WARNING_BG": WARNING_BG, "WARNING_INK": WARNING_INK,
+    "ERROR_INK": ERROR_INK, "SUCCESS_INK": SUCCESS_INK, "BORDER": BORDER, "SURFACE": SURFACE,
+    "BACKGROUND": "white", "ON_ACCENT": "white", "BANNER_BORDER": "#E0A458", "ITEM_RULE": "#EEF1F4",
+    "SELECTED_BG": "#E3F0F9", "SELECTED_INK": INK, "FOCUS": ACCENT, "LINE": 1, "FOCUS_WIDTH": 2,
+}
+
+# The high-contrast look: black text on white, pure black frames, a thicker focus outline, every text
+# colour at least 7:1 on every background it sits on (WCAG 2.2 AAA; checked in tests/test_accessibility.py).
+HIGH_CONTRAST = {
+    "INK": "#000000", "MUTED": "#000000", "ACCENT": "#0050A0", "WARNING_BG": "#FFFFFF",
+    "WARNING_INK": "#000000", "ERROR_INK": "#8B0000", "SUCCESS_INK": "#005A1E", "BORDER": "#000000",
+    "SURFACE": "#FFFFFF", "BACKGROUND": "#FFFFFF", "ON_ACCENT": "#FFFFFF", "BANNER_BORDER": "#000000",
+    "ITEM_RULE": "#000000", "SELECTED_BG": "#0050A0", "SELECTED_INK": "#FFFFFF", "FOCUS": "#000000",
+    "LINE": 2, "FOCUS_WIDTH": 4,
+}
+
+HC_PLACEHOLDER = "#3A3A3A"  # placeholder text in high contrast: 11:1 on white
+
+_TEMPLATE = """
+QWidget {{ color: {c[INK]}; font-size: @SIZE@pt; }}
+QMainWindow, QDialog {{ background: {c[BACKGROUND]}; }}
+QLabel#AppTitle {{ font-size: 18pt; font-weight: 600; color: {c[INK]}; }}
+QLabel#AppTagline {{ color: {c[MUTED]}; }}
+QLabel#SectionHeading {{ font-size: 10pt; font-weight: 600; color: {c[MUTED]}; letter-spacing: 0.5px; }}
 QLabel#PackTitle {{ font-size: 16pt; font-weight: 600; }}
-QLabel#Meta {{ color: {MUTED}; }}
-QFrame#Banner {{ background: {WARNING_BG}; border: 1px solid #E0A458; border-radius: 6px; }}
-QFrame#Banner QLabel {{ color: {WARNING_INK}; }}
-QListWidget {{ border: 1px solid {BORDER}; border-radius: 6px; background: white; padding: 4px; }}
-QListWidget::item {{ padding: 10px 8px; border-bottom: 1px solid #EEF1F4; }}
-QListWidget::item:selected {{ background: #E3F0F9; color: {INK}; border-left: 4px solid {ACCENT}; }}
-QLineEdit {{ border: 1px solid {BORDER}; border-radius: 6px; padding: 6px 8px; }}
-QLineEdit:focus, QListWidget:focus {{ border: 2px solid {ACCENT}; }}
-QPushButton {{ border: 1px solid {BORDER}; border-radius: 6px; padding: 6px 14px; background: {SURFACE}; }}
-QPushButton:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
-QPushButton:focus {{ border: 2px solid {ACCENT}; }}
+QLabel#Meta {{ color: {c[MUTED]}; }}
+QFrame#Banner {{ background: {c[WARNING_BG]}; border: {c[LINE]}px solid {c[BANNER_BORDER]}; border-radius: 6px; }}
+QFrame#Banner QLabel {{ color: {c[WARNING_INK]}; }}
+QListWidget {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; background: {c[BACKGROUND]}; padding: 4px; }}
+QListWidget::item {{ padding: 10px 8px; border-bottom: 1px solid {c[ITEM_RULE]}; }}
+QListWidget::item:selected {{ background: {c[SELECTED_BG]}; color: {c[SELECTED_INK]}; border-left: 4px solid {c[ACCENT]}; }}
+QLineEdit {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; padding: 6px 8px; }}
+QLineEdit:focus, QListWidget:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
+QPushButton {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; padding: 6px 14px; background: {c[SURFACE]}; }}
+QPushButton:checked {{ background: {c[ACCENT]}; color: {c[ON_ACCENT]}; border-color: {c[ACCENT]}; }}
+QPushButton:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
 QLabel#PageHeading {{ font-size: @LARGE@pt; font-weight: 600; }}
-QLabel#SubHeading {{ font-weight: 600; color: {MUTED}; }}
-QFrame#Navigator {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px; }}
-QPushButton#StepButton {{ text-align: left; padding: 8px 12px; border: 1px solid transparent; background: transparent; }}
-QPushButton#StepButton:checked {{ background: white; color: {INK}; border: 1px solid {ACCENT}; border-left: 5px solid {ACCENT}; }}
-QPushButton#PrimaryButton {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; padding: 8px 18px; }}
-QGroupBox {{ font-weight: 600; border: 1px solid {BORDER}; border-radius: 8px; margin-top: 14px; padding: 10px; }}
+QLabel#SubHeading {{ font-weight: 600; color: {c[MUTED]}; }}
+QFrame#Navigator {{ background: {c[SURFACE]}; border: {c[LINE]}px solid {c[BORDER]}; border-radius: 8px; }}
+QPushButton#StepButton {{ text-align: left; padding: 8px 12px; border: {c[LINE]}px solid transparent; background: transparent; }}
+QPushButton#StepButton:checked {{ background: {c[BACKGROUND]}; color: {c[INK]}; border: {c[LINE]}px solid {c[ACCENT]}; border-left: 5px solid {c[ACCENT]}; }}
+QPushButton#PrimaryButton {{ background: {c[ACCENT]}; color: {c[ON_ACCENT]}; border-color: {c[ACCENT]}; font-weight: 600; padding: 8px 18px; }}
+QGroupBox {{ font-weight: 600; border: {c[LINE]}px solid {c[BORDER]}; border-radius: 8px; margin-top: 14px; padding: 10px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
-QPlainTextEdit, QTextBrowser {{ border: 1px solid {BORDER}; border-radius: 6px; background: white; }}
-QScrollArea {{ border: 1px solid {BORDER}; border-radius: 6px; background: white; }}
-QWidget#OverviewBody, QWidget#PageBody {{ background: white; }}
+QPlainTextEdit, QTextBrowser {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; background: {c[BACKGROUND]}; }}
+QScrollArea {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; background: {c[BACKGROUND]}; }}
+QWidget#OverviewBody, QWidget#PageBody {{ background: {c[BACKGROUND]}; }}
 QCheckBox::indicator, QRadioButton::indicator {{ width: 1.1em; height: 1.1em; }}
 """
 
 
-def apply_style(app, zoom: float = 1.0) -> None:
-    """The look, at a presentation size from 100 % to 200 % (every size follows the font)."""
+def style_sheet(colours: dict | None = None) -> str:
+    """The style sheet for a set of colours (sizes left as @SIZE@ / @LARGE@ for apply_style)."""
+    c = dict(DEFAULT_COLOURS, **(colours or {}))
+    return (_TEMPLATE.format(c=c).replace("{{", "{").replace("}}", "}"))
+
+
+STYLE_SHEET = style_sheet()
+
+
+def apply_style(app, zoom: float = 1.0, high_contrast: bool = False) -> None:
+    """The look, at a presentation size from 100 % to 200 % (every size follows the font); with
+    high_contrast, black on white with black frames and a thick focus outline."""
     app.setStyle("Fusion")
     font = app.font()
     font.setPointSizeF(BASE_POINT_SIZE * zoom)
     app.setFont(font)
-    app.setStyleSheet(STYLE_SHEET.replace("@SIZE@", f"{BASE_POINT_SIZE * zoom:g}")
+    sheet = style_sheet(HIGH_CONTRAST) if high_contrast else STYLE_SHEET
+    if high_contrast:
+        app.setPalette(high_contrast_palette(app.style().standardPalette()))
+    elif app.property("consultaid_high_contrast"):
+        app.setPalette(app.style().standardPalette())  # back from high contrast: the default look again
+    app.setProperty("consultaid_high_contrast", bool(high_contrast))
+    app.setStyleSheet(sheet.replace("@SIZE@", f"{BASE_POINT_SIZE * zoom:g}")
                       .replace("@LARGE@", f"{BASE_POINT_SIZE * zoom * 1.45:g}"))
+
+
+def high_contrast_palette(palette):
+    """Fusion's own painting (check boxes, focus frames, selections) in the high-contrast colours."""
+    from PySide6.QtGui import QColor, QPalette
+
+    h = HIGH_CONTRAST
+    role = QPalette.ColorRole
+    for name, colour in ((role.WindowText, h["INK"]), (role.Text, h["INK"]), (role.ButtonText, h["INK"]),
+                         (role.Window, h["BACKGROUND"]), (role.Base, h["BACKGROUND"]),
+                         (role.Button, h["BACKGROUND"]), (role.Highlight, h["SELECTED_BG"]),
+                         (role.HighlightedText, h["SELECTED_INK"]), (role.Link, h["ACCENT"]),
+                         (role.PlaceholderText, HC_PLACEHOLDER), (role.Mid, h["BORDER"]), (role.Dark, h["BORDER"])):
+        palette.setColor(QPalette.ColorGroup.All, name, QColor(colour))
+    return palette

@@ -53,7 +53,7 @@ class AlternativesPage(QWidget):
         column.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scrolled(body))
+        layout.addWidget(scrolled(body, _("Alternatives and questions")))
 
     # --- alternatives --------------------------------------------------------------------------
     def _alternatives_box(self) -> QGroupBox:

@@ -25,9 +25,11 @@ def paragraph(text: str = "", muted: bool = False) -> QLabel:
     return label
 
 
-def scrolled(widget: QWidget) -> QScrollArea:
+def scrolled(widget: QWidget, name: str) -> QScrollArea:
+    """A white, frameless scroll area; `name` is what a screen reader says when it takes the focus."""
     widget.setObjectName(widget.objectName() or "PageBody")
     area = QScrollArea()
+    area.setAccessibleName(name)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(widget)

@@ -59,7 +59,7 @@ class ProcedurePage(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.section_list)
-        splitter.addWidget(scrolled(reading))
+        splitter.addWidget(scrolled(reading, _("Explanation of the section")))
         splitter.addWidget(self.illustration_holder)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 3)

@@ -44,7 +44,7 @@ class RecoveryPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(paragraph(note, muted=True))
-        layout.addWidget(scrolled(self.timeline), 1)
+        layout.addWidget(scrolled(self.timeline, _("Recovery timeline")), 1)
 
     def _discussed(self, milestone_id: str, checked: bool) -> None:
         self.consultation.set_discussed("milestones", milestone_id, checked)

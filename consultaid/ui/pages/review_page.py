@@ -66,7 +66,7 @@ class ReviewPage(QWidget):
         column.addWidget(rule)
         column.addWidget(self.signing)
         column.addStretch(1)
-        self.scroll = scrolled(body)
+        self.scroll = scrolled(body, _("Review and signatures"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)

@@ -131,7 +131,7 @@ class RisksPage(QWidget):
         right_column.addWidget(self.icons_hint)
         right_column.addWidget(self.icons, 1)
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scrolled(left))
+        splitter.addWidget(scrolled(left, _("Benefits and risks")))
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

@@ -1,0 +1,151 @@
+"""A whole consultation by keyboard only: Ctrl+N, Tab and typing in the start form, Enter to start, Ctrl+1…5
+between the steps, Tab to each "discussed" tick and Space to tick it; the record shows every tick.
+
+Key presses go through the window system (QTest on the window handle), so focus chains, default buttons and
+shortcuts behave as with a real keyboard. Signing is left out: a handwritten signature is a path-dependent
+input, the exception WCAG 2.2 SC 2.1.1 names."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from consultaid.content.library import load_library
+from consultaid.i18n import set_interface_language
+from consultaid.ui.app import create_main_window
+from consultaid.ui.messages import messages
+from consultaid.ui.style import apply_style
+from tests.conftest import CONTENT
+
+MAX_TABS = 120
+
+
+@pytest.fixture
+def main(qtbot, qapp):
+    apply_style(qapp)
+    window = create_main_window(CONTENT)
+    window.resize(1366, 768)
+    with qtbot.waitExposed(window):
+        window.show()
+    yield window
+    messages.answers = [True] if window.consultation_view is not None else []
+    window.close()
+    window.deleteLater()
+    set_interface_language("en")
+
+
+def press(window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """One key, through the active window as a keyboard sends it."""
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window)
+    QTest.keyClick(window.windowHandle(), key, modifier)
+    QApplication.processEvents()
+
+
+def type_keys(window, text: str):
+    for character in text:
+        QTest.keyClick(window.windowHandle(), character)
+    QApplication.processEvents()
+
+
+def tab_to(window, target, backwards=False) -> None:
+    """Tab (or Shift+Tab) until `target` has the keyboard focus; fails if the focus chain never reaches it."""
+    seen = []
+    for _ in range(MAX_TABS):
+        if QApplication.focusWidget() is target:
+            return
+        seen.append(type(QApplication.focusWidget()).__name__)
+        press(window, Qt.Key.Key_Backtab if backwards else Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reaches {type(target).__name__} {target.text() if hasattr(target, 'text') else ''}"
+                         f"; the chain went through {seen[:40]}")
+
+
+def tick(window, box):
+    tab_to(window, box)
+    press(window, Qt.Key.Key_Space)
+    assert box.isChecked()
+
+
+def start_by_keyboard(main, qtbot):
+    press(main, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: main.start_dialog is not None and main.start_dialog.isVisible())
+    dialog = main.start_dialog
+    for field, text in ((dialog.surgeon_name, "Dr Emile Roux"), (dialog.patient_name, "Zoe Asa-Nystrom"),
+                        (dialog.date_of_birth.edit, "12/03/1950"), (dialog.surgery_date.edit, "04/01/2027")):
+        tab_to(dialog, field)
+        field.selectAll()
+        type_keys(dialog, text)
+    press(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: main.consultation_view is not None)
+    return main.consultation_view
+
+
+def test_a_whole_consultation_by_keyboard(main, qtbot):
+    view = start_by_keyboard(main, qtbot)
+    window = view.window()
+    record = view.consultation.to_record()
+    assert record["setup"]["patient"]["name"] == "Zoe Asa-Nystrom"
+
+    # 1. Procedure: Down through the sections, Tab to "Discussed", Space; Shift+Tab back to the list.
+    press(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert view.current == "procedure"
+    page = view.page_for["procedure"]
+    for row in range(page.section_list.count()):
+        tab_to(window, page.section_list)
+        if row:
+            press(window, Qt.Key.Key_Down)
+        assert page.section_list.currentRow() == row
+        tick(window, page.discussed)
+
+    # 2. Benefits & risks: each row's tick.
+    press(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert view.current == "benefits_risks"
+    risks = view.page_for["benefits_risks"]
+    outcome_ids = [o.id for o in risks.outcomes()]
+    assert outcome_ids
+    for outcome_id in outcome_ids:
+        tick(window, risks.chart.row_widget(outcome_id).discussed)
+
+    # 3. Recovery: each milestone's tick.
+    press(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert view.current == "recovery"
+    for box in view.page_for["recovery"].timeline.checkboxes.values():
+        tick(window, box)
+
+    # 4. Alternatives & questions: the alternatives, a teach-back check, the decision (arrows in the group).
+    press(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert view.current == "alternatives_questions"
+    alternatives = view.page_for["alternatives_questions"]
+    for box in alternatives.alternative_boxes:
+        tick(window, box)
+    tick(window, alternatives.teach_back_boxes["main_risks"])
+    decision = alternatives.decision_buttons["needs_time"]
+    for _ in range(MAX_TABS):
+        if QApplication.focusWidget() in alternatives.decision_buttons.values():
+            break
+        press(window, Qt.Key.Key_Tab)
+    for _ in range(len(alternatives.decision_buttons) + 1):
+        if QApplication.focusWidget() is decision:
+            break
+        press(window, Qt.Key.Key_Down)
+    press(window, Qt.Key.Key_Space)
+    assert decision.isChecked()
+
+    # 5. Review: reached by keyboard, shows everything as discussed.
+    press(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert view.current == "review"
+    assert "NOT DISCUSSED" not in view.page_for["review"].view.toPlainText()
+    press(window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert view.current == "alternatives_questions"
+    press(window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert view.current == "review"
+
+    record = view.consultation.to_record()
+    assert record["sections"] and all(s["discussed"] for s in record["sections"].values())
+    assert all(s["discussed"] for s in record["risks"].values())
+    assert all(s["discussed"] for s in record["benefits"].values())
+    assert record["milestones"] and all(s["discussed"] for s in record["milestones"].values())
+    assert all(item["discussed"] for item in record["other_alternatives"])
+    assert record["teach_back"]["main_risks"] and record["decision"]["choice"] == "needs_time"
