@@ -276,3 +276,19 @@ def test_a_correction_is_a_new_version_and_the_signed_one_stays(main, qtbot, tmp
     assert main.store.record(original_id)[1] == original_pdf   # the signed original is untouched
     assert main.store.record(rows[2].id)[1] == corrected_pdf
     assert "Corrected: the follow-up is at the clinic." in main.store.record(rows[2].id)[0]["notes"]
+
+
+def test_the_patient_screen_follows_the_surgeon(main, qtbot):
+    qtbot.mouseClick(main.start_button, Qt.MouseButton.LeftButton)
+    fill_start_form(main.start_dialog, qtbot, "fr")
+    view = main.consultation_view
+    qtbot.mouseClick(view.patient_button, Qt.MouseButton.LeftButton)
+    screen = view.patient_screen.screen
+    qtbot.waitUntil(screen.isVisible)
+    assert "second screen" in main.statusBar().currentMessage()  # offscreen has one screen
+    press_shortcut(view, Qt.Key.Key_3)
+    assert screen.step == "recovery"
+    qtbot.mouseClick(view.navigator.buttons["benefits_risks"], Qt.MouseButton.LeftButton)
+    assert screen.step == "benefits_risks"
+    qtbot.mouseClick(view.patient_button, Qt.MouseButton.LeftButton)
+    assert view.patient_screen is None and not screen.isVisible()

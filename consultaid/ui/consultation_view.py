@@ -104,10 +104,19 @@ class ConsultationView(QWidget):
         title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         who = QLabel(_("Patient: {name}").format(name=setup.patient.name))
         who.setObjectName("Meta")
+        self.patient_button = QPushButton(_("Patient screen"))
+        self.patient_button.setCheckable(True)
+        self.patient_button.setAccessibleName(_("Show the current step to the patient, on a second screen if "
+                                                "there is one"))
+        self.patient_button.setToolTip(_("Ctrl+P: large, without your notes and controls; it follows you"))
+        self.patient_button.toggled.connect(self.toggle_patient_screen)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.patient_button.toggle)
+        self.patient_screen = None
         self.close_button = QPushButton(_("Close consultation"))
         self.close_button.clicked.connect(self.finished)
         header.addWidget(title, 1)
         header.addWidget(who)
+        header.addWidget(self.patient_button)
         header.addWidget(self.close_button)
 
         self.navigator = StepNavigator()
@@ -132,6 +141,24 @@ class ConsultationView(QWidget):
         QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_PageUp), self, activated=self.previous_step)
         self.current = STEPS[0]
         self.go_to(STEPS[0])
+
+    @Slot(bool)
+    def toggle_patient_screen(self, on: bool) -> None:
+        from consultaid.ui.patient_screen import PatientScreenController
+
+        if on:
+            if self.patient_screen is None:
+                self.patient_screen = PatientScreenController(self)
+            if not self.patient_screen.show():
+                self.window().statusBar().showMessage(_("No second screen: the patient screen is a window you "
+                                                        "can move and enlarge."))
+        elif self.patient_screen is not None:
+            controller, self.patient_screen = self.patient_screen, None
+            controller.close()
+
+    def closeEvent(self, event) -> None:
+        self.patient_button.setChecked(False)
+        super().closeEvent(event)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
 
     def _drop_consultation_view(self) -> None:
         view, self.consultation_view = self.consultation_view, None
+        view.patient_button.setChecked(False)  # the patient screen closes with its consultation
         self.stack.removeWidget(view)
         view.deleteLater()
 
