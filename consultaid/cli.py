@@ -216,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         from consultaid.cli_records import run
 
         return run(args)
+    from consultaid.settings import load_settings
     from consultaid.ui.app import run_gui  # Qt is imported only when the window is wanted
 
+    configured = load_settings()
+    if not args.lang:
+        set_interface_language(configured.interface_language)
+    if args.data_dir is None and configured.data_dir and not os.environ.get("CONSULTAID_DATA_DIR"):
+        args.data_dir = Path(configured.data_dir)  # --data-dir, then the environment, then Settings
     return run_gui(args)

@@ -34,7 +34,11 @@ def add_parsers(commands) -> None:
 def _open(args):
     from consultaid.consultation.store import open_store
     from consultaid.paths import user_data_dir
+    from consultaid.settings import load_settings
 
+    configured = load_settings().data_dir
+    if args.data_dir is None and configured and not os.environ.get("CONSULTAID_DATA_DIR"):
+        return open_store(Path(configured))  # --data-dir, then the environment, then Settings
     return open_store(args.data_dir or user_data_dir())
 
 

@@ -292,3 +292,32 @@ def test_the_patient_screen_follows_the_surgeon(main, qtbot):
     assert screen.step == "benefits_risks"
     qtbot.mouseClick(view.patient_button, Qt.MouseButton.LeftButton)
     assert view.patient_screen is None and not screen.isVisible()
+
+
+def test_settings_saved_in_the_dialog_apply_to_the_next_consultation(main, qtbot):
+    from consultaid.settings import load_settings, settings_path
+
+    settings_action = next(action for menu in main.menuBar().actions() for action in menu.menu().actions()
+                           if action.text() == "S&ettings…")
+    assert settings_action.shortcut().toString() == "Ctrl+,"
+    settings_action.trigger()
+    dialog = main.settings_dialog
+    qtbot.mouseClick(dialog.add_profile_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.profile_name, "Dr Ana Lima")
+    qtbot.keyClicks(dialog.profile_registration, "RPPS 1234")
+    qtbot.keyClicks(dialog.clinic_name, "Clinique des Tilleuls")
+    dialog.paper_combo.setCurrentIndex(dialog.paper_combo.findData("letter"))
+    dialog.copies_edit.clear()
+    qtbot.keyClicks(dialog.copies_edit, "3")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert settings_path().exists() and load_settings().copies == 3
+    assert main.statusBar().currentMessage() == "Settings saved."
+
+    qtbot.mouseClick(main.start_button, Qt.MouseButton.LeftButton)
+    assert main.start_dialog.surgeon_name.text() == "Dr Ana Lima"
+    assert main.start_dialog.clinic.text() == "Clinique des Tilleuls"
+    type_text(main.start_dialog.patient_name, "Zoé Martin")
+    qtbot.keyClicks(main.start_dialog.date_of_birth.edit, "01/02/1960")
+    qtbot.mouseClick(main.start_dialog.start_button, Qt.MouseButton.LeftButton)
+    signing = main.consultation_view.page_for["review"].signing
+    assert signing.paper_size() == "letter" and signing.copies == 3

@@ -1,6 +1,6 @@
 """The signed summary PDF, made from a consultation record (docs/record.md). No Qt here.
 
-    render_summary(record, paper="a4") -> bytes     the PDF, in memory
+    render_summary(record, paper="a4", logo_path=None) -> bytes     the PDF, in memory
     write_summary(record, path, paper="a4") -> Path  the PDF, written whole or not at all
 
 `paper` is "a4" or "letter". A record that is not a ConsultAid record raises `RecordError` (a
@@ -22,11 +22,12 @@ class RecordError(ValueError):
     """The data is not a consultation record this program can read."""
 
 
-def render_summary(record: dict, paper: str = "a4") -> bytes:
-    """The summary of `record` as PDF bytes. The same record always gives the same bytes."""
+def render_summary(record: dict, paper: str = "a4", logo_path: str | os.PathLike | None = None) -> bytes:
+    """The summary of `record` as PDF bytes. The same record always gives the same bytes. `logo_path`, a
+    PNG or JPEG file, is drawn top left of page 1 (at most 18 mm high); one that cannot be read is left out."""
     from consultaid.report.summary import render
 
-    return render(record, paper)
+    return render(record, paper, logo_path)
 
 
 def write_summary(record: dict, path: str | os.PathLike, paper: str = "a4") -> Path:

@@ -18,12 +18,14 @@ from datetime import datetime
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
     Frame,
+    Image,
     KeepTogether,
     PageTemplate,
     Paragraph,
@@ -63,6 +65,7 @@ SIDE_MARGIN = 20 * mm
 TOP_MARGIN = 20 * mm
 BOTTOM_MARGIN = 24 * mm      # room for the two-line footer
 FOOTER_SIZE = 7.0
+LOGO_HEIGHT = 18 * mm         # the clinic's logo, top left of page 1
 CHECK, CIRCLE = "✓", "○"
 
 # ---- Words (translated into the consultation's language) ---------------------------------------------------
@@ -188,7 +191,7 @@ class _RecordTimeStamp:
 class SummaryDocument:
     """One record, laid out. `build()` returns the PDF bytes."""
 
-    def __init__(self, record: dict, paper: str = "a4"):
+    def __init__(self, record: dict, paper: str = "a4", logo_path=None):
         if paper not in PAPER_SIZES:
             raise ValueError(f"unknown paper size {paper!r}: choose one of {', '.join(PAPER_SIZES)}")
         register_fonts()
@@ -207,6 +210,7 @@ class SummaryDocument:
         self.source_numbers = {source.id: number for number, source in enumerate(self.content.sources, start=1)}
         self.sources_shown = False
         self._overflow: list[tuple[str, str]] = []
+        self.logo = clinic_logo(logo_path, 0.6 * self.width)
 
     # ---- small helpers ----------------------------------------------------------------------------------
     def t(self, text: str, **values) -> str:
@@ -377,6 +381,8 @@ class SummaryDocument:
         c, setup, s = self.consultation, self.setup, self.s
         surgeon, patient = setup.surgeon, setup.patient
         parts: list[Flowable] = []
+        if self.logo is not None:
+            parts += [self.logo, Spacer(1, 4)]
         if surgeon.clinic:
             parts.append(self.p(surgeon.clinic, "box_heading"))
             parts.append(Spacer(1, 2))
@@ -900,8 +906,29 @@ def attach_headings(story: list[Flowable]) -> list[Flowable]:
     return result + pending
 
 
-def render(record: dict, paper: str = "a4") -> bytes:
-    return SummaryDocument(record, paper).build()
+def clinic_logo(logo_path, max_width: float, max_height: float = LOGO_HEIGHT) -> Flowable | None:
+    """The clinic's logo image, its aspect kept, at most `max_height` high and `max_width` wide; None when
+    there is no logo or it cannot be read (the summary is made without it)."""
+    if not logo_path:
+        return None
+    try:
+        with open(logo_path, "rb") as handle:
+            data = handle.read()
+        reader = ImageReader(io.BytesIO(data))
+        pixels_w, pixels_h = reader.getSize()
+        reader.getRGBData()   # decoded whole now: a damaged image must fail here, not halfway through the PDF
+        if pixels_w <= 0 or pixels_h <= 0:
+            return None
+        scale = min(max_height / pixels_h, max_width / pixels_w)
+        logo = Image(io.BytesIO(data), width=pixels_w * scale, height=pixels_h * scale)
+        logo.hAlign = "LEFT"
+        return logo
+    except Exception:   # missing, unreadable or not an image: the summary matters more than the logo
+        return None
+
+
+def render(record: dict, paper: str = "a4", logo_path=None) -> bytes:
+    return SummaryDocument(record, paper, logo_path).build()
 
 
 __all__ = ["PAPER_SIZES", "RecordError", "SummaryDocument", "load_consultation", "render"]

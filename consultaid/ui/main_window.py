@@ -74,6 +74,8 @@ class MainWindow(QMainWindow):
         consultation = bar.addMenu(_("&Consultation"))
         consultation.addAction(_("&Start consultation…"), QKeySequence.StandardKey.New, self.start_consultation)
         consultation.addAction(_("&Records…"), QKeySequence("Ctrl+H"), self.show_history)
+        consultation.addSeparator()
+        consultation.addAction(_("S&ettings…"), QKeySequence("Ctrl+,"), self.show_settings)
         view = bar.addMenu(_("&View"))
         view.addAction(_("Larger"), QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(+0.25))
         view.addAction(_("Smaller"), QKeySequence.StandardKey.ZoomOut, lambda: self.zoom(-0.25))
@@ -94,6 +96,44 @@ class MainWindow(QMainWindow):
         self.language_actions = {action.text(): action for action in group.actions()}
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(_("How to use ConsultAid"), QKeySequence.StandardKey.HelpContents, self.show_help)
+
+    def show_settings(self) -> None:
+        from consultaid.settings import load_settings
+        from consultaid.ui.settings_dialog import SettingsDialog
+
+        self.settings_dialog = SettingsDialog(load_settings(), parent=self)
+        self.settings_dialog.accepted.connect(self._settings_accepted)
+        self.settings_dialog.open()
+
+    @Slot()
+    def _settings_accepted(self) -> None:
+        from consultaid.settings import load_settings, save_settings
+
+        before = load_settings()
+        chosen = self.settings_dialog.result_settings
+        try:
+            save_settings(chosen)
+        except OSError as error:
+            self.statusBar().showMessage("\u26a0 " + _("The settings could not be saved: {reason}").format(
+                reason=error.strerror or error))
+            return
+        message = _("Settings saved.")
+        if chosen.data_dir != before.data_dir:
+            message += " " + _("The new data folder is used from the next start.")
+        if self.consultation_view is not None:
+            self._configure_signing(self.consultation_view)
+        if chosen.interface_language != interface_language():
+            self.switch_interface_language(chosen.interface_language)
+        self.statusBar().showMessage(message)
+
+    def _configure_signing(self, view) -> None:
+        """Once the clinic has saved settings, its paper, copies and logo apply to the summary."""
+        from consultaid.settings import load_settings, settings_path
+
+        if settings_path().exists():
+            configured = load_settings()
+            view.page_for["review"].signing.apply_settings(configured.paper, configured.copies,
+                                                           configured.clinic.logo_path)
 
     def show_help(self) -> None:
         from consultaid.ui.help_dialog import show_help
@@ -222,6 +262,7 @@ class MainWindow(QMainWindow):
 
         self.consultation_view = ConsultationView(consultation)
         self.consultation_view.finished.connect(self.close_consultation)
+        self._configure_signing(self.consultation_view)
         self.stack.addWidget(self.consultation_view)
         self.stack.setCurrentWidget(self.consultation_view)
         if self.autosaver is not None:

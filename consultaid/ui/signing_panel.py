@@ -222,6 +222,8 @@ class SigningPanel(QWidget):
         self.pdf: bytes | None = None
         self.preview = None
         self.audit_hash_source = None  # set by the window when a record store is open
+        self.copies = DEFAULT_COPIES
+        self.logo_path = None
         self._problems_shown = False
         setup = consultation.setup
 
@@ -453,10 +455,17 @@ class SigningPanel(QWidget):
     def paper_size(self) -> str:
         return self.paper.currentData()
 
+    def apply_settings(self, paper: str, copies: int, logo_path: str) -> None:
+        """The clinic's choices from Settings: default paper, copies to print, logo on the summary."""
+        if not self.is_finalized():
+            self.paper.setCurrentIndex(max(0, self.paper.findData(paper)))
+        self.copies = copies
+        self.logo_path = logo_path or None
+
     def render_pdf(self) -> bytes:
         from consultaid.report import render_summary
 
-        return render_summary(self.consultation.to_record(), self.paper_size())
+        return render_summary(self.consultation.to_record(), self.paper_size(), logo_path=self.logo_path)
 
     @Slot()
     def show_summary(self) -> None:
@@ -477,7 +486,7 @@ class SigningPanel(QWidget):
         record_id = self.consultation.id
         if self.preview is not None:
             self.preview.close()   # one preview at a time
-        self.preview = SummaryPreview(self.pdf, copies=DEFAULT_COPIES, title=f"ConsultAid summary {record_id[:8]}",
+        self.preview = SummaryPreview(self.pdf, copies=self.copies, title=f"ConsultAid summary {record_id[:8]}",
                                       suggested_name=summary_file_name(self.consultation), parent=self.window())
         self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.preview.destroyed.connect(self._preview_gone)

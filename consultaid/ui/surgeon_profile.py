@@ -10,6 +10,13 @@ FIELDS = ("name", "title", "registration_number", "clinic")
 
 
 def load_surgeon() -> Surgeon | None:
+    """The current profile from Settings when there is one, else the surgeon of the last consultation."""
+    from consultaid.settings import load_settings
+
+    configured = load_settings()
+    profile = configured.current()
+    if profile is not None:
+        return Surgeon(profile.name, profile.title, profile.registration_number, configured.clinic.name)
     settings = QSettings()
     name = settings.value("surgeon/name", "")
     if not name:

@@ -1,0 +1,274 @@
+"""The user's settings: surgeon profiles, clinic, paper, printer, languages, data folder. No Qt here.
+
+Declared once as dataclasses and kept as one JSON file in the user config folder:
+
+    $CONSULTAID_CONFIG_DIR/settings.json            when that variable is set
+    %APPDATA%\\ConsultAid\\settings.json              on Windows
+    $XDG_CONFIG_HOME/ConsultAid/settings.json       elsewhere (default ~/.config/ConsultAid/settings.json)
+
+    load_settings() -> Settings          defaults when nothing is configured; never raises on a bad file
+    save_settings(settings) -> Path      written whole or not at all (temporary file + os.replace), 0600
+    validate(settings) -> {field: msg}   empty when everything is right; messages in the interface language
+
+A file that cannot be read or parsed gives the defaults, with `Settings.problem` saying so, and the file
+is kept aside as settings.json.broken-<timestamp> so nothing the user set is silently lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from contextlib import suppress
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from consultaid.i18n import SUPPORTED_LANGUAGES, _
+
+APP_DIR_NAME = "ConsultAid"
+FILE_NAME = "settings.json"
+FORMAT_VERSION = 1
+PAPERS = ("a4", "letter")
+LANGUAGES = SUPPORTED_LANGUAGES
+MIN_COPIES, MAX_COPIES = 1, 99
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
+
+
+@dataclass
+class SurgeonProfile:
+    name: str
+    title: str = ""
+    registration_number: str = ""
+    signature_meaning: str = ""
+
+
+@dataclass
+class Clinic:
+    name: str = ""
+    address: str = ""
+    logo_path: str = ""
+
+
+@dataclass
+class Settings:
+    profiles: list[SurgeonProfile] = field(default_factory=list)
+    current_profile: int = -1          # index into profiles; -1 when there are none
+    clinic: Clinic = field(default_factory=Clinic)
+    paper: str = "a4"                  # "a4" | "letter"
+    interface_language: str = "en"     # "en" | "fr"
+    patient_language: str = "en"       # "en" | "fr"
+    data_dir: str = ""                 # "" = the platform's default data folder
+    printer: str = ""                  # "" = the system's default printer
+    copies: int = 2
+    # Set by load_settings() when the file could not be used; never saved, not part of equality.
+    problem: str = field(default="", compare=False, repr=False)
+
+    def current(self) -> SurgeonProfile | None:
+        """The chosen surgeon profile, or None."""
+        if 0 <= self.current_profile < len(self.profiles):
+            return self.profiles[self.current_profile]
+        return None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("problem")
+        return {"version": FORMAT_VERSION, **data}
+
+
+# ---- Where ---------------------------------------------------------------------------------------------------
+
+def config_dir() -> Path:
+    override = os.environ.get("CONSULTAID_CONFIG_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / APP_DIR_NAME
+
+
+def settings_path() -> Path:
+    return config_dir() / FILE_NAME
+
+
+# ---- Reading ---------------------------------------------------------------------------------------------------
+
+class _Reader:
+    """Builds dataclasses from JSON, keeping the default for any value of the wrong type (and noting it)."""
+
+    def __init__(self):
+        self.wrong: list[str] = []
+
+    def value(self, data: dict, name: str, kind: type, default, where: str):
+        if name not in data:
+            return default
+        value = data[name]
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            self.wrong.append(where + name)
+            return default
+        return value
+
+    def strings(self, cls, data, where: str):
+        if not isinstance(data, dict):
+            self.wrong.append(where.rstrip("."))
+            return None
+        values = {f.name: self.value(data, f.name, str, "", where) for f in fields(cls)}
+        return cls(**values)
+
+    def settings(self, data: dict) -> Settings:
+        defaults = Settings()
+        profiles = []
+        raw_profiles = self.value(data, "profiles", list, [], "")
+        for number, raw in enumerate(raw_profiles):
+            profile = self.strings(SurgeonProfile, raw, f"profiles[{number}].")
+            if profile is not None:
+                profiles.append(profile)
+        clinic = self.strings(Clinic, data["clinic"], "clinic.") if "clinic" in data else None
+        result = Settings(
+            profiles=profiles,
+            current_profile=self.value(data, "current_profile", int, -1, ""),
+            clinic=clinic or Clinic(),
+            **{name: self.value(data, name, type(getattr(defaults, name)), getattr(defaults, name), "")
+               for name in ("paper", "interface_language", "patient_language", "data_dir", "printer", "copies")},
+        )
+        if profiles and not 0 <= result.current_profile < len(profiles):
+            result.current_profile = 0
+        elif not profiles:
+            result.current_profile = -1
+        return result
+
+
+def _set_aside(path: Path) -> Path | None:
+    aside = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+    number = 1
+    while aside.exists():
+        number += 1
+        aside = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}-{number}")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        return None
+    return aside
+
+
+def load_settings() -> Settings:
+    """The saved settings, or the defaults. Never raises because of the file."""
+    path = settings_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as error:
+        settings = Settings()
+        settings.problem = _("The settings file {path} could not be read ({reason}). "
+                             "The default settings are used.").format(path=path, reason=error.strerror or error)
+        return settings
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+    except (UnicodeDecodeError, ValueError):
+        settings = Settings()
+        aside = _set_aside(path)
+        if aside is not None:
+            settings.problem = _("The settings file was damaged and could not be read. The default settings "
+                                 "are used; the damaged file was kept as {path}.").format(path=aside)
+        else:
+            settings.problem = _("The settings file {path} was damaged and could not be read. "
+                                 "The default settings are used.").format(path=path)
+        return settings
+    reader = _Reader()
+    settings = reader.settings(data)
+    if reader.wrong:
+        settings.problem = _("Some settings had values of the wrong kind and were reset: {names}.").format(
+            names=", ".join(reader.wrong))
+    return settings
+
+
+# ---- Writing ---------------------------------------------------------------------------------------------------
+
+def save_settings(settings: Settings) -> Path:
+    """Writes the settings whole, readable by their owner only; returns the file's path."""
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    text = json.dumps(settings.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with suppress(OSError):
+            os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+# ---- Checking --------------------------------------------------------------------------------------------------
+
+def logo_problem(logo_path: str) -> str | None:
+    """Why this logo cannot be used, or None when it can (or when there is none)."""
+    if not logo_path:
+        return None
+    path = Path(logo_path).expanduser()
+    if not path.is_file():
+        return _("There is no image file at this place.")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            start = handle.read(8)
+    except OSError:
+        return _("The image file cannot be read.")
+    if not (start.startswith(PNG_MAGIC) or start.startswith(JPEG_MAGIC)):
+        return _("The logo must be a PNG or JPEG image.")
+    if size > MAX_LOGO_BYTES:
+        return _("The logo file is larger than 2 MB. Choose a smaller image.")
+    return None
+
+
+def validate(settings: Settings) -> dict[str, str]:
+    """Field path ("copies", "clinic.logo_path", "profiles[0].name", …) -> what is wrong with it."""
+    problems: dict[str, str] = {}
+    copies = settings.copies
+    if isinstance(copies, bool) or not isinstance(copies, int) or not MIN_COPIES <= copies <= MAX_COPIES:
+        problems["copies"] = _("The number of copies must be a whole number from {low} to {high}.").format(
+            low=MIN_COPIES, high=MAX_COPIES)
+    if settings.paper not in PAPERS:
+        problems["paper"] = _("Choose A4 or US Letter.")
+    for name in ("interface_language", "patient_language"):
+        if getattr(settings, name) not in LANGUAGES:
+            problems[name] = _("Choose English or French.")
+    logo = logo_problem(settings.clinic.logo_path)
+    if logo:
+        problems["clinic.logo_path"] = logo
+    if settings.data_dir:
+        folder = Path(settings.data_dir)
+        if not folder.is_absolute():
+            problems["data_dir"] = _("Give the full path of the folder, starting from the root "
+                                     "(for example /home/clinic/records).")
+        elif not folder.parent.is_dir():
+            problems["data_dir"] = _("The folder {folder} does not exist.").format(folder=folder.parent)
+    for number, profile in enumerate(settings.profiles):
+        if not profile.name.strip():
+            problems[f"profiles[{number}].name"] = _("Enter the surgeon's name.")
+    if settings.profiles:
+        if not 0 <= settings.current_profile < len(settings.profiles):
+            problems["current_profile"] = _("Choose the surgeon who is consulting.")
+    elif settings.current_profile != -1:
+        problems["current_profile"] = _("There is no surgeon profile to choose.")
+    return problems
+
+
+__all__ = ["Clinic", "Settings", "SurgeonProfile", "config_dir", "load_settings", "logo_problem",
+           "save_settings", "settings_path", "validate"]
