@@ -52,3 +52,12 @@ def test_french_numbers_use_a_decimal_comma_and_singular_below_two():
     assert format_amount(1.5, None, "hour", "en") == "1.5\u00a0hours"
     assert format_amount(5, None, "percent", "fr") == "5\u00a0%"
     assert format_duration(Duration.parse("1 day"), "en") == "1\u00a0day"
+
+
+def test_dates_follow_the_language():
+    from datetime import date
+
+    from consultaid.formatting import format_long_date
+
+    assert format_long_date(date(2027, 3, 12), "fr") == "12 mars 2027"
+    assert format_long_date(date(2027, 3, 12), "en") == "12 March 2027"
