@@ -33,15 +33,25 @@ def schema_dir() -> Path:
     return resources_dir() / "schema"
 
 
-def user_data_dir() -> Path:
-    """The platform's per-user data folder; `CONSULTAID_DATA_DIR` overrides it (tests always set it)."""
-    override = os.environ.get("CONSULTAID_DATA_DIR")
+def _user_dir(override_variable: str, windows: tuple[str, str], xdg: tuple[str, str]) -> Path:
+    """The app's folder in the platform's per-user location of one kind (data or configuration)."""
+    override = os.environ.get(override_variable)
     if override:
         return Path(override)
     if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        base = Path(os.environ.get(windows[0]) or Path.home() / "AppData" / windows[1])
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / "Application Support"
     else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+        base = Path(os.environ.get(xdg[0]) or Path.home() / xdg[1])
     return base / APP_DIR_NAME
+
+
+def user_data_dir() -> Path:
+    """The platform's per-user data folder; `CONSULTAID_DATA_DIR` overrides it (tests always set it)."""
+    return _user_dir("CONSULTAID_DATA_DIR", ("LOCALAPPDATA", "Local"), ("XDG_DATA_HOME", ".local/share"))
+
+
+def user_config_dir() -> Path:
+    """The platform's per-user configuration folder; `CONSULTAID_CONFIG_DIR` overrides it."""
+    return _user_dir("CONSULTAID_CONFIG_DIR", ("APPDATA", "Roaming"), ("XDG_CONFIG_HOME", ".config"))

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 import time
 from contextlib import suppress
@@ -26,8 +25,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from consultaid.i18n import SUPPORTED_LANGUAGES, _
-
-APP_DIR_NAME = "ConsultAid"
+from consultaid.paths import user_config_dir
 FILE_NAME = "settings.json"
 FORMAT_VERSION = 1
 PAPERS = ("a4", "letter")
@@ -82,16 +80,7 @@ class Settings:
 # ---- Where ---------------------------------------------------------------------------------------------------
 
 def config_dir() -> Path:
-    override = os.environ.get("CONSULTAID_CONFIG_DIR")
-    if override:
-        return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / APP_DIR_NAME
+    return user_config_dir()
 
 
 def settings_path() -> Path:

@@ -54,6 +54,29 @@ def no_modal_questions():
 
 
 @pytest.fixture
+def main(qtbot, qapp):
+    """The app's main window at 1366×768 on the shipped content, with its own record store.
+
+    Closed here rather than by qtbot.addWidget: pytest-qt closes its widgets before fixtures tear down,
+    and closing with an open consultation asks a question that must be answered first."""
+    from consultaid.i18n import set_interface_language
+    from consultaid.ui.app import create_main_window
+    from consultaid.ui.messages import messages
+    from consultaid.ui.style import apply_style
+
+    apply_style(qapp)
+    window = create_main_window(CONTENT)
+    window.resize(1366, 768)
+    with qtbot.waitExposed(window):
+        window.show()
+    yield window
+    messages.answers = [True] if window.consultation_view is not None else []
+    window.close()
+    window.deleteLater()
+    set_interface_language("en")
+
+
+@pytest.fixture
 def run_cli(tmp_path):
     """Runs the real `consultaid` command line in a subprocess; returns the CompletedProcess."""
     import subprocess

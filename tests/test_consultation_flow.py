@@ -9,29 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from consultaid.content.library import load_library
-from consultaid.i18n import set_interface_language
 from consultaid.ui.app import create_main_window
 from consultaid.ui.messages import messages
-from consultaid.ui.style import apply_style
 from tests.conftest import CONTENT, click_box, drag, type_text
 
 PACKS = ["vertebroplasty", "endoscopic-spine-surgery", "cement-spine-surgery"]
-
-
-@pytest.fixture
-def main(qtbot, qapp):
-    apply_style(qapp)
-    window = create_main_window(CONTENT)
-    window.resize(1366, 768)
-    # Closed here rather than by qtbot.addWidget: pytest-qt closes its widgets before fixtures tear
-    # down, and closing with an open consultation asks a question that must be answered first.
-    with qtbot.waitExposed(window):
-        window.show()
-    yield window
-    messages.answers = [True] if window.consultation_view is not None else []
-    window.close()
-    window.deleteLater()
-    set_interface_language("en")
 
 
 def press_shortcut(widget, key, modifier=Qt.KeyboardModifier.ControlModifier):

@@ -7,33 +7,14 @@ input, the exception WCAG 2.2 SC 2.1.1 names."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from consultaid.content.library import load_library
-from consultaid.i18n import set_interface_language
-from consultaid.ui.app import create_main_window
-from consultaid.ui.messages import messages
-from consultaid.ui.style import apply_style
 from tests.conftest import CONTENT
 
 MAX_TABS = 120
-
-
-@pytest.fixture
-def main(qtbot, qapp):
-    apply_style(qapp)
-    window = create_main_window(CONTENT)
-    window.resize(1366, 768)
-    with qtbot.waitExposed(window):
-        window.show()
-    yield window
-    messages.answers = [True] if window.consultation_view is not None else []
-    window.close()
-    window.deleteLater()
-    set_interface_language("en")
 
 
 def press(window, key, modifier=Qt.KeyboardModifier.NoModifier):

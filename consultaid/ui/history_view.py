@@ -38,6 +38,7 @@ from consultaid.consultation.store import StoreError, StoredRecord, name_key
 from consultaid.i18n import N_, _, interface_language
 from consultaid.ui.date_field import DateField
 from consultaid.ui.style import ACCENT, BORDER, ERROR_INK, INK, MUTED, SUCCESS_INK, SURFACE, WARNING_BG, WARNING_INK
+from consultaid.ui.status_note import show_note
 from consultaid.ui.summary_preview import PathChooser, PrinterChooser, SummaryPreview, write_atomically
 
 log = logging.getLogger(__name__)
@@ -724,12 +725,7 @@ class HistoryView(QWidget):
 
     # --- messages -----------------------------------------------------------------------------
     def show_message(self, text: str, error: bool = False) -> None:
-        colour, background = (ERROR_INK, WARNING_BG) if error else (SUCCESS_INK, SURFACE)
-        self.message.setStyleSheet(f"QLabel#HistoryMessage {{ color: {colour}; background: {background}; "
-                                   "border-radius: 6px; padding: 6px 10px; }")
-        self.message.setText(("\u26a0 " if error else "\u2713 ") + text)
-        self.message.setAccessibleName(text)
-        self.message.show()
+        show_note(self.message, text, error)
 
     def hide_message(self) -> None:
         self.message.clear()

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from consultaid import printing
 from consultaid.i18n import _
-from consultaid.ui.style import BORDER, ERROR_INK, SUCCESS_INK, SURFACE, WARNING_BG
+from consultaid.ui.status_note import show_note
+from consultaid.ui.style import BORDER
 
 log = logging.getLogger(__name__)
 
@@ -335,12 +336,7 @@ class SummaryPreview(QDialog):
 
     # --- status line ---------------------------------------------------------------------------
     def _report(self, text: str, error: bool = False) -> None:
-        colour, background = (ERROR_INK, WARNING_BG) if error else (SUCCESS_INK, SURFACE)
-        self.status.setStyleSheet(f"QLabel#PreviewStatus {{ color: {colour}; background: {background}; "
-                                  "border-radius: 6px; padding: 6px 10px; }")
-        self.status.setText(("\u26a0 " if error else "\u2713 ") + text)
-        self.status.setAccessibleName(text)
-        self.status.show()
+        show_note(self.status, text, error)
 
     # --- print and save ------------------------------------------------------------------------
     @Slot()
