@@ -17,6 +17,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("ConsultAid: explain a procedure, its risks and recovery, and print a signed summary."),
     )
     parser.add_argument("--version", action="version", version=f"ConsultAid {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help=_("check this installation (content, summary PDF, window) and exit"))
     parser.add_argument("--content-dir", type=Path, metavar="DIR",
                         help=_("folder of procedure packs (default: the bundled content)"))
     parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help=_("interface language"))
@@ -206,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     _early_language(argv)
     args = build_parser().parse_args(argv)
+    if args.self_test:  # before any command or the GUI; reads no user settings
+        return __import__("consultaid.selftest", fromlist=["run_self_test"]).run_self_test(args)
     if args.command == "validate":
         return run_validate(args)
     if args.command == "render":

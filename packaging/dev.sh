@@ -4,6 +4,8 @@
 #   bash packaging/dev.sh test   set everything up, then run the whole test suite headless; the test
 #                                command also installs CUPS and starts it with a cups-pdf queue, so
 #                                the printing tests print for real (they skip, saying why, if it can't)
+#   bash packaging/dev.sh bundle build the Linux one-folder bundle and tarball (packaging/build-linux.sh)
+#                                and run its frozen --self-test with no Python on PATH
 # Extra arguments go to the app or to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -102,8 +104,12 @@ case "$command" in
     export QT_QPA_PLATFORM=offscreen
     exec .venv/bin/python -m pytest "$@"
     ;;
+  bundle)
+    install_system_packages "${SYSTEM_PACKAGES[@]}" strace
+    exec bash packaging/build-linux.sh "$@"
+    ;;
   *)
-    echo "usage: bash packaging/dev.sh run|test [arguments]" >&2
+    echo "usage: bash packaging/dev.sh run|test|bundle [arguments]" >&2
     exit 2
     ;;
 esac

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.language_actions = {action.text(): action for action in group.actions()}
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(_("How to use ConsultAid"), QKeySequence.StandardKey.HelpContents, self.show_help)
+        help_menu.addAction(_("About ConsultAid"), self.show_about)
 
     def show_settings(self) -> None:
         from consultaid.settings import load_settings
@@ -134,6 +135,11 @@ class MainWindow(QMainWindow):
             configured = load_settings()
             view.page_for["review"].signing.apply_settings(configured.paper, configured.copies,
                                                            configured.clinic.logo_path)
+
+    def show_about(self) -> None:
+        from consultaid.ui.about_dialog import show_about
+
+        show_about(self)
 
     def show_help(self) -> None:
         from consultaid.ui.help_dialog import show_help

@@ -1,0 +1,125 @@
+"""`consultaid --self-test`: proves an installation works, from a source checkout or the frozen bundle.
+
+It loads every content pack (any broken pack fails the test), renders the summary PDF of the bundled
+example record into a temporary folder and reads it back with pypdfium2, then opens and closes the main
+window offscreen. It never touches the user's records or settings: the window gets a throw-away record
+store in the same temporary folder. Exit status 0 with a one-line report, or 1 with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from consultaid import __version__
+from consultaid.i18n import _
+
+
+class SelfTestFailure(Exception):
+    pass
+
+
+def example_record_path() -> Path:
+    from consultaid.paths import resources_dir
+
+    return resources_dir() / "examples" / "selftest-record.json"
+
+
+def check_content(content_dir: Path) -> int:
+    from consultaid.content.library import load_library
+
+    if not content_dir.is_dir():
+        raise SelfTestFailure(_("no content folder at {path}").format(path=content_dir))
+    library = load_library(content_dir)
+    if library.broken:
+        first = library.broken[0]
+        reason = str(first.problems[0].message) if first.problems else ""
+        raise SelfTestFailure(_("{count} broken content pack(s), first {folder}: {reason}").format(
+            count=len(library.broken), folder=first.folder.name, reason=reason))
+    if not library.packs:
+        raise SelfTestFailure(_("no content pack in {path}").format(path=content_dir))
+    return len(library.packs)
+
+
+def check_translations() -> None:
+    from consultaid.i18n import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES, catalogue
+
+    for language in SUPPORTED_LANGUAGES:
+        if language != SOURCE_LANGUAGE and not catalogue(language):
+            raise SelfTestFailure(_("the {language} translation is empty").format(language=language))
+
+
+def check_summary(folder: Path) -> int:
+    import pypdfium2 as pdfium
+
+    from consultaid.report import write_summary
+
+    source = example_record_path()
+    if not source.is_file():
+        raise SelfTestFailure(_("the example record is missing: {path}").format(path=source))
+    record = json.loads(source.read_text(encoding="utf-8"))
+    output = write_summary(record, folder / "selftest-summary.pdf")
+    data = output.read_bytes()
+    if not data.startswith(b"%PDF"):
+        raise SelfTestFailure(_("the summary is not a PDF document"))
+    document = pdfium.PdfDocument(data)
+    try:
+        pages = len(document)
+        if pages < 1:
+            raise SelfTestFailure(_("the summary PDF has no pages"))
+        document[0].render(scale=0.25).close()  # the first page rasterises (pdfium's own library loads)
+    finally:
+        document.close()
+    return pages
+
+
+def check_window(content_dir: Path, folder: Path) -> None:
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # never flashes a window on the user's screen
+    from PySide6.QtWidgets import QApplication
+
+    from consultaid.ui.app import create_main_window
+    from consultaid.ui.style import apply_style
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_style(app)
+    window = create_main_window(content_dir, folder / "records")
+    window.show()
+    app.processEvents()
+    if not window.isVisible():
+        raise SelfTestFailure(_("the main window did not open"))
+    window.close()
+    app.processEvents()
+    store = getattr(window, "store", None)
+    if store is not None and hasattr(store, "close"):
+        store.close()
+    window.deleteLater()
+    app.processEvents()
+
+
+def run_self_test(args=None) -> int:
+    from consultaid.paths import bundled_content_dir
+
+    content_dir = getattr(args, "content_dir", None) or bundled_content_dir()
+    step = _("content")
+    try:
+        packs = check_content(Path(content_dir))
+        step = _("translations")
+        check_translations()
+        with tempfile.TemporaryDirectory(prefix="consultaid-selftest-") as temporary:
+            folder = Path(temporary)
+            step = _("summary PDF")
+            pages = check_summary(folder)
+            step = _("main window")
+            check_window(Path(content_dir), folder)
+    except Exception as error:  # every failure is reported, with its step, never a traceback alone
+        reason = str(error) if isinstance(error, SelfTestFailure) else f"{type(error).__name__}: {error}"
+        print(_("ConsultAid {version} self-test FAILED at {step}: {reason}").format(
+            version=__version__, step=step, reason=reason), file=sys.stderr)
+        return 1
+    print(_("ConsultAid {version} self-test: {packs} packs, summary {pages} pages, window ok").format(
+        version=__version__, packs=packs, pages=pages))
+    return 0
