@@ -34,7 +34,7 @@ def test_the_database_is_private_durable_and_current(store, tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
 
 
 def test_drafts_are_saved_with_revisions_and_can_be_set_aside(store):
@@ -202,3 +202,27 @@ def test_a_locked_database_is_reported_and_the_save_can_be_retried(tmp_path):
     other.close()
     assert store.save_draft(record(notes="after")) == 1
     store.close()
+
+
+def test_the_corrected_check_uses_an_index(store):
+    plan = store.connection.execute(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM records later WHERE later.supersedes = ?", (1,)).fetchall()
+    assert "records_by_supersedes" in " ".join(str(row[-1]) for row in plan)
+
+
+def test_a_version_one_database_is_migrated(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    db = sqlite3.connect(data / "consultaid.sqlite3", isolation_level=None)
+    from consultaid.consultation.store import MIGRATIONS
+
+    for statement in MIGRATIONS[0].split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("PRAGMA user_version = 1")
+    db.close()
+    migrated = Store(data)
+    assert migrated.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert migrated.connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'records_by_supersedes'").fetchone()
+    migrated.close()
