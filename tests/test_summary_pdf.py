@@ -477,3 +477,20 @@ def test_render_command_usage_errors(run_cli, tmp_path):
     record.write_bytes(EXAMPLES[0].read_bytes())
     _one_line_error(run_cli("render", record, "-o", record), 2, "record.json")   # never over the record
     assert record.read_bytes() == EXAMPLES[0].read_bytes()
+
+
+def test_a_very_long_note_on_a_patient_specific_risk_is_printed_whole(tmp_path):
+    import json
+    import subprocess
+
+    from consultaid.report import render_summary
+    from tests.conftest import REPO
+
+    record = json.loads((REPO / "docs" / "examples" / "cement-spine-surgery-en.json").read_text(encoding="utf-8"))
+    words = " ".join(f"word{i}" for i in range(1400))   # about 11,000 characters
+    record["patient_specific_risks"] = [{"id": "patient-1", "label": "Slow healing", "unit": "percent", "value": None,
+                                         "low": 2, "high": 4, "upper": None, "note": words, "discussed": True}]
+    pdf = render_summary(record)
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    flat = " ".join(text.split())
+    assert "word0" in flat and "word1399" in flat and "word700" in flat

@@ -13,6 +13,7 @@ so a stored summary can be checked against a new rendering of its record.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import datetime
 
 from reportlab.lib.colors import HexColor
@@ -531,7 +532,10 @@ class SummaryDocument:
     def risks_part(self) -> list[Flowable]:
         c = self.consultation
         parts = self.heading(self.t(BENEFITS_AND_RISKS), room=260)
-        outcomes = self.outcomes()
+        # A patient-specific risk's note is its detail: long ones are cut in the chart and printed whole
+        # below it, like every other long note (a table row cannot be taller than a page).
+        outcomes = [replace(o, detail=self.cell_text(o.detail, self.t(SURGEONS_NOTE, note=o.label).rstrip()))
+                    if o.custom and o.detail else o for o in self.outcomes()]
         if not outcomes:
             return parts + [self.p(self.t(NO_OUTCOMES))]
         chart = build_chart(outcomes, self.language, self.discussed_outcomes())
