@@ -1,0 +1,29 @@
+"""Time until the procedure picker is usable: create_main_window(content_dir) returning (library loaded,
+list filled). Qt and the app's modules are imported first, so the figure is the library and the window,
+not the interpreter start. Prints one JSON line."""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from _paint_probe import peak_rss_kb  # noqa: E402
+
+content_dir, data_dir = Path(sys.argv[1]), Path(sys.argv[2])
+app = QApplication(sys.argv[:1])
+import consultaid.consultation.store  # noqa: E402,F401
+import consultaid.content.library  # noqa: E402,F401
+import consultaid.ui.main_window  # noqa: E402,F401
+from consultaid.ui.app import create_main_window  # noqa: E402
+
+before_kb = peak_rss_kb()
+start = time.perf_counter()
+window = create_main_window(content_dir, data_dir)
+seconds = time.perf_counter() - start
+listed = window.library_page.procedures.count()
+print(json.dumps({"seconds": seconds, "listed": listed, "packs": len(window.library.packs),
+                  "broken": len(window.library.broken), "peak_rss_kb": peak_rss_kb(), "before_kb": before_kb}))
