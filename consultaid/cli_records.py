@@ -73,12 +73,20 @@ def _list(store, args) -> int:
     return 0
 
 
-def _show(store, args) -> int:
+def _stored(store, record_id: int):
+    """(record, pdf) of a stored consultation, or None after saying that there is none."""
     try:
-        record, pdf = store.record(args.id)
+        return store.record(record_id)
     except KeyError:
-        print(_("No stored consultation has the id {id}.").format(id=args.id), file=sys.stderr)
+        print(_("No stored consultation has the id {id}.").format(id=record_id), file=sys.stderr)
+        return None
+
+
+def _show(store, args) -> int:
+    stored = _stored(store, args.id)
+    if stored is None:
         return 1
+    record, pdf = stored
     setup = record["setup"]
     for label, value in ((_("Patient"), setup["patient"]["name"]),
                          (_("Date of birth"), setup["patient"]["date_of_birth"]),
@@ -91,11 +99,10 @@ def _show(store, args) -> int:
 
 
 def _export(store, args) -> int:
-    try:
-        record, pdf = store.record(args.id)
-    except KeyError:
-        print(_("No stored consultation has the id {id}.").format(id=args.id), file=sys.stderr)
+    stored = _stored(store, args.id)
+    if stored is None:
         return 1
+    record, pdf = stored
     target = args.output
     try:
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".consultaid-", suffix=".pdf")
