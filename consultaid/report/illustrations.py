@@ -13,7 +13,7 @@ from pathlib import Path
 
 from consultaid.consultation.ink import InkDrawing
 from consultaid.paths import resources_dir
-from consultaid.report.ink_pdf import draw_drawing, fit_area
+from consultaid.report.ink_pdf import draw_drawing, fit_area, fixed_flowable
 
 log = logging.getLogger(__name__)
 
@@ -68,42 +68,32 @@ def illustration_flowable(name: str | None, ink: InkDrawing, width: float, max_h
                           missing_text: str = "", font_name: str = "Helvetica"):
     """A flowable `width` wide (at most `max_height` high): the illustration with its ink, framed."""
     from reportlab.graphics import renderPDF
-    from reportlab.platypus import Flowable
 
     picture = load_svg(name)
     aspect = picture.width / picture.height if picture is not None else (ink.aspect or DEFAULT_ASPECT)
     height = min(max_height, width / aspect)
 
-    class AnnotatedIllustration(Flowable):
-        def __init__(self):
-            super().__init__()
-            self.width, self.height = width, height
-
-        def wrap(self, available_width, available_height):
-            return self.width, self.height
-
-        def draw(self):
-            canvas = self.canv
-            x, y, w, h = fit_area(0, 0, self.width, self.height, aspect)
+    def paint(canvas, width, height):
+        x, y, w, h = fit_area(0, 0, width, height, aspect)
+        canvas.saveState()
+        if picture is not None:
             canvas.saveState()
-            if picture is not None:
-                canvas.saveState()
-                clip = canvas.beginPath()   # shapes past the viewBox are cut, as on screen
-                clip.rect(x, y, w, h)
-                canvas.clipPath(clip, stroke=0, fill=0)
-                canvas.translate(x, y)
-                canvas.scale(w / picture.width, h / picture.height)
-                renderPDF.draw(picture, canvas, 0, 0)
-                canvas.restoreState()
-            elif missing_text:
-                from consultaid.report.fonts import draw_text
-
-                canvas.setFillColorRGB(0.29, 0.35, 0.40)
-                draw_text(canvas, x + w / 2, y + h / 2, missing_text, font_name, 9, align="centre")
-            canvas.setStrokeColorRGB(*FRAME_COLOUR)
-            canvas.setLineWidth(0.6)
-            canvas.rect(x, y, w, h, stroke=1, fill=0)
+            clip = canvas.beginPath()   # shapes past the viewBox are cut, as on screen
+            clip.rect(x, y, w, h)
+            canvas.clipPath(clip, stroke=0, fill=0)
+            canvas.translate(x, y)
+            canvas.scale(w / picture.width, h / picture.height)
+            renderPDF.draw(picture, canvas, 0, 0)
             canvas.restoreState()
-            draw_drawing(canvas, ink, x, y, w, h)
+        elif missing_text:
+            from consultaid.report.fonts import draw_text
 
-    return AnnotatedIllustration()
+            canvas.setFillColorRGB(0.29, 0.35, 0.40)
+            draw_text(canvas, x + w / 2, y + h / 2, missing_text, font_name, 9, align="centre")
+        canvas.setStrokeColorRGB(*FRAME_COLOUR)
+        canvas.setLineWidth(0.6)
+        canvas.rect(x, y, w, h, stroke=1, fill=0)
+        canvas.restoreState()
+        draw_drawing(canvas, ink, x, y, w, h)
+
+    return fixed_flowable(width, height, paint)

@@ -89,11 +89,11 @@ def draw_drawing(canvas, drawing: InkDrawing, x: float, y: float, width: float, 
         draw_stroke(canvas, stroke, x, y, width, height)
 
 
-def signature_flowable(drawing: InkDrawing, width: float, height: float):
-    """A signature as a flowable: the pad's shape fitted into width × height, its baseline, the ink."""
+def fixed_flowable(width: float, height: float, paint):
+    """A flowable of a fixed size whose content `paint(canvas, width, height)` draws."""
     from reportlab.platypus import Flowable
 
-    class SignatureInk(Flowable):
+    class FixedFlowable(Flowable):
         def __init__(self):
             super().__init__()
             self.width, self.height = width, height
@@ -102,14 +102,22 @@ def signature_flowable(drawing: InkDrawing, width: float, height: float):
             return self.width, self.height
 
         def draw(self):
-            canvas = self.canv
-            ax, ay, aw, ah = fit_area(0, 0, self.width, self.height, drawing.aspect)
-            canvas.saveState()
-            canvas.setStrokeColorRGB(0.62, 0.66, 0.70)
-            canvas.setLineWidth(0.6)
-            baseline = ay + (1 - SIGNATURE_BASELINE) * ah
-            canvas.line(0, baseline, self.width, baseline)
-            canvas.restoreState()
-            draw_drawing(canvas, drawing, ax, ay, aw, ah)
+            paint(self.canv, self.width, self.height)
 
-    return SignatureInk()
+    return FixedFlowable()
+
+
+def signature_flowable(drawing: InkDrawing, width: float, height: float):
+    """A signature as a flowable: the pad's shape fitted into width × height, its baseline, the ink."""
+
+    def paint(canvas, width, height):
+        ax, ay, aw, ah = fit_area(0, 0, width, height, drawing.aspect)
+        canvas.saveState()
+        canvas.setStrokeColorRGB(0.62, 0.66, 0.70)
+        canvas.setLineWidth(0.6)
+        baseline = ay + (1 - SIGNATURE_BASELINE) * ah
+        canvas.line(0, baseline, width, baseline)
+        canvas.restoreState()
+        draw_drawing(canvas, drawing, ax, ay, aw, ah)
+
+    return fixed_flowable(width, height, paint)
