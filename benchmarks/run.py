@@ -368,10 +368,11 @@ def make_library(root: Path, count: int) -> Path:
     return root
 
 
-def picker_once(content_dir: Path, work: Path) -> dict:
+def picker_once(content_dir: Path, work: Path, cache_dir: Path) -> dict:
     data_dir = Path(tempfile.mkdtemp(dir=work, prefix="picker-data-"))
+    environment = dict(os.environ, CONSULTAID_CACHE_DIR=str(cache_dir))
     output = subprocess.run([sys.executable, str(HERE / "picker_child.py"), str(content_dir), str(data_dir)],
-                            capture_output=True, text=True, timeout=600, cwd=SANDBOX)
+                            capture_output=True, text=True, timeout=600, cwd=SANDBOX, env=environment)
     lines = [line for line in output.stdout.splitlines() if line.startswith("{")]
     if output.returncode or not lines:
         raise RuntimeError("picker child failed:\n" + output.stderr[-2000:])
@@ -390,15 +391,25 @@ def validate_all(root: Path) -> tuple[float, int, int]:
 def bench_library(results: Results, work: Path, count: int, runs: int) -> None:
     say(f"4a. Library of {count} procedures: picker (median of {runs} process(es); shipped library: 3) and memory")
     library = make_library(work / "library", count)
-    shipped = [picker_once(CONTENT, work) for _run in range(3)]
-    big = [picker_once(library, work) for _run in range(runs)]
-    if big[0]["packs"] != count or big[0]["broken"] or big[0]["listed"] != count:
-        raise RuntimeError(f"generated library did not load whole: {big[0]}")
+    # The first start after the packs changed validates them all and fills the cache; later starts
+    # list them from the cache (content/pack_cache.py). Both are measured, each with its own cache.
+    shipped_cache, big_cache = work / "cache-shipped", work / "cache-library"
+    picker_once(CONTENT, work, shipped_cache)
+    shipped = [picker_once(CONTENT, work, shipped_cache) for _run in range(3)]
+    first = picker_once(library, work, big_cache)
+    big = [picker_once(library, work, big_cache) for _run in range(runs)]
+    for run in [first] + big:
+        if run["packs"] != count or run["broken"] or run["listed"] != count:
+            raise RuntimeError(f"generated library did not load whole: {run}")
     seconds = median(run["seconds"] for run in big)
     reference = median(run["seconds"] for run in shipped)
-    results.add(f"Picker usable, {count} procedures (create_main_window returning, list filled)", sec(seconds),
-                sec(reference) + f" shipped {shipped[0]['packs']}", f"{seconds / reference:.0f}", "< 0.5 s",
+    results.add(f"Picker usable, {count} procedures (create_main_window returning, list filled; packs "
+                f"unchanged since the last start, median of {runs})", sec(seconds),
+                sec(reference) + f" shipped {shipped[0]['packs']}", f"{seconds / reference:.1f}", "< 0.5 s",
                 yes(seconds < 0.5))
+    results.add(f"Picker usable, {count} procedures, first start after every pack changed (all validated)",
+                sec(first["seconds"]), sec(reference) + f" shipped {shipped[0]['packs']}",
+                f"{first['seconds'] / reference:.0f}", "report only", "–")
     rss = median(run["peak_rss_kb"] for run in big)
     rss_reference = median(run["peak_rss_kb"] for run in shipped)
     results.add(f"Picker peak memory, {count} procedures (VmHWM)", mb(rss), mb(rss_reference) + " shipped library",
@@ -596,7 +607,7 @@ def main() -> int:
         if "pdf" in parts:
             bench_pdf(results, runs=3 if quick else 7)
         if "library" in parts:
-            bench_library(results, work, count=100 if quick else 1000, runs=1)
+            bench_library(results, work, count=100 if quick else 1000, runs=3)
         if "store" in parts:
             bench_store(results, work, count=5_000 if quick else 100_000, queries=20 if quick else 100)
     finally:

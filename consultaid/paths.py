@@ -55,3 +55,16 @@ def user_data_dir() -> Path:
 def user_config_dir() -> Path:
     """The platform's per-user configuration folder; `CONSULTAID_CONFIG_DIR` overrides it."""
     return _user_dir("CONSULTAID_CONFIG_DIR", ("APPDATA", "Roaming"), ("XDG_CONFIG_HOME", ".config"))
+
+
+def user_cache_dir() -> Path:
+    """Where ConsultAid keeps what it can always rebuild (validated content); `CONSULTAID_CACHE_DIR`
+    overrides it. Never patient data."""
+    override = os.environ.get("CONSULTAID_CACHE_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / APP_DIR_NAME
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / APP_DIR_NAME / "Cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / APP_DIR_NAME

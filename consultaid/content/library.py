@@ -3,7 +3,7 @@ the others still load, so one bad file never takes the whole library down."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from consultaid.content.durations import Duration
@@ -30,18 +30,89 @@ class BrokenPack:
     problems: tuple[Problem, ...]
 
 
-@dataclass
-class ContentLibrary:
-    packs: list[ProcedurePack] = field(default_factory=list)
-    broken: list[BrokenPack] = field(default_factory=list)
+@dataclass(frozen=True)
+class PackListing:
+    """What the procedure pickers show of a pack, without building it: id, languages, titles and
+    summaries (with their figures already filled in)."""
 
-    def in_language(self, language: str) -> list[ProcedurePack]:
+    id: str
+    folder: Path
+    languages: tuple[str, ...]
+    titles: dict[str, str]
+    summaries: dict[str, str]
+
+    def title(self, language: str) -> str:
+        return self.titles[language]
+
+    def summary(self, language: str) -> str:
+        return self.summaries[language]
+
+    @classmethod
+    def of(cls, pack: ProcedurePack) -> "PackListing":
+        from consultaid.content.wording import render
+
+        return cls(pack.id, pack.folder, tuple(pack.texts),
+                   {language: texts.title for language, texts in pack.texts.items()},
+                   {language: render(pack, language, texts.summary) for language, texts in pack.texts.items()})
+
+    def as_data(self) -> dict:
+        return {"id": self.id, "languages": list(self.languages), "titles": self.titles, "summaries": self.summaries}
+
+
+class ContentLibrary:
+    """The packs of a content folder. Each pack is listed from the start; its full model is built the
+    first time it is asked for (from the cache, or validated again), so opening a large library only
+    costs its listings."""
+
+    def __init__(self, packs=(), broken=(), listings=(), cache=None):
+        self.broken: list[BrokenPack] = list(broken)
+        self._built: dict[str, ProcedurePack] = {pack.id: pack for pack in packs}
+        self.listings: list[PackListing] = [PackListing.of(pack) for pack in packs] + list(listings)
+        self._keys: dict[str, str] = {}
+        self._cache = cache
+
+    @property
+    def packs(self) -> list[ProcedurePack]:
+        """Every pack, built (all of them: for tools and checks, not for the pickers)."""
+        return [pack for pack in (self.get(listing.id) for listing in self.listings) if pack is not None]
+
+    def in_language(self, language: str) -> list[PackListing]:
         """Packs that can be shown in this language, sorted by their title in it."""
-        found = [pack for pack in self.packs if language in pack.texts]
-        return sorted(found, key=lambda pack: pack.title(language).casefold())
+        found = [listing for listing in self.listings if language in listing.titles]
+        return sorted(found, key=lambda listing: listing.title(language).casefold())
+
+    def add(self, listing: PackListing, key: str | None = None, pack: ProcedurePack | None = None) -> None:
+        """List a pack; `key` finds its cached data, `pack` is its model if it was just built."""
+        self.listings.append(listing)
+        if key is not None:
+            self._keys[listing.id] = key
+        if pack is not None:
+            self._built[listing.id] = pack
+
+    def listing(self, pack_id: str) -> PackListing | None:
+        return next((listing for listing in self.listings if listing.id == pack_id), None)
 
     def get(self, pack_id: str) -> ProcedurePack | None:
-        return next((pack for pack in self.packs if pack.id == pack_id), None)
+        if pack_id not in self._built:
+            listing = self.listing(pack_id)
+            if listing is None:
+                return None
+            pack = self._build_listed(listing)
+            if pack is None:
+                return None
+            self._built[pack_id] = pack
+        return self._built[pack_id]
+
+    def _build_listed(self, listing: PackListing) -> ProcedurePack | None:
+        """A listed pack's model: from its cached data, or (if that is gone) validated again; None if it
+        no longer passes or is no longer the pack that was listed."""
+        key = self._keys.get(listing.id)
+        data = self._cache.pack_data(key) if self._cache is not None and key else None
+        if data is not None:
+            pack = pack_from_data(listing.folder, data)
+        else:
+            pack, _check = load_pack(listing.folder)
+        return pack if pack is not None and pack.id == listing.id else None
 
 
 def pack_folders(path: Path) -> list[Path]:
@@ -58,22 +129,51 @@ def load_pack(folder: Path, sources_dir: Path | None = None) -> tuple[ProcedureP
     return build_pack(check), check
 
 
-def load_library(root: Path) -> ContentLibrary:
-    library = ContentLibrary()
+def load_library(root: Path, use_cache: bool = True) -> ContentLibrary:
+    """Every pack under `root`. Packs whose files have not changed since they last passed validation are
+    listed from the cache (content/pack_cache.py); the others are validated now."""
+    from consultaid.content.pack_cache import PackCache
+
+    cache = PackCache(root) if use_cache else None
+    library = ContentLibrary(cache=cache)
     seen_ids: dict[str, Path] = {}
     for folder in pack_folders(root):
-        pack, check = load_pack(folder)
-        if pack is None:
-            library.broken.append(BrokenPack(folder, tuple(check.problems)))
-        elif pack.id in seen_ids:
-            problem = Problem(folder / PACK_FILE, check.facts.line_of(("id",)), "id",
-                              _("duplicate pack id '{id}' (also in {folder})").format(
-                                  id=pack.id, folder=seen_ids[pack.id]))
-            library.broken.append(BrokenPack(folder, (problem,)))
+        key = cache.key(folder) if cache else None
+        cached = cache.listing(folder, key) if cache else None
+        pack = None
+        if cached is not None:
+            listing = PackListing(cached["id"], folder, tuple(cached["languages"]), cached["titles"],
+                                  cached["summaries"])
         else:
-            seen_ids[pack.id] = folder
-            library.packs.append(pack)
+            pack, check = load_pack(folder)
+            if pack is None:
+                library.broken.append(BrokenPack(folder, tuple(check.problems)))
+                continue
+            listing = PackListing.of(pack)
+            if cache:
+                cache.put(folder, key, listing.as_data(), pack_data(check))
+        if listing.id in seen_ids:
+            # Checked here, not by validation, as it depends on the other packs.
+            problem = Problem(folder / PACK_FILE, _id_line(folder), "id",
+                              _("duplicate pack id '{id}' (also in {folder})").format(
+                                  id=listing.id, folder=seen_ids[listing.id]))
+            library.broken.append(BrokenPack(folder, (problem,)))
+            continue
+        seen_ids[listing.id] = folder
+        library.add(listing, key, pack)
+    if cache:
+        cache.save()
     return library
+
+
+def _id_line(folder: Path) -> int:
+    """The line of `id:` in pack.yaml, read again only for this rare problem."""
+    from consultaid.content.yaml_source import YamlRejected, load_yaml
+
+    try:
+        return load_yaml(folder / PACK_FILE).line_of(("id",))
+    except YamlRejected:
+        return 1
 
 
 def _duration(text: str | None) -> Duration | None:
@@ -105,13 +205,24 @@ def _milestone(data: dict) -> Milestone:
     )
 
 
+def pack_data(check: PackCheck) -> dict:
+    """What a pack's model is built from, as plain data (what the cache keeps)."""
+    return {"facts": check.facts.data,
+            "texts": {language: document.data for language, document in check.texts.items()},
+            "fingerprint": fingerprint(check)}
+
+
 def build_pack(check: PackCheck) -> ProcedurePack:
     """The model of a pack that passed validation (so every field has its documented shape)."""
-    data = check.facts.data
+    return pack_from_data(check.folder, pack_data(check))
+
+
+def pack_from_data(folder: Path, pack: dict) -> ProcedurePack:
+    data = pack["facts"]
     return ProcedurePack(
         id=data["id"],
         version=data["version"],
-        folder=check.folder,
+        folder=folder,
         languages=tuple(data["languages"]),
         sources=tuple(Source(s["id"], s["file"], s["language"]) for s in data["sources"]),
         sections=tuple(Section(s["id"], s["topic"], tuple(s["sources"]), s.get("illustration"))
@@ -122,6 +233,6 @@ def build_pack(check: PackCheck) -> ProcedurePack:
         milestones=tuple(_milestone(item) for item in data["milestones"]),
         alternatives=tuple(Alternative(a["id"], tuple(a["sources"])) for a in data.get("alternatives") or []),
         reviews=tuple(ReviewFlag(r["id"], r["about"], tuple(r["sources"])) for r in data.get("reviews") or []),
-        texts={language: PackTexts(language, document.data) for language, document in check.texts.items()},
-        fingerprint=fingerprint(check),
+        texts={language: PackTexts(language, texts) for language, texts in pack["texts"].items()},
+        fingerprint=pack["fingerprint"],
     )

@@ -194,13 +194,11 @@ def format_moment(iso: str) -> tuple[str, str]:
 
 def procedure_title(library, procedure_id: str, language: str | None = None) -> str:
     """The procedure's title in the interface language (or the pack's first), its id if the pack is unknown."""
-    pack = library.get(procedure_id) if library is not None else None
-    if pack is None:
+    listing = library.listing(procedure_id) if library is not None else None
+    if listing is None:
         return procedure_id
     language = language or interface_language()
-    if language in pack.texts:
-        return pack.title(language)
-    return pack.title(next(iter(pack.texts)))
+    return listing.title(language if language in listing.titles else listing.languages[0])
 
 
 def summary_file_name(row: HistoryRow) -> str:
@@ -356,7 +354,7 @@ class HistoryView(QWidget):
         self.procedure.setAccessibleName(_("Procedure"))
         self.procedure.addItem(_("All procedures"), None)
         language = interface_language()
-        packs = sorted(library.packs if library is not None else [],
+        packs = sorted(library.listings if library is not None else [],
                        key=lambda pack: procedure_title(library, pack.id, language).casefold())
         for pack in packs:
             self.procedure.addItem(procedure_title(library, pack.id, language), pack.id)

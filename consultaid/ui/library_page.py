@@ -230,12 +230,12 @@ class LibraryPage(QWidget):
         current = self.current_pack()
         self.procedures.clear()
         for pack in self.library.in_language(self.content_language):
-            texts = pack.texts[self.content_language]
-            if wanted and wanted not in (texts.title + " " + texts.summary + " " + pack.id).casefold():
+            title, summary = pack.title(self.content_language), pack.summary(self.content_language)
+            if wanted and wanted not in (title + " " + summary + " " + pack.id).casefold():
                 continue
-            item = QListWidgetItem(texts.title)
+            item = QListWidgetItem(title)
             item.setData(PACK_ROLE, pack.id)
-            item.setToolTip(render(pack, self.content_language, texts.summary))
+            item.setToolTip(summary)
             self.procedures.addItem(item)
             if current is not None and pack.id == current.id:
                 self.procedures.setCurrentItem(item)

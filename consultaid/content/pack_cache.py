@@ -1,0 +1,155 @@
+"""Validated packs kept between starts, so a library of a thousand procedures opens in a moment.
+
+Validating a pack (YAML parsing, the JSON schema, the cross-checks) costs milliseconds per pack, and a
+clinic's library grows for years. What validation concludes depends only on the bytes of the pack's
+files, on the validator's own code and on what it checks against outside the pack (schemas,
+illustrations, translations). Each pack is cached under a key: the SHA-256 of all of these. Any changed
+byte gives another key, and the pack is validated again. Reading and hashing the files costs far less
+than parsing them.
+
+Layout, in the user cache folder: `content/<root>/index.json` lists, per pack folder, its key and what
+the procedure picker shows (id, languages, titles, summaries); `content/<root>/<key>.json` holds the
+pack's data, read only when the pack is opened. Data files are named by their key, so a data file can
+never belong to other bytes than the ones it was validated from.
+
+Only packs that passed are cached: a broken pack is checked again at every start, so its problems are
+always reported, worded in the current language. The cache is JSON, never pickle (a file in the cache
+folder must not be able to run code), and written atomically. A cache that is unreadable, damaged or
+cannot be written only means validating again: never an error the user sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from consultaid import __version__
+
+CACHE_FORMAT = 1
+INDEX_NAME = "index.json"
+
+
+def validator_fingerprint() -> str:
+    """What, outside a pack's own files, its validation and its picker entry depend on."""
+    from consultaid.paths import resources_dir, schema_dir
+
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}".encode())
+    # The validator's and the wording's code. A frozen bundle has no .py files: its version stands for it.
+    code = sorted((package / "content").glob("*.py")) + [package / "formatting.py", package / "i18n.py"]
+    for path in code + sorted(schema_dir().glob("*")) + sorted((resources_dir() / "i18n").glob("*.po")):
+        digest.update(path.name.encode("utf-8") + b"\0" + _file_bytes(path))
+    illustrations = resources_dir() / "illustrations"
+    for name in sorted(os.listdir(illustrations)) if illustrations.is_dir() else []:
+        digest.update(name.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def folder_key(folder: Path, validator: str) -> str | None:
+    """The SHA-256 of the validator and of every file directly in the pack folder (names and bytes);
+    None if the folder cannot be read (the pack is then simply validated)."""
+    digest = hashlib.sha256(validator.encode())
+    try:
+        for name, path in sorted((entry.name, entry.path) for entry in os.scandir(folder) if entry.is_file()):
+            with open(path, "rb") as handle:
+                content = handle.read()
+            digest.update(f"{name}\0{len(content)}\0".encode("utf-8"))
+            digest.update(content)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+class PackCache:
+    """The cached packs of one content folder."""
+
+    def __init__(self, root: Path, cache_dir: Path | None = None):
+        from consultaid.paths import user_cache_dir
+
+        name = hashlib.sha256(str(Path(root).resolve()).encode("utf-8")).hexdigest()[:24]
+        self.folder = (cache_dir or user_cache_dir()) / "content" / name
+        self.validator = validator_fingerprint()
+        self._old = self._read_index()
+        self._new: dict[str, dict] = {}
+
+    def key(self, folder: Path) -> str | None:
+        return folder_key(folder, self.validator)
+
+    def listing(self, folder: Path, key: str | None) -> dict | None:
+        """The picker entry of a pack whose files are byte for byte those that passed validation."""
+        entry = self._old.get(folder.name)
+        if key is None or not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        self._new[folder.name] = entry
+        return entry
+
+    def put(self, folder: Path, key: str | None, listing: dict, pack_data: dict) -> None:
+        """Keep a pack that has just passed validation. Only data that JSON gives back unchanged is kept,
+        so a pack read from the cache is exactly the pack validation built."""
+        if key is None or _json_round_trip(pack_data) != pack_data or _json_round_trip(listing) != listing:
+            return
+        if _write_atomically(self.folder / f"{key}.json", {"format": CACHE_FORMAT, "pack": pack_data}):
+            self._new[folder.name] = dict(listing, key=key)
+
+    def pack_data(self, key: str) -> dict | None:
+        try:
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or not isinstance(data.get("pack"), dict):
+            return None
+        return data["pack"]
+
+    def save(self) -> None:
+        """Write the index if it changed, listing only the packs seen this time; data files no pack uses
+        any more are removed, so the cache does not grow with every edit."""
+        if self._new == self._old:
+            return
+        if not _write_atomically(self.folder / INDEX_NAME, {"format": CACHE_FORMAT, "packs": self._new}):
+            return
+        wanted = {f"{entry['key']}.json" for entry in self._new.values()} | {INDEX_NAME}
+        try:
+            for path in self.folder.iterdir():
+                if path.name not in wanted and path.suffix == ".json":
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def _read_index(self) -> dict:
+        try:
+            data = json.loads((self.folder / INDEX_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or not isinstance(data.get("packs"), dict):
+            return {}
+        return data["packs"]
+
+
+def _json_round_trip(data):
+    return json.loads(json.dumps(data, ensure_ascii=False))
+
+
+def _write_atomically(path: Path, data: dict) -> bool:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        return False  # a cache that cannot be written only costs the next start some time
+    return True
+
+
+def _file_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
