@@ -17,10 +17,15 @@ def peak_rss_kb() -> int:
 
 
 def install(app) -> None:
-    """An application-wide event filter: the first QEvent.Paint delivered to a top-level widget schedules
-    the report for when the event loop is next idle, i.e. after that whole window has been painted
-    (the window and its children are painted in one backing-store sync)."""
+    """Report the first paint of the first top-level window shown, then exit.
+
+    The event filter goes on that window only, when it is shown (QWidget.show is wrapped for this): an
+    application-wide filter would make PySide6 wrap every object that receives any event in a Python
+    object, a cost that grows with the number of widget kinds on screen and is the probe's, not the app's.
+    The report waits for the event loop's next turn, i.e. until that whole window has been painted (the
+    window and its children are painted in one backing-store sync)."""
     from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QWidget
 
     def report() -> None:
         sys.stdout.write(f"painted {peak_rss_kb()}\n")
@@ -31,11 +36,17 @@ def install(app) -> None:
         seen = False
 
         def eventFilter(self, watched, event):  # noqa: N802 (Qt name)
-            if not self.seen and event.type() == QEvent.Type.Paint and watched.isWidgetType() \
-                    and watched.isWindow():
+            if not self.seen and event.type() == QEvent.Type.Paint:
                 self.seen = True
                 QTimer.singleShot(0, report)
             return False
 
-    app._first_paint_probe = FirstPaint(app)
-    app.installEventFilter(app._first_paint_probe)
+    probe = app._first_paint_probe = FirstPaint(app)
+    original_show = QWidget.show
+
+    def show(widget) -> None:
+        if widget.isWindow():
+            widget.installEventFilter(probe)
+        original_show(widget)
+
+    QWidget.show = show

@@ -1,13 +1,18 @@
 """Loads every procedure pack under a content folder. A broken pack is set aside with its problems;
-the others still load, so one bad file never takes the whole library down."""
+the others still load, so one bad file never takes the whole library down.
+
+The validator (YAML parser, JSON schema) is imported only when a pack has to be validated: a start on an
+unchanged library lists every pack from the cache without it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from consultaid.content.durations import Duration
 from consultaid.content.model import (
+    PACK_FILE,
     Alternative,
     Milestone,
     Outcome,
@@ -20,8 +25,10 @@ from consultaid.content.model import (
     Source,
 )
 from consultaid.content.problems import Problem
-from consultaid.content.validation import PACK_FILE, PackCheck, check_pack, fingerprint
 from consultaid.i18n import _
+
+if TYPE_CHECKING:
+    from consultaid.content.validation import PackCheck
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,8 @@ def pack_folders(path: Path) -> list[Path]:
 
 
 def load_pack(folder: Path, sources_dir: Path | None = None) -> tuple[ProcedurePack | None, PackCheck]:
+    from consultaid.content.validation import check_pack
+
     check = check_pack(folder, sources_dir)
     if not check.ok:
         return None, check
@@ -207,6 +216,8 @@ def _milestone(data: dict) -> Milestone:
 
 def pack_data(check: PackCheck) -> dict:
     """What a pack's model is built from, as plain data (what the cache keeps)."""
+    from consultaid.content.validation import fingerprint
+
     return {"facts": check.facts.data,
             "texts": {language: document.data for language, document in check.texts.items()},
             "fingerprint": fingerprint(check)}

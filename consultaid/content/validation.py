@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from consultaid.content.durations import Duration
+from consultaid.content.model import PACK_FILE
 from consultaid.content.problems import DOCUMENT, Problem, field_path
 from consultaid.content.schema_check import PACK_SCHEMA, TEXTS_SCHEMA, schema_problems
 from consultaid.content.wording import PLACEHOLDER
@@ -20,7 +21,6 @@ from consultaid.content.yaml_source import YamlDocument, YamlRejected, load_yaml
 from consultaid.i18n import SUPPORTED_LANGUAGES, _
 from consultaid.paths import resources_dir
 
-PACK_FILE = "pack.yaml"
 COLLECTIONS = ("sources", "sections", "benefits", "risks", "milestones", "alternatives", "reviews")
 # Which pack.yaml collection each language-file mapping is keyed by.
 TEXT_COLLECTIONS = ("sections", "benefits", "risks", "milestones", "alternatives", "reviews", "sources")

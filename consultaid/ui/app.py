@@ -8,27 +8,31 @@ from pathlib import Path
 from consultaid.i18n import interface_language
 
 
-def create_main_window(content_dir: Path | None = None, data_dir: Path | None = None, store=None):
+def create_main_window(content_dir: Path | None = None, data_dir: Path | None = None, store=None,
+                       open_store_now: bool = True):
     """The window the app opens: the library is loaded here, so a broken pack is reported, never fatal.
-    The record store opens in `data_dir` (default: the user data folder); a store that cannot open is
-    reported and the app runs without saving rather than not at all."""
+    The record store opens in `data_dir` (default: the user data folder), now or, with
+    `open_store_now=False`, when the caller calls `attach_store` (the app does so right after the first
+    paint); a store that cannot open is reported and the app runs without saving rather than not at all."""
     from consultaid.content.library import load_library
-    from consultaid.paths import bundled_content_dir, user_data_dir
+    from consultaid.paths import bundled_content_dir
     from consultaid.ui.main_window import MainWindow
 
     library = load_library(content_dir or bundled_content_dir())
-    problem = None
-    if store is None:
-        from consultaid.consultation.store import StoreError, open_store
-
-        try:
-            store = open_store(data_dir or user_data_dir())
-        except StoreError as error:
-            problem = str(error)
     window = MainWindow(library, content_language=interface_language(), store=store)
-    if problem:
-        window.statusBar().showMessage("\u26a0 " + problem)
+    if store is None and open_store_now:
+        attach_store(window, data_dir)
     return window
+
+
+def attach_store(window, data_dir: Path | None = None) -> None:
+    from consultaid.consultation.store import StoreError, open_store
+    from consultaid.paths import user_data_dir
+
+    try:
+        window.store = open_store(data_dir or user_data_dir())
+    except StoreError as error:
+        window.statusBar().showMessage("\u26a0 " + str(error))
 
 
 def install_qt_translations(app, language: str) -> None:
@@ -47,7 +51,6 @@ def install_qt_translations(app, language: str) -> None:
 
 
 def run_gui(args) -> int:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from consultaid.ui.style import apply_style
@@ -57,7 +60,47 @@ def run_gui(args) -> int:
     app.setOrganizationName("ConsultAid")
     apply_style(app)
     install_qt_translations(app, interface_language())
-    window = create_main_window(args.content_dir, getattr(args, "data_dir", None))
+    window = show_main_window(args.content_dir, getattr(args, "data_dir", None))
+    code = app.exec()
+    del window  # held until here: a parentless window whose wrapper is collected is closed by PySide
+    return code
+
+
+def show_main_window(content_dir: Path | None = None, data_dir: Path | None = None):
+    """The start of the app: the window is shown and painted first; opening the record store (an
+    integrity check) and looking for an interrupted consultation come right after the first paint, in
+    the same event-loop turn, so before any click."""
+    window = create_main_window(content_dir, data_dir, open_store_now=False)
+
+    def after_first_paint() -> None:
+        attach_store(window, data_dir)
+        window.offer_recovery()
+
+    when_painted(window, after_first_paint)
     window.show()
-    QTimer.singleShot(0, window.offer_recovery)
-    return app.exec()
+    return window
+
+
+def when_painted(window, callback, at_the_latest_ms: int = 2000) -> None:
+    """Run `callback` once, just after the window's first paint (or after `at_the_latest_ms` if it is never
+    painted, e.g. started minimised): the surgeon sees the window at once, and what can wait a moment
+    (looking for an interrupted consultation in the store) comes right after."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        done = False
+
+        def run(self) -> None:
+            if not self.done:
+                self.done = True
+                window.removeEventFilter(self)
+                callback()
+
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint:
+                QTimer.singleShot(0, self.run)
+            return False
+
+    watcher = FirstPaint(window)
+    window.installEventFilter(watcher)
+    QTimer.singleShot(at_the_latest_ms, watcher.run)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -27,13 +27,17 @@ from consultaid.content.wording import render
 from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _
 
 
-PACK_ROLE = Qt.ItemDataRole.UserRole
+# Qt.ItemDataRole.UserRole. The first screen never touches PySide6's `Qt` namespace: building its
+# hundred-odd enum classes costs about 15 ms, a tenth of a cold start (benchmarks/README.md).
+PACK_ROLE = 256
 
 
 class BrokenPacksBanner(QFrame):
     """Says which packs could not be loaded and why, without hiding the ones that did."""
 
     def __init__(self, library: ContentLibrary, parent=None):
+        from PySide6.QtCore import Qt  # only when a pack is broken: see PACK_ROLE
+
         super().__init__(parent)
         self.setObjectName("Banner")
         self.library = library
@@ -93,7 +97,7 @@ class PackOverview(QScrollArea):
         self.meta.setWordWrap(True)
         self.contents = QLabel()
         self.contents.setWordWrap(True)
-        self.contents.setTextFormat(Qt.TextFormat.RichText)
+        # Rich text is recognised from the leading <h3> (Qt.TextFormat.AutoText): see PACK_ROLE.
         for widget in (self.title, self.summary, self.meta, self.contents):
             self.layout_.addWidget(widget)
         self.layout_.addStretch(1)
@@ -172,7 +176,7 @@ class LibraryPage(QWidget):
         if self.banner is not None:
             outer.addWidget(self.banner)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter()  # horizontal
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)

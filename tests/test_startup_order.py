@@ -1,0 +1,82 @@
+"""The start order of the GUI (consultaid.ui.app.run_gui): the window is painted first; the record store
+opens and an interrupted consultation is offered right after, before the surgeon can do anything."""
+
+from __future__ import annotations
+
+from consultaid.consultation.store import open_store
+from consultaid.ui.app import attach_store, create_main_window, when_painted
+from tests.conftest import CONTENT
+
+
+def test_the_callback_runs_once_right_after_the_first_paint(qtbot, qapp):
+    window = create_main_window(CONTENT, open_store_now=False)
+    qtbot.addWidget(window)
+    calls = []
+    when_painted(window, lambda: calls.append(window.isVisible()))
+    qtbot.wait(50)
+    assert calls == [], "nothing runs before the window is shown and painted"
+    with qtbot.waitExposed(window):
+        window.show()
+    qtbot.waitUntil(lambda: calls == [True], timeout=1000)
+    window.repaint()
+    window.resize(window.width() + 40, window.height())
+    qtbot.wait(100)
+    assert calls == [True], "later paints do not run it again"
+
+
+def test_the_callback_still_runs_if_the_window_is_never_painted(qtbot, qapp):
+    window = create_main_window(CONTENT, open_store_now=False)
+    qtbot.addWidget(window)
+    calls = []
+    when_painted(window, lambda: calls.append("ran"), at_the_latest_ms=100)
+    qtbot.waitUntil(lambda: calls == ["ran"], timeout=2000)
+
+
+def test_the_app_start_paints_then_opens_the_store_and_offers_the_interrupted_consultation(
+        qtbot, qapp, own_data_dir, no_modal_questions):
+    from PySide6.QtCore import Qt
+
+    from consultaid.ui.app import show_main_window
+    from tests.conftest import click_box
+    from tests.test_consultation_flow import fill_start_form
+
+    first = create_main_window(CONTENT, own_data_dir)
+    with qtbot.waitExposed(first):
+        first.show()
+    qtbot.mouseClick(first.start_button, Qt.MouseButton.LeftButton)
+    fill_start_form(first.start_dialog, qtbot, "en")
+    click_box(qtbot, first.consultation_view.page_for["procedure"].discussed)
+    qtbot.waitUntil(lambda: first.store.drafts()[0].revision >= 2, timeout=3000)
+    consultation_id = first.consultation_view.consultation.id
+    first.deleteLater()  # a crash: no close
+    del first
+    qapp.processEvents()
+
+    no_modal_questions.answers = [0]  # "Resume it"
+    again = show_main_window(CONTENT, own_data_dir)
+    qtbot.addWidget(again)
+    assert again.store is None and again.isVisible(), "shown before the store is opened"
+    qtbot.waitUntil(lambda: again.consultation_view is not None, timeout=3000)
+    assert no_modal_questions.asked[-1] == "Resume the interrupted consultation?"
+    assert again.store is not None
+    assert again.consultation_view.consultation.id == consultation_id
+    no_modal_questions.answers = []
+    again.close()
+
+
+def test_a_store_that_cannot_open_is_reported_in_the_status_bar(qtbot, qapp, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be", encoding="utf-8")
+    window = create_main_window(CONTENT, open_store_now=False)
+    qtbot.addWidget(window)
+    attach_store(window, blocker)
+    assert window.store is None
+    assert window.statusBar().currentMessage().startswith("\u26a0")
+
+
+def test_by_default_the_store_opens_with_the_window(qtbot, qapp, own_data_dir):
+    window = create_main_window(CONTENT, own_data_dir)
+    qtbot.addWidget(window)
+    assert window.store is not None
+    window.store.close()
+    assert open_store(own_data_dir) is not None
