@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,7 +125,16 @@ def find_key(data_dir: Path) -> DatabaseKey | None:
 
 def create_key(data_dir: Path) -> DatabaseKey:
     """A new random key, kept in the keyring if there is one that keeps it, otherwise in the key file."""
-    value = secrets.token_bytes(32).hex()
+    return keep_key(data_dir, secrets.token_bytes(32).hex(), replace=False)
+
+
+def keep_key(data_dir: Path, value: str, replace: bool = True) -> DatabaseKey:
+    """Keeps `value` as the data folder's key: in the keyring if there is one that keeps it (checked by
+    reading it back), otherwise in the key file. `replace=False` never writes over an existing file."""
+    path = key_file_path(data_dir)
+    if replace and path.exists():
+        # Set aside, never deleted: a key is the only way into the records it was made for.
+        path.rename(path.with_name(f"{path.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}"))
     if _keyring_wanted():
         try:
             backend = _keyring()
@@ -134,7 +144,15 @@ def create_key(data_dir: Path) -> DatabaseKey:
                     return DatabaseKey(value, "keyring")
         except Exception as error:
             log.warning("the system keyring could not keep the database key: %s", type(error).__name__)
-    return DatabaseKey(value, "file", write_key_file(data_dir, value))
+    return DatabaseKey(value, "file", write_key_file(data_dir, value, path))
+
+
+def read_key_file(path: Path) -> str:
+    """The key in a key file (this module's format: comment lines, then 64 hex digits)."""
+    found = _read_file(Path(path))
+    if found is None:
+        raise KeyUnavailable(_("{path}: no such file").format(path=path))
+    return found
 
 
 def write_key_file(data_dir: Path, value: str, path: Path | None = None) -> Path:

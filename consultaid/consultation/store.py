@@ -486,6 +486,19 @@ def open_connection(data_dir: Path):
     return connect(data_dir / DATABASE_NAME, key)
 
 
+def key_opens(data_dir: Path, value: str) -> bool:
+    """Whether the key `value` (64 hex digits) decrypts the database of `data_dir`."""
+    path = Path(data_dir) / DATABASE_NAME
+    connection = connect(path, DatabaseKey(value, "file"))
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except DatabaseError:
+        return False
+    finally:
+        connection.close()
+
+
 def _table_counts(connection, schema: str = "main") -> dict[str, int]:
     tables = [row[0] for row in connection.execute(
         f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]

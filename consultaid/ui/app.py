@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -26,6 +27,12 @@ def create_main_window(content_dir: Path | None = None, data_dir: Path | None = 
         except StoreError as error:
             problem = str(error)
     window = MainWindow(library, content_language=interface_language(), store=store)
+    warning = getattr(store, "key_warning", None)
+    if warning and not problem:
+        # The key fallback (no keyring) is a weaker protection the user must know about: said once at
+        # start, on stderr for the logs (a file path, no patient data) and in the status bar.
+        logging.getLogger(__name__).warning("%s", warning)
+        problem = warning
     if problem:
         window.statusBar().showMessage("\u26a0 " + problem)
     return window
