@@ -161,6 +161,7 @@ def test_without_a_keyring_the_key_is_an_owner_only_file_outside_the_data_and_a_
 
 def test_the_gui_says_once_that_the_key_is_in_a_file(main):
     assert "No system keyring" in main.statusBar().currentMessage()
+    assert str(main.store.key.file) in main.statusBar().toolTip()
 
 
 class MemoryKeyring:

@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from consultaid.i18n import interface_language
+from consultaid.i18n import _, interface_language
 
 
 def create_main_window(content_dir: Path | None = None, data_dir: Path | None = None, store=None):
@@ -32,7 +32,11 @@ def create_main_window(content_dir: Path | None = None, data_dir: Path | None = 
         # The key fallback (no keyring) is a weaker protection the user must know about: said once at
         # start, on stderr for the logs (a file path, no patient data) and in the status bar.
         logging.getLogger(__name__).warning("%s", warning)
-        problem = warning
+        # The whole warning (with the key file's path) is too long for the status bar: a short one, and
+        # the whole one on hover.
+        window.statusBar().setToolTip(warning)
+        problem = _("No system keyring: the key of the records is kept in a file of this user account. "
+                    "Keep a copy of it apart (see the IT guide).")
     if problem:
         window.statusBar().showMessage("\u26a0 " + problem)
     return window
