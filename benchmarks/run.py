@@ -493,8 +493,9 @@ def bench_store(results: Results, work: Path, count: int, queries: int, time_cap
     def measure(make_query):
         """Each search is interrupted (sqlite3 interrupt) after `query_cap` s and counted as that long, a
         lower bound; a kind stops after 2 such timeouts, or at `time_cap` once 5 queries are in."""
-        import sqlite3
         import threading
+
+        from consultaid.consultation.store import OperationalError
 
         values, found, timeouts = [], [], 0
         deadline = time.perf_counter() + time_cap
@@ -508,7 +509,7 @@ def bench_store(results: Results, work: Path, count: int, queries: int, time_cap
             try:
                 rows = store.search(**arguments)
                 seconds = time.perf_counter() - start
-            except sqlite3.OperationalError:
+            except OperationalError:
                 rows, seconds, timeouts = [], query_cap, timeouts + 1
             finally:
                 timer.cancel()

@@ -26,34 +26,51 @@ def add_parsers(commands) -> None:
     export = actions.add_parser("export", help=_("write the exact stored PDF of a consultation"))
     export.add_argument("id", type=int, metavar="ID")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    key = actions.add_parser("key", help=_("back up or restore the key that encrypts the records"))
+    key_actions = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    key_export = key_actions.add_parser("export", help=_("write a copy of the key to a new file, to keep apart "
+                                                         "from the backups of the records"))
+    key_export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.key")
+    key_import = key_actions.add_parser("import", help=_("make the key in this file the key of the data folder"))
+    key_import.add_argument("file", type=Path, metavar="FILE.key")
     audit = commands.add_parser("audit", help=_("check the audit trail"))
     audit_actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_actions.add_parser("verify", help=_("report any edited, deleted or reordered audit entry"))
 
 
-def _open(args):
-    from consultaid.consultation.store import open_store
+def _data_dir(args) -> Path:
     from consultaid.paths import user_data_dir
     from consultaid.settings import load_settings
 
     configured = load_settings().data_dir
     if args.data_dir is None and configured and not os.environ.get("CONSULTAID_DATA_DIR"):
-        return open_store(Path(configured))  # --data-dir, then the environment, then Settings
-    return open_store(args.data_dir or user_data_dir())
+        return Path(configured)  # --data-dir, then the environment, then Settings
+    return args.data_dir or user_data_dir()
+
+
+def _open(args):
+    from consultaid.consultation.store import open_store
+
+    return open_store(_data_dir(args))
 
 
 def run(args) -> int:
     from consultaid.consultation.store import StoreError
+
+    if args.command == "records" and args.records_command == "key" and args.key_command == "import":
+        return _import_key(args)  # before opening: the store cannot open without its key
 
     try:
         store = _open(args)
     except StoreError as error:
         print(str(error), file=sys.stderr)
         return 1
+    if store.key_warning:  # on stderr: `records list --json` output stays clean
+        print("\u26a0 " + store.key_warning, file=sys.stderr)
     try:
         if args.command == "audit":
             return _verify(store)
-        return {"list": _list, "show": _show, "export": _export}[args.records_command](store, args)
+        return {"list": _list, "show": _show, "export": _export, "key": _export_key}[args.records_command](store, args)
     except StoreError as error:
         print(str(error), file=sys.stderr)
         return 1
@@ -128,4 +145,46 @@ def _verify(store) -> int:
         print(_("The audit trail has been tampered with."), file=sys.stderr)
         return 1
     print(_("The audit trail is intact ({hash}).").format(hash=store.latest_audit_hash()[:16]), file=sys.stderr)
+    return 0
+
+
+def _export_key(store, args) -> int:
+    """A copy of the key in a new owner-only file: the backups of the records are unreadable without it."""
+    from consultaid.consultation.keystore import KeyUnavailable, write_key_file
+
+    try:
+        write_key_file(store.data_dir, store.key.hex, args.output)
+    except KeyUnavailable as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    store.log("key_export", "database key")
+    print(_("The key of {folder} is in {path}. Keep it apart from the backups of the records, as safely as "
+            "they are: with it, anyone can read them.").format(folder=store.data_dir, path=args.output),
+          file=sys.stderr)
+    return 0
+
+
+def _import_key(args) -> int:
+    """Makes a saved key this data folder's key, once it is shown to open the database (if there is one)."""
+    from consultaid.consultation.keystore import KeyUnavailable, find_key, keep_key, read_key_file
+    from consultaid.consultation.store import DATABASE_NAME, StoreError, key_opens
+
+    data_dir = _data_dir(args)
+    try:
+        value = read_key_file(args.file)
+        if (data_dir / DATABASE_NAME).exists():
+            if not key_opens(data_dir, value):
+                print(_("The key in {path} does not open the records in {folder}. Nothing was changed.").format(
+                    path=args.file, folder=data_dir), file=sys.stderr)
+                return 1
+        current = find_key(data_dir)
+        if current is not None and current.hex == value:
+            print(_("{folder} already has this key.").format(folder=data_dir), file=sys.stderr)
+            return 0
+        kept = keep_key(data_dir, value)
+    except (KeyUnavailable, StoreError, OSError) as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    place = _("the system keyring") if kept.place == "keyring" else str(kept.file)
+    print(_("The key of {folder} is now kept in {place}.").format(folder=data_dir, place=place), file=sys.stderr)
     return 0

@@ -24,6 +24,10 @@ for variable, folder in {
     path.mkdir(mode=0o700)
     os.environ[variable] = str(path)
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Never the real OS keyring: the database key goes to the fallback file in the sandboxed config folder
+# (tests of the keyring path install an in-memory backend of their own).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+os.environ.pop("CONSULTAID_KEY_STORE", None)
 os.environ.pop("CONSULTAID_CONTENT_DIR", None)
 
 REPO = Path(__file__).resolve().parent.parent

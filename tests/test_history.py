@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import copy
 import json
-import sqlite3
 import uuid
 from functools import lru_cache
 
 import pytest
 from PySide6.QtCore import Qt
 
+from consultaid.consultation import store as store_module
 from consultaid.consultation.store import StoreError
 from consultaid.ui.app import create_main_window
 from consultaid.ui.history_view import RESULT_LIMIT, HistoryQuery, HistorySearch, HistoryView
@@ -351,7 +351,7 @@ def test_a_store_error_is_shown_in_the_view_never_a_crash(qtbot, main, monkeypat
     assert view.retry_button.isVisible()
 
     def broken(*args, **kwargs):
-        raise sqlite3.OperationalError("disk I/O error")
+        raise store_module.OperationalError("disk I/O error")
 
     monkeypatch.setattr(main.store, "search", broken)
     view.refresh()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
-from consultaid.consultation.store import Store
+from consultaid.consultation.store import Store, open_connection
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "docs" / "examples" / "vertebroplasty-fr.json"
@@ -56,10 +55,9 @@ def test_an_unknown_id_and_an_unwritable_path_are_clear_errors(run_cli, filled, 
 
 def test_audit_verify_fails_on_a_tampered_trail(run_cli, filled):
     data = filled[0]
-    db = sqlite3.connect(data / "consultaid.sqlite3")
+    db = open_connection(data)  # the encrypted database, with its key
     db.execute("DROP TRIGGER audit_is_append_only")
     db.execute("UPDATE audit SET actor = 'someone else' WHERE seq = 1")
-    db.commit()
     db.close()
     verified = run_cli("--data-dir", data, "audit", "verify")
     assert verified.returncode == 1 and "entry 1 was changed" in verified.stdout

@@ -10,7 +10,7 @@ import stat
 
 import pytest
 
-from consultaid.consultation.store import Store, StoreError, open_store
+from consultaid.consultation.store import DatabaseError, Store, StoreError, open_connection, open_store
 
 
 def record(consultation_id="c-1", name="Zoë Ñúñez", when="2026-11-22T09:30:00+01:00", **extra):
@@ -49,9 +49,9 @@ def test_drafts_are_saved_with_revisions_and_can_be_set_aside(store):
 
 def test_a_finalized_record_cannot_be_changed_or_deleted_even_in_sql(store):
     record_id = store.finalize(record(), b"%PDF-1.7 original")
-    with pytest.raises(sqlite3.DatabaseError, match="cannot be changed"):
+    with pytest.raises(DatabaseError, match="cannot be changed"):
         store.connection.execute("UPDATE records SET patient_name = 'someone else' WHERE id = ?", (record_id,))
-    with pytest.raises(sqlite3.DatabaseError, match="cannot be deleted"):
+    with pytest.raises(DatabaseError, match="cannot be deleted"):
         store.connection.execute("DELETE FROM records WHERE id = ?", (record_id,))
     assert store.record(record_id)[1] == b"%PDF-1.7 original"
 
@@ -118,9 +118,9 @@ def test_audit_verify_catches_every_single_tampering(tmp_path):
 
 def test_the_audit_trail_refuses_plain_edits(store):
     store.log("print", "c-1")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(DatabaseError, match="append-only"):
         store.connection.execute("UPDATE audit SET actor = 'x'")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(DatabaseError, match="append-only"):
         store.connection.execute("DELETE FROM audit")
 
 
@@ -193,7 +193,7 @@ def test_a_read_only_data_folder_is_reported_and_loses_nothing(small_disk):
 def test_a_locked_database_is_reported_and_the_save_can_be_retried(tmp_path):
     data = tmp_path / "data"
     store = Store(data, timeout=0.2)
-    other = sqlite3.connect(data / "consultaid.sqlite3", isolation_level=None)
+    other = open_connection(data)
     other.execute("BEGIN EXCLUSIVE")  # another program holds the database
     with pytest.raises(StoreError) as raised:
         store.save_draft(record(notes="while locked"))

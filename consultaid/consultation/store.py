@@ -4,6 +4,10 @@ and the audit trail. No Qt.
 Durability choices: WAL journal with synchronous=FULL (a commit survives a power cut), foreign keys on,
 every write in an explicit transaction, and "saved" is only reported after COMMIT returned. Finalized
 records are protected by triggers, so even a hand-written UPDATE or DELETE is refused by the database.
+
+At rest the database is encrypted with SQLCipher (AES-256, every page and the WAL), under a random key
+kept apart from it (keystore.py); temporary tables and sorts stay in memory, so no unencrypted SQLite
+temporary file is ever written. A database from a version without encryption is converted on opening.
 """
 
 from __future__ import annotations
@@ -12,14 +16,20 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlcipher3 import dbapi2 as sqlcipher  # SQLite with encryption, same DB-API as sqlite3 (~5 ms import)
+
+from consultaid.consultation.keystore import DatabaseKey, KeyUnavailable, create_key, find_key
 from consultaid.i18n import _
+
+# What a failing database call raises; callers outside this module catch these, never sqlite3's.
+DatabaseError = sqlcipher.Error
+OperationalError = sqlcipher.OperationalError
 
 DATABASE_NAME = "consultaid.sqlite3"
 # The last audit entry's number and hash, kept outside the database after each commit, so deleting
@@ -84,6 +94,11 @@ MIGRATIONS = [
 ]
 
 GENESIS_HASH = "0" * 64
+# An unencrypted SQLite file starts with this; an encrypted one with 16 random bytes (its salt).
+PLAIN_HEADER = b"SQLite format 3\x00"
+# An encrypted database is whole pages (SQLCipher's default 4096 bytes; never below SQLite's 512).
+MIN_PAGE_SIZE = 512
+POSIX = os.name == "posix"
 
 
 class StoreError(Exception):
@@ -91,7 +106,8 @@ class StoreError(Exception):
 
     def __init__(self, kind: str, message: str):
         super().__init__(message)
-        self.kind = kind  # "disk_full", "read_only", "locked", "damaged", "other"
+        # "disk_full", "read_only", "locked", "damaged", "key" (missing or wrong: the file is untouched), "other"
+        self.kind = kind
 
 
 def _classify(error: Exception) -> StoreError:
@@ -152,16 +168,25 @@ class Store:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.data_dir, 0o700)
-            fresh = not self.path.exists()
-            self.connection = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-            if fresh:
+            state = _file_state(self.path)
+            self.key = _key_for(self.data_dir, state)
+            if state == "plain":
+                encrypt_plain_database(self.path, self.key)
+            self.connection = connect(self.path, self.key, timeout)
+            if state == "absent":
                 os.chmod(self.path, 0o600)
+            _check_key(self.connection, self.key, state)
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute("PRAGMA synchronous=FULL")
             self.connection.execute("PRAGMA foreign_keys=ON")
-        except (sqlite3.Error, OSError) as error:
+        except (DatabaseError, OSError) as error:
             raise _classify(error) from error
         self._migrate()
+
+    @property
+    def key_warning(self) -> str | None:
+        """Set when the key is in the fallback file rather than a keyring: the user must be told."""
+        return self.key.warning
 
     # --- plumbing ------------------------------------------------------------------------------
     def close(self) -> None:
@@ -172,7 +197,7 @@ class Store:
         """BEGIN IMMEDIATE … COMMIT; anything that fails rolls back and is reported as a StoreError."""
         try:
             self.connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
+        except DatabaseError as error:
             raise _classify(error) from error
         self._audited = False
         try:
@@ -181,7 +206,7 @@ class Store:
         except BaseException as error:
             if self.connection.in_transaction:
                 self.connection.execute("ROLLBACK")
-            if isinstance(error, (sqlite3.Error, OSError)):
+            if isinstance(error, (DatabaseError, OSError)):
                 raise _classify(error) from error
             raise
         if self._audited:
@@ -376,7 +401,7 @@ def open_store(data_dir: Path, actor: str = "") -> Store:
         if error.kind != "damaged":
             raise
         store, problems = None, [str(error)]
-    except sqlite3.DatabaseError as error:
+    except DatabaseError as error:
         problems = [str(error)]
     if not problems:
         return store
@@ -390,3 +415,171 @@ def open_store(data_dir: Path, actor: str = "") -> Store:
             shutil.move(part, part.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}{suffix}"))
     raise StoreError("damaged", _("The database was damaged. It has been kept aside as {name}; nothing was "
                                   "deleted.").format(name=f"{path.stem}.damaged-{stamp}{path.suffix}"))
+
+
+# --- encryption at rest ----------------------------------------------------------------------------
+def _file_state(path: Path) -> str:
+    """"absent" (or empty), "plain" (unencrypted, from an earlier version), "encrypted", or "damaged" when
+    it cannot be an encrypted database at all (not whole pages), so it is never mistaken for a key problem."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return "absent"
+    if size == 0:
+        return "absent"
+    with open(path, "rb") as handle:
+        header = handle.read(len(PLAIN_HEADER))
+    if header == PLAIN_HEADER:
+        return "plain"
+    return "encrypted" if size % MIN_PAGE_SIZE == 0 else "damaged"
+
+
+def _key_for(data_dir: Path, state: str) -> DatabaseKey:
+    if state == "damaged":
+        raise StoreError("damaged", _("The database is damaged."))
+    try:
+        key = find_key(data_dir)
+        if key is None and state == "encrypted":
+            from consultaid.consultation.keystore import key_file_path
+
+            raise StoreError("key", _("The records are encrypted, and their key was found neither in the "
+                                      "system keyring nor in {path}. Nothing was changed: restore the key from "
+                                      "its copy (see the IT guide), then start again.").format(
+                                          path=key_file_path(data_dir)))
+        return key or create_key(data_dir)
+    except KeyUnavailable as error:
+        raise StoreError("key", str(error)) from error
+
+
+def connect(path: Path, key: DatabaseKey, timeout: float = 5.0):
+    """A connection that reads and writes the database encrypted. The key must be the first statement."""
+    connection = sqlcipher.connect(str(path), timeout=timeout, isolation_level=None)
+    # SQLCipher otherwise prints its own lines to stderr for a wrong key; the StoreError says it better.
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    connection.execute(f"PRAGMA key = {key.pragma_value}")
+    # Sorts, indexes being built and temporary tables in memory: SQLite's temporary files are not encrypted.
+    connection.execute("PRAGMA temp_store = MEMORY")
+    return connection
+
+
+def _check_key(connection, key: DatabaseKey, state: str) -> None:
+    """The first read decrypts page 1: with another key it fails. That is a key problem, not damage: the
+    file is left as it is (open_store must not move it aside and start an empty database)."""
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DatabaseError as error:
+        if "not a database" not in str(error) or state == "absent":
+            raise
+        connection.close()
+        where = _("the system keyring") if key.place == "keyring" else str(key.file)
+        raise StoreError("key", _("The records cannot be opened with the key found in {place}: it is not "
+                                  "their key, or the database is damaged. Nothing was changed: restore the "
+                                  "right key (see the IT guide), then start again.").format(place=where)) from error
+
+
+def open_connection(data_dir: Path):
+    """A bare connection to the encrypted database of `data_dir` with its key (for tests and repairs)."""
+    data_dir = Path(data_dir)
+    key = find_key(data_dir)
+    if key is None:
+        raise StoreError("key", _("The database key was not found."))
+    return connect(data_dir / DATABASE_NAME, key)
+
+
+def key_opens(data_dir: Path, value: str) -> bool:
+    """Whether the key `value` (64 hex digits) decrypts the database of `data_dir`."""
+    path = Path(data_dir) / DATABASE_NAME
+    connection = connect(path, DatabaseKey(value, "file"))
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except DatabaseError:
+        return False
+    finally:
+        connection.close()
+
+
+def _table_counts(connection, schema: str = "main") -> dict[str, int]:
+    tables = [row[0] for row in connection.execute(
+        f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {table: connection.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0] for table in tables}
+
+
+def encrypt_plain_database(path: Path, key: DatabaseKey) -> None:
+    """Converts an unencrypted database (from a version before encryption) in place, losing nothing.
+
+    sqlcipher_export copies every table, index, trigger and row into a new encrypted file beside it; that
+    copy is checked (integrity, row counts, audit head, schema version) before it replaces the original by
+    an atomic rename. Until then the original is untouched, so a crash at any point loses nothing: the
+    next start begins again. The old file and its WAL are then overwritten with zeros through descriptors
+    held open across the rename. On SSDs, copy-on-write or journaling file systems and in backups, older
+    copies of those blocks may survive that: disk encryption is what covers them (docs/it.md)."""
+    temporary = path.with_name(path.name + ".encrypting")
+    for leftover in (temporary, Path(f"{temporary}-journal")):
+        if leftover.exists():
+            leftover.unlink()   # an encrypted half-copy from an interrupted attempt: the original is whole
+    plain = sqlcipher.connect(str(path), isolation_level=None)
+    wal_handle = None
+    try:
+        plain.execute("PRAGMA temp_store = MEMORY")
+        version = plain.execute("PRAGMA user_version").fetchone()[0]
+        counts = _table_counts(plain)
+        head = plain.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone() if "audit" in counts else None
+        plain.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(temporary), f"x'{key.hex}'"))
+        plain.execute("SELECT sqlcipher_export('encrypted')")
+        plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        plain.execute("DETACH DATABASE encrypted")
+        copy = connect(temporary, key)
+        try:
+            problems = copy.execute("PRAGMA integrity_check").fetchall()
+            same = (problems == [("ok",)] and _table_counts(copy) == counts
+                    and copy.execute("PRAGMA user_version").fetchone()[0] == version
+                    and (head is None or copy.execute(
+                        "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone() == head))
+        finally:
+            copy.close()
+        if not same:
+            temporary.unlink()
+            raise StoreError("other", _("The database could not be encrypted: the encrypted copy did not match. "
+                                        "Nothing was changed."))
+        os.chmod(temporary, 0o600)
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        wal = Path(f"{path}-wal")
+        if wal.exists() and POSIX:
+            wal_handle = open(wal, "rb+")  # kept open: closing the connection checkpoints and deletes it
+    finally:
+        plain.close()
+    if POSIX:
+        with open(path, "rb+") as old:
+            os.replace(temporary, path)
+            _fsync_folder(path.parent)
+            _overwrite(old)
+    else:  # Windows cannot rename over an open file: the old one is only replaced (docs/it.md)
+        os.replace(temporary, path)
+    if wal_handle is not None:
+        with wal_handle:
+            _overwrite(wal_handle)
+    shm = Path(f"{path}-shm")
+    if shm.exists():
+        shm.unlink()   # the old WAL's index: page numbers only, and stale for the new file
+
+
+def _overwrite(handle) -> None:
+    """Zeros over the whole file behind `handle` (already renamed over or deleted), then to the disk."""
+    handle.seek(0, os.SEEK_END)
+    size = handle.tell()
+    handle.seek(0)
+    block = b"\0" * 65536
+    for start in range(0, size, len(block)):
+        handle.write(block[:min(len(block), size - start)])
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

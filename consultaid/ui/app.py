@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
-from consultaid.i18n import interface_language
+from consultaid.i18n import _, interface_language
 
 
 def create_main_window(content_dir: Path | None = None, data_dir: Path | None = None, store=None,
@@ -33,6 +34,17 @@ def attach_store(window, data_dir: Path | None = None) -> None:
         window.store = open_store(data_dir or user_data_dir())
     except StoreError as error:
         window.statusBar().showMessage("\u26a0 " + str(error))
+        return
+    warning = getattr(window.store, "key_warning", None)
+    if warning:
+        # The key fallback (no keyring) is a weaker protection the user must know about: said once at
+        # start, on stderr for the logs (a file path, no patient data) and in the status bar. The whole
+        # warning (with the key file's path) is too long for the status bar: a short one, the whole on hover.
+        logging.getLogger(__name__).warning("%s", warning)
+        window.statusBar().setToolTip(warning)
+        window.statusBar().showMessage("\u26a0 " + _(
+            "No system keyring: the key of the records is kept in a file of this user account. Keep a copy of "
+            "it apart (see the IT guide)."))
 
 
 def install_qt_translations(app, language: str) -> None:

@@ -11,7 +11,6 @@ the audit trail.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consultaid.consultation.store import StoreError, StoredRecord, name_key
+from consultaid.consultation.store import DatabaseError, StoreError, StoredRecord, name_key
 from consultaid.i18n import N_, _, interface_language
 from consultaid.ui.date_field import DateField
 from consultaid.ui.style import ACCENT, BORDER, ERROR_INK, INK, MUTED, SUCCESS_INK, SURFACE, WARNING_BG, WARNING_INK
@@ -136,7 +135,7 @@ class HistorySearch:
                     limit=limit + 1)
                 records = [HistoryRow.from_record(stored) for stored in found]
             drafts = self._drafts(query) if query.status in ("all", "draft") else []
-        except sqlite3.Error as error:  # the store words its own errors; a bare SQLite one is worded here
+        except DatabaseError as error:  # the store words its own errors; a bare SQLite one is worded here
             raise StoreError("other", _("The records could not be read: {reason}").format(reason=error)) from error
         # Newest first; on the same day a consultation still in progress comes before the signed ones.
         rows = sorted(records + drafts, key=lambda row: (row.day, row.is_draft, row.moment), reverse=True)
@@ -750,7 +749,7 @@ class HistoryView(QWidget):
         except StoreError as error:
             self.show_message(str(error), error=True)
             return None
-        except sqlite3.Error as error:
+        except DatabaseError as error:
             self.show_message(_("The records could not be read: {reason}").format(reason=error), error=True)
             return None
         return pdf
