@@ -34,7 +34,9 @@ def test_the_database_is_private_durable_and_current(store, tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    from consultaid.consultation.store import MIGRATIONS
+
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)  # current
 
 
 def test_drafts_are_saved_with_revisions_and_can_be_set_aside(store):
@@ -222,7 +224,62 @@ def test_a_version_one_database_is_migrated(tmp_path):
     db.execute("PRAGMA user_version = 1")
     db.close()
     migrated = Store(data)
-    assert migrated.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert migrated.connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert migrated.connection.execute(
         "SELECT 1 FROM sqlite_master WHERE name = 'records_by_supersedes'").fetchone()
     migrated.close()
+
+
+def _all_records_by_brute_force(store):
+    """Every stored record's metadata read straight from the table, without any index."""
+    rows = store.connection.execute(
+        "SELECT id, consultation_id, version, supersedes, patient_name, patient_identifier, procedure_id,"
+        " consultation_date, finalized_at, pdf_sha256 FROM records NOT INDEXED").fetchall()
+    corrected = {row[3] for row in rows if row[3] is not None}
+    return [(*row, "corrected" if row[0] in corrected else "finalized") for row in rows]
+
+
+def test_indexed_search_gives_what_a_full_scan_gives(store):
+    """The covering indexes of migration 3 must change how fast a search is, never what it finds."""
+    from consultaid.consultation.store import name_key
+
+    rng = random.Random(8)
+    names = ["Anna Karenina", "Annette Dupont", "Émile Zola", "émile roux", "Бoрис Годунов", "Zoë Ñúñez",
+             "O'Brien", "李 小龍", "anna  KARENINA"]
+    for number in range(240):
+        day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        store.finalize(record(f"c-{number}", rng.choice(names), f"{day}T10:00:00+00:00",
+                              setup={"patient": {"name": rng.choice(names), "identifier": f"IPP-{number % 7}"},
+                                     "procedure_id": rng.choice(["vertebroplasty", "endoscopic-spine-surgery"])}),
+                       f"%PDF {number}".encode())
+        if number % 9 == 0:
+            store.finalize(record(f"c-{number}", rng.choice(names), f"{day}T11:00:00+00:00"), b"%PDF again",
+                           supersedes=store.search(limit=1)[0].id)
+    everything = _all_records_by_brute_force(store)
+    texts = ("ann", "ANNA k", "anna karenina", "O'Brien", "émile", "Émile", "бo", "李", "o'", "IPP-3", "zz")
+    queries = [dict(text=text) for text in texts]
+    queries += [dict(date_from=f"2026-{month:02d}-01", date_to=f"2026-{month:02d}-28") for month in range(1, 13)]
+    queries += [dict(text="ann", date_from="2026-03-01", date_to="2026-09-30"), dict(procedure_id="vertebroplasty"),
+                dict(status="corrected"), dict(status="finalized", text="zo")]
+    for query in queries:
+        expected = [row for row in everything
+                    if (not query.get("text") or name_key(row[4]).startswith(name_key(query["text"]))
+                        or row[5] == query["text"].strip())
+                    and (not query.get("date_from") or row[7] >= query["date_from"])
+                    and (not query.get("date_to") or row[7] <= query["date_to"])
+                    and (not query.get("procedure_id") or row[6] == query["procedure_id"])
+                    and (not query.get("status") or row[10] == query["status"])]
+        expected.sort(key=lambda row: (row[7], row[0]), reverse=True)
+        assert [tuple(found.__dict__.values()) for found in store.search(**query)] == expected, query
+
+
+def test_searches_read_only_the_covering_indexes(store):
+    from consultaid.consultation.store import search_query
+
+    for query, index in ((dict(text="ann"), "records_by_name"), (dict(date_from="2026-01-01", date_to="2026-02-01"),
+                                                                "records_by_date"),
+                         (dict(text="ann", date_from="2026-01-01", date_to="2026-02-01"), "records_by_date")):
+        sql, arguments = search_query(**query)
+        plan = " | ".join(str(row[-1]) for row in store.connection.execute("EXPLAIN QUERY PLAN " + sql, arguments))
+        assert f"COVERING INDEX {index}" in plan, plan
+        assert "SCAN r" not in plan, plan

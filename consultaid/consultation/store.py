@@ -91,6 +91,18 @@ MIGRATIONS = [
     """
     CREATE INDEX records_by_supersedes ON records (supersedes);
     """,
+    # 3: a search lists each matching record's metadata. Read from the table, every row found costs its
+    # whole record (the JSON and PDF blobs sit before pdf_sha256), each page decrypted: 261 ms p95 for
+    # 20,000 records. Covering indexes hold everything a search reads, so it never reads a record.
+    """
+    DROP INDEX records_by_name;
+    DROP INDEX records_by_date;
+    DROP INDEX records_by_identifier;
+    CREATE INDEX records_by_name ON records (patient_name_key, {listed});
+    CREATE INDEX records_by_date ON records (consultation_date, {listed}, patient_name_key);
+    CREATE INDEX records_by_identifier ON records (patient_identifier, {listed});
+    """.format(listed="id, consultation_id, version, supersedes, patient_name, patient_identifier, procedure_id, "
+                      "consultation_date, finalized_at, pdf_sha256"),
 ]
 
 GENESIS_HASH = "0" * 64
@@ -349,32 +361,8 @@ class Store:
     def search(self, text: str = "", date_from: str | None = None, date_to: str | None = None,
                procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> list[StoredRecord]:
         """Records by patient name prefix or identifier, date range, procedure and status."""
-        clauses, arguments = [], []
-        if text:
-            clauses.append("(r.patient_name_key >= ? AND r.patient_name_key < ? OR r.patient_identifier = ?)")
-            key = name_key(text)
-            arguments += [key, key + "\U0010ffff", text.strip()]
-        if date_from:
-            clauses.append("r.consultation_date >= ?")
-            arguments.append(date_from)
-        if date_to:
-            clauses.append("r.consultation_date <= ?")
-            arguments.append(date_to)
-        if procedure_id:
-            clauses.append("r.procedure_id = ?")
-            arguments.append(procedure_id)
-        corrected = "EXISTS (SELECT 1 FROM records later WHERE later.supersedes = r.id)"
-        if status == "corrected":
-            clauses.append(corrected)
-        elif status == "finalized":
-            clauses.append("NOT " + corrected)
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        rows = self.connection.execute(
-            "SELECT r.id, r.consultation_id, r.version, r.supersedes, r.patient_name, r.patient_identifier,"
-            f" r.procedure_id, r.consultation_date, r.finalized_at, r.pdf_sha256,"
-            f" CASE WHEN {corrected} THEN 'corrected' ELSE 'finalized' END"
-            f" FROM records r{where} ORDER BY r.consultation_date DESC, r.id DESC LIMIT ?", (*arguments, limit))
-        return [StoredRecord(*row) for row in rows]
+        query, arguments = search_query(text, date_from, date_to, procedure_id, status, limit)
+        return [StoredRecord(*row) for row in self.connection.execute(query, arguments)]
 
     def record(self, record_id: int) -> tuple[dict, bytes]:
         row = self.connection.execute("SELECT record_json, pdf, pdf_sha256 FROM records WHERE id = ?",
@@ -384,6 +372,37 @@ class Store:
         if hashlib.sha256(row[1]).hexdigest() != row[2]:
             raise StoreError("damaged", _("The stored PDF does not match its fingerprint."))
         return json.loads(row[0]), row[1]
+
+
+def search_query(text: str = "", date_from: str | None = None, date_to: str | None = None,
+                 procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> tuple[str, tuple]:
+    """The SQL of Store.search and its arguments; every column it reads is in the covering indexes of
+    migration 3, so a search never reads the records themselves."""
+    clauses, arguments = [], []
+    if text:
+        clauses.append("(r.patient_name_key >= ? AND r.patient_name_key < ? OR r.patient_identifier = ?)")
+        key = name_key(text)
+        arguments += [key, key + "\U0010ffff", text.strip()]
+    if date_from:
+        clauses.append("r.consultation_date >= ?")
+        arguments.append(date_from)
+    if date_to:
+        clauses.append("r.consultation_date <= ?")
+        arguments.append(date_to)
+    if procedure_id:
+        clauses.append("r.procedure_id = ?")
+        arguments.append(procedure_id)
+    corrected = "EXISTS (SELECT 1 FROM records later WHERE later.supersedes = r.id)"
+    if status == "corrected":
+        clauses.append(corrected)
+    elif status == "finalized":
+        clauses.append("NOT " + corrected)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    query = ("SELECT r.id, r.consultation_id, r.version, r.supersedes, r.patient_name, r.patient_identifier,"
+             " r.procedure_id, r.consultation_date, r.finalized_at, r.pdf_sha256,"
+             f" CASE WHEN {corrected} THEN 'corrected' ELSE 'finalized' END"
+             f" FROM records r{where} ORDER BY r.consultation_date DESC, r.id DESC LIMIT ?")
+    return query, (*arguments, limit)
 
 
 def name_key(name: str) -> str:
