@@ -239,11 +239,31 @@ def bench_step_switch(results: Results, work: Path, cycles: int) -> None:
     view.show()
     app.processEvents()
 
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCounter(QObject):
+        paints = 0
+
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt name)
+            if event.type() == QEvent.Type.Paint:
+                self.paints += 1
+            return False
+
+    counter = PaintCounter()
+    unpainted = []
+    for page in view.page_for.values():
+        page.installEventFilter(counter)
+
     def switch(step):
+        """From the switch to the new step painted once: go_to, then the event loop runs the layout and
+        the paint Qt scheduled. (Until 2026-11-23 a repaint() followed, painting every step twice.)"""
+        before = counter.paints
         start = time.perf_counter()
         view.go_to(step)
         app.processEvents()
-        view.repaint()
+        if counter.paints == before:  # a step shown unpainted must not count as fast
+            unpainted.append(step)
+            view.page_for[step].repaint()
         return time.perf_counter() - start
 
     for step in STEPS:
@@ -255,11 +275,12 @@ def bench_step_switch(results: Results, work: Path, cycles: int) -> None:
             timings.append(seconds)
             by_step[step].append(seconds)
     slowest = max(STEPS, key=lambda step: median(by_step[step]))
-    results.add("Step switch, median (go_to + processEvents + repaint)", ms(median(timings)), "–", "–", "< 16 ms",
+    results.add("Step switch, median (go_to, then the event loop until the step is painted)", ms(median(timings)), "–", "–", "< 16 ms",
                 yes(median(timings) < 0.016))
     results.add("Step switch, 95th percentile", ms(p95(timings)), "–", "–", "< 16 ms", yes(p95(timings) < 0.016))
     results.notes.append("Step switch median per step: " + ", ".join(
-        f"{step} {median(by_step[step]) * 1000:.1f} ms" for step in STEPS) + f" (slowest: {slowest}).")
+        f"{step} {median(by_step[step]) * 1000:.1f} ms" for step in STEPS) + f" (slowest: {slowest}); "
+        f"{len(unpainted)} switch(es) needed a forced repaint (the event loop had not painted the step).")
     view.close()
     view.deleteLater()
     app.processEvents()

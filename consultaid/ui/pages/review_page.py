@@ -47,6 +47,7 @@ class ReviewPage(QWidget):
     def __init__(self, consultation: Consultation, parent=None):
         super().__init__(parent)
         self.consultation = consultation
+        self._shown_html = None
         self.view = FittedBrowser()
         self.view.setOpenLinks(False)
         self.view.setFrameShape(QFrame.Shape.NoFrame)
@@ -76,9 +77,9 @@ class ReviewPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        sections = review_items(self.consultation)
         parts = [f"<h1>{escape(_('Review before signing'))}</h1>"]
-        missing = sum(1 for section in review_items(self.consultation) for item in section.items
-                      if item.discussed is False)
+        missing = sum(1 for section in sections for item in section.items if item.discussed is False)
         if missing:
             parts.append(f"<p style='background:{WARNING_BG}; color:{ERROR_INK}; padding:6px'>"
                          f"\u26a0 {escape(_('{count} item(s) not discussed yet: they are marked below.').format(count=missing))}"
@@ -87,14 +88,17 @@ class ReviewPage(QWidget):
             parts.append(f"<p style='color:{SUCCESS_INK}'>\u2713 {escape(_('Everything has been discussed.'))}</p>")
         parts.append(f"<p style='color:{MUTED}'>{escape(_('The signatures are below the review.'))} "
                      f"<a href='signatures:'>{escape(_('Go to the signatures'))}</a></p>")
-        for section in review_items(self.consultation):
+        for section in sections:
             link = (f" <span style='font-size: medium; font-weight: normal'>· <a href='step:{section.step}'>"
                     f"{escape(_('Go to this step'))}</a></span>") if section.step else ""
             parts.append(f"<h2>{escape(section.title)}{link}</h2>")
             if not section.items:
                 parts.append(f"<p style='color:{MUTED}'>{escape(_('Nothing recorded.'))}</p>")
             parts.append("<ul>" + "".join(self._item_html(item) for item in section.items) + "</ul>")
-        self.view.setHtml("".join(parts))
+        html = "".join(parts)
+        if html != self._shown_html:  # laying the review out again costs more than building it
+            self._shown_html = html
+            self.view.setHtml(html)
         self.signing.refresh()
 
     @staticmethod

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QCheckBox, QSizePolicy, QWidget
 
@@ -529,15 +529,18 @@ class TimelineView(QWidget):
 
 
 def _hatch(painter: QPainter, rect: QRectF, colour: QColor, spacing: float, backwards: bool = False) -> None:
-    """Diagonal lines clipped to `rect`; drawn rather than a Qt brush pattern so they scale with the font."""
+    """Diagonal lines clipped to `rect`; drawn rather than a Qt brush pattern so they scale with the font.
+    One drawLines call for all of them: a Python call per line made the recovery step slow to paint."""
     painter.save()
     painter.setClipRect(rect)
     painter.setPen(QPen(colour, max(1.0, spacing * 0.28)))
+    lines = []
     x = rect.left() - rect.height()
     while x < rect.right() + rect.height():
         if backwards:
-            painter.drawLine(QPointF(x, rect.top()), QPointF(x + rect.height(), rect.bottom()))
+            lines.append(QLineF(x, rect.top(), x + rect.height(), rect.bottom()))
         else:
-            painter.drawLine(QPointF(x, rect.bottom()), QPointF(x + rect.height(), rect.top()))
+            lines.append(QLineF(x, rect.bottom(), x + rect.height(), rect.top()))
         x += max(spacing, 3.0)
+    painter.drawLines(lines)
     painter.restore()
