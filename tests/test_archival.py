@@ -68,6 +68,8 @@ def test_header_and_no_encryption(summary):
     assert head.startswith(b"%PDF-1.7\n%") and all(byte > 127 for byte in head[10:14])   # binary comment
     info = run("pdfinfo", str(path)).stdout
     assert re.search(r"^Encrypted:\s+no$", info, re.M)
+    # PDF/A-3 is PDF 1.7: neither the header nor the catalog's /Version (after the seal) may say 2.0.
+    assert re.search(r"^PDF version:\s+1\.7$", info, re.M), info
     assert "/Encrypt" not in str(reader_of(path).trailer_view.keys())
 
 

@@ -42,7 +42,7 @@ KNOWN_FOLDER = "known"
 SELF_SIGNED_NAME = "ConsultAid self-signed seal, this installation"
 FIELD_NAME = "ConsultAidSeal"
 KEYRING_SERVICE = "ConsultAid seal"
-# Room for the CMS signature in the file; a P-256 seal needs about 1 KB, a 4096-bit RSA chain a few.
+# Room for the CMS signature in the file; the installation's seal needs about 2 KB, a CA chain a few.
 RESERVED_BYTES = 16384
 
 
@@ -108,14 +108,14 @@ def installation_certificate(data_dir: Path | None = None) -> bytes | None:
 
 
 def _create_installation_key(folder: Path) -> None:
-    """An ECDSA P-256 key (fast to make, small signatures, read by Adobe, poppler and pyHanko) and a
-    self-signed certificate valid for 30 years, both written whole or not at all."""
+    """An RSA 3072-bit key and a self-signed certificate valid for 30 years, both written whole or not at
+    all. Not ECDSA: pyHanko marks an ECDSA-sealed file as PDF 2.0 (ISO 32002), which PDF/A-3 does not allow."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
 
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     installation = secrets.token_hex(4)
     name = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, SELF_SIGNED_NAME),
