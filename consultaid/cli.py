@@ -35,12 +35,17 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser(
         "render", help=_("make the summary PDF of a consultation record"),
         description=_("Make the summary PDF of a consultation record (JSON). Needs no display. The PDF is "
-                      "written whole or not at all. Exit status: 0 written, 1 the record could not be read or "
-                      "the PDF could not be written, 2 wrong arguments or no such record file."))
+                      "written whole or not at all. With --seal it is the summary as it is kept: PDF/A-3b with "
+                      "the record attached, sealed with the certificate chosen in Settings or else this "
+                      "installation's self-signed seal. Exit status: 0 written, 1 the record could not be read, "
+                      "sealed or written, 2 wrong arguments or no such record file."))
     render.add_argument("record", type=Path, metavar="RECORD.json", help=_("the consultation record (JSON)"))
     render.add_argument("-o", "--output", type=Path, required=True, metavar="SUMMARY.pdf",
                         help=_("where to write the summary PDF"))
     render.add_argument("--paper", choices=("a4", "letter"), default="a4", help=_("paper size (default: a4)"))
+    render.add_argument("--seal", action="store_true",
+                        help=_("make the archival PDF (PDF/A-3b, record attached) and seal it (default: a plain "
+                               "copy, not sealed)"))
 
     printing = commands.add_parser(
         "print", help=_("print a summary PDF through the system's print system (CUPS)"),
@@ -53,8 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help=_("job title shown in the print queue (default: ConsultAid summary); "
                                  "anyone can read it, so keep patient data out of it"))
     from consultaid.cli_records import add_parsers
+    from consultaid.cli_verify import add_parser as add_verify_parser
 
     add_parsers(commands)
+    add_verify_parser(commands)
     return parser
 
 
@@ -146,6 +153,7 @@ def run_render(args) -> int:
     import json
 
     from consultaid.report import RecordError, write_summary
+    from consultaid.report.seal import SealError
 
     record_path, output = args.record, args.output
     if not record_path.is_file():
@@ -169,8 +177,22 @@ def run_render(args) -> int:
         print(_("{path}:{line}: not valid JSON: {error}").format(path=record_path, line=error.lineno,
                                                                  error=error.msg), file=sys.stderr)
         return 1
+    seal = None
+    if args.seal:
+        from consultaid.cli_verify import data_dir
+        from consultaid.report.seal import load_seal
+        from consultaid.settings import load_settings
+
+        try:
+            seal = load_seal(load_settings(), data_dir(args), ask_passphrase=_ask_passphrase)
+        except SealError as error:
+            print(str(error), file=sys.stderr)
+            return 1
     try:
-        write_summary(record, output, args.paper)
+        write_summary(record, output, args.paper, seal=seal)
+    except SealError as error:
+        print(str(error), file=sys.stderr)
+        return 1
     except (RecordError, ValueError, TypeError, KeyError, AttributeError) as error:
         # RecordError: the wrong kind of document; the others: a record whose fields have the wrong types.
         reason = str(error) if isinstance(error, RecordError) else f"{type(error).__name__}: {error}"
@@ -183,6 +205,18 @@ def run_render(args) -> int:
         return 1
     print(_("Summary written to {path}").format(path=output), file=sys.stderr)
     return 0
+
+
+def _ask_passphrase(path) -> str | None:
+    """The PKCS#12 passphrase, asked on the terminal; None when there is no terminal to ask on."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(_("Passphrase of the seal certificate {path}: ").format(path=path))
+    except (EOFError, KeyboardInterrupt):
+        return None
 
 
 def _relative(problem) -> str:
@@ -216,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_render(args)
     if args.command == "print":
         return run_print(args)
+    if args.command == "verify":
+        from consultaid.cli_verify import run_verify
+
+        return run_verify(args)
     if args.command in ("records", "audit"):
         from consultaid.cli_records import run
 

@@ -62,6 +62,7 @@ class Settings:
     data_dir: str = ""                 # "" = the platform's default data folder
     printer: str = ""                  # "" = the system's default printer
     copies: int = 2
+    seal_certificate: str = ""         # PKCS#12 file that seals summaries; "" = this installation's own seal
     # Set by load_settings() when the file could not be used; never saved, not part of equality.
     problem: str = field(default="", compare=False, repr=False)
 
@@ -125,7 +126,8 @@ class _Reader:
             current_profile=self.value(data, "current_profile", int, -1, ""),
             clinic=clinic or Clinic(),
             **{name: self.value(data, name, type(getattr(defaults, name)), getattr(defaults, name), "")
-               for name in ("paper", "interface_language", "patient_language", "data_dir", "printer", "copies")},
+               for name in ("paper", "interface_language", "patient_language", "data_dir", "printer", "copies",
+                            "seal_certificate")},
         )
         if profiles and not 0 <= result.current_profile < len(profiles):
             result.current_profile = 0
@@ -248,6 +250,8 @@ def validate(settings: Settings) -> dict[str, str]:
                                      "(for example /home/clinic/records).")
         elif not folder.parent.is_dir():
             problems["data_dir"] = _("The folder {folder} does not exist.").format(folder=folder.parent)
+    if settings.seal_certificate and not Path(settings.seal_certificate).expanduser().is_file():
+        problems["seal_certificate"] = _("There is no certificate file at this place.")
     for number, profile in enumerate(settings.profiles):
         if not profile.name.strip():
             problems[f"profiles[{number}].name"] = _("Enter the surgeon's name.")

@@ -173,6 +173,15 @@ def test_a_whole_consultation_ends_in_a_complete_record(main, qtbot, pack_id, la
     actions = [row[0] for row in main.store.connection.execute("SELECT action FROM audit ORDER BY seq")]
     assert actions == ["create", "finalize", "export"]
     assert record["audit_hash"] and record["audit_hash"][:16] in pdf_text(pdf)
+    # The stored PDF is sealed, archival, carries this record, and says its seal is self-signed.
+    from consultaid.report.verify import verify_pdf
+
+    verdict = verify_pdf(pdf, main.store.data_dir)
+    assert verdict.ok and verdict.self_signed and verdict.stored_version == 1, verdict.checks
+    assert verdict.record == main.store.record(stored.id)[0]
+    seal_words = {"en": "self-signed certificate of this ConsultAid installation",
+                  "fr": "certificat auto-signé de cette installation de ConsultAid"}[language]
+    assert seal_words in " ".join(pdf_text(pdf).split())
 
 
 def test_closing_keeps_the_consultation_as_a_draft_set_aside(main, qtbot):

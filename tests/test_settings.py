@@ -226,3 +226,30 @@ def test_the_clinic_logo_is_the_one_image_on_the_summary(tmp_path):
     broken.write_text("not an image")
     assert images(render_summary(record, logo_path=broken)) == []       # skipped, the summary still made
     assert images(render_summary(record, logo_path=tmp_path / "missing.png")) == []
+
+
+def test_the_dialog_sets_the_seal_certificate_and_keeps_its_passphrase_in_the_keyring(qtbot, tmp_path,
+                                                                                         monkeypatch):
+    from consultaid.report import seal
+    from consultaid.ui.settings_dialog import SettingsDialog
+
+    kept = []
+    monkeypatch.setattr(seal, "keep_passphrase", lambda path, passphrase: kept.append((path, passphrase)) or True)
+    dialog = SettingsDialog(Settings(), printers=None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentWidget(dialog.seal_edit.parentWidget().parentWidget())
+    qtbot.keyClicks(dialog.seal_edit, str(tmp_path / "missing.p12"))
+    qtbot.mouseClick(dialog.ok_button, _left())
+    assert dialog.result_settings is None and dialog.errors["seal_certificate"].isVisible()
+    certificate = tmp_path / "clinic.p12"
+    certificate.write_bytes(b"a PKCS#12 file")
+    dialog.seal_edit.clear()
+    qtbot.keyClicks(dialog.seal_edit, str(certificate))
+    qtbot.keyClicks(dialog.seal_passphrase, "secret phrase")
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        qtbot.mouseClick(dialog.ok_button, _left())
+    assert dialog.result_settings.seal_certificate == str(certificate)
+    assert kept == [(certificate, "secret phrase")]
+    save_settings(dialog.result_settings)
+    assert load_settings().seal_certificate == str(certificate)

@@ -2,6 +2,8 @@
 
     render_summary(record, paper="a4", logo_path=None) -> bytes     the PDF, in memory
     write_summary(record, path, paper="a4") -> Path  the PDF, written whole or not at all
+    sealed_summary(record, paper, logo_path, seal) -> bytes   the finalized summary as it is kept:
+        PDF/A-3b with the record attached (report/archival.py), sealed (report/seal.py)
 
 `paper` is "a4" or "letter". A record that is not a ConsultAid record raises `RecordError` (a
 ValueError). Importing this package is cheap: reportlab, svglib and the layout code load on the
@@ -30,12 +32,27 @@ def render_summary(record: dict, paper: str = "a4", logo_path: str | os.PathLike
     return render(record, paper, logo_path)
 
 
-def write_summary(record: dict, path: str | os.PathLike, paper: str = "a4") -> Path:
+def sealed_summary(record: dict, paper: str = "a4", logo_path: str | os.PathLike | None = None,
+                   seal=None) -> bytes:
+    """The finalized summary as it is stored and handed out: rendered with a line that says who sealed it,
+    rewritten as PDF/A-3b with `record` attached as JSON, then sealed (certified, no change allowed).
+    `seal` comes from `consultaid.report.seal.load_seal()`; None uses this installation's own seal.
+    Raises report.seal.SealError when it cannot be sealed."""
+    from consultaid.report.archival import archival_pdf
+    from consultaid.report.seal import installation_seal, seal_pdf
+    from consultaid.report.summary import render
+
+    seal = seal or installation_seal()
+    return seal_pdf(archival_pdf(render(record, paper, logo_path, seal), record), seal)
+
+
+def write_summary(record: dict, path: str | os.PathLike, paper: str = "a4", seal=None) -> Path:
     """Renders, then writes to a temporary file in the same folder and renames it over `path`, so a
     reader never sees a half-written PDF and a failure (rendering, full disk, no permission) leaves
     whatever was at `path` untouched and no partial file behind. The file is readable by its owner
-    only: it holds a patient's health information."""
-    data = render_summary(record, paper)  # before touching the disk: a bad record writes nothing
+    only: it holds a patient's health information. With `seal`, the sealed archival summary is written."""
+    # Made before touching the disk: a bad record writes nothing.
+    data = sealed_summary(record, paper, seal=seal) if seal is not None else render_summary(record, paper)
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
@@ -59,4 +76,4 @@ def write_summary(record: dict, path: str | os.PathLike, paper: str = "a4") -> P
     return path
 
 
-__all__ = ["PAPERS", "RecordError", "render_summary", "write_summary"]
+__all__ = ["PAPERS", "RecordError", "render_summary", "sealed_summary", "write_summary"]

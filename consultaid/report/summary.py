@@ -148,6 +148,11 @@ REASON_GIVEN = N_("Reason given: {reason}")
 NO_REASON = N_("No reason was recorded.")
 NOT_SIGNED = N_("Not signed.")
 FINALIZED_AT = N_("Finalized on {date} at {time}.")
+SEAL_SELF_SIGNED = N_("This PDF carries an electronic seal made with a self-signed certificate of this ConsultAid "
+                      "installation: it shows whether the file was changed after it was finalized, but does not by "
+                      "itself prove who made it. Check it with: consultaid verify FILE.pdf")
+SEAL_CERTIFICATE = N_("This PDF carries an electronic seal with the certificate of {holder}: any change to the file "
+                      "after it was finalized breaks the seal. Check it with: consultaid verify FILE.pdf")
 CONTINUED_BELOW = N_("(in full below)")
 IN_FULL = N_("{label}, in full")
 
@@ -192,7 +197,7 @@ class _RecordTimeStamp:
 class SummaryDocument:
     """One record, laid out. `build()` returns the PDF bytes."""
 
-    def __init__(self, record: dict, paper: str = "a4", logo_path=None):
+    def __init__(self, record: dict, paper: str = "a4", logo_path=None, seal=None):
         if paper not in PAPER_SIZES:
             raise ValueError(f"unknown paper size {paper!r}: choose one of {', '.join(PAPER_SIZES)}")
         register_fonts()
@@ -212,6 +217,7 @@ class SummaryDocument:
         self.sources_shown = False
         self._overflow: list[tuple[str, str]] = []
         self.logo = clinic_logo(logo_path, 0.6 * self.width)
+        self.seal = seal   # a report.seal.Seal when the PDF will be sealed: the page says by whom
 
     # ---- small helpers ----------------------------------------------------------------------------------
     def t(self, text: str, **values) -> str:
@@ -760,6 +766,9 @@ class SummaryDocument:
         if c.finalized_at is not None:
             parts.append(self.p(self.t(FINALIZED_AT, date=self.date(c.finalized_at.date()),
                                        time=self.time(c.finalized_at)), "small_muted"))
+            if self.seal is not None:
+                parts.append(self.p(self.t(SEAL_SELF_SIGNED) if self.seal.self_signed
+                                    else self.t(SEAL_CERTIFICATE, holder=self.seal.holder), "small_muted"))
         # The signatures stay together on one page, under their heading.
         return [heading[0], KeepTogether(heading[1:] + parts)]
 
@@ -931,8 +940,8 @@ def clinic_logo(logo_path, max_width: float, max_height: float = LOGO_HEIGHT) ->
         return None
 
 
-def render(record: dict, paper: str = "a4", logo_path=None) -> bytes:
-    return SummaryDocument(record, paper, logo_path).build()
+def render(record: dict, paper: str = "a4", logo_path=None, seal=None) -> bytes:
+    return SummaryDocument(record, paper, logo_path, seal).build()
 
 
 __all__ = ["PAPER_SIZES", "RecordError", "SummaryDocument", "load_consultation", "render"]

@@ -275,6 +275,7 @@ class MainWindow(QMainWindow):
             self.consultation_view.changed.connect(self.autosaver.changed)
             signing = self.consultation_view.page_for["review"].signing
             signing.audit_hash_source = self.store.latest_audit_hash
+            signing.seal_data_dir = self.store.data_dir   # the seal key lives with the records
             signing.summary_made.connect(self._store_finalized)
             signing.preview_opened.connect(lambda preview, c=consultation: preview.handed_out.connect(
                 lambda action: self._audit_hand_out(action, c)))

@@ -264,7 +264,33 @@ class SettingsDialog(QDialog):
         form = QFormLayout(page)
         form.addRow(self._label(_("&Data folder:"), self.data_dir_edit), _field(box, self._error("data_dir")))
         form.addRow("", note)
+        self._seal_rows(form, settings)
         return page
+
+    def _seal_rows(self, form: QFormLayout, settings: Settings) -> None:
+        """The certificate that seals finalized summaries (consultaid/report/seal.py) and its passphrase."""
+        self.seal_edit = _named(QLineEdit(settings.seal_certificate), _("Seal certificate"),
+                                _("PKCS#12 file (.p12 or .pfx) of the clinic or surgeon; empty for this "
+                                  "installation's self-signed seal"))
+        self.seal_edit.setPlaceholderText(_("This installation's self-signed seal"))
+        self.seal_browse = _named(QPushButton(_("Browse…")), _("Choose the seal certificate"))
+        self.seal_browse.clicked.connect(self.browse_seal_certificate)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.seal_edit, 1)
+        row.addWidget(self.seal_browse)
+        box = QWidget()
+        box.setLayout(row)
+        self.seal_passphrase = _named(QLineEdit(), _("Passphrase of the seal certificate"))
+        self.seal_passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        note = QLabel(_("Each finalized summary is sealed so that any later change shows. The passphrase is "
+                        "kept in the system keyring when there is one; otherwise it is asked when a summary is "
+                        "finalized."))
+        note.setWordWrap(True)
+        form.addRow(self._label(_("&Seal certificate:"), self.seal_edit),
+                    _field(box, self._error("seal_certificate")))
+        form.addRow(self._label(_("Pass&phrase:"), self.seal_passphrase), self.seal_passphrase)
+        form.addRow("", note)
 
     @staticmethod
     def _label(text: str, buddy: QWidget) -> QLabel:
@@ -368,6 +394,12 @@ class SettingsDialog(QDialog):
         if folder:
             self.data_dir_edit.setText(folder)
 
+    def browse_seal_certificate(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Choose the seal certificate"), self.seal_edit.text(),
+                                                    _("PKCS#12 certificates (*.p12 *.pfx)"))
+        if path:
+            self.seal_edit.setText(path)
+
     # ---- the result ----------------------------------------------------------------------------------------
     def printer(self) -> str:
         if self.printer_combo is not None:
@@ -398,6 +430,7 @@ class SettingsDialog(QDialog):
             data_dir=self.data_dir_edit.text().strip(),
             printer=self.printer(),
             copies=copies,
+            seal_certificate=self.seal_edit.text().strip(),
         )
         return settings, problems
 
@@ -437,6 +470,10 @@ class SettingsDialog(QDialog):
         if problems:
             return
         self.result_settings = settings
+        if settings.seal_certificate and self.seal_passphrase.text():
+            from consultaid.report.seal import keep_passphrase
+
+            keep_passphrase(Path(settings.seal_certificate).expanduser(), self.seal_passphrase.text())
         super().accept()
 
 

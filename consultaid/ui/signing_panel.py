@@ -222,6 +222,8 @@ class SigningPanel(QWidget):
         self.pdf: bytes | None = None
         self.preview = None
         self.audit_hash_source = None  # set by the window when a record store is open
+        self.seal_data_dir = None      # the store's folder, which holds the seal key; None: the default
+        self.seal_problem = ""         # why the certificate chosen in Settings was not used, if it was not
         self.copies = DEFAULT_COPIES
         self.logo_path = None
         self._problems_shown = False
@@ -463,9 +465,29 @@ class SigningPanel(QWidget):
         self.logo_path = logo_path or None
 
     def render_pdf(self) -> bytes:
-        from consultaid.report import render_summary
+        """The finalized summary as it is kept: PDF/A-3b, record attached, sealed (consultaid/report/seal.py)
+        with the certificate chosen in Settings, or this installation's self-signed seal when there is
+        none or it cannot be opened (the summary says which; the surgeon is told why)."""
+        from consultaid.report import sealed_summary
+        from consultaid.report.seal import SealError, installation_seal, load_seal
+        from consultaid.settings import load_settings
 
-        return render_summary(self.consultation.to_record(), self.paper_size(), logo_path=self.logo_path)
+        try:
+            seal = load_seal(load_settings(), self.seal_data_dir, ask_passphrase=self._ask_passphrase)
+            self.seal_problem = ""
+        except SealError as error:
+            log.warning("the configured seal certificate could not be used")
+            self.seal_problem = str(error)
+            seal = installation_seal(self.seal_data_dir)
+        return sealed_summary(self.consultation.to_record(), self.paper_size(), logo_path=self.logo_path,
+                              seal=seal)
+
+    def _ask_passphrase(self, path) -> str | None:
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text, ok = QInputDialog.getText(self, _("Seal certificate"), _(
+            "Passphrase of the seal certificate {path}: ").format(path=path), QLineEdit.EchoMode.Password)
+        return text if ok else None
 
     @Slot()
     def show_summary(self) -> None:
@@ -483,6 +505,10 @@ class SigningPanel(QWidget):
                                    ERROR_INK, WARNING_BG)
                 return
             self.summary_made.emit(self.pdf)
+            if self.seal_problem:
+                warning = _("Sealed with this installation's self-signed seal: {reason}").format(
+                    reason=self.seal_problem)
+                self._show_message("\u26a0 " + warning, ERROR_INK, WARNING_BG)
         record_id = self.consultation.id
         if self.preview is not None:
             self.preview.close()   # one preview at a time

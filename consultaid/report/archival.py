@@ -1,0 +1,174 @@
+"""The archival profile: turns the summary reportlab drew into a PDF/A-3b file carrying its record. No Qt.
+
+    archival_pdf(pdf, record) -> bytes
+    attached_record(pdf) -> (record, raw JSON bytes) or raises ArchivalError
+
+What PDF/A-3b asks of this document and where each part comes from:
+- every font embedded: reportlab already embeds (subsets of) DejaVu; nothing to do here;
+- an output intent with an ICC profile for the RGB the pages are drawn in: an sRGB profile built from
+  its published definition (consultaid/report/icc.py), so no third-party file or licence is involved;
+- the PDF/A identification (pdfaid:part 3, conformance B) in XMP metadata, with the same title,
+  author, subject, keywords, creator and dates as the document information dictionary;
+- no encryption; transparency is allowed from PDF/A-2 on once an output intent is present (the
+  summary's ink uses a constant alpha with the Normal blend mode only);
+- the consultation record attached as JSON: an embedded file with its MIME type and dates, listed in
+  the EmbeddedFiles name tree and in the catalog's /AF with AFRelationship /Data.
+
+Why pyHanko's writer and not pikepdf or reportlab alone: reportlab's open-source edition has no PDF/A
+output, no XMP and no associated files; pyHanko is needed anyway for the seal, it copies a document into
+a fresh single-revision file (copy_into_new_writer), has the embedded-file objects, and it keeps the
+XMP and the information dictionary in step when the seal is added later, as PDF/A requires. pikepdf
+would add a second PDF library (and qpdf binary) for the same result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+RECORD_FILE_NAME = "consultation-record.json"
+RECORD_MIME_TYPE = "application/json"
+# The information-dictionary entries kept, each mirrored in XMP. ModDate and Producer are left to
+# pyHanko, which writes them to both places when it saves (so they always agree).
+KEPT_INFO = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/CreationDate")
+
+
+class ArchivalError(ValueError):
+    """The PDF does not carry a readable consultation record."""
+
+
+def record_bytes(record: dict) -> bytes:
+    """The attached JSON: the record as the store keeps it, UTF-8, readable by any JSON parser."""
+    return json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def record_hash(record: dict) -> str:
+    """SHA-256 of the record's canonical JSON (sorted keys, no spaces): equal for equal records, whatever
+    the key order or layout of the text it was read from."""
+    canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def archival_pdf(pdf: bytes, record: dict) -> bytes:
+    """The summary `pdf` (reportlab's output) rewritten as one PDF/A-3b revision with `record` attached."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.embed import EmbeddedFileObject, EmbeddedFileParams, FileSpec
+    from pyhanko.pdf_utils.generic import pdf_name
+    from pyhanko.pdf_utils.metadata.xmp_xml import MetadataStream
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    from consultaid.report.icc import DESCRIPTION, srgb_profile
+
+    reader = PdfFileReader(io.BytesIO(pdf))
+    old_info = reader.trailer_view.get("/Info")
+    info = generic.DictionaryObject()
+    if old_info is not None:
+        old_info = old_info.get_object()
+        for key in KEPT_INFO:
+            if key in old_info:
+                info[pdf_name(key)] = generic.TextStringObject(str(old_info[key]))
+    writer = copy_into_new_writer(reader, {"info": info})
+    writer.output_version = (1, 7)   # PDF/A-3 is based on PDF 1.7
+    root = writer.root
+
+    profile = generic.StreamObject({pdf_name("/N"): generic.NumberObject(3)}, stream_data=srgb_profile())
+    profile.compress()
+    root[pdf_name("/OutputIntents")] = generic.ArrayObject([writer.add_object(generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/OutputIntent"),
+        pdf_name("/S"): pdf_name("/GTS_PDFA1"),
+        pdf_name("/OutputConditionIdentifier"): generic.TextStringObject(DESCRIPTION),
+        pdf_name("/Info"): generic.TextStringObject(DESCRIPTION),
+        pdf_name("/RegistryName"): generic.TextStringObject("http://www.color.org"),
+        pdf_name("/DestOutputProfile"): writer.add_object(profile),
+    }))])
+
+    metadata = MetadataStream(stream_data=_xmp(info))
+    root[pdf_name("/Metadata")] = writer.add_object(metadata)
+
+    moment = _info_date(info.get("/CreationDate"))
+    data = record_bytes(record)
+    stream = EmbeddedFileObject.from_file_data(
+        writer, data, mime_type=RECORD_MIME_TYPE,
+        params=EmbeddedFileParams(creation_date=moment, modification_date=moment))
+    spec = FileSpec(file_spec_string=RECORD_FILE_NAME, file_name=RECORD_FILE_NAME, embedded_data=stream,
+                    description=f"ConsultAid consultation record (docs/record.md), SHA-256 {record_hash(record)}",
+                    af_relationship=pdf_name("/Data")).as_pdf_object()
+    spec_ref = writer.add_object(spec)
+    root[pdf_name("/Names")] = writer.add_object(generic.DictionaryObject({
+        pdf_name("/EmbeddedFiles"): generic.DictionaryObject({
+            pdf_name("/Names"): generic.ArrayObject([generic.TextStringObject(RECORD_FILE_NAME), spec_ref])})}))
+    root[pdf_name("/AF")] = generic.ArrayObject([spec_ref])
+    writer.update_root()
+
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _info_date(value) -> datetime | None:
+    from pyhanko.pdf_utils.generic import parse_pdf_date
+
+    try:
+        return parse_pdf_date(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _xmp(info) -> bytes:
+    """XMP with the PDF/A identification and the information dictionary's values, in the same words."""
+    def text(key: str) -> str:
+        return escape(str(info[key])) if key in info else ""
+
+    fields = ["<pdfaid:part>3</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
+              "<dc:format>application/pdf</dc:format>"]
+    if "/Title" in info:
+        fields.append(f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text("/Title")}</rdf:li></rdf:Alt>'
+                      "</dc:title>")
+    if "/Author" in info:
+        fields.append(f"<dc:creator><rdf:Seq><rdf:li>{text('/Author')}</rdf:li></rdf:Seq></dc:creator>")
+    if "/Subject" in info:
+        fields.append(f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{text("/Subject")}</rdf:li>'
+                      "</rdf:Alt></dc:description>")
+    if "/Keywords" in info:
+        fields.append(f"<pdf:Keywords>{text('/Keywords')}</pdf:Keywords>")
+    if "/Creator" in info:
+        fields.append(f"<xmp:CreatorTool>{text('/Creator')}</xmp:CreatorTool>")
+    created = _info_date(info.get("/CreationDate"))
+    if created is not None:
+        fields.append(f"<xmp:CreateDate>{created.isoformat()}</xmp:CreateDate>")
+    body = "".join(fields)
+    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+            f'xmlns:pdf="http://ns.adobe.com/pdf/1.3/">{body}</rdf:Description></rdf:RDF></x:xmpmeta>'
+            '<?xpacket end="w"?>').encode("utf-8")
+
+
+def attached_record(pdf: bytes) -> tuple[dict, bytes]:
+    """The consultation record attached to a summary, parsed, and its exact bytes."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        root = reader.root
+        specs = [ref.get_object() for ref in root.get("/AF", [])]
+        spec = next((s for s in specs if str(s.get("/UF", s.get("/F"))) == RECORD_FILE_NAME), None)
+        if spec is None:
+            raise ArchivalError("no attached consultation record")
+        data = spec["/EF"]["/F"].get_object().data
+    except ArchivalError:
+        raise
+    except Exception as error:   # any damage in the PDF's structure
+        raise ArchivalError(f"the attached record cannot be read ({type(error).__name__}: {error})") from error
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ArchivalError(f"the attached record is not JSON ({error})") from error
+    if not isinstance(record, dict) or record.get("format") != "consultaid.record":
+        raise ArchivalError("the attachment is not a ConsultAid consultation record")
+    return record, data

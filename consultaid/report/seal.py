@@ -1,0 +1,285 @@
+"""The seal: a PAdES certification signature that locks the finalized summary against any change. No Qt.
+
+    load_seal(settings=None, data_dir=None, ask_passphrase=None) -> Seal
+    seal_pdf(pdf, seal) -> bytes
+
+The signature is a certification signature (DocMDP, "no changes allowed"), PAdES baseline
+(ETSI.CAdES.detached, SHA-256), in an invisible signature field; the drawn signatures of the patient
+and the surgeon stay in the page content. Any byte changed, removed or appended after sealing shows up
+in `consultaid verify` (consultaid/report/verify.py) and in any PDF reader that checks signatures.
+
+Whose certificate seals:
+- the clinic's or surgeon's, when Settings names a PKCS#12 file (.p12/.pfx). Its passphrase comes
+  from the system keyring (Python package `keyring`, service "ConsultAid seal", user = the file's
+  path) when one holds it, else it is asked (`ask_passphrase`: a dialog in the app, getpass in the
+  command line);
+- otherwise this installation's own key and self-signed certificate, made on first use in
+  <data dir>/seal/ (key readable by its owner only). Its name says it is self-signed and of this
+  installation, and the summary page says so in words: such a seal shows that the file is unchanged,
+  not who the clinic is.
+
+Every certificate that sealed on this installation is remembered in <data dir>/seal/known/, so
+`consultaid verify` knows it later without the passphrase.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from consultaid.i18n import _
+
+SEAL_FOLDER = "seal"
+KEY_NAME = "installation-key.pem"
+CERTIFICATE_NAME = "installation-certificate.pem"
+KNOWN_FOLDER = "known"
+SELF_SIGNED_NAME = "ConsultAid self-signed seal, this installation"
+FIELD_NAME = "ConsultAidSeal"
+KEYRING_SERVICE = "ConsultAid seal"
+# Room for the CMS signature in the file; the installation's seal needs about 2 KB, a CA chain a few.
+RESERVED_BYTES = 16384
+
+
+class SealError(Exception):
+    """The seal could not be made; the message is worded for the user."""
+
+
+@dataclass
+class Seal:
+    """A signer ready to seal, and what the summary says about it."""
+
+    signer: object              # a pyHanko Signer
+    certificate_der: bytes
+    holder: str                 # the certificate's subject, for people
+    self_signed: bool           # the installation's own certificate
+
+
+def seal_folder(data_dir: Path | None = None) -> Path:
+    from consultaid.paths import user_data_dir
+
+    return Path(data_dir or user_data_dir()) / SEAL_FOLDER
+
+
+def load_seal(settings=None, data_dir: Path | None = None, ask_passphrase=None) -> Seal:
+    """The configured PKCS#12 seal, else the installation's self-signed one (made on first use).
+    `ask_passphrase(path) -> str | None` is called when the keyring has no passphrase; None cancels.
+    Raises SealError when a configured certificate cannot be used."""
+    path = getattr(settings, "seal_certificate", "") if settings is not None else ""
+    seal = _pkcs12_seal(Path(path).expanduser(), ask_passphrase) if path else installation_seal(data_dir)
+    remember_certificate(seal.certificate_der, data_dir)
+    return seal
+
+
+def installation_seal(data_dir: Path | None = None) -> Seal:
+    """This installation's key and self-signed certificate, created the first time."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign.signers import SimpleSigner
+
+    folder = seal_folder(data_dir)
+    key_path, certificate_path = folder / KEY_NAME, folder / CERTIFICATE_NAME
+    if not (key_path.is_file() and certificate_path.is_file()):
+        _create_installation_key(folder)
+    try:
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        certificate = x509.load_pem_x509_certificate(certificate_path.read_bytes())
+    except (OSError, ValueError) as error:
+        raise SealError(_("The seal key of this installation cannot be read: {reason}").format(reason=error)) \
+            from error
+    return _seal_from(SimpleSigner, key, certificate, [], self_signed=True)
+
+
+def installation_certificate(data_dir: Path | None = None) -> bytes | None:
+    """DER bytes of this installation's seal certificate, or None when it has none yet."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    path = seal_folder(data_dir) / CERTIFICATE_NAME
+    try:
+        return x509.load_pem_x509_certificate(path.read_bytes()).public_bytes(serialization.Encoding.DER)
+    except (OSError, ValueError):
+        return None
+
+
+def _create_installation_key(folder: Path) -> None:
+    """An RSA 3072-bit key and a self-signed certificate valid for 30 years, both written whole or not at
+    all. Not ECDSA: pyHanko marks an ECDSA-sealed file as PDF 2.0 (ISO 32002), which PDF/A-3 does not allow."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    installation = secrets.token_hex(4)
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, SELF_SIGNED_NAME),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ConsultAid"),
+        x509.NameAttribute(NameOID.SERIAL_NUMBER, installation),
+    ])
+    now = datetime.now(timezone.utc) - timedelta(minutes=5)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now)
+        .not_valid_after(now + timedelta(days=365 * 30))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with suppress(OSError):
+            os.chmod(folder, 0o700)
+        _write_private(folder / KEY_NAME, key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        _write_private(folder / CERTIFICATE_NAME, certificate.public_bytes(serialization.Encoding.PEM))
+    except OSError as error:
+        raise SealError(_("The seal key of this installation could not be made: {reason}").format(
+            reason=error.strerror or error)) from error
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Written to a new file created 0600, then renamed over `path`."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _pkcs12_seal(path: Path, ask_passphrase) -> Seal:
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko.sign.signers import SimpleSigner
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SealError(_("The seal certificate {path} cannot be read: {reason}").format(
+            path=path, reason=error.strerror or error)) from error
+    passphrase = keyring_passphrase(path)
+    for attempt in range(2):
+        try:
+            key, certificate, others = pkcs12.load_key_and_certificates(
+                data, passphrase.encode("utf-8") if passphrase is not None else None)
+            break
+        except ValueError as error:
+            if attempt == 1 or ask_passphrase is None:
+                raise SealError(_("The seal certificate {path} could not be opened: wrong passphrase or "
+                                  "not a PKCS#12 file.").format(path=path)) from error
+            passphrase = ask_passphrase(path)
+            if passphrase is None:
+                raise SealError(_("No passphrase was given for the seal certificate {path}.").format(path=path)) \
+                    from error
+    if key is None or certificate is None:
+        raise SealError(_("The seal certificate {path} holds no private key and certificate.").format(path=path))
+    return _seal_from(SimpleSigner, key, certificate, list(others or []), self_signed=False)
+
+
+def keyring_passphrase(path: Path) -> str | None:
+    """The passphrase kept in the system keyring for this PKCS#12 file, if there is a keyring and it has one."""
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, str(path))
+    except Exception:   # no keyring package, no keyring service, a locked or broken backend
+        return None
+
+
+def keep_passphrase(path: Path, passphrase: str) -> bool:
+    """Keep the passphrase in the system keyring; False when there is no usable keyring."""
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, str(path), passphrase)
+        return True
+    except Exception:
+        return False
+
+
+def _seal_from(signer_class, key, certificate, others, self_signed: bool) -> Seal:
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    chain = [c.public_bytes(serialization.Encoding.PEM) for c in others]
+    registry = SimpleCertificateStore.from_certs(
+        [c for data in chain for c in load_certs_from_pemder_data(data)])
+    signer = signer_class(signing_key=load_private_key_from_pemder_data(key_pem, passphrase=None),
+                          signing_cert=next(iter(load_certs_from_pemder_data(der))), cert_registry=registry)
+    return Seal(signer=signer, certificate_der=der, holder=_holder(certificate), self_signed=self_signed)
+
+
+def _holder(certificate) -> str:
+    """The certificate's common name (and organisation), as people read it."""
+    from cryptography.x509.oid import NameOID
+
+    def first(oid) -> str:
+        values = certificate.subject.get_attributes_for_oid(oid)
+        return str(values[0].value) if values else ""
+
+    name, organisation = first(NameOID.COMMON_NAME), first(NameOID.ORGANIZATION_NAME)
+    if name and organisation and organisation not in name:
+        return f"{name} ({organisation})"
+    return name or organisation or certificate.subject.rfc4514_string()
+
+
+def remember_certificate(certificate_der: bytes, data_dir: Path | None = None) -> None:
+    """Keep a copy of a certificate that sealed here, so verification on this installation knows it."""
+    folder = seal_folder(data_dir) / KNOWN_FOLDER
+    path = folder / f"{hashlib.sha256(certificate_der).hexdigest()[:32]}.der"
+    if path.exists():
+        return
+    with suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_private(path, certificate_der)
+
+
+def known_certificates(data_dir: Path | None = None) -> list[bytes]:
+    """DER bytes of every certificate that sealed on this installation (its own one included)."""
+    found = []
+    own = installation_certificate(data_dir)
+    if own is not None:
+        found.append(own)
+    folder = seal_folder(data_dir) / KNOWN_FOLDER
+    with suppress(OSError):
+        for path in sorted(folder.glob("*.der")):
+            with suppress(OSError):
+                found.append(path.read_bytes())
+    return list(dict.fromkeys(found))
+
+
+def seal_pdf(pdf: bytes, seal: Seal, reason: str = "") -> bytes:
+    """`pdf` with a certification signature appended as one incremental update: DocMDP level 1 (no
+    change of any kind allowed afterwards), PAdES (ETSI.CAdES.detached), SHA-256, invisible field."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME, certify=True, docmdp_permissions=MDPPerm.NO_CHANGES,
+        subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256", reason=reason or None)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    try:
+        output = signers.PdfSigner(meta, signer=seal.signer).sign_pdf(
+            writer, bytes_reserved=RESERVED_BYTES, in_place=False)
+    except Exception as error:   # pyHanko's errors have many types; the summary must say why
+        raise SealError(_("The summary could not be sealed: {reason}").format(reason=error)) from error
+    return output.getvalue()

@@ -1,0 +1,243 @@
+"""Checks a sealed summary: who sealed it and when, whether it is unchanged, whether its record is ours. No Qt.
+
+    verify_pdf(data, data_dir=None, trusted=()) -> Verdict      Verdict.ok is True only if every check passed
+
+The checks, each a failure when it does not hold:
+1. the file is a PDF with exactly one signature, the seal, and that signature certifies the document
+   with DocMDP level 1 (no change of any kind allowed after it);
+2. the signed bytes are unchanged (their SHA-256 is the one the signature signed) and the signature
+   itself is valid for the certificate it carries;
+3. the signature covers the whole file: its byte range starts at 0 and ends at the file's last byte, so
+   nothing was appended (no incremental update), cut off or inserted; and the one part it cannot cover,
+   the signature's own /Contents, is in the exact form the sealer writes it (upper-case hex of the DER
+   signature, then zeros): a changed padding digit or a change of letter case would leave the decoded
+   signature the same, so without this some edits of the file would still pass;
+4. the sealing certificate is known: this installation's own seal, a certificate that sealed here
+   before (<data dir>/seal/known/), or one given with --trust (or issued by one given with --trust);
+5. the attached consultation record is there and is a ConsultAid record;
+6. when a record store is found, the record stored under the same consultation id has the same hash.
+   No store, or no such consultation in it (a summary from another workstation), is said and is not a
+   failure: the seal already proves the record is the one sealed with the summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from consultaid.i18n import _
+
+
+@dataclass
+class Check:
+    label: str
+    ok: bool | None          # None: not checked, said for information only
+    detail: str = ""
+
+
+@dataclass
+class Verdict:
+    checks: list[Check] = field(default_factory=list)
+    signer: str = ""
+    self_signed: bool = False
+    signed_at: datetime | None = None
+    record: dict | None = None
+    stored_version: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(check.ok is not False for check in self.checks)
+
+    def add(self, label: str, ok: bool | None, detail: str = "") -> bool:
+        self.checks.append(Check(label, ok, detail))
+        return bool(ok)
+
+
+CONTENTS_FORM = re.compile(rb"<([0-9A-F]*)>")
+
+
+def verify_pdf(data: bytes, data_dir: Path | None = None, trusted: list[bytes] = (),
+               open_store=None) -> Verdict:
+    """`open_store(data_dir) -> Store | None` opens the record store (the CLI passes one that honours
+    settings and the environment); None means: look for the default database in `data_dir`."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import MDPPerm
+    from pyhanko.sign.validation.pdf_embedded import read_certification_data
+
+    verdict = Verdict()
+    sealed_label = _("Seal")
+    try:
+        import io
+
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception as error:   # anything a damaged file can make a PDF parser raise
+        verdict.add(sealed_label, False, _("not a readable PDF ({reason})").format(reason=_reason(error)))
+        return verdict
+    if len(signatures) != 1:
+        verdict.add(sealed_label, False, _("the file has no seal") if not signatures else
+                    _("the file has {count} signatures; a summary has exactly one seal").format(
+                        count=len(signatures)))
+        return verdict
+    signature = signatures[0]
+    try:
+        certification = read_certification_data(reader)
+        level = signature.docmdp_level
+    except Exception as error:
+        certification, level = None, None
+        verdict.add(sealed_label, False, _reason(error))
+    certifies = (certification is not None and level == MDPPerm.NO_CHANGES
+                 and certification.permission == MDPPerm.NO_CHANGES and certification.author_sig == signature.sig_object)
+    verdict.add(_("Certification"), certifies,
+                _("certified, no changes allowed after sealing") if certifies
+                else _("the seal does not certify the document against every change"))
+
+    covered = _check_coverage(verdict, data, signature)
+    status = _validate(verdict, signature, trusted, data_dir, covered)
+    if status is not None:
+        _check_signer(verdict, status, trusted, data_dir)
+    _check_record(verdict, data, data_dir, open_store)
+    return verdict
+
+
+def _check_coverage(verdict: Verdict, data: bytes, signature) -> bool:
+    label = _("Whole file sealed")
+    try:
+        start, first, second, rest = (int(n) for n in signature.sig_object["/ByteRange"])
+    except Exception:
+        return verdict.add(label, False, _("the seal's byte range cannot be read"))
+    if start != 0 or second + rest != len(data) or not 0 < first < second:
+        return verdict.add(label, False, _("the seal covers bytes 0 to {end} of {size}: the file was changed, "
+                                           "cut or added to after sealing").format(end=second + rest, size=len(data)))
+    gap = CONTENTS_FORM.fullmatch(data[first:second])
+    der = bytes.fromhex(gap.group(1).decode("ascii")) if gap and len(gap.group(1)) % 2 == 0 else None
+    length = _der_length(der) if der else None
+    if length is None or any(der[length:]):
+        return verdict.add(label, False, _("the signature's contents are not in the form the seal wrote them"))
+    return verdict.add(label, True, _("{size} bytes, nothing added, removed or changed since sealing").format(
+        size=len(data)))
+
+
+def _der_length(der: bytes) -> int | None:
+    """Length of the DER element at the start of `der` (a SEQUENCE), or None if it is not one."""
+    if len(der) < 2 or der[0] != 0x30:
+        return None
+    if der[1] < 0x80:
+        total = 2 + der[1]
+    else:
+        count = der[1] & 0x7F
+        if not 0 < count <= 4 or len(der) < 2 + count:
+            return None
+        total = 2 + count + int.from_bytes(der[2:2 + count], "big")
+    return total if total <= len(der) else None
+
+
+def _validate(verdict: Verdict, signature, trusted, data_dir, covered: bool):
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    label = _("Signed bytes unchanged")
+    try:
+        from pyhanko.keys import load_certs_from_pemder_data
+
+        roots = [cert for der in _trust_list(trusted, data_dir) for cert in load_certs_from_pemder_data(der)]
+        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        # The difference analysis only matters for updates after the seal, which fail the coverage anyway.
+        status = validate_pdf_signature(signature, context, skip_diff=not covered)
+    except Exception as error:   # a damaged signature makes pyHanko raise many kinds of errors
+        verdict.add(label, False, _("the seal cannot be checked ({reason})").format(reason=_reason(error)))
+        return None
+    intact = bool(status.intact and status.valid)
+    verdict.add(label, intact, _("the signature is valid and the signed bytes are those that were sealed")
+                if intact else _("the signed bytes or the signature were changed after sealing"))
+    verdict.signed_at = status.signer_reported_dt
+    return status
+
+
+def _check_signer(verdict: Verdict, status, trusted, data_dir) -> None:
+    from consultaid.report.seal import SELF_SIGNED_NAME, installation_certificate
+
+    certificate = status.signing_cert
+    der = certificate.dump()
+    verdict.signer = certificate.subject.human_friendly
+    verdict.self_signed = certificate.self_signed != "no" and SELF_SIGNED_NAME in verdict.signer
+    label = _("Seal certificate")
+    if der == installation_certificate(data_dir):
+        verdict.add(label, True, _("this installation's own self-signed seal"))
+    elif der in _trust_list(trusted, data_dir):
+        verdict.add(label, True, _("a certificate that sealed on this installation or that you trust"))
+    elif status.trusted:
+        verdict.add(label, True, _("issued by a certificate you trust"))
+    else:
+        verdict.add(label, False, _("unknown here: anyone can make a certificate with this name. If you know "
+                                    "it is right, check again with --trust CERTIFICATE"))
+
+
+def _trust_list(trusted, data_dir) -> list[bytes]:
+    from consultaid.report.seal import known_certificates
+
+    return list(dict.fromkeys([*known_certificates(data_dir), *trusted]))
+
+
+def _check_record(verdict: Verdict, data: bytes, data_dir, open_store) -> None:
+    from consultaid.report.archival import ArchivalError, attached_record, record_hash
+
+    try:
+        record, _raw = attached_record(data)
+    except ArchivalError as error:
+        verdict.add(_("Attached record"), False, str(error))
+        return
+    verdict.record = record
+    digest = record_hash(record)
+    verdict.add(_("Attached record"), True, _("consultation {id}, SHA-256 {hash}").format(
+        id=record.get("id"), hash=digest[:16]))
+    label = _("Stored record")
+    try:
+        store = open_store(data_dir) if open_store else _default_store(data_dir)
+    except Exception as error:   # locked, damaged, encrypted without its key…
+        verdict.add(label, None, _("the record store could not be opened ({reason}); the record was not "
+                                   "compared").format(reason=_reason(error)))
+        return
+    if store is None:
+        verdict.add(label, None, _("no record store here; the record was not compared"))
+        return
+    try:
+        rows = store.connection.execute(
+            "SELECT version, record_json, pdf_sha256 FROM records WHERE consultation_id = ? ORDER BY version",
+            (str(record.get("id")),)).fetchall()
+    finally:
+        store.close()
+    if not rows:
+        verdict.add(label, None, _("this consultation is not in this record store (made on another "
+                                   "workstation?); the record was not compared"))
+        return
+    import json
+
+    file_hash = hashlib.sha256(data).hexdigest()
+    for version, text, pdf_hash in rows:
+        if record_hash(json.loads(text)) == digest:
+            verdict.stored_version = version
+            same_file = _(" (the stored PDF is this very file)") if pdf_hash == file_hash else ""
+            verdict.add(label, True, _("same as version {version} in the record store").format(version=version)
+                        + same_file)
+            return
+    verdict.add(label, False, _("the record store holds this consultation, but no version of it matches the "
+                                "attached record"))
+
+
+def _default_store(data_dir):
+    from consultaid.consultation.store import DATABASE_NAME, open_store
+    from consultaid.paths import user_data_dir
+
+    folder = Path(data_dir or user_data_dir())
+    if not (folder / DATABASE_NAME).is_file():
+        return None
+    return open_store(folder)
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
