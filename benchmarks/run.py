@@ -509,6 +509,14 @@ def bench_store(results: Results, work: Path, count: int, queries: int, time_cap
     results.notes.append(f"Store filled with {count:,} records in {fill_seconds:.0f} s; database "
                          f"{size / 2**30:.2f} GB (each record carries the full example record JSON, "
                          f"~{len(json.dumps(template)) // 1024} KB).")
+    # What the app does right after its first paint: open the store (key, migrations, integrity check).
+    from consultaid.consultation.store import open_store
+
+    store.close()
+    start = time.perf_counter()
+    store = open_store(work / "store")
+    results.add(f"Opening the store of {count:,} records (key, integrity check), after the first paint",
+                sec(time.perf_counter() - start), budget="report only")
     rng = random.Random(7)
 
     def measure(make_query):

@@ -33,6 +33,7 @@ def add_parsers(commands) -> None:
     key_export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.key")
     key_import = key_actions.add_parser("import", help=_("make the key in this file the key of the data folder"))
     key_import.add_argument("file", type=Path, metavar="FILE.key")
+    actions.add_parser("check", help=_("check the whole database for damage (reads every record)"))
     audit = commands.add_parser("audit", help=_("check the audit trail"))
     audit_actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_actions.add_parser("verify", help=_("report any edited, deleted or reordered audit entry"))
@@ -70,7 +71,8 @@ def run(args) -> int:
     try:
         if args.command == "audit":
             return _verify(store)
-        return {"list": _list, "show": _show, "export": _export, "key": _export_key}[args.records_command](store, args)
+        return {"list": _list, "show": _show, "export": _export, "key": _export_key,
+                "check": _check}[args.records_command](store, args)
     except StoreError as error:
         print(str(error), file=sys.stderr)
         return 1
@@ -134,6 +136,21 @@ def _export(store, args) -> int:
         return 1
     store.log("export", f"{record['id']} v{args.id}")
     print(_("Exported to {path}").format(path=target), file=sys.stderr)
+    return 0
+
+
+def _check(store, _args) -> int:
+    from consultaid.consultation.store import check_whole_database
+
+    store.close()  # the check opens the database on its own connection
+    problems = check_whole_database(store.data_dir)
+    if problems:
+        print(_("The database is damaged: {count} problem(s) found. Keep the data folder as it is and call "
+                "IT (see the IT guide).").format(count=len(problems)), file=sys.stderr)
+        for problem in problems[:20]:
+            print("  " + problem, file=sys.stderr)
+        return 1
+    print(_("The whole database was checked: no damage found."))
     return 0
 
 

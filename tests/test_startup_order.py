@@ -80,3 +80,18 @@ def test_by_default_the_store_opens_with_the_window(qtbot, qapp, own_data_dir):
     assert window.store is not None
     window.store.close()
     assert open_store(own_data_dir) is not None
+
+
+def test_the_whole_database_is_checked_once_a_day_in_the_background(qtbot, qapp, own_data_dir):
+    from consultaid.consultation.store import INTEGRITY_STAMP_NAME, whole_check_due
+
+    window = create_main_window(CONTENT, open_store_now=False)
+    qtbot.addWidget(window)
+    attach_store(window, own_data_dir)
+    qtbot.waitUntil(lambda: (own_data_dir / INTEGRITY_STAMP_NAME).exists(), timeout=5000)
+    assert not whole_check_due(own_data_dir)
+    assert window.store_check.start_if_due() is False, "not twice the same day"
+    with qtbot.waitSignal(window.store_check.finished, timeout=2000):
+        window.store_check.finished.emit(["page 42: damaged"])  # what the thread sends when it finds damage
+    assert "damage" in window.statusBar().currentMessage()
+    window.store.close()

@@ -283,3 +283,51 @@ def test_searches_read_only_the_covering_indexes(store):
         plan = " | ".join(str(row[-1]) for row in store.connection.execute("EXPLAIN QUERY PLAN " + sql, arguments))
         assert f"COVERING INDEX {index}" in plan, plan
         assert "SCAN r" not in plan, plan
+
+
+def _records_with_a_damaged_record_page(tmp_path):
+    """A store of 60 records (about 25 KB of JSON each), then one byte changed in the last page, which
+    holds record data, not the schema or the drafts."""
+    data = tmp_path / "data"
+    store = open_store(data)
+    big = "x" * 25_000
+    for number in range(60):
+        store.finalize(record(f"c-{number}", f"Patient {number}", notes=big), b"%PDF " + bytes(number))
+    store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    path = data / "consultaid.sqlite3"
+    content = bytearray(path.read_bytes())
+    content[-700] ^= 0x55
+    path.write_bytes(bytes(content))
+    return data
+
+
+def test_opening_checks_only_what_it_relies_on_and_records_check_finds_the_rest(tmp_path, run_cli):
+    from consultaid.consultation.store import check_whole_database, whole_check_due
+
+    data = _records_with_a_damaged_record_page(tmp_path)
+    opened = open_store(data)  # the schema and the drafts are sound: it opens, nothing is moved aside
+    assert opened.drafts() == []
+    opened.close()
+    assert check_whole_database(data), "the whole check must find the damaged page"
+    assert whole_check_due(data), "a damaged database is not stamped as checked"
+    result = run_cli("--data-dir", data, "records", "check")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "The database is damaged" in result.stderr
+    assert (data / "consultaid.sqlite3").exists()  # kept as it is, for IT
+
+
+def test_records_check_on_a_sound_database_stamps_the_day(tmp_path, run_cli):
+    from consultaid.consultation.store import INTEGRITY_STAMP_NAME, whole_check_due
+
+    data = tmp_path / "data"
+    store = open_store(data)
+    store.finalize(record(), b"%PDF ok")
+    store.close()
+    assert whole_check_due(data)
+    result = run_cli("--data-dir", data, "records", "check")
+    assert result.returncode == 0, result.stderr
+    assert "no damage found" in result.stdout
+    assert not whole_check_due(data)
+    assert whole_check_due(data, today="2099-01-01")
+    assert (data / INTEGRITY_STAMP_NAME).read_text(encoding="ascii").strip().count("-") == 2

@@ -29,12 +29,16 @@ def create_main_window(content_dir: Path | None = None, data_dir: Path | None = 
 def attach_store(window, data_dir: Path | None = None) -> None:
     from consultaid.consultation.store import StoreError, open_store
     from consultaid.paths import user_data_dir
+    from consultaid.ui.store_check import DailyStoreCheck
 
+    data_dir = data_dir or user_data_dir()
     try:
-        window.store = open_store(data_dir or user_data_dir())
+        window.store = open_store(data_dir)
     except StoreError as error:
         window.statusBar().showMessage("\u26a0 " + str(error))
         return
+    window.store_check = DailyStoreCheck(window, data_dir)
+    window.store_check.start_if_due()
     warning = getattr(window.store, "key_warning", None)
     if warning:
         # The key fallback (no keyring) is a weaker protection the user must know about: said once at
