@@ -100,9 +100,11 @@ class LockScreen(QWidget):
                      "set one in Settings, under Surgeons.")
         self.explanation = QLabel(text)
         self.explanation.setWordWrap(True)
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.saved = QLabel(saved_note)
         self.saved.setObjectName("Meta")
         self.saved.setWordWrap(True)
+        self.saved.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.saved.setVisible(bool(saved_note))
 
         self.pin = QLineEdit()
@@ -127,7 +129,7 @@ class LockScreen(QWidget):
 
         card = QFrame()
         card.setObjectName("LockCard")
-        card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
         em = self.fontMetrics().height()
         card.setFixedWidth(round(em * 24))
         column = QVBoxLayout(card)
@@ -142,9 +144,15 @@ class LockScreen(QWidget):
         column.addWidget(self.error)
         column.addWidget(self.saved)
 
+        # Centred by stretches, not an alignment flag: an aligned item loses its height-for-width, and
+        # the wrapped explanation would be cut off.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(2)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(3)
         self.pin.setVisible(has_pin)   # once in its layout: before, showing it would open it as a window
 
