@@ -3,9 +3,11 @@ the app hides the patient's information until the surgeon's PIN is entered.
 
 How it is put together, and why:
 
-- Idle time is measured by one application-wide event filter that only notes the time of each key,
-  click, wheel, touch or pen event (no timer restart per event, so mouse moves stay cheap); a single-shot
-  timer wakes up when the time could be up and checks.
+- Idle time: an event filter on the app's windows (QWindow, where the window system delivers every key,
+  click, wheel, touch and pen event before any widget sees it) notes the time of the last input, and a
+  single-shot timer wakes up when the time could be up and checks. Not an application-wide filter: that
+  would run Python for each of the ~340 events (layout, paint…) of a step switch: +1.6 ms median per
+  switch here (8.6 → 10.2 ms), against no measurable cost for the window filter. New windows are watched as they get the focus, which input to them gives them.
 - Locking first saves the draft synchronously (the same path as autosave), so what is in the store is
   what was on screen. Then every visible window gets an opaque `Curtain` (its contents stay untouched
   underneath, and its title loses anything it said), the main window's menus and pages are disabled, and
@@ -61,7 +63,7 @@ class IdleLock(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._check_idle)
         self.set_minutes(minutes)
-        QApplication.instance().installEventFilter(self)
+        QApplication.instance().focusWindowChanged.connect(self._window_focused)
 
     # --- idle time --------------------------------------------------------------------------------
     def set_minutes(self, minutes: int) -> None:
@@ -78,6 +80,16 @@ class IdleLock(QObject):
     def _left_ms(self) -> int:
         return max(0, round(self.idle_ms - (time.monotonic() - self.last_input) * 1000))
 
+    def _watch_windows(self) -> None:
+        for window in QApplication.allWindows():
+            window.installEventFilter(self)   # installing twice keeps one: Qt replaces the earlier one
+
+    @Slot()
+    def _window_focused(self, window=None) -> None:
+        if window is not None:   # None: the app lost the focus to another program, which is not use
+            self.last_input = time.monotonic()
+            self._watch_windows()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in INPUT_EVENTS:
@@ -92,6 +104,7 @@ class IdleLock(QObject):
     def _check_idle(self) -> None:
         if self.locked:
             return
+        self._watch_windows()
         left = self._left_ms()
         # A hidden or closed main window (or one still starting) has nothing on show to protect.
         if left > 0 or not self.window.isVisible():
@@ -137,6 +150,9 @@ class IdleLock(QObject):
         saved_note = self._save_draft()   # first: the store holds what was on screen
         self.locked = True
         self.timer.stop()
+        # While locked, every object: a window that shows must be covered at once, and the lock screen
+        # follows the main window. Removed again on unlocking, when speed matters once more.
+        QApplication.instance().installEventFilter(self)
         self.failures = 0
         self.focus_before = QApplication.focusWidget()
         for widget in QApplication.topLevelWidgets():
@@ -206,6 +222,7 @@ class IdleLock(QObject):
         self.curtains = {}
         for part in (self.window.menuBar(), self.window.centralWidget(), self.window.statusBar()):
             part.setEnabled(True)
+        QApplication.instance().removeEventFilter(self)
         self.locked = False
         self.profile = None
         self.last_input = time.monotonic()
