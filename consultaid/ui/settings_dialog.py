@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -102,7 +103,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
-        self.resize(640, 480)
+        self.resize(840, 600)   # the six tabs in French, and the surgeon form beside its list
 
     # ---- tabs ----------------------------------------------------------------------------------------------
     def _error(self, key: str) -> FieldError:
@@ -138,20 +139,24 @@ class SettingsDialog(QDialog):
         self.pin_state.setWordWrap(True)
         self.new_pin = _named(QLineEdit(), _("New PIN"), _("From 4 to 12 digits, to unlock the screen"))
         self.repeat_pin = _named(QLineEdit(), _("Repeat the new PIN"))
+        self.new_pin.setPlaceholderText(_("New PIN"))
+        self.repeat_pin.setPlaceholderText(_("Repeat PIN"))
         for edit in (self.new_pin, self.repeat_pin):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setMaxLength(12)
-            edit.setMaximumWidth(160)
         self.remove_pin_button = _named(QPushButton(_("Remove PIN")), _("Remove this surgeon's unlock PIN"))
         self.remove_pin_button.clicked.connect(self.remove_pin)
+        # A box of its own under the form, the whole column wide: the state and the error wrap there
+        # (in a form row, a wrapped French text was cut off).
+        self.pin_group = QGroupBox(_("Unlock PIN"))
         pin_row = QHBoxLayout()
-        pin_row.setContentsMargins(0, 0, 0, 0)
-        pin_row.addWidget(self.new_pin)
-        pin_row.addWidget(self.repeat_pin)
+        pin_row.addWidget(self.new_pin, 1)
+        pin_row.addWidget(self.repeat_pin, 1)
         pin_row.addWidget(self.remove_pin_button)
-        pin_row.addStretch(1)
-        pin_box = QWidget()
-        pin_box.setLayout(pin_row)
+        pin_column = QVBoxLayout(self.pin_group)
+        pin_column.addWidget(self.pin_state)
+        pin_column.addLayout(pin_row)
+        pin_column.addWidget(self._error("profile.pin"))
         self.current_combo = _named(QComboBox(), _("Surgeon consulting"),
                                     _("The profile the consultation form is filled from"))
         form = QFormLayout()
@@ -159,8 +164,6 @@ class SettingsDialog(QDialog):
         form.addRow(_("&Title:"), self.profile_title)
         form.addRow(_("&Registration number:"), self.profile_registration)
         form.addRow(_("Signature &meaning:"), self.profile_meaning)
-        form.addRow(_("Unlock PIN:"), self.pin_state)
-        form.addRow(_("New &PIN, twice:"), _field(pin_box, self._error("profile.pin")))
         self.profile_form = QWidget()
         self.profile_form.setLayout(form)
         for row in range(form.rowCount()):
@@ -171,6 +174,7 @@ class SettingsDialog(QDialog):
 
         right = QVBoxLayout()
         right.addWidget(self.profile_form)
+        right.addWidget(self.pin_group)
         current_row = QFormLayout()
         current_label = QLabel(_("&Surgeon consulting:"))
         current_label.setBuddy(self.current_combo)
@@ -179,8 +183,8 @@ class SettingsDialog(QDialog):
         right.addStretch(1)
 
         layout = QHBoxLayout(page)
-        layout.addLayout(left, 2)
-        layout.addLayout(right, 3)
+        layout.addLayout(left, 1)
+        layout.addLayout(right, 2)
 
         self.profile_list.currentRowChanged.connect(self._show_profile)
         self.profile_name.textEdited.connect(self._profile_edited)
@@ -371,6 +375,7 @@ class SettingsDialog(QDialog):
         self._show_pin_state(profile)
         self.errors["profile.pin"].show_message(None)
         self.profile_form.setEnabled(profile is not None)
+        self.pin_group.setEnabled(profile is not None)
         self.remove_profile_button.setEnabled(profile is not None)
         self.errors["profile.name"].show_message(None)
         self._loading = False
