@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from consultaid.pin import check_pin, hash_pin, pin_problem
 from consultaid.settings import Settings, SurgeonProfile, load_settings, save_settings
@@ -91,7 +92,11 @@ def test_lock_now_saves_the_draft_hides_every_window_and_the_pin_unlocks(main, q
     qtbot.keyClicks(view.page_for["alternatives_questions"].decision_note, "Wants to talk to her daughter")
     main.activateWindow()
     assert QTest.qWaitForWindowActive(main)
-    keys_to(main, Qt.Key.Key_L)   # Ctrl+L, at once: well before the autosave's own delay
+    # As if Ctrl+L came within the autosave's half second: the note is typed but not saved yet.
+    main.autosaver.timer.stop()
+    assert main.autosaver.pending
+    assert main.store.load_draft(view.consultation.id)["decision"]["note"] != "Wants to talk to her daughter"
+    keys_to(main, Qt.Key.Key_L)
 
     lock = main.idle_lock
     assert lock.locked and lock.lock_screen.isVisible()
@@ -148,8 +153,13 @@ def test_the_lock_covers_an_open_dialog_and_takes_the_keys_before_it(main, qtbot
     main.lock_now()
     lock = main.idle_lock
     assert covered(dialog) and "Zoé" not in dialog.windowTitle()
-    # The dialog is modal to the main window, yet the lock screen gets the keys and clicks.
-    unlock_with(qtbot, lock.lock_screen, PIN)
+    # The dialog is modal to the main window, yet the lock screen gets the keys, through the window
+    # system (where Qt drops input to a window that a modal one blocks).
+    screen = lock.lock_screen
+    qtbot.waitUntil(lambda: screen.pin.hasFocus() and QApplication.activeWindow() is screen)
+    for digit in PIN:
+        QTest.keyClick(screen.windowHandle(), digit)
+    QTest.keyClick(screen.windowHandle(), Qt.Key.Key_Return)
     assert not lock.locked and dialog.isVisible() and not covered(dialog)
     assert dialog.patient_name.text() == "Zoé Martin"   # nothing was closed or lost
     dialog.reject()

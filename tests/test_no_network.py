@@ -22,7 +22,6 @@ printer, copy the PDF, call `lp`, read the job id) runs for real. "Save PDF…" 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -49,7 +48,20 @@ from tests.test_consultation_flow import (
 )
 
 EXAMPLE_RECORD = REPO / "docs" / "examples" / "vertebroplasty-fr.json"
-HAS_VERIFY = importlib.util.find_spec("consultaid.cli_verify") is not None   # `consultaid verify`, once merged
+
+
+def _cli_has(command: str) -> bool:
+    """Whether this version's command line has `command` (asked of the parser itself: an editable install
+    may find a module of another checkout)."""
+    import argparse
+
+    from consultaid.cli import build_parser
+
+    return any(command in action.choices for action in build_parser()._actions
+               if isinstance(action, argparse._SubParsersAction))
+
+
+HAS_VERIFY = _cli_has("verify")   # `consultaid verify` (sealed summaries), in the steps once it exists
 
 # The audit hook: a process-wide switch (an audit hook cannot be removed once added).
 _blocking = {"on": False, "tried": []}
@@ -197,7 +209,8 @@ def test_a_whole_consultation_summary_print_records_and_verify_open_no_socket(
         assert cli("validate", CONTENT) == 0
 
     def verify():
-        assert cli("verify", tmp_path / "exported.pdf") == 0, capsys.readouterr().err
+        # Its verdict (0 intact, 1 a check failed) is tested with the seal; here: it ran, without a socket.
+        assert cli("verify", tmp_path / "exported.pdf") in (0, 1), capsys.readouterr().err
 
     steps = [consultation, print_to_file, save_pdf, render, records, print_command, validate]
     if HAS_VERIFY:
@@ -259,11 +272,16 @@ def run_guarded(arguments, prefix=(), cwd=None):
                           timeout=300, cwd=cwd)
 
 
+def succeeded(arguments, result) -> bool:
+    """Exit 0; for `verify`, a verdict either way (the summary stored here is not sealed): it ran."""
+    return result.returncode in ((0, 1) if arguments[0] == "verify" else (0,))
+
+
 def test_the_commands_open_no_socket(stored_record, file_printer, tmp_path):
     for arguments in cli_commands(tmp_path, stored_record):
         result = run_guarded(arguments, cwd=tmp_path)
         assert "SOCKET TRIED" not in result.stderr, (arguments, result.stderr)
-        assert result.returncode == 0, (arguments, result.stderr)
+        assert succeeded(arguments, result), (arguments, result.stderr)
     assert (tmp_path / "exported.pdf").read_bytes() == (tmp_path / "stored.pdf").read_bytes()
     assert len(list(file_printer.iterdir())) == 1
 
@@ -305,7 +323,7 @@ def test_no_networking_system_call_in_the_commands(stored_record, file_printer, 
     for number, arguments in enumerate(cli_commands(tmp_path, stored_record)):
         prefix = (STRACE, "-f", "-ff", "-qq", "-e", "trace=%network", "-o", f"{log}.{number}")
         result = run_guarded(arguments, prefix=prefix, cwd=tmp_path)
-        assert result.returncode == 0, (arguments, result.stderr)
+        assert succeeded(arguments, result), (arguments, result.stderr)
     traced = list(log.parent.iterdir())
     assert traced   # strace really wrote its logs: an empty list below means something
     assert network_calls(log) == []

@@ -166,9 +166,18 @@ class IdleLock(QObject):
         self.lock_screen.unlock_requested.connect(self.unlock)
         self._place_lock_screen()
         self.lock_screen.show()
-        self.lock_screen.raise_()
-        self.lock_screen.activateWindow()
+        self._activate_lock_screen()
+        # Again once the events of this moment are through: the window that had the focus may take it
+        # back as it is covered (seen with an open dialog), and the PIN must go to the lock screen.
+        QTimer.singleShot(0, self._activate_lock_screen)
         self.locked_changed.emit(True)
+
+    @Slot()
+    def _activate_lock_screen(self) -> None:
+        if self.lock_screen is not None:
+            self.lock_screen.raise_()
+            self.lock_screen.activateWindow()
+            self.lock_screen.focus_entry()
 
     def _cover(self, widget: QWidget) -> None:
         from consultaid.ui.lock_screen import Curtain

@@ -163,7 +163,10 @@ class LockScreen(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        (self.pin if self.has_pin else self.unlock_button).setFocus()
+        self.focus_entry()
+
+    def focus_entry(self) -> None:
+        (self.pin if self.has_pin and self.pin.isEnabled() else self.unlock_button).setFocus()
 
     def closeEvent(self, event) -> None:
         # Alt+F4 or the window system must not lift the lock: only the IdleLock closes it.
