@@ -31,6 +31,7 @@ FORMAT_VERSION = 1
 PAPERS = ("a4", "letter")
 LANGUAGES = SUPPORTED_LANGUAGES
 MIN_COPIES, MAX_COPIES = 1, 99
+MIN_LOCK_MINUTES, MAX_LOCK_MINUTES = 1, 60
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -42,6 +43,8 @@ class SurgeonProfile:
     title: str = ""
     registration_number: str = ""
     signature_meaning: str = ""
+    # The unlock PIN as consultaid.pin.hash_pin() keeps it (salted scrypt); "" when none is set.
+    pin_hash: str = field(default="", repr=False)
 
 
 @dataclass
@@ -63,6 +66,9 @@ class Settings:
     printer: str = ""                  # "" = the system's default printer
     copies: int = 2
     seal_certificate: str = ""         # PKCS#12 file that seals summaries; "" = this installation's own seal
+    # The window locks after this many minutes without a key, click, touch or pen; 1 to 60. There is no
+    # "never": the lock is what hides patient data when the surgeon steps out (see docs/surgeons.md).
+    lock_after_minutes: int = 5
     # Set by load_settings() when the file could not be used; never saved, not part of equality.
     problem: str = field(default="", compare=False, repr=False)
 
@@ -127,7 +133,7 @@ class _Reader:
             clinic=clinic or Clinic(),
             **{name: self.value(data, name, type(getattr(defaults, name)), getattr(defaults, name), "")
                for name in ("paper", "interface_language", "patient_language", "data_dir", "printer", "copies",
-                            "seal_certificate")},
+                            "seal_certificate", "lock_after_minutes")},
         )
         if profiles and not 0 <= result.current_profile < len(profiles):
             result.current_profile = 0
@@ -235,6 +241,11 @@ def validate(settings: Settings) -> dict[str, str]:
     if isinstance(copies, bool) or not isinstance(copies, int) or not MIN_COPIES <= copies <= MAX_COPIES:
         problems["copies"] = _("The number of copies must be a whole number from {low} to {high}.").format(
             low=MIN_COPIES, high=MAX_COPIES)
+    minutes = settings.lock_after_minutes
+    if isinstance(minutes, bool) or not isinstance(minutes, int) \
+            or not MIN_LOCK_MINUTES <= minutes <= MAX_LOCK_MINUTES:
+        problems["lock_after_minutes"] = _("The time before locking must be a whole number of minutes from "
+                                           "{low} to {high}.").format(low=MIN_LOCK_MINUTES, high=MAX_LOCK_MINUTES)
     if settings.paper not in PAPERS:
         problems["paper"] = _("Choose A4 or US Letter.")
     for name in ("interface_language", "patient_language"):

@@ -26,7 +26,7 @@ def test_show_help_opens_a_visible_page_naming_the_shortcuts(qtbot, window):
     assert dialog.accessibleName()
     text = dialog.browser.toPlainText()
     for keys in ("Ctrl+N", "Ctrl+1", "Ctrl+5", "Ctrl+PgUp", "Ctrl+PgDown", "Ctrl+Z", "Ctrl+H",
-                 "Ctrl++", "Ctrl+-", "Ctrl+0", ".ics"):
+                 "Ctrl++", "Ctrl+-", "Ctrl+0", "Ctrl+L", ".ics"):
         assert keys in text, keys
     assert "{" not in text  # every placeholder was filled
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Close).isVisible()

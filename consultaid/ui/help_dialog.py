@@ -29,6 +29,7 @@ KEYS = {
     "reset": "Ctrl+0",
     "help": "F1",
     "find": "Ctrl+F",
+    "lock": "Ctrl+L",
 }
 
 
@@ -103,6 +104,14 @@ def _sections() -> list[tuple[str, list[str]]]:
               "resume a draft, show and reprint a signed summary, or export its PDF."),
             _("A signed summary can never be changed. Correct… makes a new version linked to the old one, "
               "which is kept."),
+        ]),
+        (_("Locking the screen"), [
+            _("After some minutes without use (5 unless changed in Settings), ConsultAid saves the "
+              "consultation and hides the patient's information on every window, the patient screen "
+              "included. Press {lock} to lock at once when you step out."),
+            _("To go on, type the surgeon's PIN and press Unlock: everything is as you left it. Each surgeon "
+              "sets a PIN in Settings, under Surgeons. Without a PIN, the lock still hides the information, "
+              "but anyone can unlock it."),
         ]),
         (_("Presentation size"), [
             _("Press {bigger} to make everything bigger for the patient, {smaller} to make it smaller, and "

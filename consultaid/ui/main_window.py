@@ -37,6 +37,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("ConsultAid {version}").format(version=__version__))
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
         QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.zoom(+0.25))  # "+" without Shift
+        self._start_idle_lock()
+
+    def _start_idle_lock(self) -> None:
+        """After the configured minutes without input, or at Ctrl+L: save, hide everything, ask the PIN."""
+        from consultaid.settings import load_settings
+        from consultaid.ui.idle_lock import IdleLock
+
+        self.idle_lock = IdleLock(self, load_settings().lock_after_minutes)
 
     # --- the library page, and what the tests and other screens reach through the window -----------
     def _build_library(self, content_language: str) -> None:
@@ -76,6 +84,7 @@ class MainWindow(QMainWindow):
         consultation.addAction(_("&Records…"), QKeySequence("Ctrl+H"), self.show_history)
         consultation.addSeparator()
         consultation.addAction(_("S&ettings…"), QKeySequence("Ctrl+,"), self.show_settings)
+        consultation.addAction(_("&Lock now"), QKeySequence("Ctrl+L"), self.lock_now)
         view = bar.addMenu(_("&View"))
         view.addAction(_("Larger"), QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(+0.25))
         view.addAction(_("Smaller"), QKeySequence.StandardKey.ZoomOut, lambda: self.zoom(-0.25))
@@ -97,6 +106,10 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(_("How to use ConsultAid"), QKeySequence.StandardKey.HelpContents, self.show_help)
         help_menu.addAction(_("About ConsultAid"), self.show_about)
+
+    @Slot()
+    def lock_now(self) -> None:
+        self.idle_lock.lock()
 
     def show_settings(self) -> None:
         from consultaid.settings import load_settings
@@ -123,6 +136,7 @@ class MainWindow(QMainWindow):
             message += " " + _("The new data folder is used from the next start.")
         if self.consultation_view is not None:
             self._configure_signing(self.consultation_view)
+        self.idle_lock.set_minutes(chosen.lock_after_minutes)
         if chosen.interface_language != interface_language():
             self.switch_interface_language(chosen.interface_language)
         self.statusBar().showMessage(message)

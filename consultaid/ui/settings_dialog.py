@@ -19,19 +19,32 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from consultaid.i18n import LANGUAGE_NAMES, _
-from consultaid.settings import LANGUAGES, MAX_COPIES, MIN_COPIES, Clinic, Settings, SurgeonProfile, validate
+from consultaid.pin import hash_pin, pin_problem
+from consultaid.settings import (
+    LANGUAGES,
+    MAX_COPIES,
+    MAX_LOCK_MINUTES,
+    MIN_COPIES,
+    MIN_LOCK_MINUTES,
+    Clinic,
+    Settings,
+    SurgeonProfile,
+    validate,
+)
 from consultaid.ui.field_error import FieldError
 
 THUMBNAIL_HEIGHT = 64
@@ -65,6 +78,9 @@ class SettingsDialog(QDialog):
         self.profiles: list[SurgeonProfile] = [copy.deepcopy(profile) for profile in settings.profiles]
         self._loading = False
         self.errors: dict[str, FieldError] = {}
+        # PINs typed but not yet kept, per profile (by identity): hashed only when OK is pressed, so the
+        # slow hash runs once, and never kept in the settings in clear.
+        self.new_pins: dict[int, tuple[str, str]] = {}
 
         self.tabs = _named(QTabWidget(), _("Settings sections"))
         self.tabs.addTab(self._surgeons_tab(settings), _("Surgeons"))
@@ -72,6 +88,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._printing_tab(settings, printers), _("Summary && printing"))
         self.tabs.addTab(self._languages_tab(settings), _("Languages"))
         self.tabs.addTab(self._data_tab(settings), _("Data"))
+        self.tabs.addTab(self._lock_tab(settings), _("Screen lock"))
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -86,7 +103,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
-        self.resize(640, 480)
+        self.resize(840, 600)   # the six tabs in French, and the surgeon form beside its list
 
     # ---- tabs ----------------------------------------------------------------------------------------------
     def _error(self, key: str) -> FieldError:
@@ -118,6 +135,28 @@ class SettingsDialog(QDialog):
                                       _("What the surgeon's signature means, as printed on the summary"))
         self.profile_meaning.setTabChangesFocus(True)
         self.profile_meaning.setFixedHeight(70)
+        self.pin_state = _named(QLabel(), _("Unlock PIN"))
+        self.pin_state.setWordWrap(True)
+        self.new_pin = _named(QLineEdit(), _("New PIN"), _("From 4 to 12 digits, to unlock the screen"))
+        self.repeat_pin = _named(QLineEdit(), _("Repeat the new PIN"))
+        self.new_pin.setPlaceholderText(_("New PIN"))
+        self.repeat_pin.setPlaceholderText(_("Repeat PIN"))
+        for edit in (self.new_pin, self.repeat_pin):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setMaxLength(12)
+        self.remove_pin_button = _named(QPushButton(_("Remove PIN")), _("Remove this surgeon's unlock PIN"))
+        self.remove_pin_button.clicked.connect(self.remove_pin)
+        # A box of its own under the form, the whole column wide: the state and the error wrap there
+        # (in a form row, a wrapped French text was cut off).
+        self.pin_group = QGroupBox(_("Unlock PIN"))
+        pin_row = QHBoxLayout()
+        pin_row.addWidget(self.new_pin, 1)
+        pin_row.addWidget(self.repeat_pin, 1)
+        pin_row.addWidget(self.remove_pin_button)
+        pin_column = QVBoxLayout(self.pin_group)
+        pin_column.addWidget(self.pin_state)
+        pin_column.addLayout(pin_row)
+        pin_column.addWidget(self._error("profile.pin"))
         self.current_combo = _named(QComboBox(), _("Surgeon consulting"),
                                     _("The profile the consultation form is filled from"))
         form = QFormLayout()
@@ -135,6 +174,7 @@ class SettingsDialog(QDialog):
 
         right = QVBoxLayout()
         right.addWidget(self.profile_form)
+        right.addWidget(self.pin_group)
         current_row = QFormLayout()
         current_label = QLabel(_("&Surgeon consulting:"))
         current_label.setBuddy(self.current_combo)
@@ -143,14 +183,16 @@ class SettingsDialog(QDialog):
         right.addStretch(1)
 
         layout = QHBoxLayout(page)
-        layout.addLayout(left, 2)
-        layout.addLayout(right, 3)
+        layout.addLayout(left, 1)
+        layout.addLayout(right, 2)
 
         self.profile_list.currentRowChanged.connect(self._show_profile)
         self.profile_name.textEdited.connect(self._profile_edited)
         self.profile_title.textEdited.connect(self._profile_edited)
         self.profile_registration.textEdited.connect(self._profile_edited)
         self.profile_meaning.textChanged.connect(self._profile_edited)
+        self.new_pin.textEdited.connect(self._pin_edited)
+        self.repeat_pin.textEdited.connect(self._pin_edited)
         self._refresh_current_combo(settings.current_profile)
         self.profile_list.setCurrentRow(settings.current_profile if self.profiles else -1)
         self._show_profile(self.profile_list.currentRow())
@@ -292,6 +334,31 @@ class SettingsDialog(QDialog):
         form.addRow(self._label(_("Pass&phrase:"), self.seal_passphrase), self.seal_passphrase)
         form.addRow("", note)
 
+    def _lock_tab(self, settings: Settings) -> QWidget:
+        page = QWidget()
+        self.lock_minutes = _named(QSpinBox(), _("Minutes before locking"),
+                                   _("The window locks after this many minutes without a key, click or touch"))
+        self.lock_minutes.setRange(MIN_LOCK_MINUTES, MAX_LOCK_MINUTES)
+        self.lock_minutes.setValue(min(max(settings.lock_after_minutes, MIN_LOCK_MINUTES), MAX_LOCK_MINUTES))
+        self.lock_minutes.setMaximumWidth(100)
+        self.lock_minutes.findChild(QLineEdit).setAccessibleName(_("Minutes before locking"))   # what is typed in
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.lock_minutes)
+        row.addWidget(QLabel(_("minutes without use")))
+        row.addStretch(1)
+        box = QWidget()
+        box.setLayout(row)
+        note = QLabel(_("The draft is saved, then the window hides the patient's information until the "
+                        "surgeon's PIN is entered. Ctrl+L locks at once. Each surgeon sets a PIN under "
+                        "Surgeons; without one, anyone can unlock."))
+        note.setWordWrap(True)
+        form = QFormLayout(page)
+        form.addRow(self._label(_("&Lock after:"), self.lock_minutes),
+                    _field(box, self._error("lock_after_minutes")))
+        form.addRow("", note)
+        return page
+
     @staticmethod
     def _label(text: str, buddy: QWidget) -> QLabel:
         label = QLabel(text)
@@ -328,7 +395,13 @@ class SettingsDialog(QDialog):
         self.profile_title.setText(profile.title if profile else "")
         self.profile_registration.setText(profile.registration_number if profile else "")
         self.profile_meaning.setPlainText(profile.signature_meaning if profile else "")
+        typed = self.new_pins.get(id(profile), ("", "")) if profile else ("", "")
+        self.new_pin.setText(typed[0])
+        self.repeat_pin.setText(typed[1])
+        self._show_pin_state(profile)
+        self.errors["profile.pin"].show_message(None)
         self.profile_form.setEnabled(profile is not None)
+        self.pin_group.setEnabled(profile is not None)
         self.remove_profile_button.setEnabled(profile is not None)
         self.errors["profile.name"].show_message(None)
         self._loading = False
@@ -344,6 +417,40 @@ class SettingsDialog(QDialog):
         profile.signature_meaning = self.profile_meaning.toPlainText()
         self.profile_list.item(row).setText(self._profile_label(profile))
         self.current_combo.setItemText(row, self._profile_label(profile))
+
+    def _show_pin_state(self, profile: SurgeonProfile | None) -> None:
+        if profile is None:
+            self.pin_state.setText("")
+        elif id(profile) in self.new_pins:
+            self.pin_state.setText(_("The new PIN is kept when you press OK."))
+        elif profile.pin_hash:
+            self.pin_state.setText(_("A PIN is set. Type a new one below to change it."))
+        else:
+            self.pin_state.setText(_("No PIN yet: anyone can unlock the screen. Type one below."))
+        self.remove_pin_button.setEnabled(profile is not None and bool(profile.pin_hash or id(profile) in self.new_pins))
+
+    def _pin_edited(self) -> None:
+        row = self.profile_list.currentRow()
+        if self._loading or not 0 <= row < len(self.profiles):
+            return
+        profile = self.profiles[row]
+        if self.new_pin.text() or self.repeat_pin.text():
+            self.new_pins[id(profile)] = (self.new_pin.text(), self.repeat_pin.text())
+        else:
+            self.new_pins.pop(id(profile), None)
+        self._show_pin_state(profile)
+
+    def remove_pin(self) -> None:
+        row = self.profile_list.currentRow()
+        if not 0 <= row < len(self.profiles):
+            return
+        profile = self.profiles[row]
+        profile.pin_hash = ""
+        self.new_pins.pop(id(profile), None)
+        self.new_pin.clear()
+        self.repeat_pin.clear()
+        self._show_pin_state(profile)
+        self.errors["profile.pin"].show_message(None)
 
     def add_profile(self) -> None:
         self.profiles.append(SurgeonProfile(name=""))
@@ -418,7 +525,15 @@ class SettingsDialog(QDialog):
                 low=MIN_COPIES, high=MAX_COPIES)
         profiles = [SurgeonProfile(name=p.name.strip(), title=p.title.strip(),
                                    registration_number=p.registration_number.strip(),
-                                   signature_meaning=p.signature_meaning.strip()) for p in self.profiles]
+                                   signature_meaning=p.signature_meaning.strip(), pin_hash=p.pin_hash)
+                    for p in self.profiles]
+        for number, profile in enumerate(self.profiles):
+            if id(profile) not in self.new_pins:
+                continue
+            pin, repeated = self.new_pins[id(profile)]
+            problem = pin_problem(pin) or (None if pin == repeated else _("The two PINs are not the same."))
+            if problem:
+                problems[f"profiles[{number}].pin"] = problem
         settings = Settings(
             profiles=profiles,
             current_profile=self.current_combo.currentIndex() if profiles else -1,
@@ -431,6 +546,7 @@ class SettingsDialog(QDialog):
             printer=self.printer(),
             copies=copies,
             seal_certificate=self.seal_edit.text().strip(),
+            lock_after_minutes=self.lock_minutes.value(),
         )
         return settings, problems
 
@@ -438,14 +554,16 @@ class SettingsDialog(QDialog):
         for error in self.errors.values():
             error.show_message(None)
         first_tab = None
-        profile_shown = False
+        profile_shown = None
         for key, message in problems.items():
-            if key.startswith("profiles[") and key.endswith("].name"):
-                if not profile_shown:   # the form shows one profile: the first that needs fixing
-                    self.profile_list.setCurrentRow(int(key[len("profiles["):key.index("]")]))
-                    self.errors["profile.name"].show_message(message)
-                    profile_shown = True
-                key = "profile.name"
+            if key.startswith("profiles[") and key.endswith(("].name", "].pin")):
+                field = key[key.index("]") + 2:]
+                row = int(key[len("profiles["):key.index("]")])
+                if profile_shown in (None, row):   # the form shows one profile: the first that needs fixing
+                    self.profile_list.setCurrentRow(row)
+                    self.errors["profile." + field].show_message(message)
+                    profile_shown = row
+                key = "profile." + field
             elif key in self.errors:
                 self.errors[key].show_message(message)
             else:
@@ -469,6 +587,10 @@ class SettingsDialog(QDialog):
         self.show_problems(problems)
         if problems:
             return
+        # Only now the slow hash, once per new PIN; the PIN itself goes no further than this dialog.
+        for number, profile in enumerate(self.profiles):
+            if id(profile) in self.new_pins:
+                settings.profiles[number].pin_hash = hash_pin(self.new_pins[id(profile)][0])
         self.result_settings = settings
         if settings.seal_certificate and self.seal_passphrase.text():
             from consultaid.report.seal import keep_passphrase
