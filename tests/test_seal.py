@@ -287,3 +287,16 @@ def test_pdfsig_finds_every_generated_summary_validly_sealed_in_whole(index, tmp
     assert "Total document signed" in report, report
     assert "Signature Type: ETSI.CAdES.detached" in report, report
     assert f"Signer Certificate Common Name: {SELF_SIGNED_NAME}" in report, report
+
+
+def test_the_loaded_installation_seal_is_reused_only_while_its_files_are_the_same(tmp_path):
+    first = installation_seal(tmp_path)
+    assert installation_seal(tmp_path) is first, "loaded once per process"
+    shutil.rmtree(seal_folder(tmp_path))  # a new key and certificate are made
+    second = installation_seal(tmp_path)
+    assert second is not first and second.certificate_der != first.certificate_der
+    record = json.loads((Path(__file__).resolve().parent.parent / "docs" / "examples"
+                         / "cement-spine-surgery-en.json").read_text(encoding="utf-8"))
+    for seal in (first, second):  # each signs with its own key, and the signature checks out
+        pdf = sealed_summary(record, seal=seal)
+        assert verify_pdf(pdf, trusted=[seal.certificate_der], data_dir=tmp_path).ok

@@ -87,12 +87,20 @@ def installation_seal(data_dir: Path | None = None) -> Seal:
     if not (key_path.is_file() and certificate_path.is_file()):
         _create_installation_key(folder)
     try:
-        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-        certificate = x509.load_pem_x509_certificate(certificate_path.read_bytes())
+        # Loading and checking an RSA key takes a tenth of a second: the loaded seal is kept for the
+        # process, under the files' exact bytes (reading them is cheap; parsing them is not).
+        files = (key_path.read_bytes(), certificate_path.read_bytes())
+        if files not in _LOADED_SEALS:
+            key = serialization.load_pem_private_key(files[0], password=None)
+            certificate = x509.load_pem_x509_certificate(files[1])
+            _LOADED_SEALS[files] = _seal_from(SimpleSigner, key, certificate, [], self_signed=True)
     except (OSError, ValueError) as error:
         raise SealError(_("The seal key of this installation cannot be read: {reason}").format(reason=error)) \
             from error
-    return _seal_from(SimpleSigner, key, certificate, [], self_signed=True)
+    return _LOADED_SEALS[files]
+
+
+_LOADED_SEALS: dict[tuple[bytes, bytes], Seal] = {}
 
 
 def installation_certificate(data_dir: Path | None = None) -> bytes | None:
@@ -222,9 +230,33 @@ def _seal_from(signer_class, key, certificate, others, self_signed: bool) -> Sea
     chain = [c.public_bytes(serialization.Encoding.PEM) for c in others]
     registry = SimpleCertificateStore.from_certs(
         [c for data in chain for c in load_certs_from_pemder_data(data)])
-    signer = signer_class(signing_key=load_private_key_from_pemder_data(key_pem, passphrase=None),
-                          signing_cert=next(iter(load_certs_from_pemder_data(der))), cert_registry=registry)
+    signer = _signer_with_loaded_key(signer_class)(
+        signing_key=load_private_key_from_pemder_data(key_pem, passphrase=None),
+        signing_cert=next(iter(load_certs_from_pemder_data(der))), cert_registry=registry)
+    signer.loaded_key = key
     return Seal(signer=signer, certificate_der=der, holder=_holder(certificate), self_signed=self_signed)
+
+
+def _signer_with_loaded_key(signer_class):
+    """pyHanko's SimpleSigner loads the key again from its DER form at every signature, with the checks
+    cryptography makes of an RSA key: 0.1 s of each finalize for a 3072-bit key. This signer signs with
+    the key object loaded (and checked) once, for the PKCS#1 v1.5 signatures the seal makes; anything
+    else goes to pyHanko's own code."""
+
+    class SignerWithLoadedKey(signer_class):
+        loaded_key = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+            from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+            from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            if isinstance(self.loaded_key, RSAPrivateKey) and mechanism == "rsassa_pkcs1v15":
+                return self.loaded_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            return super().sign_raw(data, digest_algorithm)
+
+    return SignerWithLoadedKey
 
 
 def _holder(certificate) -> str:
@@ -276,10 +308,12 @@ def seal_pdf(pdf: bytes, seal: Seal, reason: str = "") -> bytes:
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, certify=True, docmdp_permissions=MDPPerm.NO_CHANGES,
         subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256", reason=reason or None)
+    from consultaid.report.coroutines import run_offline
+
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     try:
-        output = signers.PdfSigner(meta, signer=seal.signer).sign_pdf(
-            writer, bytes_reserved=RESERVED_BYTES, in_place=False)
+        output = run_offline(signers.PdfSigner(meta, signer=seal.signer).async_sign_pdf(
+            writer, bytes_reserved=RESERVED_BYTES, in_place=False))
     except Exception as error:   # pyHanko's errors have many types; the summary must say why
         raise SealError(_("The summary could not be sealed: {reason}").format(reason=error)) from error
     return output.getvalue()

@@ -136,8 +136,10 @@ def _der_length(der: bytes) -> int | None:
 
 
 def _validate(verdict: Verdict, signature, trusted, data_dir, covered: bool):
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
+
+    from consultaid.report.coroutines import run_offline
 
     label = _("Signed bytes unchanged")
     try:
@@ -146,7 +148,7 @@ def _validate(verdict: Verdict, signature, trusted, data_dir, covered: bool):
         roots = [cert for der in _trust_list(trusted, data_dir) for cert in load_certs_from_pemder_data(der)]
         context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
         # The difference analysis only matters for updates after the seal, which fail the coverage anyway.
-        status = validate_pdf_signature(signature, context, skip_diff=not covered)
+        status = run_offline(async_validate_pdf_signature(signature, context, skip_diff=not covered))
     except Exception as error:   # a damaged signature makes pyHanko raise many kinds of errors
         verdict.add(label, False, _("the seal cannot be checked ({reason})").format(reason=_reason(error)))
         return None
