@@ -77,7 +77,7 @@ def run_verify(args) -> int:
             time=verdict.signed_at.astimezone().isoformat(sep=" ", timespec="seconds")))
     for check in verdict.checks:
         mark = {True: "\u2713", False: "\u2717", None: "\u2013"}[check.ok]
-        print(f"{mark} {check.label}: {check.detail}")
+        print(mark + " " + _("{label}: {detail}").format(label=check.label, detail=check.detail))
     if verdict.ok:
         print(_("Result: the seal is valid and the document is unchanged since it was sealed."))
         return 0

@@ -219,7 +219,7 @@ def test_the_command_line_verifies_and_rejects(sealed, run_cli, tmp_path):
     original.write_bytes(pdf)
     result = run_cli("--data-dir", data_dir, "verify", original)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"Common Name: {SELF_SIGNED_NAME}" in result.stdout and "Sealed at: " in result.stdout
+    assert f"Sealed by: {SELF_SIGNED_NAME} (" in result.stdout and "Sealed at: " in result.stdout
     assert "\u2713 Whole file sealed" in result.stdout and "Result: the seal is valid" in result.stdout
     assert result.stderr == ""   # pyHanko's own logging stays out of the way
 

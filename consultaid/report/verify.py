@@ -159,12 +159,21 @@ def _validate(verdict: Verdict, signature, trusted, data_dir, covered: bool):
     return status
 
 
+def _person_or_body(subject: dict) -> str:
+    """The certificate's common name, and its organisation when that adds something: as people read it
+    (not the serial number and attribute names of the distinguished name)."""
+    name, organisation = subject.get("common_name") or "", subject.get("organization_name") or ""
+    if name and organisation and organisation not in name:
+        return f"{name} ({organisation})"
+    return name or organisation or ", ".join(str(value) for value in subject.values())
+
+
 def _check_signer(verdict: Verdict, status, trusted, data_dir) -> None:
     from consultaid.report.seal import SELF_SIGNED_NAME, installation_certificate
 
     certificate = status.signing_cert
     der = certificate.dump()
-    verdict.signer = certificate.subject.human_friendly
+    verdict.signer = _person_or_body(certificate.subject.native)
     verdict.self_signed = certificate.self_signed != "no" and SELF_SIGNED_NAME in verdict.signer
     label = _("Seal certificate")
     if der == installation_certificate(data_dir):
