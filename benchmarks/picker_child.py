@@ -23,7 +23,8 @@ from consultaid.ui.app import create_main_window  # noqa: E402
 
 before_kb = peak_rss_kb()
 start = time.perf_counter()
-window = create_main_window(content_dir, data_dir)
+# As the app starts (consultaid.ui.app.show_main_window): the store opens right after the first paint.
+window = create_main_window(content_dir, data_dir, open_store_now=False)
 seconds = time.perf_counter() - start
 listed = window.library_page.procedures.count()
 print(json.dumps({"seconds": seconds, "listed": listed, "packs": len(window.library.listings),

@@ -95,3 +95,24 @@ def test_the_whole_database_is_checked_once_a_day_in_the_background(qtbot, qapp,
         window.store_check.finished.emit(["page 42: damaged"])  # what the thread sends when it finds damage
     assert "damage" in window.statusBar().currentMessage()
     window.store.close()
+
+
+def test_the_first_screen_does_not_load_pyside_qt_namespace(tmp_path):
+    """Building PySide6's `Qt` namespace (a hundred-odd enum classes) costs about 15 ms, a tenth of a cold
+    start (benchmarks/RESULTS.md): the window shown at start must not need it. A structural check, not a
+    timing: the namespace appears in QtCore's module dictionary only once something uses it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from PySide6 import QtCore\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv[:1])\n"
+        "from consultaid.ui.app import show_main_window\n"
+        f"window = show_main_window(None, {str(tmp_path / 'data')!r})\n"
+        "QtCore.QTimer.singleShot(300, app.quit)\n"
+        "app.exec()\n"
+        "print('loaded' if 'Qt' in QtCore.__dict__ else 'not loaded', window.store is not None)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["not", "loaded", "True"], result.stdout + result.stderr

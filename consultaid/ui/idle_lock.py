@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from consultaid.i18n import _
@@ -41,8 +41,15 @@ INPUT_EVENTS = frozenset({
     QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd, QEvent.Type.TabletPress, QEvent.Type.TabletMove,
     QEvent.Type.TabletRelease, QEvent.Type.InputMethod,
 })
-# Passing windows that need no curtain (and would look broken with one).
-PASSING_WINDOWS = (Qt.WindowType.ToolTip, Qt.WindowType.Popup)
+
+
+def _is_passing(widget: QWidget) -> bool:
+    """A passing window (tool tip, pop-up) needs no curtain, and would look broken with one. (Qt is
+    imported here, not at the top: the first screen never loads PySide6's `Qt` namespace, see
+    ui/library_page.py.)"""
+    from PySide6.QtCore import Qt
+
+    return widget.windowType() in (Qt.WindowType.ToolTip, Qt.WindowType.Popup)
 
 
 class IdleLock(QObject):
@@ -182,7 +189,7 @@ class IdleLock(QObject):
     def _cover(self, widget: QWidget) -> None:
         from consultaid.ui.lock_screen import Curtain
 
-        if widget in self.curtains or widget is self.lock_screen or widget.windowType() in PASSING_WINDOWS \
+        if widget in self.curtains or widget is self.lock_screen or _is_passing(widget) \
                 or isinstance(widget, Curtain):
             return
         title = widget.windowTitle()
