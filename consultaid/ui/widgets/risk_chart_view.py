@@ -44,6 +44,7 @@ from consultaid.charts.risk_chart import (
 )
 from consultaid.i18n import _
 from consultaid.ui.style import ACCENT, BORDER, INK, MUTED, SURFACE
+from consultaid.ui.widgets.paint_cache import PaintCache
 
 # Colours: each at least 3:1 on white and on the track (white), text colours at least 4.5:1.
 # Risks and benefits differ by colour AND by where they sit (their own headed section); within a bar the
@@ -157,6 +158,7 @@ class ScaleBar(QWidget):
         super().__init__(parent)
         self.bar, self.kind, self.ticks, self.log_scale = bar, kind, ticks, log_scale
         self.parent_extent = parent_extent
+        self._paint_cache = PaintCache()
         # Width comes from the sub-row's stretch factors only, so every bar in the chart is the same width.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(bar.description())
@@ -186,7 +188,10 @@ class ScaleBar(QWidget):
         return QSize(0, hint.height())
 
     def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
+        # A bar never changes once made (a new chart makes new bars): its drawing is kept.
+        self._paint_cache.paint(self, None, self._paint_bar)
+
+    def _paint_bar(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         line = max(1.0, QFontMetricsF(self.font()).height() / 18)
         track = self._track_rect()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QSizePolicy, QWidget
 from consultaid.charts.timeline import AxisTick, Timeline, TimelineItem, build_timeline
 from consultaid.i18n import _
 from consultaid.ui.style import ACCENT, INK, MUTED, SURFACE
+from consultaid.ui.widgets.paint_cache import PaintCache
 
 EVENT = QColor(ACCENT)                # Okabe–Ito blue, 5.2:1 on white
 EVENT_LIGHT = QColor("#DCEBF6")       # the fill under the hatch of a possible longer end
@@ -79,6 +80,8 @@ class TimelineView(QWidget):
         self.language = language
         self.timeline: Timeline = build_timeline(self.milestones, language, surgery_date)
         self._layout_cache: _Layout | None = None
+        self._layout_version = 0  # counts the layouts thrown away: the kept drawing must follow
+        self._paint_cache = PaintCache()
         self.setAccessibleName(_("Recovery timeline"))
         self.setAutoFillBackground(False)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -141,7 +144,10 @@ class TimelineView(QWidget):
 
     def paintEvent(self, event) -> None:
         layout = self._current_layout()
-        painter = QPainter(self)
+        self._paint_cache.paint(self, (self._layout_version, layout.width),
+                                lambda painter: self._paint_all(painter, layout), QColor(Qt.GlobalColor.white))
+
+    def _paint_all(self, painter: QPainter, layout: _Layout) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), Qt.GlobalColor.white)
         self._paint_caption(painter, layout)
@@ -149,7 +155,6 @@ class TimelineView(QWidget):
         self._paint_axis(painter, layout)
         for lane in layout.lanes:
             self._paint_lane(painter, layout, lane)
-        painter.end()
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -171,6 +176,7 @@ class TimelineView(QWidget):
 
     def _relayout(self) -> None:
         self._layout_cache = None
+        self._layout_version += 1
         self.updateGeometry()
         self._place_checkboxes()
         self.update()
