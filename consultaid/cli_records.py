@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
+from consultaid.files import write_atomically
 from consultaid.i18n import N_, _
 
 STATUS_WORDS = {"finalized": N_("finalized"), "corrected": N_("corrected")}
@@ -124,12 +124,7 @@ def _export(store, args) -> int:
     record, pdf = stored
     target = args.output
     try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".consultaid-", suffix=".pdf")
-        with os.fdopen(handle, "wb") as file:
-            file.write(pdf)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
+        write_atomically(target, pdf)
     except OSError as error:
         print(_("{path}: the PDF could not be written: {error}").format(path=target, error=error.strerror or error),
               file=sys.stderr)

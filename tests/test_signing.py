@@ -315,7 +315,7 @@ def test_printing_without_a_print_system_says_so(preview, monkeypatch, tmp_path)
 
 
 def test_a_failed_save_leaves_the_old_file_whole(preview, tmp_path, monkeypatch):
-    from consultaid.ui import summary_preview
+    from consultaid import files  # where the preview's save writes
 
     target = tmp_path / "summary.pdf"
     target.write_bytes(b"%PDF-old")
@@ -324,7 +324,7 @@ def test_a_failed_save_leaves_the_old_file_whole(preview, tmp_path, monkeypatch)
     def full_disk(source, destination):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(summary_preview.os, "replace", full_disk)
+    monkeypatch.setattr(files.os, "replace", full_disk)
     preview.choose_save_path = lambda parent, suggested: str(target)
     assert preview.save_pdf() is None
     assert "No space left on device" in preview.status.text()

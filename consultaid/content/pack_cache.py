@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from consultaid import __version__
@@ -133,16 +132,13 @@ def _json_round_trip(data):
 
 
 def _write_atomically(path: Path, data: dict) -> bool:
+    from consultaid.files import write_atomically
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        # Not synced to disk: a cache lost in a power cut is only made again.
+        write_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                         durable=False)
     except OSError:
         return False  # a cache that cannot be written only costs the next start some time
     return True

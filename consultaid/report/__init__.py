@@ -13,8 +13,6 @@ first rendering, so the app starts fast.
 from __future__ import annotations
 
 import os
-import tempfile
-from contextlib import suppress
 from pathlib import Path
 
 PAPERS = ("a4", "letter")
@@ -53,27 +51,9 @@ def write_summary(record: dict, path: str | os.PathLike, paper: str = "a4", seal
     only: it holds a patient's health information. With `seal`, the sealed archival summary is written."""
     # Made before touching the disk: a bad record writes nothing.
     data = sealed_summary(record, paper, seal=seal) if seal is not None else render_summary(record, paper)
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # the rename itself survives a power cut once the folder is synced
-        with suppress(OSError):
-            directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
-    return path
+    from consultaid.files import write_atomically
+
+    return write_atomically(path, data)
 
 
 __all__ = ["PAPERS", "RecordError", "render_summary", "sealed_summary", "write_summary"]

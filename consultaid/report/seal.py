@@ -155,19 +155,9 @@ def _create_installation_key(folder: Path) -> None:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    """Written to a new file created 0600, then renamed over `path`."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise
+    from consultaid.files import write_atomically
+
+    write_atomically(path, data)
 
 
 def _pkcs12_seal(path: Path, ask_passphrase) -> Seal:

@@ -385,7 +385,7 @@ class SummaryDocument:
 
     # ---- page 1: who, when, what ------------------------------------------------------------------------
     def title_block(self) -> list[Flowable]:
-        c, setup, s = self.consultation, self.setup, self.s
+        c, setup = self.consultation, self.setup
         surgeon, patient = setup.surgeon, setup.patient
         parts: list[Flowable] = []
         if self.logo is not None:

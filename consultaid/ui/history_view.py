@@ -38,7 +38,8 @@ from consultaid.i18n import N_, _, interface_language
 from consultaid.ui.date_field import DateField
 from consultaid.ui.style import ACCENT, BORDER, ERROR_INK, INK, MUTED, SUCCESS_INK, SURFACE, WARNING_BG, WARNING_INK
 from consultaid.ui.status_note import show_note
-from consultaid.ui.summary_preview import PathChooser, PrinterChooser, SummaryPreview, write_atomically
+from consultaid.files import write_atomically
+from consultaid.ui.summary_preview import PathChooser, PrinterChooser, SummaryPreview
 
 log = logging.getLogger(__name__)
 
@@ -797,7 +798,7 @@ class HistoryView(QWidget):
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            write_atomically(path, pdf)
+            write_atomically(path, pdf, keep_mode=True)
         except OSError as error:
             log.warning("a stored record could not be exported: %s", error.strerror or error)
             self.show_message(_("The summary was not saved to {path}: {error}").format(

@@ -9,8 +9,6 @@ front end) can replace the system dialogs.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -32,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from consultaid import printing
+from consultaid.files import write_atomically
 from consultaid.i18n import _
 from consultaid.ui.status_note import show_note
 from consultaid.ui.style import BORDER
@@ -70,30 +69,6 @@ def choose_save_path_with_dialog(parent: QWidget, suggested: str) -> str | None:
     path, _filter = QFileDialog.getSaveFileName(parent, _("Save the summary as PDF"), suggested,
                                                 _("PDF documents (*.pdf)"))
     return path or None
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Writes `data` to `path` whole or not at all: a temporary file beside it, flushed, then renamed over
-    it, so a full disk or a crash never leaves half a summary under the final name and a failure leaves
-    whatever was at `path` untouched."""
-    path = Path(path)
-    # A new file is readable by its owner only (it holds a patient's health information, as the
-    # summaries consultaid.report writes); a file written over keeps the permissions it had.
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
 
 
 def _qimage(bitmap) -> QImage:
@@ -376,7 +351,7 @@ class SummaryPreview(QDialog):
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            write_atomically(path, self.pdf)
+            write_atomically(path, self.pdf, keep_mode=True)
         except OSError as error:
             log.warning("the summary could not be saved: %s", error.strerror or error)
             self._report(_("The summary was not saved to {path}: {error}").format(
