@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from consultaid.i18n import _
@@ -63,18 +62,21 @@ def _command(name: str) -> str:
     return path
 
 
-def _run(arguments: list[str]) -> subprocess.CompletedProcess:
+def _run(arguments: list[str], data: bytes | None = None) -> subprocess.CompletedProcess:
+    """The command's answer, as text. `data` is given on its standard input (none otherwise)."""
     # The C locale, so the answers can be read ("request id is …"); CUPS' own errors stay readable.
     environment = dict(os.environ, LC_ALL="C", LANG="C")
     try:
-        return subprocess.run(arguments, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
-                              env=environment, stdin=subprocess.DEVNULL)
+        result = subprocess.run(arguments, capture_output=True, timeout=TIMEOUT_SECONDS, env=environment,
+                                **({"input": data} if data is not None else {"stdin": subprocess.DEVNULL}))
     except subprocess.TimeoutExpired as error:
         raise PrintFailed(_("The print system did not answer within {seconds} seconds.").format(
             seconds=TIMEOUT_SECONDS)) from error
     except OSError as error:
         raise PrintFailed(_("The print system could not be run: {error}").format(error=error.strerror or error)) \
             from error
+    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode("utf-8", "replace"),
+                                       result.stderr.decode("utf-8", "replace"))
 
 
 def _not_running(result: subprocess.CompletedProcess) -> bool:
@@ -144,21 +146,12 @@ def print_pdf(document: str | os.PathLike | bytes, printer: str | None = None, c
     elif default_printer() is None:
         raise NoDefaultPrinter(_("No printer was chosen and there is no default printer."))
 
-    # lp reads the file and hands the data to the scheduler before it returns, so the temporary copy can
-    # go as soon as it has answered. Readable by this user only: it holds a patient's summary.
-    handle, temporary = tempfile.mkstemp(prefix="consultaid-print-", suffix=".pdf")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        arguments = [lp, "-n", str(int(copies)), "-t", title or DEFAULT_TITLE]
-        if printer:
-            arguments[1:1] = ["-d", printer]
-        result = _run([*arguments, temporary])   # an absolute path: never taken for an option
-    finally:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+    # The PDF goes to lp on its standard input, never through a file: a patient's summary is not left,
+    # even for a moment, in the temporary folder (which the encryption at rest does not cover).
+    arguments = [lp, "-n", str(int(copies)), "-t", title or DEFAULT_TITLE]
+    if printer:
+        arguments[1:1] = ["-d", printer]
+    result = _run(arguments, data)
     if result.returncode != 0:
         if _not_running(result):
             _raise_not_running()

@@ -71,6 +71,32 @@ def pdf_with_marker() -> bytes:
             + MARKER.encode("utf-16-le") + b"\n%%EOF\n")
 
 
+def _print_and_see_the_temporary_folder(tmp_path, pdf: bytes, temporary: Path) -> str:
+    """Prints through the real consultaid.printing with `lp` replaced by a script that lists the
+    temporary folder while it runs (when a copy of the PDF would be waiting there) and keeps the PDF it
+    is given as the printed "paper", outside the scanned folders."""
+    import os
+
+    from consultaid import printing
+
+    tools = tmp_path / "print-tools"
+    tools.mkdir()
+    (tools / "lpstat").write_text('#!/bin/sh\ncase "$1" in -e) echo Office ;; -d) echo "system default '
+                                  'destination: Office" ;; -r) echo "scheduler is running" ;; esac\n')
+    (tools / "lp").write_text('#!/bin/sh\nls -A "$TMPDIR" > "$SEEN"\ncat > "$PAPER"\n'
+                              'echo "request id is Office-1 (1 file(s))"\n')
+    for tool in tools.iterdir():
+        tool.chmod(0o755)
+    paper, seen = tmp_path / "paper.pdf", tmp_path / "seen-while-printing.txt"
+    environment = {"PATH": f"{tools}:{os.environ['PATH']}", "PAPER": str(paper), "SEEN": str(seen)}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        assert printing.print_pdf(pdf, "Office") == "Office-1"
+    assert paper.read_bytes() == pdf
+    return seen.read_text(encoding="utf-8").strip()
+
+
 def test_a_patient_marker_is_in_no_file_and_no_temporary_file(private_places, tmp_path, run_cli):
     config, temporary = private_places
     data = tmp_path / "data"
@@ -81,6 +107,7 @@ def test_a_patient_marker_is_in_no_file_and_no_temporary_file(private_places, tm
     store.resume_draft("c-marker")
     first = store.finalize(patient_record(), pdf_with_marker())
     store.finalize(patient_record(notes="corrected " + MARKER), pdf_with_marker() + b"v2", supersedes=first)
+    assert _print_and_see_the_temporary_folder(tmp_path, pdf_with_marker(), temporary) == ""
     store.log("print", f"c-marker v{first}")
     assert [row.patient_name for row in store.search(MARKER[:6])] == [MARKER, MARKER]
     # Scanned while open too: the WAL holds the latest pages, encrypted like the rest.

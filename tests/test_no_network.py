@@ -130,8 +130,8 @@ def file_printer(tmp_path, monkeypatch):
     folder.mkdir()
     scripts = {
         "lpstat": "#!/bin/sh\n[ \"$1\" = -d ] && echo 'system default destination: clinic-file' || echo clinic-file\n",
-        # The last argument is the PDF; it is kept as the printed "paper".
-        "lp": "#!/bin/sh\nfor last; do :; done\nn=$(ls \"$JOBS\" | wc -l)\ncp \"$last\" \"$JOBS/job-$n.pdf\"\n"
+        # The PDF comes on the standard input; it is kept as the printed "paper".
+        "lp": "#!/bin/sh\nn=$(ls \"$JOBS\" | wc -l)\ncat > \"$JOBS/job-$n.pdf\"\n"
               "echo \"request id is clinic-file-$n (1 file(s))\"\n",
     }
     for name, text in scripts.items():

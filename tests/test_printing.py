@@ -202,7 +202,7 @@ def fake_cups(tmp_path, monkeypatch):
     (bin_dir / "lpstat").write_text("#!/bin/sh\n"
                                     'case "$1" in -e) echo Office ;; -d) echo "system default destination: Office" ;;'
                                     ' -r) echo "scheduler is running" ;; esac\n')
-    (bin_dir / "lp").write_text('#!/bin/sh\necho "$@" > "$FAKE_LP_ARGS"\n'
+    (bin_dir / "lp").write_text('#!/bin/sh\necho "$@" > "$FAKE_LP_ARGS"\ncat > "$FAKE_LP_ARGS.data"\n'
                                 'if [ "$FAKE_LP" = fail ]; then echo "lp: Printer is out of paper" >&2; exit 1; fi\n'
                                 'echo "request id is Office-7 (1 file(s))"\n')
     for tool in bin_dir.iterdir():
@@ -219,9 +219,9 @@ def test_lp_is_called_with_printer_copies_and_title(fake_cups, summary_pdf, monk
     job = printing.print_pdf(summary_pdf.read_bytes(), "Office", copies=2, title="ConsultAid summary 1a2b")
     assert job == "Office-7"
     arguments = fake_cups.read_text().split()
-    assert arguments[:6] == ["-d", "Office", "-n", "2", "-t", "ConsultAid"]
-    temporary = Path(arguments[-1])
-    assert temporary.is_absolute() and not temporary.exists()   # the temporary copy is gone
+    assert arguments == ["-d", "Office", "-n", "2", "-t", "ConsultAid", "summary", "1a2b"]  # no file named
+    # The PDF went on lp's standard input: no copy of a patient's summary in the temporary folder.
+    assert Path(str(fake_cups) + ".data").read_bytes() == summary_pdf.read_bytes()
     assert printing.print_pdf(summary_pdf, None) == "Office-7"  # the default printer
     assert "-d" not in fake_cups.read_text().split()
 
