@@ -69,7 +69,7 @@ else
   "${run[@]}" | tee "$scratch/report"
   echo "strace not installed: only PATH was checked" >&2
 fi
-grep -q "self-test: .* packs, summary .* pages, window ok" "$scratch/report"
+grep -q "self-test: .* packs, summary .* pages, seal verified, window ok" "$scratch/report"
 env -i PATH="$scratch/nopython" "$scratch/app/ConsultAid/consultaid" --version
 
 finished=$(date +%s)

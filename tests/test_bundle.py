@@ -25,8 +25,8 @@ def test_build_script_makes_a_bundle_whose_frozen_self_test_passes_without_pytho
                             text=True, timeout=3600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     assert "FROZEN SELF-TEST PASSED" in result.stdout
-    assert re.search(rf"ConsultAid {re.escape(__version__)} self-test: 3 packs, summary \d+ pages, window ok",
-                     result.stdout)
+    assert re.search(rf"ConsultAid {re.escape(__version__)} self-test: 3 packs, summary \d+ pages, "
+                     r"seal verified, window ok", result.stdout)
     assert "no Python file opened outside the bundle" in result.stderr or "strace not installed" in result.stderr
     tarball = REPO / "dist" / f"ConsultAid-{__version__}-linux-x86_64.tar.gz"
     assert tarball.is_file()

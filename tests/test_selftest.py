@@ -20,7 +20,7 @@ def test_self_test_passes_with_a_one_line_report(tmp_path):
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"ConsultAid {__version__} self-test: 3 packs, summary ")
-    assert lines[0].endswith(" pages, window ok")
+    assert lines[0].endswith(" pages, seal verified, window ok")
     pages = int(lines[0].split("summary ")[1].split(" pages")[0])
     assert pages >= 1
 
