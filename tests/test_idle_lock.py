@@ -131,6 +131,11 @@ def test_lock_now_saves_the_draft_hides_every_window_and_the_pin_unlocks(main, q
     assert view.current == "alternatives_questions"   # exactly where the surgeon was
     keys_to(main, Qt.Key.Key_2)
     assert view.current == "benefits_risks"           # and the shortcuts work again
+    # The audit trail says when the screen was locked and with whose PIN it was opened; no patient data.
+    trail = main.store.connection.execute("SELECT action, subject FROM audit ORDER BY seq").fetchall()
+    assert [row for row in trail if row[0] in ("lock", "unlock", "unlock_refused")] == [
+        ("lock", "Dr Émile Roux"), ("unlock_refused", "Dr Émile Roux"), ("unlock", "Dr Émile Roux")]
+    assert not any(PATIENT in subject for _action, subject in trail)
 
 
 def test_idle_time_locks_the_window(main, qtbot, surgeon_with_pin):

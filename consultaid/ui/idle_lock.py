@@ -168,6 +168,7 @@ class IdleLock(QObject):
         for part in (self.window.menuBar(), self.window.centralWidget(), self.window.statusBar()):
             part.setEnabled(False)
         self.profile = self._lock_profile()
+        self._audit("lock", self.profile.name if self.profile else "")
         self.lock_screen = LockScreen(self.profile.name if self.profile else None,
                                       bool(self.profile and self.profile.pin_hash), saved_note, self.window)
         self.lock_screen.unlock_requested.connect(self.unlock)
@@ -218,9 +219,24 @@ class IdleLock(QObject):
                 rounds = self.failures // FAILURES_BEFORE_WAIT
                 wait = min(FIRST_WAIT_SECONDS * 2 ** (rounds - 1), LONGEST_WAIT_SECONDS)
             self.lock_screen.refuse(wait)
+            self._audit("unlock_refused", self.profile.name)
             return False
+        self._audit("unlock", self.profile.name if self.profile and self.profile.pin_hash else "")
         self._lift()
         return True
+
+    def _audit(self, action: str, surgeon: str) -> None:
+        """Locks and unlocks go into the audit trail, with whose PIN it was ("" when none is set); never
+        patient data. A store that cannot write does not stop the lock or the unlock."""
+        from consultaid.consultation.store import StoreError
+
+        store = getattr(self.window, "store", None)
+        if store is None:
+            return
+        try:
+            store.log(action, surgeon)
+        except StoreError:
+            pass
 
     def _lift(self) -> None:
         screen, self.lock_screen = self.lock_screen, None
