@@ -528,6 +528,14 @@ def bench_store(results: Results, work: Path, count: int, queries: int, time_cap
     store = open_store(work / "store")
     results.add(f"Opening the store of {count:,} records (key, integrity check), after the first paint",
                 sec(time.perf_counter() - start), budget="report only")
+    # The whole integrity check, once a day in a background thread (consultaid/ui/store_check.py).
+    from consultaid.consultation.store import check_whole_database
+
+    start = time.perf_counter()
+    problems = check_whole_database(work / "store")
+    results.add(f"Whole integrity check of the {count:,}-record store (daily, in the background)",
+                sec(time.perf_counter() - start) + (f", {len(problems)} problem(s)" if problems else ""),
+                budget="report only")
     rng = random.Random(7)
 
     def measure(make_query):

@@ -153,3 +153,16 @@ def test_the_fast_yaml_parser_reads_every_shipped_file_as_the_pure_python_one(mo
     slow = [yaml_source.load_yaml(path) for path in files]
     for one, other in zip(fast, slow):
         assert (one.data, one.lines, one.block_text_lines) == (other.data, other.lines, other.block_text_lines)
+
+
+def test_an_index_entry_of_the_wrong_shape_is_validated_again(content, cache_dir):
+    expected = load_library(content, use_cache=False).packs
+    load_library(content)
+    index = next(path for path in cache_files(cache_dir) if path.name == "index.json")
+    data = json.loads(index.read_text(encoding="utf-8"))
+    for number, entry in enumerate(data["packs"].values()):  # the key is right, the rest is not
+        for name in ("id", "titles", "summaries", "languages")[number % 4:number % 4 + 1]:
+            entry[name] = 7
+    index.write_text(json.dumps(data), encoding="utf-8")
+    library = load_library(content)
+    assert library.packs == expected and not library.broken

@@ -71,10 +71,11 @@ class ContentLibrary:
     first time it is asked for (from the cache, or validated again), so opening a large library only
     costs its listings."""
 
-    def __init__(self, packs=(), broken=(), listings=(), cache=None):
-        self.broken: list[BrokenPack] = list(broken)
-        self._built: dict[str, ProcedurePack] = {pack.id: pack for pack in packs}
-        self.listings: list[PackListing] = [PackListing.of(pack) for pack in packs] + list(listings)
+    def __init__(self, cache=None):
+        self.broken: list[BrokenPack] = []
+        self.listings: list[PackListing] = []
+        self._by_id: dict[str, PackListing] = {}
+        self._built: dict[str, ProcedurePack] = {}
         self._keys: dict[str, str] = {}
         self._cache = cache
 
@@ -91,13 +92,14 @@ class ContentLibrary:
     def add(self, listing: PackListing, key: str | None = None, pack: ProcedurePack | None = None) -> None:
         """List a pack; `key` finds its cached data, `pack` is its model if it was just built."""
         self.listings.append(listing)
+        self._by_id[listing.id] = listing
         if key is not None:
             self._keys[listing.id] = key
         if pack is not None:
             self._built[listing.id] = pack
 
     def listing(self, pack_id: str) -> PackListing | None:
-        return next((listing for listing in self.listings if listing.id == pack_id), None)
+        return self._by_id.get(pack_id)
 
     def get(self, pack_id: str) -> ProcedurePack | None:
         if pack_id not in self._built:

@@ -80,7 +80,7 @@ class PackCache:
     def listing(self, folder: Path, key: str | None) -> dict | None:
         """The picker entry of a pack whose files are byte for byte those that passed validation."""
         entry = self._old.get(folder.name)
-        if key is None or not isinstance(entry, dict) or entry.get("key") != key:
+        if key is None or not isinstance(entry, dict) or entry.get("key") != key or not _is_listing(entry):
             return None
         self._new[folder.name] = entry
         return entry
@@ -125,6 +125,15 @@ class PackCache:
         if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or not isinstance(data.get("packs"), dict):
             return {}
         return data["packs"]
+
+
+def _is_listing(entry: dict) -> bool:
+    """An index entry of the shape `put` writes (a damaged or hand-edited one is validated again)."""
+    languages, titles, summaries = entry.get("languages"), entry.get("titles"), entry.get("summaries")
+    return (isinstance(entry.get("id"), str) and isinstance(languages, list)
+            and all(isinstance(language, str) for language in languages)
+            and all(isinstance(texts, dict) and set(texts) == set(languages)
+                    and all(isinstance(text, str) for text in texts.values()) for texts in (titles, summaries)))
 
 
 def _json_round_trip(data):

@@ -83,9 +83,9 @@ def run_gui(args) -> int:
 
 
 def show_main_window(content_dir: Path | None = None, data_dir: Path | None = None):
-    """The start of the app: the window is shown and painted first; opening the record store (an
-    integrity check) and looking for an interrupted consultation come right after the first paint, in
-    the same event-loop turn, so before any click."""
+    """The start of the app: the window is shown and painted first; opening the record store (key,
+    integrity check of what opening relies on) and looking for an interrupted consultation follow in the
+    event loop's next turn, milliseconds later."""
     window = create_main_window(content_dir, data_dir, open_store_now=False)
 
     def after_first_paint() -> None:
