@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,7 +39,7 @@ from consultaid.ui.date_field import DateField
 from consultaid.ui.style import ACCENT, BORDER, ERROR_INK, INK, MUTED, SUCCESS_INK, SURFACE, WARNING_BG, WARNING_INK
 from consultaid.ui.status_note import show_note
 from consultaid.files import write_atomically
-from consultaid.ui.summary_preview import PathChooser, PrinterChooser, SummaryPreview
+from consultaid.ui.summary_preview import PathChooser, PrinterChooser, SummaryPreview, documents_folder, pdf_path
 
 log = logging.getLogger(__name__)
 
@@ -204,11 +204,6 @@ def procedure_title(library, procedure_id: str, language: str | None = None) -> 
 def summary_file_name(row: HistoryRow) -> str:
     """A file name without patient data, as for a summary saved at signing, plus the version."""
     return f"consultaid-summary-{row.moment[:10]}-{row.consultation_id[:8]}-v{row.version}.pdf"
-
-
-def _documents_folder() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-                or str(Path.home()))
 
 
 # --- the stored PDF, read-only ---------------------------------------------------------------------
@@ -791,12 +786,10 @@ class HistoryView(QWidget):
         pdf = self._stored_pdf(row)
         if pdf is None:
             return None
-        chosen = self.choose_save_path(self, str(_documents_folder() / summary_file_name(row)))
+        chosen = self.choose_save_path(self, str(documents_folder() / summary_file_name(row)))
         if not chosen:
             return None
-        path = Path(chosen)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
+        path = pdf_path(chosen)
         try:
             write_atomically(path, pdf, keep_mode=True)
         except OSError as error:

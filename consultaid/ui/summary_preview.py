@@ -71,6 +71,18 @@ def choose_save_path_with_dialog(parent: QWidget, suggested: str) -> str | None:
     return path or None
 
 
+def documents_folder() -> Path:
+    """Where a Save dialog opens: the user's Documents folder, else their home."""
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+                or str(Path.home()))
+
+
+def pdf_path(chosen: str) -> Path:
+    """The file name chosen in a Save dialog, with ".pdf" added when it was left out."""
+    path = Path(chosen)
+    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+
 def _qimage(bitmap) -> QImage:
     """A PDFium bitmap as a QImage that owns its pixels (no PIL or numpy needed)."""
     formats = {"BGRX": QImage.Format.Format_RGB32, "BGRA": QImage.Format.Format_ARGB32,
@@ -343,13 +355,10 @@ class SummaryPreview(QDialog):
 
     @Slot()
     def save_pdf(self) -> Path | None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        chosen = self.choose_save_path(self, str(Path(folder) / self.suggested_name))
+        chosen = self.choose_save_path(self, str(documents_folder() / self.suggested_name))
         if not chosen:
             return None
-        path = Path(chosen)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
+        path = pdf_path(chosen)
         try:
             write_atomically(path, self.pdf, keep_mode=True)
         except OSError as error:
