@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from consultaid.consultation import store as store_module
 from consultaid.consultation.store import StoreError
 from consultaid.ui.app import create_main_window
-from consultaid.ui.history_view import RESULT_LIMIT, HistoryQuery, HistorySearch, HistoryView
+from consultaid.consultation.record_search import RESULT_LIMIT, HistoryQuery, HistorySearch
+from consultaid.ui.history_view import HistoryView
 from consultaid.ui.style import apply_style
 from tests.conftest import CONTENT, REPO, type_text
 
