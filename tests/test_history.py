@@ -150,7 +150,7 @@ def test_every_draft_and_record_is_listed_newest_first_with_words(qtbot, main):
     versions = [model.index(row, 5).data() for row in range(model.rowCount())]
     assert versions[3:5] == ["2", "1"]   # the correction, then the version it corrects
     assert model.index(1, 3).data() == main.library.get("cement-spine-surgery").title("en")   # a title, not an id
-    assert view.count_label.text() == "7 consultation(s) found"
+    assert view.count_label.text() == "7 consultations found"
     assert [model.headerData(column, Qt.Orientation.Horizontal) for column in range(6)] == \
         ["Date", "Patient", "Identifier", "Procedure", "Status", "Version"]
 

@@ -37,13 +37,13 @@ from consultaid.consultation.record_search import (
     summary_file_name,
 )
 from consultaid.consultation.store import DatabaseError, StoreError, name_key
-from consultaid.formatting import format_short_date, format_short_moment
-from consultaid.i18n import N_, _, interface_language
-from consultaid.ui.date_field import DateField
-from consultaid.ui.style import ACCENT, BORDER, ERROR_INK, INK, MUTED, SUCCESS_INK, SURFACE, WARNING_INK
-from consultaid.ui.status_note import show_note
 from consultaid.files import write_atomically
+from consultaid.formatting import format_short_date, format_short_moment
+from consultaid.i18n import N_, _, interface_language, ngettext
+from consultaid.ui.date_field import DateField
+from consultaid.ui.status_note import show_note
 from consultaid.ui.stored_record_preview import StoredRecordPreview
+from consultaid.ui.style import ACCENT, BORDER, ERROR_INK, INK, MUTED, SUCCESS_INK, SURFACE, WARNING_INK
 from consultaid.ui.summary_preview import PathChooser, PrinterChooser, documents_folder, pdf_path
 
 log = logging.getLogger(__name__)
@@ -433,7 +433,8 @@ class HistoryView(QWidget):
             self.count_label.setText(_("Showing the {limit} most recent consultations found; there are more. "
                                        "Narrow the search to see the others.").format(limit=RESULT_LIMIT))
         else:
-            self.count_label.setText(_("{count} consultation(s) found").format(count=len(rows)) if rows else "")
+            found = ngettext("{count} consultation found", "{count} consultations found", len(rows))
+            self.count_label.setText(found.format(count=len(rows)) if rows else "")
         self.count_label.setAccessibleName(self.count_label.text())
 
     def _show_empty(self, title: str, hint: str, error: bool = False) -> None:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from consultaid import printing
 from consultaid.files import write_atomically
-from consultaid.i18n import _
+from consultaid.i18n import _, ngettext
 from consultaid.ui.status_note import show_note
 from consultaid.ui.style import BORDER
 
@@ -138,7 +138,8 @@ class SummaryPreview(QDialog):
         self.zoom_out_button.clicked.connect(lambda: self.step_zoom(-1))
         self.zoom_in_button.clicked.connect(lambda: self.step_zoom(+1))
         self.fit_button.clicked.connect(self.fit_width)
-        self.pages_label = QLabel(_("{count} page(s)").format(count=self.page_count))
+        self.pages_label = QLabel(ngettext("{count} page", "{count} pages", self.page_count).format(
+            count=self.page_count))
         self.pages_label.setObjectName("Meta")
 
         self.copies = QSpinBox()
@@ -348,7 +349,8 @@ class SummaryPreview(QDialog):
             self._report(_("Not printed: {error}").format(error=error), error=True)
             return None
         self.last_job = job
-        self._report(_("Sent to {printer}: {copies} copy(ies), job {job}.").format(
+        self._report(ngettext("Sent to {printer}: {copies} copy, job {job}.",
+                              "Sent to {printer}: {copies} copies, job {job}.", copies).format(
             printer=printer, copies=copies, job=job))
         self.handed_out.emit("print")
         return job
