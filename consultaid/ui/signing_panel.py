@@ -474,21 +474,25 @@ class SigningPanel(QWidget):
         self.copies = copies
         self.logo_path = logo_path or None
 
-    def _seal(self):
-        """The seal to use: the certificate chosen in Settings, or this installation's self-signed seal when
-        there is none or it cannot be opened (the summary says which; the surgeon is told why). Asked on the
-        GUI thread, since opening a certificate may ask for its passphrase."""
-        from consultaid.report.seal import SealError, installation_seal, load_seal
+    def _seal_source(self):
+        """What makes the seal, called in the worker: the certificate chosen in Settings, opened here on the
+        GUI thread because it may ask for its passphrase, or else this installation's self-signed seal,
+        whose key is made (seconds, the first time) or loaded in the worker. When the chosen certificate
+        cannot be opened, the installation's seal is used and the surgeon is told why."""
+        from consultaid.report.seal import SealError, load_seal
         from consultaid.settings import load_settings
 
-        try:
-            seal = load_seal(load_settings(), self.seal_data_dir, ask_passphrase=self._ask_passphrase)
-            self.seal_problem = ""
-        except SealError as error:
-            log.warning("the configured seal certificate could not be used")
-            self.seal_problem = str(error)
-            seal = installation_seal(self.seal_data_dir)
-        return seal
+        settings = load_settings()
+        self.seal_problem = ""
+        if settings.seal_certificate:
+            try:
+                seal = load_seal(settings, self.seal_data_dir, ask_passphrase=self._ask_passphrase)
+                return lambda: seal
+            except SealError as error:
+                log.warning("the configured seal certificate could not be used")
+                self.seal_problem = str(error)
+        data_dir = self.seal_data_dir
+        return lambda: load_seal(None, data_dir)
 
     def _ask_passphrase(self, path) -> str | None:
         from PySide6.QtWidgets import QInputDialog, QLineEdit
@@ -513,12 +517,8 @@ class SigningPanel(QWidget):
 
         if self.audit_hash_source is not None:
             self.consultation.audit_hash = self.audit_hash_source()
-        try:
-            seal = self._seal()
-        except Exception as error:  # noqa: BLE001 — not even this installation's seal: said, and tried again later
-            self._summary_failed(str(error) or type(error).__name__)
-            return
-        self.job = SummaryJob(self.consultation.to_record(), self.paper_size(), self.logo_path, seal, self)
+        self.job = SummaryJob(self.consultation.to_record(), self.paper_size(), self.logo_path, self._seal_source(),
+                              self)
         self.job.done.connect(self._summary_done)
         self.job.failed.connect(self._summary_failed)
         self.finalize_button.setEnabled(False)

@@ -21,9 +21,11 @@ class SummaryJob(QObject):
     done = Signal(bytes)
     failed = Signal(str)   # the reason, for the surgeon's screen (never logged: it may quote the record)
 
-    def __init__(self, record: dict, paper: str, logo_path, seal, parent=None):
+    def __init__(self, record: dict, paper: str, logo_path, seal_source, parent=None):
+        """`seal_source()` gives the seal, in the worker: making this installation's key the first time
+        takes seconds."""
         super().__init__(parent)
-        self._arguments = (record, paper, logo_path, seal)
+        self._arguments = (record, paper, logo_path, seal_source)
         self._thread = threading.Thread(target=self._run, name="consultaid-summary", daemon=True)
 
     def start(self) -> None:
@@ -40,9 +42,9 @@ class SummaryJob(QObject):
     def _run(self) -> None:
         from consultaid.report import sealed_summary
 
-        record, paper, logo_path, seal = self._arguments
+        record, paper, logo_path, seal_source = self._arguments
         try:
-            pdf = sealed_summary(record, paper, logo_path=logo_path, seal=seal)
+            pdf = sealed_summary(record, paper, logo_path=logo_path, seal=seal_source())
         except Exception as error:  # noqa: BLE001 — the consultation stays finalized; the surgeon can try again
             log.warning("the summary could not be made (%s)", type(error).__name__)
             self._deliver(self.failed, str(error) or type(error).__name__)
