@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from consultaid import __version__
-from consultaid.i18n import SUPPORTED_LANGUAGES, _, set_interface_language
+from consultaid.i18n import SUPPORTED_LANGUAGES, _, ngettext, set_interface_language
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,10 +92,11 @@ def run_validate(args) -> int:
             print(_relative(problem))
     valid = len(set(folders)) - broken
     if broken:
-        print(_("{valid} pack(s) valid, {broken} with {count} problem(s)").format(
-            valid=valid, broken=broken, count=total_problems), file=sys.stderr)
+        print(ngettext("{valid} pack valid", "{valid} packs valid", valid).format(valid=valid) + ", "
+              + ngettext("{broken} with {count} problem", "{broken} with {count} problems", total_problems).format(
+                  broken=broken, count=total_problems), file=sys.stderr)
         return 1
-    print(_("{valid} pack(s) valid").format(valid=valid), file=sys.stderr)
+    print(ngettext("{valid} pack valid", "{valid} packs valid", valid).format(valid=valid), file=sys.stderr)
     return 0
 
 
@@ -144,7 +145,8 @@ def run_print(args) -> int:
         print(str(error), file=sys.stderr)
         return 1
     print(job)
-    print(_("Sent to {printer}: {copies} copy(ies), job {job}.").format(
+    print(ngettext("Sent to {printer}: {copies} copy, job {job}.", "Sent to {printer}: {copies} copies, job {job}.",
+                   args.copies).format(
         printer=args.printer or _("the default printer"), copies=args.copies, job=job), file=sys.stderr)
     return 0
 

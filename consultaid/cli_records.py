@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from consultaid.files import write_atomically
-from consultaid.i18n import N_, _
+from consultaid.i18n import N_, _, ngettext
 
 STATUS_WORDS = {"finalized": N_("finalized"), "corrected": N_("corrected")}
 
@@ -88,7 +88,8 @@ def _list(store, args) -> int:
     for row in rows:
         print(f"{row.id}\t{row.consultation_date}\t{row.patient_name}\t{row.patient_identifier}\t"
               f"{row.procedure_id}\tv{row.version}\t{_(STATUS_WORDS[row.status])}")
-    print(_("{count} consultation(s)").format(count=len(rows)), file=sys.stderr)
+    print(ngettext("{count} consultation", "{count} consultations", len(rows)).format(count=len(rows)),
+          file=sys.stderr)
     return 0
 
 
@@ -140,8 +141,10 @@ def _check(store, _args) -> int:
     store.close()  # the check opens the database on its own connection
     problems = check_whole_database(store.data_dir)
     if problems:
-        print(_("The database is damaged: {count} problem(s) found. Keep the data folder as it is and call "
-                "IT (see the IT guide).").format(count=len(problems)), file=sys.stderr)
+        print(ngettext("The database is damaged: {count} problem found. Keep the data folder as it is and call "
+                       "IT (see the IT guide).",
+                       "The database is damaged: {count} problems found. Keep the data folder as it is and call "
+                       "IT (see the IT guide).", len(problems)).format(count=len(problems)), file=sys.stderr)
         for problem in problems[:20]:
             print("  " + problem, file=sys.stderr)
         return 1

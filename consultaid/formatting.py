@@ -64,3 +64,30 @@ def format_long_date(value, language: str) -> str:
     from babel.dates import format_date  # Babel's CLDR data loads only when a date is first shown
 
     return format_date(value, format="long", locale=LOCALES[language])
+
+
+def format_short_date(iso: str, language: str) -> str:
+    """An ISO date (or the date of a timestamp) as the clinic writes it: "12/03/2027" in both languages
+    (CLDR's short form for en_GB and fr_FR, the form the date fields read). Text that is not a date is
+    shown as it is rather than hidden."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    try:
+        return format_date(date.fromisoformat(iso[:10]), format="short", locale=LOCALES[language])
+    except ValueError:
+        return iso
+
+
+def format_short_moment(iso: str, language: str) -> tuple[str, str]:
+    """(date, time) of an ISO timestamp, in the local time it was stored in: ("12/03/2027", "14:05")."""
+    from datetime import datetime
+
+    from babel.dates import format_time
+
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso, ""
+    return format_short_date(iso, language), format_time(moment, format="HH:mm", locale=LOCALES[language])

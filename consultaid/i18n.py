@@ -8,6 +8,7 @@ the English text, so English needs no catalogue.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from consultaid.paths import resources_dir
@@ -39,6 +40,39 @@ def catalogue(language: str) -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=None)
+def plural_catalogue(language: str) -> tuple[dict[str, tuple[str, ...]], Callable[[int], int]]:
+    """singular msgid -> its translated forms, and the language's rule choosing a form for a count (the
+    catalogue's own Plural-Forms expression: French uses the singular for 0 and 1, English only for 1)."""
+    if language == SOURCE_LANGUAGE:
+        return {}, _english_plural
+    import gettext
+
+    from babel.messages.pofile import read_po
+
+    with open(catalogue_path(language), "rb") as handle:
+        parsed = read_po(handle, locale=language)
+    forms = {
+        message.id[0]: tuple(message.string)
+        for message in parsed
+        if isinstance(message.id, tuple) and all(message.string) and not message.fuzzy
+    }
+    return forms, gettext.c2py(parsed.plural_expr)
+
+
+def _english_plural(count: int) -> int:
+    return 0 if count == 1 else 1
+
+
+def translate_plural(singular: str, plural: str, count: int, language: str) -> str:
+    """The form of a message that fits `count` in `language` (the English forms when it has no entry)."""
+    forms, rule = plural_catalogue(language)
+    chosen = forms.get(singular)
+    if not chosen:
+        return singular if _english_plural(count) == 0 else plural
+    return chosen[min(rule(count), len(chosen) - 1)]
+
+
 def translate(text: str, language: str) -> str:
     return catalogue(language).get(text, text)
 
@@ -57,6 +91,12 @@ def interface_language() -> str:
 def _(text: str) -> str:
     """Translate into the interface language."""
     return translate(text, _interface_language)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """Translate a message with a number into the interface language, in the form that number needs:
+    "1 page" / "7 pages", "0 page" / "2 pages" in French. The caller still formats {count} in."""
+    return translate_plural(singular, plural, count, _interface_language)
 
 
 def N_(text: str) -> str:

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from consultaid import __version__
-from consultaid.i18n import _
+from consultaid.i18n import _, ngettext
 
 
 class SelfTestFailure(Exception):
@@ -40,7 +40,9 @@ def check_content(content_dir: Path) -> int:
     if library.broken:
         first = library.broken[0]
         reason = str(first.problems[0].message) if first.problems else ""
-        raise SelfTestFailure(_("{count} broken content pack(s), first {folder}: {reason}").format(
+        raise SelfTestFailure(ngettext(
+            "{count} broken content pack, {folder}: {reason}", "{count} broken content packs, first {folder}: {reason}",
+            len(library.broken)).format(
             count=len(library.broken), folder=first.folder.name, reason=reason))
     if not library.packs:
         raise SelfTestFailure(_("no content pack in {path}").format(path=content_dir))

@@ -55,6 +55,27 @@ class Clinic:
 
 
 @dataclass
+class ClinicServer:
+    """Where the clinic's shared record store is (Settings › Data › Clinic server). Never the password,
+    which is kept in the system keyring (consultaid/consultation/server_location.py)."""
+
+    host: str = ""
+    port: int = 5432
+    database: str = "consultaid"
+    user: str = ""
+    ca_certificate: str = ""
+
+    def location(self):
+        from consultaid.consultation.server_location import ServerLocation
+
+        return ServerLocation(host=self.host.strip(), port=self.port, database=self.database.strip(),
+                              user=self.user.strip(), ca_certificate=self.ca_certificate.strip())
+
+
+RECORD_STORES = ("workstation", "server")
+
+
+@dataclass
 class Settings:
     profiles: list[SurgeonProfile] = field(default_factory=list)
     current_profile: int = -1          # index into profiles; -1 when there are none
@@ -69,6 +90,10 @@ class Settings:
     # The window locks after this many minutes without a key, click, touch or pen; 1 to 60. There is no
     # "never": the lock is what hides patient data when the surgeon steps out (see docs/surgeons.md).
     lock_after_minutes: int = 5
+    # Where the records are: "workstation" (the embedded, encrypted SQLite file in data_dir, the default)
+    # or "server" (the clinic's PostgreSQL server described by `server`).
+    record_store: str = "workstation"
+    server: ClinicServer = field(default_factory=ClinicServer)
     # Set by load_settings() when the file could not be used; never saved, not part of equality.
     problem: str = field(default="", compare=False, repr=False)
 
@@ -118,6 +143,15 @@ class _Reader:
         values = {f.name: self.value(data, f.name, str, "", where) for f in fields(cls)}
         return cls(**values)
 
+    def server(self, data) -> ClinicServer:
+        defaults = ClinicServer()
+        if not isinstance(data, dict):
+            self.wrong.append("server")
+            return defaults
+        return ClinicServer(**{f.name: self.value(data, f.name, type(getattr(defaults, f.name)),
+                                                  getattr(defaults, f.name), "server.")
+                               for f in fields(ClinicServer)})
+
     def settings(self, data: dict) -> Settings:
         defaults = Settings()
         profiles = []
@@ -131,9 +165,10 @@ class _Reader:
             profiles=profiles,
             current_profile=self.value(data, "current_profile", int, -1, ""),
             clinic=clinic or Clinic(),
+            server=self.server(data.get("server", {})),
             **{name: self.value(data, name, type(getattr(defaults, name)), getattr(defaults, name), "")
                for name in ("paper", "interface_language", "patient_language", "data_dir", "printer", "copies",
-                            "seal_certificate", "lock_after_minutes")},
+                            "seal_certificate", "lock_after_minutes", "record_store")},
         )
         if profiles and not 0 <= result.current_profile < len(profiles):
             result.current_profile = 0
@@ -261,6 +296,11 @@ def validate(settings: Settings) -> dict[str, str]:
                                      "(for example /home/clinic/records).")
         elif not folder.parent.is_dir():
             problems["data_dir"] = _("The folder {folder} does not exist.").format(folder=folder.parent)
+    if settings.record_store not in RECORD_STORES:
+        problems["record_store"] = _("Choose this workstation or a clinic server.")
+    elif settings.record_store == "server":
+        for name, message in settings.server.location().problems().items():
+            problems["server." + name] = message
     if settings.seal_certificate and not Path(settings.seal_certificate).expanduser().is_file():
         problems["seal_certificate"] = _("There is no certificate file at this place.")
     for number, profile in enumerate(settings.profiles):
@@ -274,5 +314,5 @@ def validate(settings: Settings) -> dict[str, str]:
     return problems
 
 
-__all__ = ["Clinic", "Settings", "SurgeonProfile", "config_dir", "load_settings", "logo_problem",
-           "save_settings", "settings_path", "validate"]
+__all__ = ["RECORD_STORES", "Clinic", "ClinicServer", "Settings", "SurgeonProfile", "config_dir", "load_settings",
+           "logo_problem", "save_settings", "settings_path", "validate"]

@@ -137,7 +137,7 @@ def test_minimal_pack_is_valid(tmp_path):
     assert_no_traceback(result)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    assert result.stderr.strip() == "1 pack(s) valid"
+    assert result.stderr.strip() == "1 pack valid"
 
 
 def test_minimal_pack_validates_in_place(tmp_path):
@@ -191,7 +191,7 @@ def test_broken_case(case, tmp_path):
     unexpected = [line for line in printed if line not in expected]
     assert not unexpected, "unexpected (wrong or follow-on) problem(s):\n  " + "\n  ".join(unexpected) + note
 
-    assert result.stderr.strip() == f"0 pack(s) valid, 1 with {len(printed)} problem(s)", output
+    assert result.stderr.strip() == f"0 packs valid, 1 with {len(printed)} problem" + ("s" if len(printed) > 1 else ""), output
     assert result.elapsed < TIMEOUT
 
 

@@ -293,13 +293,13 @@ def test_settings_saved_in_the_dialog_apply_to_the_next_consultation(main, qtbot
     assert settings_action.shortcut().toString() == "Ctrl+,"
     settings_action.trigger()
     dialog = main.settings_dialog
-    qtbot.mouseClick(dialog.add_profile_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(dialog.profile_name, "Dr Ana Lima")
-    qtbot.keyClicks(dialog.profile_registration, "RPPS 1234")
-    qtbot.keyClicks(dialog.clinic_name, "Clinique des Tilleuls")
-    dialog.paper_combo.setCurrentIndex(dialog.paper_combo.findData("letter"))
-    dialog.copies_edit.clear()
-    qtbot.keyClicks(dialog.copies_edit, "3")
+    qtbot.mouseClick(dialog.surgeons.add_profile_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.surgeons.profile_name, "Dr Ana Lima")
+    qtbot.keyClicks(dialog.surgeons.profile_registration, "RPPS 1234")
+    qtbot.keyClicks(dialog.clinic.clinic_name, "Clinique des Tilleuls")
+    dialog.printing.paper_combo.setCurrentIndex(dialog.printing.paper_combo.findData("letter"))
+    dialog.printing.copies_edit.clear()
+    qtbot.keyClicks(dialog.printing.copies_edit, "3")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert settings_path().exists() and load_settings().copies == 3
     assert main.statusBar().currentMessage() == "Settings saved."

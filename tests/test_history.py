@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from consultaid.consultation import store as store_module
 from consultaid.consultation.store import StoreError
 from consultaid.ui.app import create_main_window
-from consultaid.ui.history_view import RESULT_LIMIT, HistoryQuery, HistorySearch, HistoryView
+from consultaid.consultation.record_search import RESULT_LIMIT, HistoryQuery, HistorySearch
+from consultaid.ui.history_view import HistoryView
 from consultaid.ui.style import apply_style
 from tests.conftest import CONTENT, REPO, type_text
 
@@ -149,7 +150,7 @@ def test_every_draft_and_record_is_listed_newest_first_with_words(qtbot, main):
     versions = [model.index(row, 5).data() for row in range(model.rowCount())]
     assert versions[3:5] == ["2", "1"]   # the correction, then the version it corrects
     assert model.index(1, 3).data() == main.library.get("cement-spine-surgery").title("en")   # a title, not an id
-    assert view.count_label.text() == "7 consultation(s) found"
+    assert view.count_label.text() == "7 consultations found"
     assert [model.headerData(column, Qt.Orientation.Horizontal) for column in range(6)] == \
         ["Date", "Patient", "Identifier", "Procedure", "Status", "Version"]
 

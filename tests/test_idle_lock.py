@@ -229,17 +229,17 @@ def test_the_pin_and_the_idle_time_are_set_in_the_settings_dialog(qtbot):
     dialog = SettingsDialog(Settings(profiles=[SurgeonProfile("Dr Ann Lee")], current_profile=0), printers=[])
     qtbot.addWidget(dialog)
     dialog.show()
-    assert "anyone can unlock" in dialog.pin_state.text()
-    qtbot.keyClicks(dialog.new_pin, "2468")
-    qtbot.keyClicks(dialog.repeat_pin, "2469")
+    assert "anyone can unlock" in dialog.surgeons.pin_state.text()
+    qtbot.keyClicks(dialog.surgeons.new_pin, "2468")
+    qtbot.keyClicks(dialog.surgeons.repeat_pin, "2469")
     dialog.tabs.setCurrentIndex(5)
-    dialog.lock_minutes.selectAll()
-    qtbot.keyClicks(dialog.lock_minutes, "12")
+    dialog.lock.lock_minutes.selectAll()
+    qtbot.keyClicks(dialog.lock.lock_minutes, "12")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result_settings is None and dialog.tabs.currentIndex() == 0
     assert dialog.errors["profile.pin"].isVisible() and "not the same" in dialog.errors["profile.pin"].text()
-    dialog.repeat_pin.clear()
-    qtbot.keyClicks(dialog.repeat_pin, "2468")
+    dialog.surgeons.repeat_pin.clear()
+    qtbot.keyClicks(dialog.surgeons.repeat_pin, "2468")
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     result = dialog.result_settings
@@ -250,8 +250,8 @@ def test_the_pin_and_the_idle_time_are_set_in_the_settings_dialog(qtbot):
 
     again = SettingsDialog(result, printers=[])
     qtbot.addWidget(again)
-    assert "A PIN is set" in again.pin_state.text()
-    qtbot.mouseClick(again.remove_pin_button, Qt.MouseButton.LeftButton)
+    assert "A PIN is set" in again.surgeons.pin_state.text()
+    qtbot.mouseClick(again.surgeons.remove_pin_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(again.accepted, timeout=5000):
         qtbot.mouseClick(again.ok_button, Qt.MouseButton.LeftButton)
     assert again.result_settings.profiles[0].pin_hash == ""
@@ -260,6 +260,6 @@ def test_the_pin_and_the_idle_time_are_set_in_the_settings_dialog(qtbot):
 def test_the_idle_time_saved_in_settings_applies_at_once(main, qtbot):
     main.show_settings()
     dialog = main.settings_dialog
-    dialog.lock_minutes.setValue(2)
+    dialog.lock.lock_minutes.setValue(2)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert main.idle_lock.idle_ms == 2 * 60_000 and load_settings().lock_after_minutes == 2

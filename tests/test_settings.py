@@ -144,20 +144,20 @@ def test_the_dialog_keeps_invalid_settings_open_then_accepts_the_typed_values(qt
     dialog = SettingsDialog(Settings(), printers=["cups-pdf", "office"])
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.mouseClick(dialog.add_profile_button, _left())
-    qtbot.keyClicks(dialog.profile_name, "Dr Ann Lee")
-    qtbot.keyClicks(dialog.profile_title, "Spine surgeon")
-    qtbot.keyClicks(dialog.profile_registration, "GMC 7654321")
-    qtbot.keyClicks(dialog.profile_meaning, "I gave this information.")
+    qtbot.mouseClick(dialog.surgeons.add_profile_button, _left())
+    qtbot.keyClicks(dialog.surgeons.profile_name, "Dr Ann Lee")
+    qtbot.keyClicks(dialog.surgeons.profile_title, "Spine surgeon")
+    qtbot.keyClicks(dialog.surgeons.profile_registration, "GMC 7654321")
+    qtbot.keyClicks(dialog.surgeons.profile_meaning, "I gave this information.")
     dialog.tabs.setCurrentIndex(1)
-    qtbot.keyClicks(dialog.clinic_name, "Riverside Clinic")
+    qtbot.keyClicks(dialog.clinic.clinic_name, "Riverside Clinic")
     logo = png(tmp_path / "logo.png")
-    qtbot.keyClicks(dialog.logo_path, str(logo))
-    assert dialog.logo_preview.pixmap() is not None and not dialog.logo_preview.pixmap().isNull()
+    qtbot.keyClicks(dialog.clinic.logo_path, str(logo))
+    assert dialog.clinic.logo_preview.pixmap() is not None and not dialog.clinic.logo_preview.pixmap().isNull()
     dialog.tabs.setCurrentIndex(2)
-    dialog.printer_combo.setCurrentIndex(dialog.printer_combo.findData("office"))
-    dialog.copies_edit.clear()
-    qtbot.keyClicks(dialog.copies_edit, "0")
+    dialog.printing.printer_combo.setCurrentIndex(dialog.printing.printer_combo.findData("office"))
+    dialog.printing.copies_edit.clear()
+    qtbot.keyClicks(dialog.printing.copies_edit, "0")
     dialog.tabs.setCurrentIndex(0)
 
     qtbot.mouseClick(dialog.ok_button, _left())
@@ -166,8 +166,8 @@ def test_the_dialog_keeps_invalid_settings_open_then_accepts_the_typed_values(qt
     assert error.isVisible() and error.text().startswith("\u26a0") and "99" in error.text()
     assert dialog.tabs.currentIndex() == 2   # the tab with the problem is brought forward
 
-    dialog.copies_edit.clear()
-    qtbot.keyClicks(dialog.copies_edit, "4")
+    dialog.printing.copies_edit.clear()
+    qtbot.keyClicks(dialog.printing.copies_edit, "4")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         qtbot.mouseClick(dialog.ok_button, _left())
     result = dialog.result_settings
@@ -185,13 +185,13 @@ def test_the_dialog_shows_an_empty_profile_name_beside_the_field(qtbot, tmp_path
     dialog = SettingsDialog(full_settings(tmp_path), printers=None)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.profile_list.setCurrentRow(1)
-    dialog.profile_name.selectAll()
-    qtbot.keyClicks(dialog.profile_name, " ")
+    dialog.surgeons.profile_list.setCurrentRow(1)
+    dialog.surgeons.profile_name.selectAll()
+    qtbot.keyClicks(dialog.surgeons.profile_name, " ")
     dialog.tabs.setCurrentIndex(3)
     qtbot.mouseClick(dialog.ok_button, _left())
     assert dialog.result_settings is None and dialog.tabs.currentIndex() == 0
-    assert dialog.errors["profile.name"].isVisible() and dialog.profile_list.currentRow() == 1
+    assert dialog.errors["profile.name"].isVisible() and dialog.surgeons.profile_list.currentRow() == 1
     every_control = [w for w in dialog.findChildren(object)
                      if w.metaObject().className() in ("QLineEdit", "QPlainTextEdit", "QComboBox", "QPushButton",
                                                        "QListWidget")]
@@ -238,15 +238,15 @@ def test_the_dialog_sets_the_seal_certificate_and_keeps_its_passphrase_in_the_ke
     dialog = SettingsDialog(Settings(), printers=None)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.tabs.setCurrentWidget(dialog.seal_edit.parentWidget().parentWidget())
-    qtbot.keyClicks(dialog.seal_edit, str(tmp_path / "missing.p12"))
+    dialog.tabs.setCurrentWidget(dialog.data.seal_edit.parentWidget().parentWidget())
+    qtbot.keyClicks(dialog.data.seal_edit, str(tmp_path / "missing.p12"))
     qtbot.mouseClick(dialog.ok_button, _left())
     assert dialog.result_settings is None and dialog.errors["seal_certificate"].isVisible()
     certificate = tmp_path / "clinic.p12"
     certificate.write_bytes(b"a PKCS#12 file")
-    dialog.seal_edit.clear()
-    qtbot.keyClicks(dialog.seal_edit, str(certificate))
-    qtbot.keyClicks(dialog.seal_passphrase, "secret phrase")
+    dialog.data.seal_edit.clear()
+    qtbot.keyClicks(dialog.data.seal_edit, str(certificate))
+    qtbot.keyClicks(dialog.data.seal_passphrase, "secret phrase")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         qtbot.mouseClick(dialog.ok_button, _left())
     assert dialog.result_settings.seal_certificate == str(certificate)

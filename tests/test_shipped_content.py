@@ -34,7 +34,7 @@ def test_pack_validates_against_the_seed_folder(folder):
 def test_validate_command_accepts_the_bundled_content(run_cli):
     result = run_cli("validate", CONTENT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 pack(s) valid" in result.stderr
+    assert "3 packs valid" in result.stderr
 
 
 @pytest.mark.parametrize("folder", PACK_FOLDERS, ids=lambda folder: folder.name)

@@ -126,9 +126,8 @@ def test_finalize_needs_the_patient_signature_or_a_reason(review, qtbot):
     assert not panel.pads["witness"].isVisible()
     assert panel.finalize_button.text() == "Show the summary"
 
+    qtbot.waitUntil(lambda: panel.preview is not None and panel.preview.isVisible(), timeout=30000)
     preview = panel.preview
-    assert preview is not None
-    qtbot.waitUntil(preview.isVisible)
     import pypdfium2 as pdfium
 
     pages = len(pdfium.PdfDocument(panel.pdf))
@@ -175,6 +174,7 @@ def test_clear_and_sign_again_before_finalizing(review, qtbot):
     qtbot.mouseClick(panel.finalize_button, Qt.MouseButton.LeftButton)
     assert consultation.finalized_at is not None
     assert [s["role"] for s in consultation.to_record()["signatures"]] == ["patient", "surgeon"]
+    qtbot.waitUntil(lambda: panel.pdf is not None, timeout=30000)
 
 
 def test_interpreter_and_witness(review, qtbot):
@@ -197,6 +197,7 @@ def test_interpreter_and_witness(review, qtbot):
     type_text(witness.name, "Marie Curie")
     qtbot.mouseClick(panel.finalize_button, Qt.MouseButton.LeftButton)
     assert consultation.finalized_at is not None
+    qtbot.waitUntil(lambda: panel.pdf is not None, timeout=30000)
     record = consultation.to_record()
     assert {s["role"]: s["name"] for s in record["signatures"]} == {
         "patient": PATIENT, "surgeon": SURGEON, "witness": "Marie Curie", "interpreter": "Eleni Kostas"}
@@ -231,21 +232,61 @@ def test_everything_is_reachable_by_keyboard_and_named(review):
 
 
 def test_a_rendering_failure_is_shown_and_can_be_retried(review, qtbot, monkeypatch):
-    from consultaid.ui.signing_panel import SigningPanel
+    import consultaid.report
 
     view, page, panel = review()
     sign(panel.pads["surgeon"])
     sign(panel.pads["patient"])
-    def fail(self):
+    def fail(*_args, **_kwargs):
         raise RuntimeError("no fonts")
 
     with monkeypatch.context() as patch:
-        patch.setattr(SigningPanel, "render_pdf", fail)
+        patch.setattr(consultaid.report, "sealed_summary", fail)
         qtbot.mouseClick(panel.finalize_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "could not be made" in panel.problems.text(), timeout=30000)
     assert view.consultation.finalized_at is not None and panel.preview is None
     assert "The summary could not be made: no fonts" in panel.problems.text()
+    assert panel.finalize_button.isEnabled() and not panel.progress.isVisible()
     qtbot.mouseClick(panel.finalize_button, Qt.MouseButton.LeftButton)   # "Show the summary"
-    assert panel.preview is not None and panel.pdf.startswith(b"%PDF-")
+    qtbot.waitUntil(lambda: panel.preview is not None, timeout=30000)
+    assert panel.pdf.startswith(b"%PDF-")
+
+
+def test_the_summary_is_made_while_the_window_goes_on(review, qtbot, monkeypatch):
+    """Finalizing hands the rendering and the seal to a worker thread: the click returns at once, the window
+    keeps processing events (here, a timer's ticks) while the PDF is made, and the progress shows."""
+    import threading
+
+    import consultaid.report
+
+    real = consultaid.report.sealed_summary
+    release = threading.Event()
+
+    def slow(*args, **kwargs):
+        release.wait(30)  # as long as a very long consultation takes, under the test's control
+        return real(*args, **kwargs)
+
+    view, page, panel = review()
+    sign(panel.pads["surgeon"])
+    sign(panel.pads["patient"])
+    monkeypatch.setattr(consultaid.report, "sealed_summary", slow)
+    qtbot.mouseClick(panel.finalize_button, Qt.MouseButton.LeftButton)
+    assert view.consultation.finalized_at is not None and panel.pdf is None
+    assert panel.is_making_summary() and panel.progress.isVisible() and not panel.finalize_button.isEnabled()
+    assert "Making the sealed summary" in panel.problems.text()
+    ticks = []
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(5)
+    qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=5000)   # the event loop runs while the worker waits
+    timer.stop()
+    assert panel.pdf is None
+    release.set()
+    qtbot.waitUntil(lambda: panel.preview is not None and panel.preview.isVisible(), timeout=30000)
+    assert panel.pdf.startswith(b"%PDF-") and not panel.progress.isVisible()
+    assert "Finalized on" in panel.problems.text()
 
 
 # --- the preview --------------------------------------------------------------------------------
@@ -343,6 +384,7 @@ def test_the_summary_can_be_shown_again_after_closing(review, qtbot):
     sign(panel.pads["surgeon"])
     sign(panel.pads["patient"])
     qtbot.mouseClick(panel.finalize_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.preview is not None, timeout=30000)
     first = panel.preview
     pdf = panel.pdf
     first.close()

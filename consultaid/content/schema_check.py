@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from consultaid.content.problems import Problem, field_path
 from consultaid.content.yaml_source import YamlDocument
-from consultaid.i18n import N_, _
+from consultaid.i18n import N_, _, ngettext
 from consultaid.paths import schema_dir
 
 PACK_SCHEMA = "pack.schema.json"
@@ -108,7 +108,8 @@ def _describe(document: YamlDocument, error) -> list[Problem]:
         return [problem(_("{value} is not a valid id (lower-case letters, digits, - and _)").format(
             value=_short(instance)))]
     if kind == "minItems":
-        return [problem(_("needs at least {count} item(s)").format(count=error.validator_value))]
+        return [problem(ngettext("needs at least {count} item", "needs at least {count} items",
+                                 error.validator_value).format(count=error.validator_value))]
     if kind == "uniqueItems":
         return [problem(_("the same item is listed twice"))]
     if kind == "minLength":

@@ -77,9 +77,22 @@ def run_gui(args) -> int:
     apply_style(app)
     install_qt_translations(app, interface_language())
     window = show_main_window(args.content_dir, getattr(args, "data_dir", None))
+    crash_handler = install_crash_handler(window, getattr(args, "data_dir", None))
     code = app.exec()
+    crash_handler.uninstall()
     del window  # held until here: a parentless window whose wrapper is collected is closed by PySide
     return code
+
+
+def install_crash_handler(window, data_dir: Path | None = None):
+    """From here on an exception nobody caught saves the draft, is logged without patient data and is
+    explained to the user (ui/crash_handler.py) instead of leaving a half-updated window."""
+    from consultaid.paths import user_data_dir
+    from consultaid.ui.crash_handler import CrashHandler
+
+    handler = CrashHandler(data_dir or user_data_dir(), lambda: window)
+    handler.install()
+    return handler
 
 
 def show_main_window(content_dir: Path | None = None, data_dir: Path | None = None):

@@ -1,18 +1,14 @@
-"""The consultation records: every draft and every signed record, searchable, for a clinic with years of them.
+"""The consultation records view: every draft and every signed record, searchable, for a clinic with years
+of them.
 
-A search runs in the record store (its indexes on name, identifier and date), never over everything loaded
-in memory, and shows at most RESULT_LIMIT rows, saying so when there are more. Drafts come from the drafts
-table (consultations in progress or set aside), signed records from the records table: both show in one
-list, newest first. A draft is resumed; a signed record opens as its stored PDF, the very bytes kept when it
-was signed, never drawn again, and Print and Save PDF… hand on exactly those bytes, each leaving an entry in
-the audit trail.
+What is found comes from `consultation/record_search.py` (Qt-free, run in the store); this view only shows
+it. A draft is resumed; a signed record opens as its stored PDF (`stored_record_preview.py`), the very bytes
+kept when it was signed.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
@@ -33,17 +29,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consultaid.consultation.store import DatabaseError, StoreError, StoredRecord, name_key
-from consultaid.i18n import N_, _, interface_language
-from consultaid.ui.date_field import DateField
-from consultaid.ui.style import ACCENT, BORDER, ERROR_INK, INK, MUTED, SUCCESS_INK, SURFACE, WARNING_BG, WARNING_INK
-from consultaid.ui.status_note import show_note
+from consultaid.consultation.record_search import (
+    RESULT_LIMIT,
+    HistoryQuery,
+    HistoryRow,
+    HistorySearch,
+    summary_file_name,
+)
+from consultaid.consultation.store import DatabaseError, StoreError, name_key
 from consultaid.files import write_atomically
-from consultaid.ui.summary_preview import PathChooser, PrinterChooser, SummaryPreview, documents_folder, pdf_path
+from consultaid.formatting import format_short_date, format_short_moment
+from consultaid.i18n import N_, _, interface_language, ngettext
+from consultaid.ui.date_field import DateField
+from consultaid.ui.status_note import show_note
+from consultaid.ui.stored_record_preview import StoredRecordPreview
+from consultaid.ui.style import ACCENT, BORDER, ERROR_INK, INK, MUTED, SUCCESS_INK, SURFACE, WARNING_INK
+from consultaid.ui.summary_preview import PathChooser, PrinterChooser, documents_folder, pdf_path
 
 log = logging.getLogger(__name__)
 
-RESULT_LIMIT = 500
 SEARCH_DELAY_MS = 250   # typing pauses this long before the store is asked
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1    # the HistoryRow, on the first column
@@ -69,129 +73,6 @@ STATUS_INK = {"open": WARNING_INK, "set_aside": WARNING_INK, "finalized": SUCCES
 STATUS_ORDER = {"open": 0, "set_aside": 1, "finalized": 2, "corrected": 3}
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    """One line of the list: a draft (kind "draft") or one version of a signed record (kind "record")."""
-
-    kind: str
-    consultation_id: str
-    day: str                 # ISO date of the consultation, YYYY-MM-DD
-    patient_name: str
-    identifier: str
-    procedure_id: str
-    status: str              # "open", "set_aside", "finalized" or "corrected"
-    version: int | None      # records only
-    record_id: int | None    # records only: the key for Store.record()
-    moment: str              # drafts: last saved; records: finalized (ISO date and time)
-
-    @property
-    def is_draft(self) -> bool:
-        return self.kind == "draft"
-
-    @property
-    def audit_subject(self) -> str:
-        return f"{self.consultation_id} v{self.version}"
-
-    @classmethod
-    def from_record(cls, stored: StoredRecord) -> "HistoryRow":
-        return cls("record", stored.consultation_id, stored.consultation_date, stored.patient_name,
-                   stored.patient_identifier, stored.procedure_id, stored.status, stored.version, stored.id,
-                   stored.finalized_at)
-
-
-@dataclass(frozen=True)
-class HistoryQuery:
-    text: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-    procedure_id: str | None = None
-    status: str = "all"      # one of STATUS_FILTERS
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.text.strip() or self.date_from or self.date_to or self.procedure_id
-                    or self.status != "all")
-
-
-class HistorySearch:
-    """Asks the store; no Qt. Signed records are searched by the store itself (indexed, with a limit).
-    Drafts, only the consultations not yet signed, are few: their summaries are filtered here, and a
-    draft's identifier, which only its JSON holds, is read once per saved revision."""
-
-    def __init__(self, store):
-        self.store = store
-        self._identifiers: dict[tuple[str, int], str] = {}
-
-    def find(self, query: HistoryQuery, limit: int = RESULT_LIMIT) -> tuple[list[HistoryRow], bool]:
-        """The rows, newest first, and whether more than `limit` matched. Raises StoreError."""
-        try:
-            records: list[HistoryRow] = []
-            if query.status != "draft":
-                found = self.store.search(
-                    text=query.text.strip(),
-                    date_from=query.date_from.isoformat() if query.date_from else None,
-                    date_to=query.date_to.isoformat() if query.date_to else None,
-                    procedure_id=query.procedure_id,
-                    status=query.status if query.status in ("finalized", "corrected") else None,
-                    limit=limit + 1)
-                records = [HistoryRow.from_record(stored) for stored in found]
-            drafts = self._drafts(query) if query.status in ("all", "draft") else []
-        except DatabaseError as error:  # the store words its own errors; a bare SQLite one is worded here
-            raise StoreError("other", _("The records could not be read: {reason}").format(reason=error)) from error
-        # Newest first; on the same day a consultation still in progress comes before the signed ones.
-        rows = sorted(records + drafts, key=lambda row: (row.day, row.is_draft, row.moment), reverse=True)
-        return rows[:limit], len(rows) > limit
-
-    def _drafts(self, query: HistoryQuery) -> list[HistoryRow]:
-        wanted_name = name_key(query.text)
-        wanted_identifier = query.text.strip()
-        rows = []
-        for draft in self.store.drafts():
-            day = draft.started_at[:10]
-            if query.date_from and day < query.date_from.isoformat():
-                continue
-            if query.date_to and day > query.date_to.isoformat():
-                continue
-            if query.procedure_id and draft.procedure_id != query.procedure_id:
-                continue
-            identifier = self._identifier(draft.consultation_id, draft.revision)
-            if wanted_name and not (name_key(draft.patient_name).startswith(wanted_name)
-                                    or identifier == wanted_identifier):
-                continue
-            rows.append(HistoryRow("draft", draft.consultation_id, day, draft.patient_name, identifier,
-                                   draft.procedure_id, draft.status, None, None, draft.saved_at))
-        return rows
-
-    def _identifier(self, consultation_id: str, revision: int) -> str:
-        key = (consultation_id, revision)
-        if key not in self._identifiers:
-            try:
-                record = self.store.load_draft(consultation_id)
-                identifier = record["setup"]["patient"].get("identifier") or ""
-            except (KeyError, TypeError, ValueError):   # gone meanwhile, or not a full record
-                identifier = ""
-            self._identifiers[key] = identifier
-        return self._identifiers[key]
-
-
-# --- words -----------------------------------------------------------------------------------------
-def format_day(iso: str) -> str:
-    """DD/MM/YYYY, as the clinic writes dates (and as the date fields read them)."""
-    try:
-        return date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
-
-
-def format_moment(iso: str) -> tuple[str, str]:
-    """(date, time) of an ISO timestamp, in the clinic's local time as it was stored."""
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso, ""
-    return moment.strftime("%d/%m/%Y"), moment.strftime("%H:%M")
-
-
 def procedure_title(library, procedure_id: str, language: str | None = None) -> str:
     """The procedure's title in the interface language (or the pack's first), its id if the pack is unknown."""
     listing = library.listing(procedure_id) if library is not None else None
@@ -199,70 +80,6 @@ def procedure_title(library, procedure_id: str, language: str | None = None) -> 
         return procedure_id
     language = language or interface_language()
     return listing.title(language if language in listing.titles else listing.languages[0])
-
-
-def summary_file_name(row: HistoryRow) -> str:
-    """A file name without patient data, as for a summary saved at signing, plus the version."""
-    return f"consultaid-summary-{row.moment[:10]}-{row.consultation_id[:8]}-v{row.version}.pdf"
-
-
-# --- the stored PDF, read-only ---------------------------------------------------------------------
-class StoredRecordPreview(SummaryPreview):
-    """A signed record's stored PDF. Print and Save PDF… act on those bytes (SummaryPreview never draws a
-    page again) and each success is written to the audit trail as "print" or "export"."""
-
-    printed = Signal(str)    # print job id
-    exported = Signal(str)   # path of the file written
-
-    def __init__(self, store, row: HistoryRow, pdf: bytes, parent=None):
-        super().__init__(pdf, copies=1, title=f"ConsultAid summary {row.consultation_id[:8]}",
-                         suggested_name=summary_file_name(row), parent=parent)
-        self.store = store
-        self.row = row
-        self.audit_problem: str | None = None
-        self.setWindowTitle(_("Stored record: {patient}, {date}").format(
-            patient=row.patient_name, date=format_day(row.day)))
-        self.copies.setToolTip(_("How many copies to print"))
-        signed_date, signed_time = format_moment(row.moment)
-        text = _("Stored record, version {version}, finalized on {date} at {time}: the exact PDF kept when it "
-                 "was signed. It cannot be changed.").format(version=row.version, date=signed_date, time=signed_time)
-        colour, background = INK, SURFACE
-        if row.status == "corrected":
-            text += " " + _("A later version corrects this record.")
-            colour, background = WARNING_INK, WARNING_BG
-        self.record_note = QLabel(("\u26a0 " if row.status == "corrected" else "") + text)
-        self.record_note.setObjectName("RecordNote")
-        self.record_note.setWordWrap(True)
-        self.record_note.setAccessibleName(text)
-        self.record_note.setStyleSheet(f"QLabel#RecordNote {{ color: {colour}; background: {background}; "
-                                       f"border: 1px solid {BORDER}; border-radius: 6px; padding: 6px 10px; }}")
-        self.layout().insertWidget(1, self.record_note)
-
-    def _audit(self, action: str) -> None:
-        try:
-            self.store.log(action, self.row.audit_subject)
-        except StoreError as error:
-            self.audit_problem = str(error)
-            self._report(_("Done, but the audit trail could not record it: {reason}").format(reason=error),
-                         error=True)
-        else:
-            self.audit_problem = None
-
-    @Slot()
-    def print_summary(self) -> str | None:
-        job = super().print_summary()
-        if job is not None:
-            self._audit("print")
-            self.printed.emit(job)
-        return job
-
-    @Slot()
-    def save_pdf(self) -> Path | None:
-        path = super().save_pdf()
-        if path is not None:
-            self._audit("export")
-            self.exported.emit(str(path))
-        return path
 
 
 # --- the view --------------------------------------------------------------------------------------
@@ -616,7 +433,8 @@ class HistoryView(QWidget):
             self.count_label.setText(_("Showing the {limit} most recent consultations found; there are more. "
                                        "Narrow the search to see the others.").format(limit=RESULT_LIMIT))
         else:
-            self.count_label.setText(_("{count} consultation(s) found").format(count=len(rows)) if rows else "")
+            found = ngettext("{count} consultation found", "{count} consultations found", len(rows))
+            self.count_label.setText(found.format(count=len(rows)) if rows else "")
         self.count_label.setAccessibleName(self.count_label.text())
 
     def _show_empty(self, title: str, hint: str, error: bool = False) -> None:
@@ -633,16 +451,16 @@ class HistoryView(QWidget):
         self.model.removeRows(0, self.model.rowCount())
         for row in rows:
             if row.is_draft:
-                saved_date, saved_time = format_moment(row.moment)
+                saved_date, saved_time = format_short_moment(row.moment, interface_language())
                 tip = _("Not signed yet. Last saved on {date} at {time}.").format(date=saved_date, time=saved_time)
             else:
-                signed_date, signed_time = format_moment(row.moment)
+                signed_date, signed_time = format_short_moment(row.moment, interface_language())
                 tip = _("Finalized on {date} at {time}.").format(date=signed_date, time=signed_time)
                 if row.status == "corrected":
                     tip += " " + _("A later version corrects this record.")
             title = procedure_title(self.library, row.procedure_id, language)
             cells = (
-                (format_day(row.day), f"{row.day} {int(row.is_draft)} {row.moment}"),
+                (format_short_date(row.day, interface_language()), f"{row.day} {int(row.is_draft)} {row.moment}"),
                 (row.patient_name, name_key(row.patient_name)),
                 (row.identifier, row.identifier.casefold()),
                 (title, title.casefold()),

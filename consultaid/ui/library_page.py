@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 from consultaid.content.library import ContentLibrary
 from consultaid.content.model import ProcedurePack
 from consultaid.content.wording import render
-from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _
-
+from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _, ngettext
 
 # Qt.ItemDataRole.UserRole. The first screen never touches PySide6's `Qt` namespace: building its
 # hundred-odd enum classes costs about 15 ms, a tenth of a cold start (benchmarks/README.md).
@@ -45,7 +44,9 @@ class BrokenPacksBanner(QFrame):
         layout.setContentsMargins(14, 10, 14, 10)
         names = ", ".join(broken.folder.name for broken in library.broken)
         first = library.broken[0].problems[0] if library.broken and library.broken[0].problems else None
-        text = _("{count} procedure pack(s) could not be loaded and are not shown: {names}.").format(
+        text = ngettext("{count} procedure pack could not be loaded and is not shown: {names}.",
+                        "{count} procedure packs could not be loaded and are not shown: {names}.",
+                        len(library.broken)).format(
             count=len(library.broken), names=names)
         if first is not None:
             text += " " + _("First problem: {file}, line {line}: {message}").format(
@@ -125,7 +126,9 @@ class PackOverview(QScrollArea):
                             for r in pack.reviews)
             html += "<h3>{}</h3><p>{}</p><ul>{}</ul>".format(
                 _escape(_("For the surgeon to review")),
-                _escape(_("{count} point(s) where the sources disagree or look doubtful.").format(
+                _escape(ngettext("{count} point where the sources disagree or look doubtful.",
+                                 "{count} points where the sources disagree or look doubtful.",
+                                 len(pack.reviews)).format(
                     count=len(pack.reviews))), notes)
         html += f"<h3>{_escape(_('Sources'))}</h3><ul>{sources}</ul>"
         self.contents.setText(html)

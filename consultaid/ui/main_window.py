@@ -383,6 +383,7 @@ class MainWindow(QMainWindow):
         view = self.consultation_view
         if view is None:
             return True
+        view.page_for["review"].signing.finish_pending_summary()  # stored before anything is dropped
         if getattr(self, "unstored_summary", None) is not None and not self._retry_store():
             return False
         saved = self.autosaver is not None and self.autosaver.save_now()

@@ -23,6 +23,16 @@ class Messages:
         box.exec()
         return box.clickedButton() is yes_button
 
+    def inform(self, parent, title: str, text: str, warning: bool = True) -> None:
+        """A message the user acknowledges (tests: any reply in `answers` acknowledges it)."""
+        self.asked.append(title)
+        if self.answers is not None:
+            if not self.answers:
+                raise AssertionError(f"unexpected message: {title}")
+            self.answers.pop(0)
+            return
+        icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+        QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent).exec()
 
     def choose(self, parent, title: str, text: str, options: list[str]) -> int:
         """Index of the option clicked; the first option is the default."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -220,6 +221,7 @@ class SigningPanel(QWidget):
         self.setStyleSheet(CARD_STYLE)
         self.consultation = consultation
         self.pdf: bytes | None = None
+        self.job = None                # the SummaryJob making the PDF, while it runs
         self.preview = None
         self.audit_hash_source = None  # set by the window when a record store is open
         self.seal_data_dir = None      # the store's folder, which holds the seal key; None: the default
@@ -287,6 +289,13 @@ class SigningPanel(QWidget):
         self.finalize_button.setObjectName("PrimaryButton")
         self.finalize_button.setAccessibleName(_("Finalize the summary: lock the signatures and show the PDF"))
         self.finalize_button.clicked.connect(self.finalize)
+        # Shown while the summary is made in the background: moving, so nobody thinks the app froze.
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(120)
+        self.progress.setAccessibleName(_("Making the sealed summary…"))
+        self.progress.hide()
         self.problems = QLabel()
         self.problems.setObjectName("FinalizeProblems")
         self.problems.setWordWrap(True)
@@ -311,6 +320,7 @@ class SigningPanel(QWidget):
         controls.addWidget(self.paper)
         controls.addSpacing(6)
         controls.addWidget(self.finalize_button)
+        controls.addWidget(self.progress)
         finalize_row = QHBoxLayout()
         finalize_row.setSpacing(14)
         finalize_row.addLayout(controls)
@@ -464,23 +474,25 @@ class SigningPanel(QWidget):
         self.copies = copies
         self.logo_path = logo_path or None
 
-    def render_pdf(self) -> bytes:
-        """The finalized summary as it is kept: PDF/A-3b, record attached, sealed (consultaid/report/seal.py)
-        with the certificate chosen in Settings, or this installation's self-signed seal when there is
-        none or it cannot be opened (the summary says which; the surgeon is told why)."""
-        from consultaid.report import sealed_summary
-        from consultaid.report.seal import SealError, installation_seal, load_seal
+    def _seal_source(self):
+        """What makes the seal, called in the worker: the certificate chosen in Settings, opened here on the
+        GUI thread because it may ask for its passphrase, or else this installation's self-signed seal,
+        whose key is made (seconds, the first time) or loaded in the worker. When the chosen certificate
+        cannot be opened, the installation's seal is used and the surgeon is told why."""
+        from consultaid.report.seal import SealError, load_seal
         from consultaid.settings import load_settings
 
-        try:
-            seal = load_seal(load_settings(), self.seal_data_dir, ask_passphrase=self._ask_passphrase)
-            self.seal_problem = ""
-        except SealError as error:
-            log.warning("the configured seal certificate could not be used")
-            self.seal_problem = str(error)
-            seal = installation_seal(self.seal_data_dir)
-        return sealed_summary(self.consultation.to_record(), self.paper_size(), logo_path=self.logo_path,
-                              seal=seal)
+        settings = load_settings()
+        self.seal_problem = ""
+        if settings.seal_certificate:
+            try:
+                seal = load_seal(settings, self.seal_data_dir, ask_passphrase=self._ask_passphrase)
+                return lambda: seal
+            except SealError as error:
+                log.warning("the configured seal certificate could not be used")
+                self.seal_problem = str(error)
+        data_dir = self.seal_data_dir
+        return lambda: load_seal(None, data_dir)
 
     def _ask_passphrase(self, path) -> str | None:
         from PySide6.QtWidgets import QInputDialog, QLineEdit
@@ -489,26 +501,64 @@ class SigningPanel(QWidget):
             "Passphrase of the seal certificate {path}: ").format(path=path), QLineEdit.EchoMode.Password)
         return text if ok else None
 
+    def is_making_summary(self) -> bool:
+        return self.job is not None and self.job.is_running()
+
     @Slot()
     def show_summary(self) -> None:
-        """Renders the finalized summary (once) and opens its preview."""
+        """Opens the finalized summary's preview; the first time, makes it first (PDF/A, record attached,
+        sealed: consultaid/report/seal.py) in a worker thread, the window staying responsive meanwhile."""
+        if self.pdf is not None:
+            self._open_preview()
+            return
+        if self.job is not None:
+            return  # already being made: its preview opens when it is done
+        from consultaid.ui.summary_job import SummaryJob
+
+        if self.audit_hash_source is not None:
+            self.consultation.audit_hash = self.audit_hash_source()
+        self.job = SummaryJob(self.consultation.to_record(), self.paper_size(), self.logo_path, self._seal_source(),
+                              self)
+        self.job.done.connect(self._summary_done)
+        self.job.failed.connect(self._summary_failed)
+        self.finalize_button.setEnabled(False)
+        self.progress.show()
+        self._show_message(_("Making the sealed summary…"), MUTED)
+        self.job.start()
+
+    def finish_pending_summary(self, timeout: float = 120.0) -> None:
+        """Before the consultation is closed: let a summary being made arrive, so it is stored, not lost."""
+        from PySide6.QtWidgets import QApplication
+
+        if self.job is not None and self.job.join(timeout):
+            QApplication.processEvents()  # delivers the job's queued result
+
+    @Slot(bytes)
+    def _summary_done(self, pdf: bytes) -> None:
+        self._end_job()
+        self.pdf = pdf
+        self.refresh()  # "Finalized on …" again, in place of the progress message
+        self.summary_made.emit(self.pdf)
+        if self.seal_problem:
+            warning = _("Sealed with this installation's self-signed seal: {reason}").format(
+                reason=self.seal_problem)
+            self._show_message("\u26a0 " + warning, ERROR_INK, WARNING_BG)
+        self._open_preview()
+
+    @Slot(str)
+    def _summary_failed(self, reason: str) -> None:
+        self._end_job()
+        self._show_message("\u26a0 " + _("The summary could not be made: {error}").format(error=reason),
+                           ERROR_INK, WARNING_BG)
+
+    def _end_job(self) -> None:
+        self.job = None
+        self.progress.hide()
+        self.finalize_button.setEnabled(True)
+
+    def _open_preview(self) -> None:
         from consultaid.ui.summary_preview import SummaryPreview
 
-        if self.pdf is None:
-            if self.audit_hash_source is not None:
-                self.consultation.audit_hash = self.audit_hash_source()
-            try:
-                self.pdf = self.render_pdf()
-            except Exception as error:   # the consultation stays finalized; the surgeon can try again
-                log.exception("the summary could not be rendered")
-                self._show_message("\u26a0 " + _("The summary could not be made: {error}").format(error=error),
-                                   ERROR_INK, WARNING_BG)
-                return
-            self.summary_made.emit(self.pdf)
-            if self.seal_problem:
-                warning = _("Sealed with this installation's self-signed seal: {reason}").format(
-                    reason=self.seal_problem)
-                self._show_message("\u26a0 " + warning, ERROR_INK, WARNING_BG)
         record_id = self.consultation.id
         if self.preview is not None:
             self.preview.close()   # one preview at a time

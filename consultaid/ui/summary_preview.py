@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from consultaid import printing
 from consultaid.files import write_atomically
-from consultaid.i18n import _
+from consultaid.i18n import _, ngettext
 from consultaid.ui.status_note import show_note
 from consultaid.ui.style import BORDER
 
@@ -114,6 +114,12 @@ class SummaryPreview(QDialog):
         self.page_count = len(self._document)
         self._page_sizes = [self._document[index].get_size() for index in range(self.page_count)]
         self.zoom = 1.0
+        self._drawn_at: tuple[float, float] | None = None   # (scale, device pixel ratio) of the page images
+        self._to_draw: list[int] = []                        # pages whose image waits its turn
+        self._draw_timer = QTimer(self)                      # one page a turn; dies with the dialog
+        self._draw_timer.setSingleShot(True)
+        self._draw_timer.setInterval(0)
+        self._draw_timer.timeout.connect(self._draw_next_page)
         self._fit_width = True
         self._fit_limit = 1.0   # at first a page is shown at most life-size; "Fit width" lifts that
 
@@ -138,7 +144,8 @@ class SummaryPreview(QDialog):
         self.zoom_out_button.clicked.connect(lambda: self.step_zoom(-1))
         self.zoom_in_button.clicked.connect(lambda: self.step_zoom(+1))
         self.fit_button.clicked.connect(self.fit_width)
-        self.pages_label = QLabel(_("{count} page(s)").format(count=self.page_count))
+        self.pages_label = QLabel(ngettext("{count} page", "{count} pages", self.page_count).format(
+            count=self.page_count))
         self.pages_label.setObjectName("Meta")
 
         self.copies = QSpinBox()
@@ -255,24 +262,45 @@ class SummaryPreview(QDialog):
         return max(ZOOMS[0], min(self._fit_limit, available / (widest * self._pixels_per_point())))
 
     def _render_pages(self) -> None:
+        """Sizes every page at once (cheap) and draws their images one per turn of the event loop: a long
+        summary's pages, drawn all at once, held the window for a few hundred milliseconds, and the same
+        zoom at the same screen scale is never drawn twice (opening used to draw every page three times)."""
         if self._fit_width:
             self.zoom = self._fit_zoom()
         ratio = self.devicePixelRatioF()
         scale = self.zoom * self._pixels_per_point()
         for index, label in enumerate(self.page_labels):
-            page = self._document[index]
-            bitmap = page.render(scale=scale * ratio, prefer_bgrx=True)
-            pixmap = QPixmap.fromImage(_qimage(bitmap))
-            pixmap.setDevicePixelRatio(ratio)
-            label.setPixmap(pixmap)
             width, height = self._page_sizes[index]
             label.setFixedSize(round(width * scale) + 2, round(height * scale) + 2)
         self.zoom_label.setText(f"{round(self.zoom * 100)} %")
         self.zoom_label.setAccessibleName(_("Zoom: {percent} %").format(percent=round(self.zoom * 100)))
         self.zoom_out_button.setEnabled(self.zoom > ZOOMS[0] + 1e-6)
         self.zoom_in_button.setEnabled(self.zoom < ZOOMS[-1] - 1e-6)
+        drawing = (round(scale, 4), ratio)
+        if drawing == self._drawn_at:
+            return
+        self._drawn_at = drawing
+        self._to_draw = list(range(self.page_count))
+        self._draw_timer.start()
+
+    @Slot()
+    def _draw_next_page(self) -> None:
+        if self._to_draw and self._document is not None:
+            self._draw_page(self._to_draw.pop(0))
+        if self._to_draw:
+            self._draw_timer.start()
+
+    def _draw_page(self, index: int) -> None:
+        scale, ratio = self._drawn_at
+        bitmap = self._document[index].render(scale=scale * ratio, prefer_bgrx=True)
+        pixmap = QPixmap.fromImage(_qimage(bitmap))
+        pixmap.setDevicePixelRatio(ratio)
+        self.page_labels[index].setPixmap(pixmap)
 
     def page_images(self) -> list[QPixmap]:
+        """Every page's image, the ones still waiting their turn drawn now."""
+        while self._to_draw and self._document is not None:
+            self._draw_page(self._to_draw.pop(0))
         return [label.pixmap() for label in self.page_labels]
 
     @Slot()
@@ -348,7 +376,8 @@ class SummaryPreview(QDialog):
             self._report(_("Not printed: {error}").format(error=error), error=True)
             return None
         self.last_job = job
-        self._report(_("Sent to {printer}: {copies} copy(ies), job {job}.").format(
+        self._report(ngettext("Sent to {printer}: {copies} copy, job {job}.",
+                              "Sent to {printer}: {copies} copies, job {job}.", copies).format(
             printer=printer, copies=copies, job=job))
         self.handed_out.emit("print")
         return job

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from consultaid.consultation.recovery_dates import to_ics
 from consultaid.consultation.session import Consultation
@@ -66,8 +66,10 @@ class RecoveryPage(QWidget):
         try:
             target.write_text(self.calendar_text(), encoding="utf-8", newline="")
         except OSError as error:
-            QMessageBox.warning(self, _("Could not save the calendar file"),
-                                _("The file could not be written: {reason}").format(reason=error.strerror or error))
+            from consultaid.ui.messages import messages
+
+            messages.inform(self, _("Could not save the calendar file"),
+                            _("The file could not be written: {reason}").format(reason=error.strerror or error))
             return None
         return target
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QVBoxLayout, QW
 
 from consultaid.consultation.review import ReviewItem, review_items
 from consultaid.consultation.session import Consultation
-from consultaid.i18n import _
+from consultaid.i18n import _, ngettext
 from consultaid.ui.pages.common import escape, scrolled, vbox
 from consultaid.ui.signing_panel import SigningPanel
 from consultaid.ui.style import ACCENT, BORDER, ERROR_INK, MUTED, SUCCESS_INK, WARNING_BG
@@ -81,9 +81,10 @@ class ReviewPage(QWidget):
         parts = [f"<h1>{escape(_('Review before signing'))}</h1>"]
         missing = sum(1 for section in sections for item in section.items if item.discussed is False)
         if missing:
+            warning = ngettext("{count} item not discussed yet: it is marked below.",
+                               "{count} items not discussed yet: they are marked below.", missing).format(count=missing)
             parts.append(f"<p style='background:{WARNING_BG}; color:{ERROR_INK}; padding:6px'>"
-                         f"\u26a0 {escape(_('{count} item(s) not discussed yet: they are marked below.').format(count=missing))}"
-                         "</p>")
+                         f"\u26a0 {escape(warning)}</p>")
         else:
             parts.append(f"<p style='color:{SUCCESS_INK}'>\u2713 {escape(_('Everything has been discussed.'))}</p>")
         parts.append(f"<p style='color:{MUTED}'>{escape(_('The signatures are below the review.'))} "
