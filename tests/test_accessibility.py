@@ -122,7 +122,8 @@ def test_high_contrast_look_and_back_to_the_default(qapp):
         assert pc.contrast_ratio(style.HIGH_CONTRAST["ERROR_INK"], "#FFFFFF") >= pc.contrast_ratio("#8B0000",
                                                                                                      "#FFFFFF")
         style.apply_style(qapp)  # the old signature, the default look unchanged
-        assert qapp.styleSheet() == style.STYLE_SHEET.replace("@SIZE@", "11").replace("@LARGE@", "15.95")
+        assert qapp.styleSheet() == style.STYLE_SHEET.replace("@SIZE@", "11").replace("@LARGE@", "15.95").replace(
+            "@STYLE@", style.style_images_dir())
         assert f"border: 2px solid {style.ACCENT}" in qapp.styleSheet()
     finally:
         style.apply_style(qapp)
