@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 from consultaid.consultation.store import name_key
+from consultaid.server.migrations import LISTED
 
 
 def folded_name_key(name: str) -> str:
@@ -18,12 +19,15 @@ def folded_name_key(name: str) -> str:
 def search_query(text: str = "", date_from: str | None = None, date_to: str | None = None,
                  procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> tuple[str, tuple]:
     """The SQL of PgStore.search and its arguments: a name prefix or an exact identifier, a date range,
-    a procedure, finalized or corrected; newest first. The name prefix is a range on the "C"-collated key,
-    read from the covering index records_by_name."""
+    a procedure, finalized or corrected; newest first. The name prefix is a range on the "C"-collated key;
+    every column listed is in the covering indexes (migration 1), so the records themselves are not read."""
     clauses, arguments = [], []
+    source = "records r"
     if text:
+        # Two index-only scans, one per covering index, rather than one OR that no single index serves.
         key = folded_name_key(text)
-        clauses.append("(r.patient_name_key >= %s AND r.patient_name_key < %s OR r.patient_identifier = %s)")
+        source = (f"(SELECT {LISTED} FROM records WHERE patient_name_key >= %s AND patient_name_key < %s"
+                  f" UNION SELECT {LISTED} FROM records WHERE patient_identifier = %s) r")
         arguments += [key, key + "\U0010ffff", text.strip()]
     if date_from:
         clauses.append("r.consultation_date >= %s")
@@ -43,5 +47,5 @@ def search_query(text: str = "", date_from: str | None = None, date_to: str | No
     query = ("SELECT r.id, r.consultation_id, r.version, r.supersedes, r.patient_name, r.patient_identifier,"
              " r.procedure_id, r.consultation_date, r.finalized_at, r.pdf_sha256,"
              f" CASE WHEN {corrected} THEN 'corrected' ELSE 'finalized' END"
-             f" FROM records r{where} ORDER BY r.consultation_date DESC, r.id DESC LIMIT %s")
+             f" FROM {source}{where} ORDER BY r.consultation_date DESC, r.id DESC LIMIT %s")
     return query, (*arguments, limit)
