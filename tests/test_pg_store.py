@@ -302,3 +302,25 @@ def test_a_refused_row_is_not_quoted_in_the_message(store):
             " ('c', 1, 'Hélène Secretname', 'x', 'IPP', 'p', '2026-01-01', 'now', '{}', 'pdf', 'not the hash')")
     assert "Secretname" in str(failed.value)  # what psycopg's own text would have leaked
     assert "Secretname" not in str(_as_store_error(failed.value))
+
+
+def test_a_lost_connection_is_reported_as_offline_and_loses_nothing_saved(store, admin):
+    store.save_draft(record(notes="before"))
+    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ConsultAid'"
+                  " AND datname = current_database()")
+    with pytest.raises(StoreError) as lost:
+        store.save_draft(record(notes="after"))
+    assert lost.value.kind == "offline"
+    assert admin.execute("SELECT revision, record_json::json->>'notes' FROM drafts").fetchone() == (1, "before")
+
+
+def test_a_refused_audit_entry_is_not_mistaken_for_a_lost_connection(store):
+    from consultaid.server.pg_store import _as_store_error
+
+    store.log("print", "c-1")
+    at = "2026-12-04T10:00:00.000+00:00"
+    with pytest.raises(psycopg.Error) as refused:
+        store.connection.execute(
+            "INSERT INTO audit (seq, at, actor, action, subject, previous_hash, hash) VALUES (1, %s, 'x', 'print',"
+            " 'c', %s, %s)", (at, GENESIS_HASH, entry_hash(GENESIS_HASH, at, "x", "print", "c")))
+    assert _as_store_error(refused.value).kind == "other"

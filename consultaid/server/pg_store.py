@@ -49,15 +49,17 @@ def _now() -> str:
 
 
 def _as_store_error(error: Exception) -> StoreError:
-    import psycopg
     from psycopg import errors
 
     reason = server_reason(error)
+    sqlstate = getattr(getattr(error, "diag", None), "sqlstate", None)
     if isinstance(error, errors.DiskFull):
         return StoreError("disk_full", _("The clinic server's disk is full: tell IT. Nothing was lost here."))
     if isinstance(error, errors.UniqueViolation):
         return StoreError("conflict", _("Another workstation stored this first: {reason}").format(reason=reason))
-    if isinstance(error, (psycopg.OperationalError, psycopg.InterfaceError)):
+    # No SQLSTATE: libpq lost or never had the connection; 08: connection exceptions; 57P0x: the server is
+    # shutting down, restarting or not yet accepting connections.
+    if sqlstate is None or sqlstate.startswith(("08", "57P")):
         return StoreError("offline", _("The clinic server could not be reached: {reason}").format(reason=reason))
     return StoreError("other", _("The database could not be used: {reason}").format(reason=reason))
 
