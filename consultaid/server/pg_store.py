@@ -54,7 +54,7 @@ def _as_store_error(error: Exception) -> StoreError:
     reason = server_reason(error)
     sqlstate = getattr(getattr(error, "diag", None), "sqlstate", None)
     if isinstance(error, errors.DiskFull):
-        return StoreError("disk_full", _("The clinic server's disk is full: tell IT. Nothing was lost here."))
+        return StoreError("disk_full", _("The clinic server's disk is full: tell IT."))
     if isinstance(error, errors.UniqueViolation):
         return StoreError("conflict", _("Another workstation stored this first: {reason}").format(reason=reason))
     # No SQLSTATE: libpq lost or never had the connection; 08: connection exceptions; 57P0x: the server is
