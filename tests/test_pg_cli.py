@@ -95,3 +95,46 @@ def test_migrate_says_plainly_when_the_server_cannot_be_reached(run_cli, pg_serv
 def test_migrate_without_a_database_is_a_usage_error(run_cli, monkeypatch):
     monkeypatch.delenv("CONSULTAID_DATABASE_URL", raising=False)
     assert "--database-url" in _one_line_error(run_cli("server", "migrate"), 2)
+
+
+def _run_on_a_terminal(arguments: list[str], answers: list[bytes], timeout: float = 60) -> tuple[int, str]:
+    """Runs the real command on a pseudo-terminal, typing each answer when a prompt (ending in ': ') shows."""
+    import os
+    import pty
+    import sys
+    import time
+
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: the command, with this terminal as its stdin, stdout and /dev/tty
+        os.execv(sys.executable, [sys.executable, "-m", "consultaid", *arguments])
+    shown, pending, deadline = b"", list(answers), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            data = os.read(terminal, 4096)
+        except OSError:  # the command ended and closed the terminal
+            break
+        if not data:
+            break
+        shown += data
+        if pending and shown.rstrip().endswith(b":"):
+            os.write(terminal, pending.pop(0))
+            shown += b"<typed>\n"
+    _pid, status = os.waitpid(pid, 0)
+    os.close(terminal)
+    return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
+
+
+def test_init_asks_the_passwords_on_a_terminal_and_sets_them(pg_server, names):
+    admin_url = pg_server[ADMIN_URL_VARIABLE]
+    code, shown = _run_on_a_terminal(
+        ["server", "init", "--owner-url", admin_url, "--database", names["database"], "--owner-role", names["owner"],
+         "--app-role", names["app"]],
+        [b"owner-secret-1\n", b"owner-secret-1\n", b"app-secret-2\n", b"app-typo\n", b"app-secret-2\n",
+         b"app-secret-2\n"])
+    assert code == 0, shown
+    assert "The two passwords differ" in shown  # the typo was caught and asked again
+    assert "secret" not in shown.replace("<typed>", "")  # never echoed
+    with psycopg.connect(url_for(admin_url, names["owner"], "owner-secret-1", names["database"])) as owner:
+        assert owner.execute("SELECT current_user").fetchone() == (names["owner"],)
+    with psycopg.connect(url_for(admin_url, names["app"], "app-secret-2", names["database"])) as app:
+        assert app.execute("SELECT current_user").fetchone() == (names["app"],)

@@ -72,3 +72,18 @@ def test_a_wrong_password_is_not_repeated_in_the_message(pg_server):
     with pytest.raises(ServerError, match="password authentication failed") as refused:
         connect(url)
     assert "Tr0ub4dor" not in str(refused.value)
+
+
+def test_the_server_package_is_qt_free_and_psycopg_loads_only_when_used():
+    import re
+    import sys
+
+    from tests.conftest import REPO
+
+    qt_import = re.compile(r"^\s*(from|import)\s+(PySide6|shiboken6)\b", re.MULTILINE)
+    assert [path.name for path in (REPO / "consultaid" / "server").glob("*.py")
+            if qt_import.search(path.read_text(encoding="utf-8"))] == []
+    code = ("import sys\nfrom consultaid.cli import build_parser\nbuild_parser()\n"
+            "print(sorted({name.split('.')[0] for name in sys.modules} & {'psycopg', 'PySide6'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.stdout.strip() == "[]", result.stderr
