@@ -36,7 +36,17 @@ def test_the_environment_s_sslmode_counts_too(monkeypatch):
         checked_conninfo("postgresql://app@db.clinic.example/consultaid")
 
 
+def test_a_service_file_s_host_is_not_trusted_blindly(monkeypatch):
+    monkeypatch.delenv("PGSSLMODE", raising=False)
+    assert conninfo_to_dict(checked_conninfo("service=clinic"))["sslmode"] == "verify-full"
+    with pytest.raises(ServerError, match="verify-full"):
+        checked_conninfo("service=clinic sslmode=require")
+    monkeypatch.setenv("PGSERVICE", "clinic")
+    assert conninfo_to_dict(checked_conninfo("dbname=consultaid"))["sslmode"] == "verify-full"
+
+
 def test_a_local_socket_needs_no_tls(monkeypatch):
+    monkeypatch.delenv("PGSERVICE", raising=False)
     monkeypatch.delenv("PGSSLMODE", raising=False)
     monkeypatch.delenv("PGHOST", raising=False)
     assert "sslmode" not in conninfo_to_dict(checked_conninfo("host=/var/run/postgresql dbname=consultaid"))

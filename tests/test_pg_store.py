@@ -265,6 +265,9 @@ def test_a_draft_open_in_one_room_cannot_be_saved_from_another_until_taken_over(
         assert room4.save_draft(record(notes="room 4")) == 2
         with pytest.raises(StoreError, match="room-4"):
             store.save_draft(record(notes="room 1 again"))
+        with pytest.raises(StoreError, match="room-4"):
+            store.finalize(record(notes="room 1 again"), b"%PDF")
+        assert store.search() == []
         actions = store.connection.execute("SELECT actor, action FROM audit ORDER BY seq").fetchall()
         assert actions == [("dr-test", "create"), ("dr-other", "take_over")]
         room4.release_draft("c-1")

@@ -42,7 +42,10 @@ def checked_conninfo(url: str) -> str:
     hosts = [host for host in str(parts.get("host") or os.environ.get("PGHOST", "")).split(",") if host]
     addresses = parts.get("hostaddr") or os.environ.get("PGHOSTADDR")
     network = [host for host in hosts if not _is_local_socket(host)]
-    if not network and not addresses:
+    # A service (pg_service.conf) may name a network host we cannot see here: treated as one. libpq
+    # ignores sslmode on a local socket, so requiring verification there costs nothing.
+    hidden = not hosts and (parts.get("service") or os.environ.get("PGSERVICE"))
+    if not network and not addresses and not hidden:
         return make_conninfo(**parts)  # only local sockets: the operating system protects them
     mode = parts.get("sslmode") or os.environ.get("PGSSLMODE")
     if mode is None:
@@ -51,7 +54,7 @@ def checked_conninfo(url: str) -> str:
         raise ServerError("insecure", _(
             "Refused: the clinic server {host} must be reached over TLS with its certificate verified "
             "(sslmode=verify-full), and this address asks for sslmode={mode}. Give the CA certificate with "
-            "sslrootcert=FILE.").format(host=",".join(network) or addresses, mode=mode))
+            "sslrootcert=FILE.").format(host=",".join(network) or addresses or hidden, mode=mode))
     return make_conninfo(**parts)
 
 

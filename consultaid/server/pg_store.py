@@ -302,6 +302,10 @@ class PgStore:
                  folded_name_key(setup["patient"]["name"]), setup["patient"].get("identifier", ""),
                  setup["procedure_id"], record["started_at"][:10], record["finalized_at"],
                  json.dumps(record, ensure_ascii=False, separators=(",", ":")), pdf, digest)).fetchone()[0]
+            # Not while another workstation has the draft open (it took it over): that would end its work.
+            if db.execute("SELECT 1 FROM drafts WHERE consultation_id = %s AND lease_owner <> %s"
+                          " AND lease_expires > now() FOR UPDATE", (record["id"], self.workstation)).fetchone():
+                raise self._leased_error(db, record["id"])
             db.execute("DELETE FROM drafts WHERE consultation_id = %s", (record["id"],))
             self._audit(db, "correct" if supersedes else "finalize", f"{record['id']} v{version}")
         return record_id
