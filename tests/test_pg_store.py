@@ -327,3 +327,14 @@ def test_a_refused_audit_entry_is_not_mistaken_for_a_lost_connection(store):
             "INSERT INTO audit (seq, at, actor, action, subject, previous_hash, hash) VALUES (1, %s, 'x', 'print',"
             " 'c', %s, %s)", (at, GENESIS_HASH, entry_hash(GENESIS_HASH, at, "x", "print", "c")))
     assert _as_store_error(refused.value).kind == "other"
+
+
+@pytest.mark.parametrize("method", ["save_draft", "drafts", "load_draft", "set_draft_aside", "resume_draft",
+                                    "finalize", "search", "record", "log", "latest_audit_hash", "verify_audit",
+                                    "transaction", "close"])
+def test_pg_store_offers_the_sqlite_store_s_methods_with_the_same_parameters(method):
+    import inspect
+
+    from consultaid.consultation.store import Store
+
+    assert inspect.signature(getattr(PgStore, method)) == inspect.signature(getattr(Store, method))
