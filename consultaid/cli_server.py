@@ -57,7 +57,7 @@ def _init(args) -> int:
     import psycopg
 
     from consultaid.server.connection import ServerError, connect, server_reason
-    from consultaid.server.setup import create_database, create_roles, set_password
+    from consultaid.server.setup import create_database, create_roles
 
     try:
         with connect(args.owner_url) as admin:
