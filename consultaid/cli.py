@@ -58,10 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help=_("job title shown in the print queue (default: ConsultAid summary); "
                                  "anyone can read it, so keep patient data out of it"))
     from consultaid.cli_records import add_parsers
+    from consultaid.cli_server import add_parser as add_server_parser
     from consultaid.cli_verify import add_parser as add_verify_parser
 
     add_parsers(commands)
     add_verify_parser(commands)
+    add_server_parser(commands)
     return parser
 
 
@@ -256,6 +258,10 @@ def main(argv: list[str] | None = None) -> int:
         from consultaid.cli_verify import run_verify
 
         return run_verify(args)
+    if args.command == "server":
+        from consultaid.cli_server import run as run_server
+
+        return run_server(args)
     if args.command in ("records", "audit"):
         from consultaid.cli_records import run
 

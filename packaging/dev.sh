@@ -3,7 +3,9 @@
 #   bash packaging/dev.sh run    set everything up, then start ConsultAid on the bundled content
 #   bash packaging/dev.sh test   set everything up, then run the whole test suite headless; the test
 #                                command also installs CUPS and starts it with a cups-pdf queue, so
-#                                the printing tests print for real (they skip, saying why, if it can't)
+#                                the printing tests print for real (they skip, saying why, if it can't),
+#                                and starts a throw-away PostgreSQL cluster with TLS for the clinic
+#                                server tests (stopped at the end; they skip, saying why, without it)
 #   bash packaging/dev.sh bundle build the Linux one-folder bundle and tarball (packaging/build-linux.sh)
 #                                and run its frozen --self-test with no Python on PATH
 # Extra arguments go to the app or to pytest.
@@ -22,6 +24,9 @@ SYSTEM_PACKAGES=(
 # "prints" to a PDF file the tests can read back.
 PRINT_TEST_PACKAGES=(cups cups-client cups-bsd printer-driver-cups-pdf)
 PRINT_TEST_QUEUE="ConsultAid-PDF"
+# The clinic server tests run against a real PostgreSQL (15 or newer, Debian's) and make a test CA and
+# server certificate with openssl.
+DATABASE_TEST_PACKAGES=(postgresql openssl)
 
 install_system_packages() {
   local missing=()
@@ -73,6 +78,30 @@ start_print_system() {
   $sudo cupsaccept "$PRINT_TEST_QUEUE" >/dev/null 2>&1 || true
 }
 
+# Starts a throw-away PostgreSQL cluster in a temporary folder, run by a non-root user, TLS only, and
+# exports the CONSULTAID_TEST_PG_* variables the tests read (tests/pg_fixtures.py does the work). Never
+# fails the run: without it the PostgreSQL tests skip, saying why.
+start_database_server() {
+  PG_TEST_DIR="$(mktemp -d -t consultaid-pg-XXXXXX)"
+  if ! install_system_packages "${DATABASE_TEST_PACKAGES[@]}"; then
+    export CONSULTAID_TEST_PG_SKIP="PostgreSQL could not be installed"
+    echo "PostgreSQL could not be installed: the clinic server tests will be skipped." >&2
+    return 0
+  fi
+  local exports
+  if exports="$(.venv/bin/python -m tests.pg_fixtures start "$PG_TEST_DIR")"; then
+    eval "$exports"
+  else
+    export CONSULTAID_TEST_PG_SKIP="the test cluster could not be started"
+  fi
+}
+
+stop_database_server() {
+  [ -n "${PG_TEST_DIR:-}" ] || return 0
+  .venv/bin/python -m tests.pg_fixtures stop "$PG_TEST_DIR" || true
+  rm -rf "$PG_TEST_DIR"
+}
+
 install_python_environment() {
   local python="${PYTHON:-python3}"
   "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
@@ -101,8 +130,11 @@ case "$command" in
     install_system_packages "${SYSTEM_PACKAGES[@]}"
     install_python_environment
     start_print_system
+    start_database_server
+    trap stop_database_server EXIT
     export QT_QPA_PLATFORM=offscreen
-    exec .venv/bin/python -m pytest "$@"
+    # Not exec: the cluster is stopped once pytest ends, and pytest's exit status is kept.
+    .venv/bin/python -m pytest "$@"
     ;;
   bundle)
     install_system_packages "${SYSTEM_PACKAGES[@]}" strace

@@ -1,0 +1,157 @@
+"""The clinic server's schema, as numbered migrations applied in order by the owner role, each recorded in
+the schema_version table in the same transaction as its changes (a failed migration leaves no trace).
+
+Least privilege: the owner role owns every table; the application role (`{app}` below) may read, insert
+and update drafts, insert and read finalized records and audit entries, and nothing else. Triggers refuse
+any UPDATE, DELETE or TRUNCATE of a record or an audit entry whoever asks (only the owner could drop them),
+and an audit entry must extend the chain's head: with the UNIQUE previous_hash, the chain cannot fork.
+"""
+
+from __future__ import annotations
+
+from consultaid.i18n import _
+
+# Every column a search lists: the covering indexes INCLUDE them, so a search reads no record itself.
+LISTED = ("id, consultation_id, version, supersedes, patient_name, patient_identifier, procedure_id, "
+          "consultation_date, finalized_at, pdf_sha256")
+
+# (number, description, SQL). The SQL is a psycopg sql.SQL template: {app} is the application role.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "drafts, records, audit trail; grants and triggers", """
+    CREATE TABLE drafts (
+        consultation_id text PRIMARY KEY,
+        patient_name text NOT NULL,
+        procedure_id text NOT NULL,
+        started_at text NOT NULL,
+        saved_at text NOT NULL,
+        revision integer NOT NULL CHECK (revision >= 1),
+        status text NOT NULL CHECK (status IN ('open', 'set_aside')),
+        record_json text NOT NULL,
+        -- The workstation that has the draft open, until when (renewed by each autosave).
+        lease_owner text,
+        lease_expires timestamptz
+    );
+    CREATE TABLE records (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        consultation_id text NOT NULL,
+        version integer NOT NULL CHECK (version >= 1),
+        supersedes bigint REFERENCES records (id),
+        patient_name text NOT NULL,
+        -- Case- and accent-folded (search.folded_name_key); collation "C" so a prefix is a byte range.
+        patient_name_key text COLLATE "C" NOT NULL,
+        patient_identifier text NOT NULL,
+        procedure_id text NOT NULL,
+        consultation_date text COLLATE "C" NOT NULL,
+        finalized_at text NOT NULL,
+        record_json text NOT NULL,
+        pdf bytea NOT NULL,
+        -- The database itself checks that the stored fingerprint is the one of the stored bytes.
+        pdf_sha256 text NOT NULL CHECK (pdf_sha256 = encode(sha256(pdf), 'hex')),
+        UNIQUE (consultation_id, version)
+    );
+    CREATE INDEX records_by_name ON records (patient_name_key) INCLUDE ({listed});
+    CREATE INDEX records_by_date ON records (consultation_date) INCLUDE ({listed}, patient_name_key);
+    CREATE INDEX records_by_identifier ON records (patient_identifier) INCLUDE ({listed});
+    CREATE INDEX records_by_supersedes ON records (supersedes);
+    CREATE TABLE audit (
+        seq bigint PRIMARY KEY CHECK (seq >= 1),
+        at text NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        subject text NOT NULL,
+        previous_hash text NOT NULL UNIQUE,
+        hash text NOT NULL UNIQUE
+    );
+
+    CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'insufficient_privilege';
+    END $$;
+    CREATE TRIGGER records_are_immutable BEFORE UPDATE OR DELETE ON records FOR EACH ROW
+        EXECUTE FUNCTION refuse_change('a finalized record cannot be changed or deleted; make a correction');
+    CREATE TRIGGER records_are_kept BEFORE TRUNCATE ON records FOR EACH STATEMENT
+        EXECUTE FUNCTION refuse_change('finalized records cannot be deleted');
+    CREATE TRIGGER audit_is_append_only BEFORE UPDATE OR DELETE ON audit FOR EACH ROW
+        EXECUTE FUNCTION refuse_change('the audit trail is append-only');
+    CREATE TRIGGER audit_keeps_entries BEFORE TRUNCATE ON audit FOR EACH STATEMENT
+        EXECUTE FUNCTION refuse_change('the audit trail is append-only');
+
+    -- A new entry must be the next one after the head and name the head's hash.
+    CREATE FUNCTION audit_extends_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        head audit%ROWTYPE;
+    BEGIN
+        SELECT * INTO head FROM audit ORDER BY seq DESC LIMIT 1;
+        IF (head.seq IS NULL AND (NEW.seq <> 1 OR NEW.previous_hash <> repeat('0', 64)))
+           OR (head.seq IS NOT NULL AND (NEW.seq <> head.seq + 1 OR NEW.previous_hash <> head.hash)) THEN
+            RAISE EXCEPTION 'an audit entry must follow the last one' USING ERRCODE = 'serialization_failure';
+        END IF;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER audit_extends_chain BEFORE INSERT ON audit FOR EACH ROW
+        EXECUTE FUNCTION audit_extends_chain();
+
+    REVOKE ALL ON drafts, records, audit FROM PUBLIC;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON drafts TO {app};
+    GRANT SELECT, INSERT ON records, audit TO {app};
+    """.replace("{listed}", LISTED)),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]
+# Taken for the whole migration, so two `server migrate` at once do not both apply the same step.
+MIGRATION_LOCK = 0x436F6E73756C74  # "Consult"
+
+
+class MigrationError(Exception):
+    """Migrating failed or cannot be done; the message is for IT."""
+
+
+def schema_version(connection) -> int:
+    """The version the database stands at (0: never migrated)."""
+    exists = connection.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()[0]
+    if not exists:
+        return 0
+    return connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(connection, app_role: str, migrations=None) -> list[int]:
+    """Applies the migrations the database does not have yet, in order, each in its own transaction
+    (with its schema_version row). Returns the numbers applied. `connection` is the owner role's,
+    autocommit. Refuses a database newer than this program."""
+    import psycopg
+    from psycopg import sql
+
+    migrations = MIGRATIONS if migrations is None else migrations
+    numbers = [number for number, _description, _script in migrations]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise MigrationError("migrations must be numbered 1, 2, 3… in order")
+    applied = []
+    try:
+        with connection.transaction():
+            connection.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        try:
+            with connection.transaction():
+                connection.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, description text NOT NULL,"
+                    " applied_at timestamptz NOT NULL DEFAULT now())")
+                connection.execute(sql.SQL("GRANT SELECT ON schema_version TO {app}").format(
+                    app=sql.Identifier(app_role)))
+            current = schema_version(connection)
+            if current > numbers[-1]:
+                raise MigrationError(_("The database is at schema version {found}, newer than this ConsultAid "
+                                       "knows ({latest}): update ConsultAid.").format(found=current,
+                                                                                     latest=numbers[-1]))
+            for number, description, script in migrations[current:]:
+                with connection.transaction():
+                    connection.execute(sql.SQL(script).format(app=sql.Identifier(app_role)))
+                    connection.execute("INSERT INTO schema_version (version, description) VALUES (%s, %s)",
+                                       (number, description))
+                applied.append(number)
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+    except psycopg.Error as error:
+        from consultaid.server.connection import server_reason
+
+        raise MigrationError(_("Migrating the database failed: {reason}").format(
+            reason=server_reason(error))) from None
+    return applied

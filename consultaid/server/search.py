@@ -1,0 +1,51 @@
+"""Record search on the clinic server: the same filters and order as the SQLite store's search_query,
+with a name key that is accent- as well as case-insensitive ("Helene" finds "Hélène")."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from consultaid.consultation.store import name_key
+from consultaid.server.migrations import LISTED
+
+
+def folded_name_key(name: str) -> str:
+    """name_key (case-folded, spaces collapsed) without accents: what the records' patient_name_key holds
+    and what a search compares, so both sides are folded the same way."""
+    decomposed = unicodedata.normalize("NFKD", name_key(name))
+    return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
+
+
+def search_query(text: str = "", date_from: str | None = None, date_to: str | None = None,
+                 procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> tuple[str, tuple]:
+    """The SQL of PgStore.search and its arguments: a name prefix or an exact identifier, a date range,
+    a procedure, finalized or corrected; newest first. The name prefix is a range on the "C"-collated key;
+    every column listed is in the covering indexes (migration 1), so the records themselves are not read."""
+    clauses, arguments = [], []
+    source = "records r"
+    if text:
+        # Two index-only scans, one per covering index, rather than one OR that no single index serves.
+        key = folded_name_key(text)
+        source = (f"(SELECT {LISTED} FROM records WHERE patient_name_key >= %s AND patient_name_key < %s"
+                  f" UNION SELECT {LISTED} FROM records WHERE patient_identifier = %s) r")
+        arguments += [key, key + "\U0010ffff", text.strip()]
+    if date_from:
+        clauses.append("r.consultation_date >= %s")
+        arguments.append(date_from)
+    if date_to:
+        clauses.append("r.consultation_date <= %s")
+        arguments.append(date_to)
+    if procedure_id:
+        clauses.append("r.procedure_id = %s")
+        arguments.append(procedure_id)
+    corrected = "EXISTS (SELECT 1 FROM records later WHERE later.supersedes = r.id)"
+    if status == "corrected":
+        clauses.append(corrected)
+    elif status == "finalized":
+        clauses.append("NOT " + corrected)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    query = ("SELECT r.id, r.consultation_id, r.version, r.supersedes, r.patient_name, r.patient_identifier,"
+             " r.procedure_id, r.consultation_date, r.finalized_at, r.pdf_sha256,"
+             f" CASE WHEN {corrected} THEN 'corrected' ELSE 'finalized' END"
+             f" FROM {source}{where} ORDER BY r.consultation_date DESC, r.id DESC LIMIT %s")
+    return query, (*arguments, limit)
