@@ -57,7 +57,7 @@ class Clinic:
 @dataclass
 class ClinicServer:
     """Where the clinic's shared record store is (Settings › Data › Clinic server). Never the password,
-    which is kept in the system keyring (consultaid/consultation/server_location.py)."""
+    which is kept in the system keyring (consultaid/server/location.py)."""
 
     host: str = ""
     port: int = 5432
@@ -66,7 +66,7 @@ class ClinicServer:
     ca_certificate: str = ""
 
     def location(self):
-        from consultaid.consultation.server_location import ServerLocation
+        from consultaid.server.location import ServerLocation
 
         return ServerLocation(host=self.host.strip(), port=self.port, database=self.database.strip(),
                               user=self.user.strip(), ca_certificate=self.ca_certificate.strip())

@@ -186,7 +186,7 @@ class DataPage(SettingsPage):
 
             keep_passphrase(Path(settings.seal_certificate).expanduser(), self.seal_passphrase.text())
         if settings.record_store == "server" and self.server_password.text():
-            from consultaid.consultation.server_location import keep_password
+            from consultaid.server.location import keep_password
             from consultaid.ui.messages import messages
 
             if not keep_password(settings.server.location(), self.server_password.text()):
