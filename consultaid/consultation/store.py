@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from sqlcipher3 import dbapi2 as sqlcipher  # SQLite with encryption, same DB-API as sqlite3 (~5 ms import)
 
@@ -433,11 +434,15 @@ def whole_check_due(data_dir: Path, today: str | None = None) -> bool:
     return last != (today or datetime.now().date().isoformat())
 
 
-def check_whole_database(data_dir: Path) -> list[str]:
+def check_whole_database(data_dir: Path, started: Callable[[object], None] | None = None) -> list[str]:
     """The whole integrity check, on a connection of its own (so it may run in a background thread);
-    a sound database is stamped with today's date."""
+    a sound database is stamped with today's date. `started` is given that connection first, so another
+    thread may stop the check (connection.interrupt(): the check then reports a problem, and nothing is
+    stamped)."""
     store = Store(data_dir)
     try:
+        if started is not None:
+            started(store.connection)
         problems = store.integrity_problems(full=True)
     finally:
         store.close()
