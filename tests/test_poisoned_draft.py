@@ -41,6 +41,7 @@ def test_a_draft_that_cannot_be_opened_is_set_aside_and_reported_at_start_not_a_
         told.append(text), choose(parent, title, text, options))[1])
     caplog.set_level(logging.DEBUG)
 
+    no_modal_questions.asked.clear()
     no_modal_questions.answers = [0, 0]   # "Resume it", then "OK" to the report
     first = show_main_window(CONTENT, own_data_dir)
     qtbot.addWidget(first)
