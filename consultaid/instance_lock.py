@@ -14,6 +14,7 @@ hold locks on two different files of the same name."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 LOCK_NAME = "consultaid.lock"
@@ -55,14 +56,8 @@ class InstanceLock:
             _unlock(descriptor)
             os.close(descriptor)
 
-    def __enter__(self) -> "InstanceLock":
-        return self
 
-    def __exit__(self, *_exc) -> None:
-        self.release()
-
-
-if os.name == "nt":
+if sys.platform == "win32":  # (the form type checkers understand)
     import errno
     import msvcrt
 

@@ -17,11 +17,11 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from sqlcipher3 import dbapi2 as sqlcipher  # SQLite with encryption, same DB-API as sqlite3 (~5 ms import)
 
