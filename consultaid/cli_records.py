@@ -1,4 +1,15 @@
-"""`consultaid records …` and `consultaid audit verify`: the record store from the command line (no Qt)."""
+"""`consultaid records …` and `consultaid audit verify`: the record store from the command line (no Qt).
+
+Beside a running ConsultAid (which holds the data folder's lock, consultaid/instance_lock.py), these
+commands behave as follows. `list`, `show`, `check`, `audit verify` and `key export` only read (plus, for
+`key export` and `export`, one audit entry): SQLite's own locking (WAL, a transaction per write, a busy
+timeout) keeps them and the app from ever seeing or writing half a change, and an audit entry is chained
+inside its transaction, so the chain stays whole whoever appends. They never touch a draft, so they cannot
+take over the consultation in progress; they do not take the lock, so running one never stops the app
+from starting. `reset` replaces the database file itself: the app would keep writing to the file set
+aside, so it needs the lock and refuses while ConsultAid is open on that folder. `key import` is checked
+against the database before it changes anything, so the running app keeps a key that opens its file.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +45,10 @@ def add_parsers(commands) -> None:
     key_import = key_actions.add_parser("import", help=_("make the key in this file the key of the data folder"))
     key_import.add_argument("file", type=Path, metavar="FILE.key")
     actions.add_parser("check", help=_("check the whole database for damage (reads every record)"))
+    reset = actions.add_parser("reset", help=_("set an empty or damaged records database aside (kept, under a "
+                                               "dated name) and start an empty one"))
+    reset.add_argument("--i-understand", action="store_true",
+                       help=_("confirm: the records in the database set aside are no longer listed"))
     audit = commands.add_parser("audit", help=_("check the audit trail"))
     audit_actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_actions.add_parser("verify", help=_("report any edited, deleted or reordered audit entry"))
@@ -60,6 +75,10 @@ def run(args) -> int:
 
     if args.command == "records" and args.records_command == "key" and args.key_command == "import":
         return _import_key(args)  # before opening: the store cannot open without its key
+    if args.command == "records" and args.records_command == "reset":
+        return _reset(args)  # an empty or damaged database does not open
+
+    from consultaid.consultation.store import DatabaseError, classify_error
 
     try:
         store = _open(args)
@@ -75,6 +94,9 @@ def run(args) -> int:
                 "check": _check}[args.records_command](store, args)
     except StoreError as error:
         print(str(error), file=sys.stderr)
+        return 1
+    except DatabaseError as error:  # a read the store did not word (e.g. the audit trail on a damaged page)
+        print(str(classify_error(error)), file=sys.stderr)
         return 1
     finally:
         store.close()
@@ -202,4 +224,54 @@ def _import_key(args) -> int:
         return 1
     place = _("the system keyring") if kept.place == "keyring" else str(kept.file)
     print(_("The key of {folder} is now kept in {place}.").format(folder=data_dir, place=place), file=sys.stderr)
+    return 0
+
+
+def _reset(args) -> int:
+    """Sets an empty or damaged database aside (nothing deleted) and starts an empty one, on explicit request,
+    while no ConsultAid holds the data folder. A sound database, or one that only lacks its key, is refused:
+    with the right key its records are all there."""
+    from consultaid.consultation.store import DATABASE_NAME, Store, StoreError, classify_error, open_store
+    from consultaid.consultation.store import set_database_aside
+    from consultaid.instance_lock import InstanceLock
+
+    data_dir = _data_dir(args)
+    if not args.i_understand:
+        print(_("records reset sets the records database aside and starts an empty one: add --i-understand to "
+                "do it."), file=sys.stderr)
+        return 2
+    if not (data_dir / DATABASE_NAME).exists():
+        print(_("There is no records database in {folder}: nothing to set aside.").format(folder=data_dir),
+              file=sys.stderr)
+        return 1
+    lock = InstanceLock(data_dir)
+    try:
+        if not lock.acquire():
+            print(_("ConsultAid is open on the data folder {folder}: close it first, then run this again.").format(
+                folder=data_dir), file=sys.stderr)
+            return 1
+        try:
+            store = open_store(data_dir, full_check=True)
+        except StoreError as error:
+            if error.kind not in ("empty", "damaged"):
+                print(str(error), file=sys.stderr)
+                return 1
+        else:
+            store.close()
+            print(_("The records database in {folder} is not damaged: nothing was changed.").format(
+                folder=data_dir), file=sys.stderr)
+            return 1
+        name = set_database_aside(data_dir)
+        fresh = Store(data_dir)
+        try:
+            fresh.log("database_set_aside", name)  # the new trail starts by saying where the old one went
+        finally:
+            fresh.close()
+    except (StoreError, OSError) as error:
+        print(str(error if isinstance(error, StoreError) else classify_error(error)), file=sys.stderr)
+        return 1
+    finally:
+        lock.release()
+    print(_("The records database was set aside as {name} in {folder} (nothing was deleted); an empty one was "
+            "started.").format(name=name, folder=data_dir), file=sys.stderr)
     return 0

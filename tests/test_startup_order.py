@@ -3,6 +3,8 @@ opens and an interrupted consultation is offered right after, before the surgeon
 
 from __future__ import annotations
 
+import pytest
+
 from consultaid.consultation.store import open_store
 from consultaid.ui.app import attach_store, create_main_window, when_painted
 from tests.conftest import CONTENT
@@ -116,3 +118,74 @@ def test_the_first_screen_does_not_load_pyside_qt_namespace(tmp_path):
         "print('loaded' if 'Qt' in QtCore.__dict__ else 'not loaded', window.store is not None)\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["not", "loaded", "True"], result.stdout + result.stderr
+
+
+def test_closing_right_after_start_leaves_no_error_from_the_daily_check(tmp_path):
+    """The whole check runs in a thread; the window (and the object the thread reported through) may be
+    gone before it ends. That printed "RuntimeError: Signal source has been deleted" on stderr."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, threading, time\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from consultaid.consultation.store import open_store\n"
+        "app = QApplication(sys.argv[:1])\n"
+        f"data = Path({str(tmp_path / 'data')!r})\n"
+        "store = open_store(data)\n"
+        "for number in range(100):  # enough pages that the whole check is still running at the close\n"
+        "    store.finalize({'id': f'c-{number}', 'started_at': '2026-01-01T10:00:00+00:00',\n"
+        "                    'finalized_at': '2026-01-01T10:00:00+00:00', 'notes': 'x' * 20000,\n"
+        "                    'setup': {'patient': {'name': 'N'}, 'procedure_id': 'p'}}, b'%PDF' + bytes(100000))\n"
+        "store.close()\n"
+        "from consultaid.ui.app import show_main_window\n"
+        "window = show_main_window(None, data)\n"
+        "def close_once_the_check_runs():\n"
+        "    check = getattr(window, 'store_check', None)\n"
+        "    if check is None:\n"
+        "        QTimer.singleShot(1, close_once_the_check_runs)\n"
+        "        return\n"
+        "    alive = any(thread.name == 'consultaid-store-check' for thread in threading.enumerate())\n"
+        "    print('running' if alive else 'already done', flush=True)\n"
+        "    window.close()\n"
+        "    window.deleteLater()\n"
+        "QTimer.singleShot(1, close_once_the_check_runs)\n"
+        "app.exec()\n"
+        "time.sleep(3)  # the thread would end (and report) now, with the window gone\n"
+        "print('exited', flush=True)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["running", "exited"], result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "RuntimeError" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["empty", "damaged"])
+def test_an_empty_or_damaged_database_is_reported_and_set_aside_only_when_chosen(qtbot, qapp, own_data_dir,
+                                                                                no_modal_questions, kind):
+    """It used to be replaced without a word: a 0-byte file became a fresh store, a damaged one was moved
+    aside and the app started empty. Now the user is told, and chooses."""
+    from consultaid.consultation.store import DATABASE_NAME
+
+    own_data_dir.mkdir(parents=True, exist_ok=True)
+    path = own_data_dir / DATABASE_NAME
+    content = b"" if kind == "empty" else b"this is not a database" * 100
+    path.write_bytes(content)
+
+    no_modal_questions.asked.clear()
+    no_modal_questions.answers = [0]   # work without saving, the database left for IT
+    window = create_main_window(CONTENT, open_store_now=False)
+    qtbot.addWidget(window)
+    attach_store(window, own_data_dir)
+    assert no_modal_questions.asked == [f"The records database is {kind}"]
+    assert window.store is None and "call IT" in window.statusBar().currentMessage()
+    assert sorted(p.name for p in own_data_dir.iterdir()) == [DATABASE_NAME] and path.read_bytes() == content
+
+    no_modal_questions.answers = [1]   # set it aside and start an empty one
+    again = create_main_window(CONTENT, open_store_now=False)
+    qtbot.addWidget(again)
+    attach_store(again, own_data_dir)
+    assert again.store is not None and again.store.search() == []
+    [kept] = [p for p in own_data_dir.iterdir() if p.name.endswith(".sqlite3") and ".damaged-" in p.name]
+    assert kept.read_bytes() == content and kept.name in again.statusBar().currentMessage()
+    again.store.close()

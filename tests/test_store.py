@@ -126,17 +126,34 @@ def test_the_audit_trail_refuses_plain_edits(store):
         store.connection.execute("DELETE FROM audit")
 
 
-def test_a_damaged_database_is_kept_aside_with_a_clear_message(tmp_path):
+def test_a_damaged_database_is_reported_and_left_for_the_user_or_it_to_decide(tmp_path):
+    """Opening used to move a damaged database aside on its own, and the next opening silently started an
+    empty one. Now it is reported and left as it is; setting it aside is an explicit step."""
+    from consultaid.consultation.store import set_database_aside
+
     data = tmp_path / "data"
     data.mkdir()
     (data / "consultaid.sqlite3").write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError) as raised:
-        open_store(data)
-    assert raised.value.kind == "damaged" and "kept aside" in str(raised.value)
-    assert [p.name for p in data.iterdir() if "damaged" in p.name]
-    fresh = open_store(data)
+    for attempt in range(2):
+        with pytest.raises(StoreError) as raised:
+            open_store(data)
+        assert raised.value.kind == "damaged" and "Nothing was changed" in str(raised.value)
+        assert sorted(p.name for p in data.iterdir()) == ["consultaid.sqlite3"]
+    name = set_database_aside(data)
+    assert (data / name).read_bytes() == b"this is not a database" * 100
+    fresh = open_store(data)  # now missing: a first start
     assert fresh.integrity_problems() == []
     fresh.close()
+
+
+def test_an_empty_database_file_is_reported_not_started_afresh(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "consultaid.sqlite3").write_bytes(b"")
+    with pytest.raises(StoreError) as raised:
+        open_store(data)
+    assert raised.value.kind == "empty" and "0 bytes" in str(raised.value)
+    assert (data / "consultaid.sqlite3").read_bytes() == b""
 
 
 @pytest.fixture
@@ -331,3 +348,29 @@ def test_records_check_on_a_sound_database_stamps_the_day(tmp_path, run_cli):
     assert not whole_check_due(data)
     assert whole_check_due(data, today="2099-01-01")
     assert (data / INTEGRITY_STAMP_NAME).read_text(encoding="ascii").strip().count("-") == 2
+
+
+def test_a_first_start_on_a_full_disk_leaves_no_file_taken_later_for_lost_records(small_disk):
+    """SQLite makes a 0-byte file at connect. Made in place, a first start that could not write the schema
+    left it under the real name, and the next start would report an empty database (records lost). The new
+    database is made whole under another name, so the next start is simply a first start again."""
+    from consultaid.consultation.store import MIGRATIONS
+
+    filler = small_disk / "filler"
+    descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(descriptor, b"x" * 4096):
+            pass
+    except OSError:
+        pass  # the disk is full now
+    finally:
+        os.close(descriptor)
+    (small_disk / "data").mkdir()
+    with pytest.raises(StoreError) as raised:
+        Store(small_disk / "data")
+    assert raised.value.kind == "disk_full"
+    assert not (small_disk / "data" / "consultaid.sqlite3").exists()
+    filler.unlink()
+    created = Store(small_disk / "data")
+    assert created.connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    created.close()

@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -134,8 +135,36 @@ def _classify(error: Exception) -> StoreError:
     if "locked" in text or "busy" in text:
         return StoreError("locked", _("The database is in use by another program: close it, then try again."))
     if "malformed" in text or "not a database" in text:
-        return StoreError("damaged", _("The database is damaged."))
+        return StoreError("damaged", _("The records database is damaged: part of it cannot be read. Nothing was "
+                                       "changed. Keep the data folder as it is and call IT (consultaid records "
+                                       "check)."))
     return StoreError("other", _("The database could not be used: {reason}").format(reason=error))
+
+
+def classify_error(error: Exception) -> StoreError:
+    """A database or file error worded for the user (what the commands print instead of a traceback)."""
+    return _classify(error)
+
+
+def _unusable(kind: str, path: Path) -> StoreError:
+    """An empty or damaged database, reported at opening: never moved or replaced here, since only a missing
+    file means a first start; the user or IT decides (set_database_aside, `consultaid records reset`)."""
+    if kind == "empty":
+        text = _("The records database {path} is empty (0 bytes): the records it held are not in it.")
+    else:
+        text = _("The records database {path} is damaged.")
+    return StoreError(kind, text.format(path=path) + " " + _(
+        "Nothing was changed. Keep the data folder as it is and call IT: they can restore it from a backup, or "
+        "set it aside and start an empty one (consultaid records reset --i-understand)."))
+
+
+@contextmanager
+def _reading():
+    """Reads report a damaged page as a StoreError, like writes do, never as a raw DatabaseError."""
+    try:
+        yield
+    except DatabaseError as error:
+        raise _classify(error) from error
 
 
 @dataclass(frozen=True)
@@ -183,12 +212,14 @@ class Store:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.data_dir, 0o700)
             state = _file_state(self.path)
+            if state in ("empty", "damaged"):
+                raise _unusable(state, self.path)
             self.key = _key_for(self.data_dir, state)
             if state == "plain":
                 encrypt_plain_database(self.path, self.key)
+            elif state == "absent":
+                _create_database(self.path, self.key)
             self.connection = connect(self.path, self.key, timeout)
-            if state == "absent":
-                os.chmod(self.path, 0o600)
             _check_key(self.connection, self.key, state)
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute("PRAGMA synchronous=FULL")
@@ -227,13 +258,10 @@ class Store:
             self._write_anchor()
 
     def _migrate(self) -> None:
-        version = self.connection.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction() as db:
-                for statement in script.split(";\n"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number}")
+        try:
+            migrate(self.connection)
+        except (DatabaseError, OSError) as error:
+            raise _classify(error) from error
 
     def integrity_problems(self, full: bool = True) -> list[str]:
         """SQLite's integrity check of the whole database, or (full=False) of what opening relies on:
@@ -327,13 +355,15 @@ class Store:
 
     def drafts(self, status: str | None = None) -> list[DraftSummary]:
         query = "SELECT consultation_id, patient_name, procedure_id, started_at, saved_at, revision, status FROM drafts"
-        rows = self.connection.execute(query + (" WHERE status = ?" if status else "") + " ORDER BY saved_at DESC",
-                                       (status,) if status else ())
-        return [DraftSummary(*row) for row in rows]
+        with _reading():
+            rows = self.connection.execute(query + (" WHERE status = ?" if status else "") + " ORDER BY saved_at DESC",
+                                           (status,) if status else ())
+            return [DraftSummary(*row) for row in rows]
 
     def load_draft(self, consultation_id: str) -> dict:
-        row = self.connection.execute("SELECT record_json FROM drafts WHERE consultation_id = ?",
-                                      (consultation_id,)).fetchone()
+        with _reading():
+            row = self.connection.execute("SELECT record_json FROM drafts WHERE consultation_id = ?",
+                                          (consultation_id,)).fetchone()
         if row is None:
             raise KeyError(consultation_id)
         return json.loads(row[0])
@@ -376,11 +406,13 @@ class Store:
                procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> list[StoredRecord]:
         """Records by patient name prefix or identifier, date range, procedure and status."""
         query, arguments = search_query(text, date_from, date_to, procedure_id, status, limit)
-        return [StoredRecord(*row) for row in self.connection.execute(query, arguments)]
+        with _reading():
+            return [StoredRecord(*row) for row in self.connection.execute(query, arguments)]
 
     def record(self, record_id: int) -> tuple[dict, bytes]:
-        row = self.connection.execute("SELECT record_json, pdf, pdf_sha256 FROM records WHERE id = ?",
-                                      (record_id,)).fetchone()
+        with _reading():
+            row = self.connection.execute("SELECT record_json, pdf, pdf_sha256 FROM records WHERE id = ?",
+                                          (record_id,)).fetchone()
         if row is None:
             raise KeyError(record_id)
         if hashlib.sha256(row[1]).hexdigest() != row[2]:
@@ -433,11 +465,15 @@ def whole_check_due(data_dir: Path, today: str | None = None) -> bool:
     return last != (today or datetime.now().date().isoformat())
 
 
-def check_whole_database(data_dir: Path) -> list[str]:
+def check_whole_database(data_dir: Path, started: Callable[[object], None] | None = None) -> list[str]:
     """The whole integrity check, on a connection of its own (so it may run in a background thread);
-    a sound database is stamped with today's date."""
+    a sound database is stamped with today's date. `started` is given that connection first, so another
+    thread may stop the check (connection.interrupt(): the check then reports a problem, and nothing is
+    stamped)."""
     store = Store(data_dir)
     try:
+        if started is not None:
+            started(store.connection)
         problems = store.integrity_problems(full=True)
     finally:
         store.close()
@@ -452,41 +488,57 @@ def check_whole_database(data_dir: Path) -> list[str]:
 
 def open_store(data_dir: Path, actor: str = "", full_check: bool = False) -> Store:
     """Open the store after an integrity check (of what opening relies on, or with `full_check` of the
-    whole database). A damaged database is moved aside with its WAL, never deleted, and reported; the
-    caller may then open a fresh one."""
+    whole database). An empty or damaged database is reported (StoreError "empty" or "damaged") and left
+    exactly as it is: opening never moves or replaces it, so a read-only command cannot lose records and
+    the next start cannot silently begin with an empty store. Setting it aside is set_database_aside's,
+    on the user's or IT's explicit choice."""
+    path = Path(data_dir) / DATABASE_NAME
     try:
         store = Store(data_dir, actor)
-        problems = store.integrity_problems(full=full_check)
     except StoreError as error:
-        if error.kind != "damaged":
-            raise
-        store, problems = None, [str(error)]
-    except DatabaseError as error:
-        problems = [str(error)]
-    if not problems:
-        return store
-    if store is not None:
+        if error.kind == "damaged":
+            raise _unusable("damaged", path) from error
+        raise
+    problems = store.integrity_problems(full=full_check)
+    if problems:
         store.close()
+        raise _unusable("damaged", path)
+    return store
+
+
+def set_database_aside(data_dir: Path) -> str:
+    """Moves the database (with its WAL and index) aside under a dated name, deleting nothing, so the next
+    opening starts an empty store; returns the new name. Only on an explicit request (`consultaid records
+    reset --i-understand`, or the choice the app offers when the database is empty or damaged), and only
+    while no other ConsultAid holds the data folder (consultaid/instance_lock.py)."""
     path = Path(data_dir) / DATABASE_NAME
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    name = f"{path.stem}.damaged-{stamp}{path.suffix}"
     for suffix in ("", "-wal", "-shm"):
         part = Path(str(path) + suffix)
         if part.exists():
-            shutil.move(part, part.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}{suffix}"))
-    raise StoreError("damaged", _("The database was damaged. It has been kept aside as {name}; nothing was "
-                                  "deleted.").format(name=f"{path.stem}.damaged-{stamp}{path.suffix}"))
+            shutil.move(part, part.with_name(name + suffix))
+    # The audit anchor is the head of the chain set aside, so it goes with it: left in place it would make
+    # the new, empty chain look cut. The daily check's stamp was about the old file.
+    anchor = Path(data_dir) / AUDIT_ANCHOR_NAME
+    if anchor.exists():
+        shutil.move(anchor, anchor.with_name(f"{anchor.stem}.damaged-{stamp}{anchor.suffix}"))
+    (Path(data_dir) / INTEGRITY_STAMP_NAME).unlink(missing_ok=True)
+    return name
 
 
 # --- encryption at rest ----------------------------------------------------------------------------
 def _file_state(path: Path) -> str:
-    """"absent" (or empty), "plain" (unencrypted, from an earlier version), "encrypted", or "damaged" when
-    it cannot be an encrypted database at all (not whole pages), so it is never mistaken for a key problem."""
+    """"absent" (a first start), "empty" (0 bytes: never a database of ours, which is made whole before it
+    takes its name, see _create_database), "plain" (unencrypted, from an earlier version), "encrypted", or
+    "damaged" when it cannot be an encrypted database at all (not whole pages), so it is never mistaken for
+    a key problem."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         return "absent"
     if size == 0:
-        return "absent"
+        return "empty"
     with open(path, "rb") as handle:
         header = handle.read(len(PLAIN_HEADER))
     if header == PLAIN_HEADER:
@@ -495,8 +547,6 @@ def _file_state(path: Path) -> str:
 
 
 def _key_for(data_dir: Path, state: str) -> DatabaseKey:
-    if state == "damaged":
-        raise StoreError("damaged", _("The database is damaged."))
     try:
         key = find_key(data_dir)
         if key is None and state == "encrypted":
@@ -509,6 +559,45 @@ def _key_for(data_dir: Path, state: str) -> DatabaseKey:
         return key or create_key(data_dir)
     except KeyUnavailable as error:
         raise StoreError("key", str(error)) from error
+
+
+def migrate(connection) -> None:
+    """Brings a database to the current schema, one transaction per migration (PRAGMA user_version)."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in script.split(";\n"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+
+def _create_database(path: Path, key: DatabaseKey) -> None:
+    """A new database is made whole (schema, owner-only) under a temporary name, then renamed into place.
+    SQLite creates a file of 0 bytes at connect; made in place, a crash on a first start left that under
+    the real name, and a 0-byte database could not be told from records that were lost. Now it can only
+    mean the latter, and it is reported (open_store), never taken for a first start."""
+    temporary = path.with_name(path.name + ".new")
+    for leftover in (temporary, Path(f"{temporary}-journal")):
+        if leftover.exists():
+            leftover.unlink()   # a half-made new database from an interrupted first start: holds nothing
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner-only from the start
+    connection = connect(temporary, key)
+    try:
+        migrate(connection)
+    finally:
+        connection.close()
+    with open(temporary, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    if POSIX:
+        _fsync_folder(path.parent)
 
 
 def connect(path: Path, key: DatabaseKey, timeout: float = 5.0):

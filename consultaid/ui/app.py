@@ -32,11 +32,14 @@ def attach_store(window, data_dir: Path | None = None) -> None:
     from consultaid.ui.store_check import DailyStoreCheck
 
     data_dir = data_dir or user_data_dir()
+    set_aside = None
     try:
         window.store = open_store(data_dir)
     except StoreError as error:
-        window.statusBar().showMessage("\u26a0 " + str(error))
-        return
+        set_aside = _start_an_empty_store(window, data_dir, error) if error.kind in ("empty", "damaged") else None
+        if set_aside is None:
+            window.statusBar().showMessage("\u26a0 " + str(error))
+            return
     window.store_check = DailyStoreCheck(window, data_dir)
     window.store_check.start_if_due()
     warning = getattr(window.store, "key_warning", None)
@@ -49,6 +52,59 @@ def attach_store(window, data_dir: Path | None = None) -> None:
         window.statusBar().showMessage("\u26a0 " + _(
             "No system keyring: the key of the records is kept in a file of this user account. Keep a copy of "
             "it apart (see the IT guide)."))
+    if set_aside is not None:  # said last: what just happened to the records matters most now
+        window.statusBar().showMessage(set_aside)
+
+
+def _start_an_empty_store(window, data_dir: Path, error) -> str | None:
+    """An empty or damaged database is never replaced on the app's own initiative: the user is told what
+    happened and what IT can do, and chooses to work without saving (the database left as it is, for IT)
+    or to set it aside under a dated name (nothing deleted) and start an empty one. Once a new store is
+    attached, returns what to tell the user; None otherwise. Safe here: run_gui holds the data folder's
+    lock, so no other ConsultAid uses the file."""
+    from consultaid.consultation.store import StoreError, open_store, set_database_aside
+    from consultaid.ui.messages import messages
+
+    title = _("The records database is empty") if error.kind == "empty" else _("The records database is damaged")
+    choice = messages.choose(window, title, str(error), [
+        _("Work without saving (leave the database for IT)"), _("Set it aside and start an empty database")])
+    if choice != 1:
+        return None
+    try:
+        name = set_database_aside(data_dir)
+        window.store = open_store(data_dir)
+    except (StoreError, OSError) as failure:
+        window.statusBar().showMessage("\u26a0 " + str(failure))
+        return None
+    try:
+        window.store.log("database_set_aside", name)  # the new trail starts by saying where the old one went
+    except StoreError:
+        pass  # the move is done and said; a store that cannot write says so at the first save
+    return _("The records database was set aside as {name} in {folder} (nothing was deleted); an empty one was "
+             "started.").format(name=name, folder=data_dir)
+
+
+def claim_data_folder(data_dir: Path):
+    """The data folder's lock (consultaid/instance_lock.py), held for as long as the app runs: two windows
+    on one folder would each take the other's live consultation for an interrupted one, and both finalize
+    it. None when another ConsultAid holds it, after saying so; a folder where no lock can be made is left
+    to the store, which reports what is wrong with it."""
+    from consultaid.instance_lock import InstanceLock
+    from consultaid.ui.messages import messages
+
+    lock = InstanceLock(data_dir)
+    try:
+        held = lock.acquire()
+    except OSError:
+        return lock
+    if held:
+        return lock
+    logging.getLogger(__name__).warning("another ConsultAid holds the data folder %s: not started", data_dir)
+    messages.choose(None, _("ConsultAid is already open"), _(
+        "ConsultAid is already open on the data folder {folder}, in another window or another session of this "
+        "user. Use that window: one ConsultAid at a time keeps each consultation in one place. This one will "
+        "close.").format(folder=data_dir), [_("Close")])
+    return None
 
 
 def install_qt_translations(app, language: str) -> None:
@@ -74,13 +130,20 @@ def run_gui(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ConsultAid")
     app.setOrganizationName("ConsultAid")
+    from consultaid.paths import user_data_dir
+
     apply_style(app)
     install_qt_translations(app, interface_language())
-    window = show_main_window(args.content_dir, getattr(args, "data_dir", None))
-    crash_handler = install_crash_handler(window, getattr(args, "data_dir", None))
+    data_dir = getattr(args, "data_dir", None) or user_data_dir()
+    lock = claim_data_folder(Path(data_dir))
+    if lock is None:
+        return 1
+    window = show_main_window(args.content_dir, data_dir)
+    crash_handler = install_crash_handler(window, Path(data_dir))
     code = app.exec()
     crash_handler.uninstall()
     del window  # held until here: a parentless window whose wrapper is collected is closed by PySide
+    lock.release()
     return code
 
 

@@ -5,6 +5,8 @@ interface language changes, so no widget has to know how to translate itself aga
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtGui import QAction, QActionGroup
@@ -15,6 +17,8 @@ from consultaid.content.library import ContentLibrary
 from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _, interface_language, set_interface_language
 from consultaid.ui.library_page import LibraryPage
 from consultaid.ui.style import apply_style
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -266,7 +270,10 @@ class MainWindow(QMainWindow):
         self.open_consultation(consultation)
         self.corrects = record_id
 
-    def open_consultation(self, consultation) -> None:
+    def open_consultation(self, consultation) -> bool:
+        """Shows the consultation, saved from its first second. One whose screens cannot be built from its
+        data (a draft from an older version, a date the screens cannot show) is set aside in the store,
+        kept, and reported: never left half open, never a crash at every later start."""
         self.corrects = None
         if self.store is not None:
             from consultaid.ui.autosave import Autosaver
@@ -275,7 +282,42 @@ class MainWindow(QMainWindow):
             self.autosaver.saved.connect(self._saved)
             self.autosaver.failed.connect(self._save_failed)
             self.autosaver.save_now()  # a consultation exists in the store from its first second
-        self._show_consultation_view(consultation)
+        try:
+            self._show_consultation_view(consultation)
+        except Exception as error:  # noqa: BLE001 (whatever stored data makes the screens fail)
+            self._abandon_opening()
+            self._set_aside_unopenable(consultation.id, consultation.setup.patient.name, error)
+            return False
+        return True
+
+    def _abandon_opening(self) -> None:
+        """Undoes a half-made opening: no view, no autosaver, the library shown."""
+        if self.consultation_view is not None:
+            self._drop_consultation_view()
+        if self.autosaver is not None:
+            self.autosaver.timer.stop()
+            self.autosaver.deleteLater()
+            self.autosaver = None
+        self.stack.setCurrentWidget(self.library_page)
+
+    def _set_aside_unopenable(self, consultation_id: str, patient: str, error: Exception) -> None:
+        """Sets a consultation that cannot be opened aside (kept in the records) and says so. The log gets
+        its id and the kind of error only: an error's text may quote what was typed about the patient."""
+        from consultaid.consultation.store import StoreError
+        from consultaid.ui.messages import messages
+
+        log.warning("consultation %s could not be opened (%s); it is set aside", consultation_id,
+                    type(error).__name__)
+        text = _("The consultation with {patient} could not be opened: this version of ConsultAid cannot show "
+                 "what was saved of it. It has been set aside and stays in the records, unchanged; IT can look "
+                 "into it.").format(patient=patient)
+        if self.store is not None:
+            try:
+                self.store.set_draft_aside(consultation_id)
+            except StoreError as store_error:
+                text += " " + str(store_error)
+        self.statusBar().showMessage("\u26a0 " + _("A consultation could not be opened; it has been set aside."))
+        messages.choose(self, _("A consultation could not be opened"), text, [_("OK")])
 
     def _show_consultation_view(self, consultation) -> None:
         from consultaid.ui.consultation_view import ConsultationView
@@ -357,6 +399,7 @@ class MainWindow(QMainWindow):
     def offer_recovery(self) -> None:
         """After a crash, the interrupted consultation is offered: resume it, or set it aside (kept)."""
         from consultaid.consultation.session import Consultation
+        from consultaid.consultation.store import StoreError
         from consultaid.ui.messages import messages
 
         if self.store is None or self.consultation_view is not None:
@@ -370,10 +413,19 @@ class MainWindow(QMainWindow):
                 _("The consultation with {patient} ({procedure}), last saved {saved}, was interrupted.").format(
                     patient=draft.patient_name, procedure=procedure, saved=draft.saved_at[:16].replace("T", " ")),
                 [_("Resume it"), _("Set it aside (it stays in the records)")])
-            if choice == 0:
-                self.open_consultation(Consultation.from_record(self.store.resume_draft(draft.consultation_id)))
+            if choice != 0:
+                self.store.set_draft_aside(draft.consultation_id)
+                continue
+            try:
+                consultation = Consultation.from_record(self.store.resume_draft(draft.consultation_id))
+            except StoreError as error:  # the store itself failed: said, and offered again at the next start
+                self.statusBar().showMessage("\u26a0 " + str(error))
                 return
-            self.store.set_draft_aside(draft.consultation_id)
+            except Exception as error:  # noqa: BLE001 (a draft this version cannot read, whatever the reason)
+                self._set_aside_unopenable(draft.consultation_id, draft.patient_name, error)
+                continue
+            if self.open_consultation(consultation):
+                return
 
     @Slot()
     def close_consultation(self) -> bool:
