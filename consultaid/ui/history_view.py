@@ -410,7 +410,7 @@ class HistoryView(QWidget):
         try:
             rows, more = self.searcher.find(query)
         except StoreError as error:
-            log.warning("the records could not be searched: %s", error)
+            log.warning("the records could not be searched (%s)", getattr(error, "kind", type(error).__name__))
             self.rows, self.limit_reached = [], False
             self.model.removeRows(0, self.model.rowCount())
             self._show_empty(_("The records could not be read."), str(error), error=True)
@@ -576,7 +576,7 @@ class HistoryView(QWidget):
         try:
             preview = StoredRecordPreview(self.store, row, pdf, parent=self.window())
         except Exception as error:   # PDFium could not read it: say so, keep the list
-            log.exception("a stored PDF could not be shown")
+            log.warning("a stored PDF could not be shown (%s)", type(error).__name__)
             self.show_message(_("The stored PDF could not be shown: {reason}").format(reason=error), error=True)
             return None
         if self.preview is not None:
@@ -611,7 +611,7 @@ class HistoryView(QWidget):
         try:
             write_atomically(path, pdf, keep_mode=True)
         except OSError as error:
-            log.warning("a stored record could not be exported: %s", error.strerror or error)
+            log.warning("a stored record could not be exported (%s)", error.strerror or type(error).__name__)
             self.show_message(_("The summary was not saved to {path}: {error}").format(
                 path=path, error=error.strerror or error), error=True)
             return None
@@ -645,7 +645,7 @@ class HistoryView(QWidget):
         try:
             consultation = Consultation.from_record(record)
         except (KeyError, ValueError, TypeError) as error:
-            log.warning("a draft could not be resumed: %s", error)
+            log.warning("a draft could not be resumed (%s)", type(error).__name__)  # its text may quote the record
             self.show_message(_("This consultation cannot be resumed: its saved data could not be read "
                                 "({reason}).").format(reason=error), error=True)
             return

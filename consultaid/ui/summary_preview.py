@@ -391,7 +391,8 @@ class SummaryPreview(QDialog):
         try:
             write_atomically(path, self.pdf, keep_mode=True)
         except OSError as error:
-            log.warning("the summary could not be saved: %s", error.strerror or error)
+            # No path in the log: the file name chosen may name the patient.
+            log.warning("the summary could not be saved (%s)", error.strerror or type(error).__name__)
             self._report(_("The summary was not saved to {path}: {error}").format(
                 path=path, error=error.strerror or error), error=True)
             return None
