@@ -57,10 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     printing.add_argument("--title", default="", metavar="TEXT",
                           help=_("job title shown in the print queue (default: ConsultAid summary); "
                                  "anyone can read it, so keep patient data out of it"))
+    from consultaid.cli_audit import add_parser as add_audit_parser
     from consultaid.cli_records import add_parsers
     from consultaid.cli_verify import add_parser as add_verify_parser
 
     add_parsers(commands)
+    add_audit_parser(commands)
     add_verify_parser(commands)
     return parser
 
@@ -254,7 +256,11 @@ def main(argv: list[str] | None = None) -> int:
         from consultaid.cli_verify import run_verify
 
         return run_verify(args)
-    if args.command in ("records", "audit"):
+    if args.command == "audit":
+        from consultaid.cli_audit import run_audit
+
+        return run_audit(args)
+    if args.command == "records":
         from consultaid.cli_records import run
 
         return run(args)
