@@ -39,7 +39,11 @@ SEAL_FOLDER = "seal"
 KEY_NAME = "installation-key.pem"
 CERTIFICATE_NAME = "installation-certificate.pem"
 KNOWN_FOLDER = "known"
-SELF_SIGNED_NAME = "ConsultAid self-signed seal, this installation"
+# The installation certificate's common name. It used to say "…, this installation", which every
+# installation's certificate said of itself; `consultaid verify` now names the certificate by its
+# fingerprint and says whether it is this installation's own (verify.py).
+SELF_SIGNED_NAME = "ConsultAid self-signed installation seal"
+EARLIER_SELF_SIGNED_NAMES = ("ConsultAid self-signed seal, this installation",)
 FIELD_NAME = "ConsultAidSeal"
 KEYRING_SERVICE = "ConsultAid seal"
 # Room for the CMS signature in the file; the installation's seal needs about 2 KB, a CA chain a few.
@@ -261,6 +265,12 @@ def _holder(certificate) -> str:
     if name and organisation and organisation not in name:
         return f"{name} ({organisation})"
     return name or organisation or certificate.subject.rfc4514_string()
+
+
+def fingerprint(certificate_der: bytes) -> str:
+    """The short form of a certificate's SHA-256 fingerprint people can compare: its first 8 bytes."""
+    digest = hashlib.sha256(certificate_der).hexdigest().upper()[:16]
+    return ":".join(digest[index:index + 4] for index in range(0, 16, 4))
 
 
 def remember_certificate(certificate_der: bytes, data_dir: Path | None = None) -> None:
