@@ -190,6 +190,8 @@ def run_render(args) -> int:
         except SealError as error:
             print(str(error), file=sys.stderr)
             return 1
+        if seal.warning:
+            print("\u26a0 " + seal.warning, file=sys.stderr)
         seal_store = _store_for_sealing(data_dir(args))
         if seal_store is None:
             return 1

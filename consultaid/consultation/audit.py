@@ -38,7 +38,7 @@ ANCHOR_FORM = re.compile(r"(\d{1,18}) ([0-9a-f]{64})\n?")
 ANCHOR_MAX_BYTES = 256
 # What a finalize or correction entry's subject says: "<consultation id> v<version> row-sha256=<hash>".
 FINALIZE_ACTIONS = ("finalize", "correct")
-FINALIZE_SUBJECT = re.compile(r"(?P<id>.+) v(?P<version>\d+)(?: row-sha256=(?P<hash>[0-9a-f]{64}))?")
+FINALIZE_SUBJECT = re.compile(r"(?P<id>\S+) v(?P<version>\d+) row-sha256=(?P<hash>[0-9a-f]{64})")
 # The printed head on a summary is the first 16 hex digits of the latest hash when it was signed.
 PRINTED_HEAD = re.compile(r"[0-9a-f]{16,64}")
 # The record columns that `record_row_hash` covers, in this order (the PDF by its recomputed SHA-256).
@@ -199,30 +199,31 @@ def record_problems(connection) -> list[str]:
     """Every finalized record row whose columns or PDF no longer match the hash its finalize entry put in
     the chain, every row with no such entry, and every finalize entry whose row is gone. Entries written
     before rows were hashed (no `row-sha256=`) cannot be compared and are left alone."""
-    entries: dict[tuple[str, int], str | None] = {}
+    entries: dict[tuple[str, int], str] = {}
+    earlier: set[str] = set()   # consultations finalized before rows were hashed: their rows cannot be compared
     for action, subject in connection.execute(
             "SELECT action, subject FROM audit WHERE action IN (?, ?) ORDER BY seq", FINALIZE_ACTIONS):
         match = FINALIZE_SUBJECT.fullmatch(subject)
         if match:
             entries[(match.group("id"), int(match.group("version")))] = match.group("hash")
+        else:
+            earlier.add(subject.split(" ", 1)[0])
     problems = []
     columns = ", ".join(name for name in RECORD_COLUMNS if name != "pdf_sha256")
     for row in connection.execute(f"SELECT {columns}, pdf_sha256, pdf FROM records ORDER BY id"):
         values = dict(zip(RECORD_COLUMNS, row[:-1]))
         key = (values["consultation_id"], values["version"])
         if key not in entries:
-            problems.append(_("record {id} has no finalize entry in the audit trail").format(id=values["id"]))
+            if values["consultation_id"] not in earlier:
+                problems.append(_("record {id} has no finalize entry in the audit trail").format(id=values["id"]))
             continue
         expected = entries.pop(key)
-        if expected is None:
-            continue
         actual = record_row_hash({**values, "pdf_sha256": hashlib.sha256(row[-1]).hexdigest()})
         if actual != expected or values["pdf_sha256"] != hashlib.sha256(row[-1]).hexdigest():
             problems.append(_("record {id} was changed after it was finalized").format(id=values["id"]))
-    for (consultation_id, version), expected in entries.items():
-        if expected is not None:
-            problems.append(_("consultation {id} version {version} was finalized, but its record is no longer in "
-                              "the store").format(id=consultation_id, version=version))
+    for consultation_id, version in entries:
+        problems.append(_("consultation {id} version {version} was finalized, but its record is no longer in "
+                          "the store").format(id=consultation_id, version=version))
     return problems
 
 
