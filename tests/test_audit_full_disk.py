@@ -91,3 +91,44 @@ def test_starting_a_consultation_on_a_full_disk_opens_it_and_says_what_was_not_u
         window.close()
         window.store.close()
         window.deleteLater()
+
+
+def test_a_finalize_on_a_full_disk_is_stored_and_closing_does_not_call_it_lost(qtbot, qapp, tiny_disk):
+    from consultaid.report.seal import installation_seal
+    from consultaid.ui.app import create_main_window
+    from consultaid.ui.messages import messages
+    from tests.test_consultation_flow import fill_start_form, press_shortcut
+    from tests.conftest import drag
+
+    installation_seal(tiny_disk / "records")   # the seal key exists before the disk fills up
+    window = create_main_window(CONTENT, tiny_disk / "records")
+    window.resize(1366, 768)
+    with qtbot.waitExposed(window):
+        window.show()
+    try:
+        qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
+        fill_start_form(window.start_dialog, qtbot, "en")
+        view = window.consultation_view
+        press_shortcut(view, Qt.Key.Key_5)
+        fill_up(tiny_disk)
+        panel = view.page_for["review"].signing
+        for role in ("patient", "surgeon"):
+            canvas = panel.pads[role].canvas
+            w, h = canvas.width(), canvas.height()
+            drag(canvas, (w * 0.2, h * 0.6), (w * 0.4, h * 0.4), (w * 0.6, h * 0.65), (w * 0.8, h * 0.45))
+        qtbot.mouseClick(panel.finalize_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.preview is not None and panel.preview.isVisible())
+        [stored] = window.store.search()
+        assert window.store.record(stored.id)[1] == panel.pdf   # committed, exact bytes
+        shown = window.statusBar().currentMessage()
+        assert shown.startswith("\u26a0 Saved, but the anchor file ") and "Nothing is lost" in shown, shown
+        panel.preview.close()
+        messages.answers = []   # closing must ask nothing: the summary is stored
+        qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+        assert window.consultation_view is None
+        assert "The signed summary could not be stored" not in messages.asked
+    finally:
+        messages.answers = [True] if window.consultation_view is not None else []
+        window.close()
+        window.store.close()
+        window.deleteLater()
