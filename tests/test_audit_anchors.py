@@ -76,8 +76,18 @@ def test_a_folder_in_place_of_the_anchor_is_reported_as_unreadable_in_french(run
     result = audit_verify(run_cli, filled, lang="fr")
     assert result.returncode == 1
     [problem] = result.stdout.splitlines()
-    assert problem.startswith("ancre illisible : le fichier d’ancrage ") and "Is a directory" in problem
+    assert problem.startswith("ancre illisible : le fichier d’ancrage ") and "pas un fichier ordinaire" in problem
     assert own_lines(result.stderr) == ["Le journal d’audit n’est pas fiable : chaque problème est indiqué ci-dessus."]
+
+
+def test_a_fifo_in_place_of_the_anchor_is_unreadable_and_does_not_hang(run_cli, filled):
+    import os
+
+    (filled / AUDIT_ANCHOR_NAME).unlink()
+    os.mkfifo(filled / AUDIT_ANCHOR_NAME)   # opening it for reading would wait for a writer forever
+    result = run_cli("--data-dir", filled, "audit", "verify", timeout=60)
+    assert result.returncode == 1 and result.stdout.startswith("anchor unreadable: ")
+    assert "it is not a regular file" in result.stdout
 
 
 # ---- item 2: tampering that used to read "intact" ------------------------------------------------------------

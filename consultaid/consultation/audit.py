@@ -22,7 +22,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -107,11 +109,14 @@ class FileAnchor:
 
     def read(self) -> AnchorReading:
         try:
+            # Not a regular file (a folder, a FIFO that would block the read forever, a device): unreadable.
+            if not stat.S_ISREG(os.stat(self.path).st_mode):
+                return AnchorReading("unreadable", reason=_("it is not a regular file"))
             with open(self.path, "rb") as handle:
                 data = handle.read(ANCHOR_MAX_BYTES + 1)
         except FileNotFoundError:
             return AnchorReading("missing")
-        except OSError as error:   # a folder in its place, no permission, an I/O error
+        except OSError as error:   # no permission, an I/O error, a loop of links
             return AnchorReading("unreadable", reason=error.strerror or type(error).__name__)
         if len(data) > ANCHOR_MAX_BYTES:
             return AnchorReading("unreadable", reason=_("it is too long"))
