@@ -57,11 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     printing.add_argument("--title", default="", metavar="TEXT",
                           help=_("job title shown in the print queue (default: ConsultAid summary); "
                                  "anyone can read it, so keep patient data out of it"))
+    from consultaid.cli_audit import add_parser as add_audit_parser
     from consultaid.cli_records import add_parsers
     from consultaid.cli_server import add_parser as add_server_parser
     from consultaid.cli_verify import add_parser as add_verify_parser
 
     add_parsers(commands)
+    add_audit_parser(commands)
     add_verify_parser(commands)
     add_server_parser(commands)
     return parser
@@ -192,6 +194,11 @@ def run_render(args) -> int:
         except SealError as error:
             print(str(error), file=sys.stderr)
             return 1
+        if seal.warning:
+            print("\u26a0 " + seal.warning, file=sys.stderr)
+        seal_store = _store_for_sealing(data_dir(args))
+        if seal_store is None:
+            return 1
     try:
         write_summary(record, output, args.paper, seal=seal)
     except SealError as error:
@@ -207,8 +214,52 @@ def run_render(args) -> int:
         print(_("{path}: the summary could not be written: {error}").format(
             path=output, error=error.strerror or error), file=sys.stderr)
         return 1
+    if seal is not None and not _audit_sealed_copy(seal_store, record, output):
+        return 1
     print(_("Summary written to {path}").format(path=output), file=sys.stderr)
     return 0
+
+
+def _store_for_sealing(folder: Path):
+    """The record store a `render --seal` is audited in, or None after saying why it cannot be opened.
+
+    Why a seal outside the record store is audited rather than refused: sealing an exported or repaired
+    record is a real need (IT, tests, a record rebuilt from a backup). Why it is refused without a store:
+    a sealed copy that left no trace could not be told from one made with a stolen key. `consultaid
+    verify` names such a copy "sealed by this installation but not in the record store" and exits 1."""
+    from consultaid.consultation.store import StoreError, open_store
+
+    try:
+        store = open_store(folder)
+    except StoreError as error:
+        print(_("Not sealed: every seal made here is recorded in the audit trail, and the record store could "
+                "not be opened: {reason}").format(reason=error), file=sys.stderr)
+        return None
+    if store.key_warning:
+        print("\u26a0 " + store.key_warning, file=sys.stderr)
+    return store
+
+
+def _audit_sealed_copy(store, record, output: Path) -> bool:
+    """A `seal_outside_store` audit entry with the sealed file's SHA-256; if it cannot be made, the sealed
+    file is removed again (a sealed copy never exists without its entry)."""
+    import hashlib
+
+    from consultaid.consultation.store import StoreError
+
+    try:
+        digest = hashlib.sha256(output.read_bytes()).hexdigest()
+        store.log("seal_outside_store", f"{str(record.get('id'))[:100]} pdf-sha256={digest}")
+    except (StoreError, OSError) as error:
+        output.unlink(missing_ok=True)
+        print(_("Not sealed: the audit entry for the sealed copy could not be written: {reason}").format(
+            reason=getattr(error, "strerror", None) or error), file=sys.stderr)
+        return False
+    finally:
+        store.close()
+    if store.anchor_problem:
+        print("\u26a0 " + store.anchor_problem, file=sys.stderr)
+    return True
 
 
 def _ask_passphrase(path) -> str | None:
@@ -262,7 +313,11 @@ def main(argv: list[str] | None = None) -> int:
         from consultaid.cli_server import run as run_server
 
         return run_server(args)
-    if args.command in ("records", "audit"):
+    if args.command == "audit":
+        from consultaid.cli_audit import run_audit
+
+        return run_audit(args)
+    if args.command == "records":
         from consultaid.cli_records import run
 
         return run(args)

@@ -1,4 +1,4 @@
-"""`consultaid records …` and `consultaid audit verify`: the record store from the command line (no Qt).
+"""`consultaid records …`: the record store from the command line (no Qt); `audit verify` is in cli_audit.py.
 
 Beside a running ConsultAid (which holds the data folder's lock, consultaid/instance_lock.py), these
 commands behave as follows. `list`, `show`, `check`, `audit verify` and `key export` only read (plus, for
@@ -49,9 +49,6 @@ def add_parsers(commands) -> None:
                                                "dated name) and start an empty one"))
     reset.add_argument("--i-understand", action="store_true",
                        help=_("confirm: the records in the database set aside are no longer listed"))
-    audit = commands.add_parser("audit", help=_("check the audit trail"))
-    audit_actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    audit_actions.add_parser("verify", help=_("report any edited, deleted or reordered audit entry"))
 
 
 def _data_dir(args) -> Path:
@@ -88,8 +85,6 @@ def run(args) -> int:
     if store.key_warning:  # on stderr: `records list --json` output stays clean
         print("\u26a0 " + store.key_warning, file=sys.stderr)
     try:
-        if args.command == "audit":
-            return _verify(store)
         return {"list": _list, "show": _show, "export": _export, "key": _export_key,
                 "check": _check}[args.records_command](store, args)
     except StoreError as error:
@@ -171,17 +166,6 @@ def _check(store, _args) -> int:
             print("  " + problem, file=sys.stderr)
         return 1
     print(_("The whole database was checked: no damage found."))
-    return 0
-
-
-def _verify(store) -> int:
-    problems = store.verify_audit()
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(_("The audit trail has been tampered with."), file=sys.stderr)
-        return 1
-    print(_("The audit trail is intact ({hash}).").format(hash=store.latest_audit_hash()[:16]), file=sys.stderr)
     return 0
 
 

@@ -1,7 +1,8 @@
 """`consultaid verify FILE.pdf`: is this sealed summary intact, who sealed it, is its record ours? No Qt.
 
 Exit status: 0 every check passed, 1 a check failed (the file was changed, is not sealed, its seal is
-unknown here, or its record differs from the stored one), 2 wrong arguments or no such file. The checks
+unknown here, its record differs from the stored one, or this installation's key sealed it but the record
+store does not hold it), 2 wrong arguments or no such file. The checks
 themselves are in consultaid/report/verify.py.
 """
 
@@ -72,6 +73,8 @@ def run_verify(args) -> int:
     if verdict.signer:
         kind = _(" (self-signed certificate of a ConsultAid installation)") if verdict.self_signed else ""
         print(_("Sealed by: {signer}").format(signer=verdict.signer) + kind)
+        whose = _("this installation's own key") if verdict.this_installation else _("not this installation's key")
+        print(_("Certificate: SHA-256 {fingerprint}, {whose}").format(fingerprint=verdict.fingerprint, whose=whose))
     if verdict.signed_at is not None:
         print(_("Sealed at: {time} (the sealing computer's clock)").format(
             time=verdict.signed_at.astimezone().isoformat(sep=" ", timespec="seconds")))

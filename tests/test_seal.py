@@ -86,14 +86,18 @@ def test_the_summary_page_says_the_seal_is_self_signed(sealed):
 
 def test_a_seal_from_another_installation_is_not_trusted_without_trust(sealed, tmp_path):
     pdf, data_dir, _record = sealed
-    verdict = verify_pdf(pdf, tmp_path)
-    assert not verdict.ok and failed(verdict) == [
-        "Seal certificate: unknown here: anyone can make a certificate with this name. If you know it is "
-        "right, check again with --trust CERTIFICATE"]
     certificate = (seal_folder(data_dir) / CERTIFICATE_NAME).read_bytes()
     from consultaid.cli_verify import _certificate_der
+    from consultaid.report.seal import fingerprint
 
-    assert verify_pdf(pdf, tmp_path, [_certificate_der(certificate)]).ok
+    short = fingerprint(_certificate_der(certificate))
+    verdict = verify_pdf(pdf, tmp_path)
+    assert not verdict.ok and failed(verdict) == [
+        f"Seal certificate: unknown here (SHA-256 {short}): anyone can make a certificate with this name. If you "
+        "know it is right, check again with --trust CERTIFICATE"]
+    assert not verdict.this_installation and verdict.fingerprint == short
+    trusted = verify_pdf(pdf, tmp_path, [_certificate_der(certificate)])
+    assert trusted.ok and not trusted.this_installation
 
 
 def test_a_configured_pkcs12_certificate_seals_and_is_named_on_the_summary(tmp_path):
@@ -220,6 +224,8 @@ def test_the_command_line_verifies_and_rejects(sealed, run_cli, tmp_path):
     result = run_cli("--data-dir", data_dir, "verify", original)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Sealed by: {SELF_SIGNED_NAME} (" in result.stdout and "Sealed at: " in result.stdout
+    assert re.search(r"^Certificate: SHA-256 [0-9A-F]{4}(:[0-9A-F]{4}){3}, this installation's own key$",
+                     result.stdout, re.M), result.stdout
     assert "\u2713 Whole file sealed" in result.stdout and "Result: the seal is valid" in result.stdout
     assert result.stderr == ""   # pyHanko's own logging stays out of the way
 
@@ -238,12 +244,14 @@ def test_the_command_line_verifies_and_rejects(sealed, run_cli, tmp_path):
 
 
 def test_render_seal_writes_a_sealed_summary_that_verifies_in_french(run_cli, tmp_path):
+    """The seal itself is valid; the file is said not to be a stored summary (issue 13, item 2)."""
     output = tmp_path / "summary.pdf"
     result = run_cli("render", EXAMPLES[-1], "-o", output, "--seal")
     assert result.returncode == 0, result.stderr
     result = run_cli("--lang", "fr", "verify", output)
-    assert result.returncode == 0, result.stdout
-    assert "Fichier scellé en entier" in result.stdout and "Résultat : le sceau est valide" in result.stdout
+    assert result.returncode == 1, result.stdout
+    assert "\u2713 Fichier scellé en entier" in result.stdout and "\u2713 Octets signés inchangés" in result.stdout
+    assert "scellé par la clé de cette installation, mais absent de sa base" in result.stdout
     text = subprocess.run(["pdftotext", str(output), "-"], capture_output=True, check=True).stdout.decode()
     assert "certificat auto-signé de cette installation de ConsultAid" in " ".join(text.split())
 

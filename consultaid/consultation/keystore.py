@@ -11,6 +11,10 @@ Where it is kept, in this order of preference:
    as this user: that is what disk encryption is for. The app warns when it uses this fallback.
 
 Losing the key loses the records: `consultaid records key export` makes a copy to keep apart (docs/it.md).
+
+The installation's seal key (report/seal.py) is protected the same way: where there is a keyring, its PEM
+file is encrypted under a random passphrase kept in the keyring (`seal_key_passphrase`); where there is
+none, the file is not encrypted and the warnings say so. docs/security.md says what each protects.
 """
 
 from __future__ import annotations
@@ -54,9 +58,10 @@ class DatabaseKey:
         if self.place != "file":
             return None
         return _("No system keyring is available: the database key is kept in the file {path}, readable by "
-                 "this user account only. Anyone who can read this account's files can read the records; "
-                 "use disk encryption, and keep a copy of the key apart from backups (see the IT guide)."
-                 ).format(path=self.file)
+                 "this user account only. Anyone who can read this account's files can read the records, and "
+                 "seal documents with this installation's seal key, which is not encrypted either; use disk "
+                 "encryption, and keep a copy of the key apart from backups (see the IT guide and "
+                 "docs/security.md).").format(path=self.file)
 
 
 def account_name(data_dir: Path) -> str:
@@ -169,3 +174,29 @@ def write_key_file(data_dir: Path, value: str, path: Path | None = None) -> Path
         raise KeyUnavailable(_("The database key could not be kept in {path}: {reason}").format(
             path=path, reason=error.strerror or error)) from error
     return path
+
+
+SEAL_KEY_SERVICE = "ConsultAid seal key"
+
+
+def seal_key_passphrase(data_dir: Path, create: bool = False) -> bytes | None:
+    """The passphrase that encrypts this installation's seal key at rest, from the keyring (`create`: a new
+    random one is kept there first). None when there is no usable keyring, or (without `create`) when it
+    holds none: the caller then says so, and never falls back silently."""
+    if not _keyring_wanted():
+        return None
+    account = f"seal-key {Path(data_dir).resolve()}"
+    try:
+        backend = _keyring()
+        if backend is None:
+            return None
+        if create:
+            value = secrets.token_bytes(32).hex()
+            backend.set_password(SEAL_KEY_SERVICE, account, value)
+        found = backend.get_password(SEAL_KEY_SERVICE, account)
+    except Exception as error:   # a keyring that is locked, refused or gone
+        log.warning("the system keyring could not be used for the seal key: %s", type(error).__name__)
+        return None
+    if create and found != value:
+        return None   # a keyring that does not keep what it is given
+    return found.encode("ascii") if found else None

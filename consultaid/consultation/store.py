@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -25,8 +26,23 @@ from pathlib import Path
 
 from sqlcipher3 import dbapi2 as sqlcipher  # SQLite with encryption, same DB-API as sqlite3 (~5 ms import)
 
+from consultaid.consultation.audit import (
+    GENESIS_HASH,
+    RECORD_COLUMNS,
+    FileAnchor,
+    PrintedHeadAnchor,
+    anchor_write_failed,
+    chain_problems,
+    entry_hash,
+    finalize_subject,
+    latest_head,
+    record_problems,
+    record_row_hash,
+)
 from consultaid.consultation.keystore import DatabaseKey, KeyUnavailable, create_key, find_key
 from consultaid.i18n import _
+
+log = logging.getLogger(__name__)
 
 # What a failing database call raises; callers outside this module catch these, never sqlite3's.
 DatabaseError = sqlcipher.Error
@@ -108,7 +124,6 @@ MIGRATIONS = [
                       "consultation_date, finalized_at, pdf_sha256"),
 ]
 
-GENESIS_HASH = "0" * 64
 # An unencrypted SQLite file starts with this; an encrypted one with 16 random bytes (its salt).
 PLAIN_HEADER = b"SQLite format 3\x00"
 # An encrypted database is whole pages (SQLCipher's default 4096 bytes; never below SQLite's 512).
@@ -193,12 +208,6 @@ class StoredRecord:
     status: str  # "finalized" or "corrected" (a later version supersedes it)
 
 
-def entry_hash(previous_hash: str, at: str, actor: str, action: str, subject: str) -> str:
-    """The audit chain: each entry's hash covers its content and the hash of the entry before it."""
-    payload = json.dumps([previous_hash, at, actor, action, subject], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
 def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="milliseconds")
 
@@ -208,6 +217,7 @@ class Store:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DATABASE_NAME
         self.actor = actor or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+        self.anchor_problem: str | None = None   # set when the last commit's anchor could not be written
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.data_dir, 0o700)
@@ -255,7 +265,7 @@ class Store:
                 raise _classify(error) from error
             raise
         if self._audited:
-            self._write_anchor()
+            self._write_anchors()
 
     def _migrate(self) -> None:
         try:
@@ -279,19 +289,31 @@ class Store:
             return [str(error)]
         return [] if rows == [("ok",)] else [row[0] for row in rows]
 
-    # --- audit ---------------------------------------------------------------------------------
+    # --- audit (the chain and its anchors: audit.py) ------------------------------------------
     @property
     def anchor_path(self) -> Path:
         return self.data_dir / AUDIT_ANCHOR_NAME
 
-    def _write_anchor(self) -> None:
-        row = self.connection.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        temporary = self.anchor_path.with_suffix(".tmp")
-        with open(temporary, "w", encoding="ascii") as handle:
-            handle.write(f"{row[0]} {row[1]}\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.anchor_path)
+    @property
+    def anchors(self) -> list:
+        """The anchors written after each commit. The clinic server and the hospital outbox will be added
+        here, each an AuditAnchor (audit.py)."""
+        return [FileAnchor(self.anchor_path)]
+
+    def _write_anchors(self) -> None:
+        """After a commit: the commit stands whatever happens here, so a failed anchor write (a full disk)
+        is never raised as a failure to store. It is kept in `anchor_problem` for the caller to show, and
+        logged without patient data; the next successful write clears it."""
+        head = latest_head(self.connection)
+        problems = []
+        for anchor in self.anchors:
+            try:
+                anchor.record(*head)
+            except OSError as error:
+                log.warning("the audit anchor could not be updated after a commit: %s",
+                            error.strerror or type(error).__name__)
+                problems.append(anchor_write_failed(anchor, error))
+        self.anchor_problem = problems[0] if problems else None
 
     def _audit(self, db, action: str, subject: str) -> None:
         self._audited = True
@@ -309,29 +331,12 @@ class Store:
         row = self.connection.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         return row[0] if row else GENESIS_HASH
 
-    def verify_audit(self) -> list[str]:
-        """Every break in the chain: an edited, deleted or reordered entry shows up as a mismatch."""
-        problems = []
-        previous = GENESIS_HASH
-        expected_seq = None
-        for seq, at, actor, action, subject, previous_hash, stored in self.connection.execute(
-                "SELECT seq, at, actor, action, subject, previous_hash, hash FROM audit ORDER BY seq"):
-            if expected_seq is not None and seq != expected_seq:
-                problems.append(f"entry {expected_seq} is missing")
-            expected_seq = seq + 1
-            if previous_hash != previous:
-                problems.append(f"entry {seq} does not follow the entry before it")
-            if entry_hash(previous_hash, at, actor, action, subject) != stored:
-                problems.append(f"entry {seq} was changed")
-            previous = stored
-        if self.anchor_path.exists():
-            anchor_seq, anchor_hash = self.anchor_path.read_text(encoding="ascii").split()
-            row = self.connection.execute("SELECT hash FROM audit WHERE seq = ?", (int(anchor_seq),)).fetchone()
-            # The anchor may lag one commit behind after a crash, never ahead: a missing or different
-            # anchored entry means entries were removed or rewritten.
-            if row is None or row[0] != anchor_hash:
-                problems.append(f"entries up to {anchor_seq} were recorded, but the chain no longer holds them")
-        return problems
+    def verify_audit(self, printed_heads: list[str] = ()) -> list[str]:
+        """Every break in the chain (an edited, deleted or reordered entry), every anchor that is missing,
+        unreadable or holds a head the chain lost, and every finalized record that no longer matches its
+        finalize entry. `printed_heads`: heads read off printed summaries (see audit.py)."""
+        anchors = [*self.anchors, *([PrintedHeadAnchor(list(printed_heads))] if printed_heads else [])]
+        return chain_problems(self.connection, anchors) + record_problems(self.connection)
 
     # --- drafts --------------------------------------------------------------------------------
     def save_draft(self, record: dict) -> int:
@@ -399,8 +404,16 @@ class Store:
                  setup["patient"].get("identifier", ""), setup["procedure_id"], record["started_at"][:10],
                  record["finalized_at"], json.dumps(record, ensure_ascii=False, separators=(",", ":")), pdf, digest))
             db.execute("DELETE FROM drafts WHERE consultation_id = ?", (record["id"],))
-            self._audit(db, "correct" if supersedes else "finalize", f"{record['id']} v{version}")
+            # The row's hash goes into the chain, so editing the row behind the triggers' back is found.
+            self._audit(db, "correct" if supersedes else "finalize",
+                        finalize_subject(record["id"], version, self._row_hash(db, cursor.lastrowid)))
             return cursor.lastrowid
+
+    @staticmethod
+    def _row_hash(db, record_id: int) -> str:
+        columns = ", ".join(RECORD_COLUMNS)
+        row = db.execute(f"SELECT {columns} FROM records WHERE id = ?", (record_id,)).fetchone()
+        return record_row_hash(dict(zip(RECORD_COLUMNS, row)))
 
     def search(self, text: str = "", date_from: str | None = None, date_to: str | None = None,
                procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> list[StoredRecord]:

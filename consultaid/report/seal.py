@@ -14,7 +14,8 @@ Whose certificate seals:
   path) when one holds it, else it is asked (`ask_passphrase`: a dialog in the app, getpass in the
   command line);
 - otherwise this installation's own key and self-signed certificate, made on first use in
-  <data dir>/seal/ (key readable by its owner only). Its name says it is self-signed and of this
+  <data dir>/seal/ (key readable by its owner only; encrypted under a passphrase kept in the system
+  keyring where there is one, else plain, and `Seal.warning` says so). Its name says it is self-signed and of this
   installation, and the summary page says so in words: such a seal shows that the file is unchanged,
   not who the clinic is.
 
@@ -39,7 +40,11 @@ SEAL_FOLDER = "seal"
 KEY_NAME = "installation-key.pem"
 CERTIFICATE_NAME = "installation-certificate.pem"
 KNOWN_FOLDER = "known"
-SELF_SIGNED_NAME = "ConsultAid self-signed seal, this installation"
+# The installation certificate's common name. It used to say "…, this installation", which every
+# installation's certificate said of itself; `consultaid verify` now names the certificate by its
+# fingerprint and says whether it is this installation's own (verify.py).
+SELF_SIGNED_NAME = "ConsultAid self-signed installation seal"
+EARLIER_SELF_SIGNED_NAMES = ("ConsultAid self-signed seal, this installation",)
 FIELD_NAME = "ConsultAidSeal"
 KEYRING_SERVICE = "ConsultAid seal"
 # Room for the CMS signature in the file; the installation's seal needs about 2 KB, a CA chain a few.
@@ -58,6 +63,7 @@ class Seal:
     certificate_der: bytes
     holder: str                 # the certificate's subject, for people
     self_signed: bool           # the installation's own certificate
+    warning: str | None = None  # set when the installation's key is not encrypted at rest (no keyring)
 
 
 def seal_folder(data_dir: Path | None = None) -> Path:
@@ -79,7 +85,6 @@ def load_seal(settings=None, data_dir: Path | None = None, ask_passphrase=None) 
 def installation_seal(data_dir: Path | None = None) -> Seal:
     """This installation's key and self-signed certificate, created the first time."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
     from pyhanko.sign.signers import SimpleSigner
 
     folder = seal_folder(data_dir)
@@ -91,13 +96,53 @@ def installation_seal(data_dir: Path | None = None) -> Seal:
         # process, under the files' exact bytes (reading them is cheap; parsing them is not).
         files = (key_path.read_bytes(), certificate_path.read_bytes())
         if files not in _LOADED_SEALS:
-            key = serialization.load_pem_private_key(files[0], password=None)
+            key, protected = _load_installation_key(files[0], key_path)
             certificate = x509.load_pem_x509_certificate(files[1])
-            _LOADED_SEALS[files] = _seal_from(SimpleSigner, key, certificate, [], self_signed=True)
-    except (OSError, ValueError) as error:
+            seal = _seal_from(SimpleSigner, key, certificate, [], self_signed=True)
+            seal.warning = None if protected else _(
+                "No system keyring is available: this installation's seal key {path} is not encrypted. Anyone "
+                "who can read this account's files can seal documents with it; `consultaid verify` still tells "
+                "them from the summaries in the record store (see docs/security.md).").format(path=key_path)
+            _LOADED_SEALS[files] = seal
+    except (OSError, ValueError, TypeError) as error:
         raise SealError(_("The seal key of this installation cannot be read: {reason}").format(reason=error)) \
             from error
     return _LOADED_SEALS[files]
+
+
+def _load_installation_key(pem: bytes, key_path: Path):
+    """(the private key, whether it is encrypted at rest). An encrypted key is opened with its passphrase
+    from the keyring (keystore.seal_key_passphrase); a plain one is encrypted as soon as a keyring can keep
+    its passphrase (a key made before there was one, or by an earlier version)."""
+    from cryptography.hazmat.primitives import serialization
+
+    from consultaid.consultation.keystore import seal_key_passphrase
+
+    data_dir = key_path.parent.parent
+    if b"ENCRYPTED" in pem[:64]:
+        passphrase = seal_key_passphrase(data_dir)
+        if passphrase is None:
+            raise SealError(_("The seal key of this installation is encrypted with a passphrase kept in the "
+                              "system keyring, and the keyring does not give it: unlock the keyring, or see "
+                              "docs/security.md."))
+        return serialization.load_pem_private_key(pem, password=passphrase), True
+    key = serialization.load_pem_private_key(pem, password=None)
+    passphrase = seal_key_passphrase(data_dir, create=True)
+    if passphrase is None:
+        return key, False
+    try:
+        _write_private(key_path, _key_pem(key, passphrase))
+    except OSError:
+        return key, False   # still plain on disk: said as such, and tried again next time
+    return key, True
+
+
+def _key_pem(key, passphrase: bytes | None) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    encryption = (serialization.BestAvailableEncryption(passphrase) if passphrase
+                  else serialization.NoEncryption())
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
 
 
 _LOADED_SEALS: dict[tuple[bytes, bytes], Seal] = {}
@@ -146,8 +191,10 @@ def _create_installation_key(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         with suppress(OSError):
             os.chmod(folder, 0o700)
-        _write_private(folder / KEY_NAME, key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        # Encrypted under a passphrase the keyring keeps, where there is one (keystore.seal_key_passphrase).
+        from consultaid.consultation.keystore import seal_key_passphrase
+
+        _write_private(folder / KEY_NAME, _key_pem(key, seal_key_passphrase(folder.parent, create=True)))
         _write_private(folder / CERTIFICATE_NAME, certificate.public_bytes(serialization.Encoding.PEM))
     except OSError as error:
         raise SealError(_("The seal key of this installation could not be made: {reason}").format(
@@ -261,6 +308,12 @@ def _holder(certificate) -> str:
     if name and organisation and organisation not in name:
         return f"{name} ({organisation})"
     return name or organisation or certificate.subject.rfc4514_string()
+
+
+def fingerprint(certificate_der: bytes) -> str:
+    """The short form of a certificate's SHA-256 fingerprint people can compare: its first 8 bytes."""
+    digest = hashlib.sha256(certificate_der).hexdigest().upper()[:16]
+    return ":".join(digest[index:index + 4] for index in range(0, 16, 4))
 
 
 def remember_certificate(certificate_der: bytes, data_dir: Path | None = None) -> None:

@@ -13,11 +13,16 @@ The checks, each a failure when it does not hold:
    signature, then zeros): a changed padding digit or a change of letter case would leave the decoded
    signature the same, so without this some edits of the file would still pass;
 4. the sealing certificate is known: this installation's own seal, a certificate that sealed here
-   before (<data dir>/seal/known/), or one given with --trust (or issued by one given with --trust);
+   before (<data dir>/seal/known/), or one given with --trust (or issued by one given with --trust).
+   The certificate is named by its short SHA-256 fingerprint, and whether it is this installation's;
 5. the attached consultation record is there and is a ConsultAid record;
 6. when a record store is found, the record stored under the same consultation id has the same hash.
-   No store, or no such consultation in it (a summary from another workstation), is said and is not a
-   failure: the seal already proves the record is the one sealed with the summary.
+   A file sealed with this installation's own key whose consultation is not in its record store is a
+   failure ("sealed by this installation's key, but not in its record store"): the app stores every
+   summary it seals, so such a file was sealed with `render --seal` (the audit trail says so) or by
+   someone holding the key file. With no store at all, or for another certificate with no such
+   consultation here (a summary from another workstation), it is said and is not a failure: the seal
+   already proves the record is the one sealed with the summary.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ class Verdict:
     signed_at: datetime | None = None
     record: dict | None = None
     stored_version: int | None = None
+    fingerprint: str = ""            # short SHA-256 fingerprint of the sealing certificate
+    this_installation: bool = False  # sealed with this installation's own key
 
     @property
     def ok(self) -> bool:
@@ -169,22 +176,35 @@ def _person_or_body(subject: dict) -> str:
 
 
 def _check_signer(verdict: Verdict, status, trusted, data_dir) -> None:
-    from consultaid.report.seal import SELF_SIGNED_NAME, installation_certificate
+    from consultaid.report.seal import (
+        EARLIER_SELF_SIGNED_NAMES,
+        SELF_SIGNED_NAME,
+        fingerprint,
+        installation_certificate,
+    )
 
     certificate = status.signing_cert
     der = certificate.dump()
     verdict.signer = _person_or_body(certificate.subject.native)
-    verdict.self_signed = certificate.self_signed != "no" and SELF_SIGNED_NAME in verdict.signer
+    verdict.self_signed = certificate.self_signed != "no" and any(
+        name in verdict.signer for name in (SELF_SIGNED_NAME, *EARLIER_SELF_SIGNED_NAMES))
+    verdict.fingerprint = fingerprint(der)
+    verdict.this_installation = der == installation_certificate(data_dir)
     label = _("Seal certificate")
-    if der == installation_certificate(data_dir):
-        verdict.add(label, True, _("this installation's own self-signed seal"))
+    if verdict.this_installation:
+        verdict.add(label, True, _("this installation's own self-signed seal (SHA-256 {fingerprint})").format(
+            fingerprint=verdict.fingerprint))
     elif der in _trust_list(trusted, data_dir):
-        verdict.add(label, True, _("a certificate that sealed on this installation or that you trust"))
+        verdict.add(label, True, _("not this installation's key, but a certificate that sealed on this "
+                                   "installation or that you trust (SHA-256 {fingerprint})").format(
+            fingerprint=verdict.fingerprint))
     elif status.trusted:
-        verdict.add(label, True, _("issued by a certificate you trust"))
+        verdict.add(label, True, _("issued by a certificate you trust (SHA-256 {fingerprint})").format(
+            fingerprint=verdict.fingerprint))
     else:
-        verdict.add(label, False, _("unknown here: anyone can make a certificate with this name. If you know "
-                                    "it is right, check again with --trust CERTIFICATE"))
+        verdict.add(label, False, _("unknown here (SHA-256 {fingerprint}): anyone can make a certificate with "
+                                    "this name. If you know it is right, check again with --trust CERTIFICATE")
+                    .format(fingerprint=verdict.fingerprint))
 
 
 def _trust_list(trusted, data_dir) -> list[bytes]:
@@ -215,26 +235,47 @@ def _check_record(verdict: Verdict, data: bytes, data_dir, open_store) -> None:
     if store is None:
         verdict.add(label, None, _("no record store here; the record was not compared"))
         return
+    file_hash = hashlib.sha256(data).hexdigest()
     try:
         rows = store.connection.execute(
             "SELECT version, record_json, pdf_sha256 FROM records WHERE consultation_id = ? ORDER BY version",
             (str(record.get("id")),)).fetchall()
+        sealed_outside = store.connection.execute(
+            "SELECT seq FROM audit WHERE action = 'seal_outside_store' AND subject LIKE ?",
+            (f"% pdf-sha256={file_hash}",)).fetchone()
     finally:
         store.close()
+    if not rows and verdict.this_installation:
+        # This installation's key sealed it, yet its record store never stored it: a copy sealed with
+        # `render --seal` (audited) or by whoever holds the key file (not). Not a stored summary either way.
+        how = (_("the audit trail records that it was sealed with `consultaid render --seal` (entry {seq})")
+               .format(seq=sealed_outside[0]) if sealed_outside else
+               _("no audit entry records its sealing: whoever holds this installation's key file may have made "
+                 "it"))
+        verdict.add(label, False, _("sealed by this installation's key, but not in its record store; {how}").format(
+            how=how))
+        return
     if not rows:
         verdict.add(label, None, _("this consultation is not in this record store (made on another "
                                    "workstation?); the record was not compared"))
         return
     import json
 
-    file_hash = hashlib.sha256(data).hexdigest()
-    for version, text, pdf_hash in rows:
-        if record_hash(json.loads(text)) == digest:
-            verdict.stored_version = version
-            same_file = _(" (the stored PDF is this very file)") if pdf_hash == file_hash else ""
-            verdict.add(label, True, _("same as version {version} in the record store").format(version=version)
-                        + same_file)
+    matching = [(version, pdf_hash) for version, text, pdf_hash in rows if record_hash(json.loads(text)) == digest]
+    for version, pdf_hash in sorted(matching, key=lambda match: match[1] != file_hash):
+        verdict.stored_version = version
+        if verdict.this_installation and pdf_hash != file_hash:
+            # The app keeps the exact bytes it sealed; sealing again never gives the same bytes, so this is
+            # not the stored summary but a copy sealed again with this installation's key.
+            verdict.add(label, False, _("the record store holds this record (version {version}), but this file is "
+                                        "not the summary stored with it: it was sealed again with this "
+                                        "installation's key").format(version=version))
             return
+        same_file = _(" (the stored PDF is this very file)") if pdf_hash == file_hash else ""
+        where = (_("sealed by this installation and in the record store: same as version {version}")
+                 if verdict.this_installation else _("same as version {version} in the record store"))
+        verdict.add(label, True, where.format(version=version) + same_file)
+        return
     verdict.add(label, False, _("the record store holds this consultation, but no version of it matches the "
                                 "attached record"))
 

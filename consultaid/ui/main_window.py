@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
         self.unstored_summary = None
         self.corrects = None
         self.stored_summaries.add(stored)
-        self.statusBar().showMessage(_("The signed summary is stored in the records."))
+        self.statusBar().showMessage(self._with_anchor_note(_("The signed summary is stored in the records.")))
         return True
 
     def _audit_hand_out(self, action: str, consultation) -> None:
@@ -389,7 +389,14 @@ class MainWindow(QMainWindow):
     def _saved(self, _revision: int) -> None:
         from datetime import datetime
 
-        self.statusBar().showMessage(_("Saved at {time}").format(time=datetime.now().strftime("%H:%M:%S")))
+        self.statusBar().showMessage(self._with_anchor_note(
+            _("Saved at {time}").format(time=datetime.now().strftime("%H:%M:%S"))))
+
+    def _with_anchor_note(self, message: str) -> str:
+        """`message`, unless the commit stood but the audit anchor could not be updated (a full disk):
+        then that, as it is, and never as a failure to store (consultation/audit.py)."""
+        problem = getattr(self.store, "anchor_problem", None)
+        return "\u26a0 " + problem if problem else message
 
     def _save_failed(self, message: str) -> None:
         self.statusBar().showMessage("\u26a0 " + _("Not saved: {reason} Your work is kept on screen; it will be "
