@@ -6,13 +6,13 @@ so a patient never sees half-checked content.
 
 from __future__ import annotations
 
-import hashlib
-import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from consultaid.content.durations import Duration
+from consultaid.content.fingerprint import content_fingerprint
 from consultaid.content.model import PACK_FILE
 from consultaid.content.problems import DOCUMENT, Problem, field_path
 from consultaid.content.schema_check import PACK_SCHEMA, TEXTS_SCHEMA, schema_problems
@@ -406,9 +406,4 @@ def _check_texts(check: PackCheck) -> None:
 
 def fingerprint(check: PackCheck) -> str:
     """SHA-256 of the pack's content as data: comments and layout do not change it, any word or figure does."""
-    canonical = {
-        "facts": check.facts.data,
-        "texts": {language: document.data for language, document in sorted(check.texts.items())},
-    }
-    encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    return content_fingerprint(check.facts.data, {language: document.data for language, document in check.texts.items()})
