@@ -25,6 +25,15 @@ COLLECTIONS = ("sources", "sections", "benefits", "risks", "milestones", "altern
 # Which pack.yaml collection each language-file mapping is keyed by.
 TEXT_COLLECTIONS = ("sections", "benefits", "risks", "milestones", "alternatives", "reviews", "sources")
 UNIT_LIMITS = {"percent": 100, "per_1000": 1000}
+# A quoted value in any other unit (sessions, minutes, centimetres…) is read by a patient as written: no
+# source figure of a consultation comes near a million, and a larger number only prints as a wall of
+# digits (or in exponent form), so it can only be a typing mistake.
+OTHER_UNIT_LIMIT = 1_000_000
+# The longest time a milestone may name, counted from the day of surgery. A recovery timeline runs from
+# minutes to months (the shipped packs go up to "1 year, every year"); ten years holds any recovery
+# milestone, and keeps surgery date + time (with the surgery date at most a few years ahead) far inside
+# the calendar the app can compute and print dates in (it ends in the year 9999).
+LONGEST_TIME = Duration(10, "year")
 FIGURES = ("value", "low", "high", "upper")
 MILESTONE_FIELDS = {
     "point": {"at"},
@@ -110,6 +119,26 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _inside(folder: Path, name: str) -> bool:
+    """`name` is a relative path that stays in `folder` once symlinks are resolved (no "..", no absolute)."""
+    if not name or Path(name).is_absolute() or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return False
+    try:
+        return (folder / name).resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _is_finite(number) -> bool:
+    return isinstance(number, int) or math.isfinite(number)  # an int of any size is finite (and no float)
+
+
+def _short(value, limit: int = 40) -> str:
+    """A value as quoted in a message: a pasted number of thousands of digits is cut, never printed whole."""
+    text = str(value) if not isinstance(value, int) or value.bit_length() < 1000 else f"{value:.3e}"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 class _FactsChecker:
     """The rules of pack.yaml that a JSON Schema cannot say: references, bounds, order, uniqueness."""
 
@@ -174,40 +203,61 @@ class _FactsChecker:
             return
         for index, source in _items(self.data, "sources"):
             name = source.get("file")
-            if isinstance(name, str) and not (self.sources_dir / name).is_file():
+            if isinstance(name, str) and not _inside(self.sources_dir, name):
+                self.report(("sources", index, "file"), _("'{file}' is not inside {folder}: name a file of the "
+                                                          "sources folder").format(file=_short(name),
+                                                                                   folder=self.sources_dir))
+            elif isinstance(name, str) and not (self.sources_dir / name).is_file():
                 self.report(("sources", index, "file"), _("no source document named '{file}' in {folder}").format(
                     file=name, folder=self.sources_dir))
 
     def check_illustrations(self) -> None:
+        from consultaid.content.svg_references import refers_only_inside
+
         folder = resources_dir() / "illustrations"
         for index, section in _items(self.data, "sections"):
             name = section.get("illustration")
-            if isinstance(name, str) and not (folder / name).is_file():
-                self.report(("sections", index, "illustration"),
-                            _("no illustration named '{file}' in resources/illustrations").format(file=name))
+            if not isinstance(name, str):
+                continue
+            parts = ("sections", index, "illustration")
+            if Path(name).name != name or "\\" in name:
+                continue  # the schema allows a bare file name only, and has reported this one
+            if not (folder / name).is_file():
+                self.report(parts, _("no illustration named '{file}' in resources/illustrations").format(file=name))
+            elif not refers_only_inside(folder / name):
+                self.report(parts, _("illustration '{file}' refers to a file outside resources/illustrations: "
+                                     "only packaged pictures can be shown").format(file=name))
 
     def check_figures(self, parts: tuple, item: dict, unit) -> list[str]:
         """Bounds and order of value / low / high / upper, in percent or per 1000."""
         given = [name for name in FIGURES if name in item]  # wrong types are the schema's to report
         present = [name for name in given if _is_number(item[name])]
+        for name in [name for name in present if not _is_finite(item[name])]:
+            # YAML's .nan and .inf are numbers to the schema; no source ever quotes one.
+            self.report(parts + (name,), _("{value} is not a figure: give the number the source states").format(
+                value=item[name]))
+        finite = [name for name in present if _is_finite(item[name])]
         if "value" in given and len(given) > 1 or "upper" in given and len(given) > 1:
             self.report(parts, _("give either value, or low and high, or upper; not several"))
         if ("low" in given) != ("high" in given):
             missing = "high" if "low" in given else "low"
             self.report(parts + (missing,), _("a range needs both low and high"))
-        if "low" in present and "high" in present and item["low"] > item["high"]:
+        if "low" in finite and "high" in finite and item["low"] > item["high"]:
             self.report(parts + ("low",), _("low bound {low} is above high bound {high}").format(
-                low=item["low"], high=item["high"]))
-        limit = UNIT_LIMITS.get(unit)
-        for name in present:
+                low=_short(item["low"]), high=_short(item["high"])))
+        limit = UNIT_LIMITS.get(unit, OTHER_UNIT_LIMIT)
+        for name in finite:
             number = item[name]
             if number < 0:
-                self.report(parts + (name,), _("{value} is negative").format(value=number))
-            elif limit is not None and number > limit:
+                self.report(parts + (name,), _("{value} is negative").format(value=_short(number)))
+            elif number > limit:
                 if unit == "percent":
-                    message = _("{value} is not a percentage between 0 and 100").format(value=number)
+                    message = _("{value} is not a percentage between 0 and 100").format(value=_short(number))
+                elif unit == "per_1000":
+                    message = _("{value} is more than 1000 in 1000").format(value=_short(number))
                 else:
-                    message = _("{value} is more than 1000 in 1000").format(value=number)
+                    message = _("{value} is more than a million: no quoted figure is that large").format(
+                        value=_short(number))
                 self.report(parts + (name,), message)
         return present
 
@@ -268,7 +318,12 @@ class _FactsChecker:
         except ValueError:
             return None  # the schema has reported the form
         if duration.value < 0:
-            self.report(parts, _("negative time '{value}': times count from the day of surgery").format(value=text))
+            self.report(parts, _("negative time '{value}': times count from the day of surgery").format(
+                value=_short(text)))
+            return None
+        if duration.hours > LONGEST_TIME.hours:
+            self.report(parts, _("'{value}' is more than 10 years after surgery: a recovery timeline does not "
+                                 "reach that far").format(value=_short(text)))
             return None
         return duration
 
@@ -296,7 +351,7 @@ class _FactsChecker:
         start, end = times["from"], times["to"]
         if start and end and start.hours > end.hours:
             self.report(parts + ("to",), _("the window ends ({end}) before it starts ({start})").format(
-                end=item["to"], start=item["from"]))
+                end=_short(item["to"]), start=_short(item["from"])))
         elif start and end and start.hours == end.hours:
             self.report(parts + ("to",), _("the window ends when it starts: use kind 'point' for a single time"))
 
