@@ -41,7 +41,13 @@ MILESTONE_FIELDS = {
     "not_before": {"until"},
 }
 DIGIT = re.compile(r"\d")
+ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # the schema's id pattern ($defs/id)
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates and Unicode noncharacters (U+FDD0..U+FDEF, the last two code points of every plane): a
+# YAML escape can put them in a string, but they are not text; no XML (the summary's PDF/A metadata) nor
+# UTF-8 (the pack's fingerprint) can carry them.
+NOT_TEXT = re.compile("[\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)) + "]")
 
 
 @dataclass
@@ -91,8 +97,20 @@ def check_pack(folder: Path, sources_dir: Path | None = None) -> PackCheck:
         check.texts[language] = texts
         check.problems += schema_problems(texts, TEXTS_SCHEMA)
     _check_texts(check)
+    for document in [check.facts, *check.texts.values()]:
+        _check_characters(check, document)
     check.problems.sort()
     return check
+
+
+def _check_characters(check: PackCheck, document: YamlDocument) -> None:
+    """Every string of a document, keys included, is text (see NOT_TEXT)."""
+    for parts, text in _strings(document.data, (), keys=True):
+        found = NOT_TEXT.search(text)
+        if found:
+            check.problems.append(Problem(document.file, document.line_of(parts), field_path(parts),
+                                          _("contains a character that is not text (U+{code:04X})").format(
+                                              code=ord(found.group(0)))))
 
 
 def _read(check: PackCheck, path: Path) -> YamlDocument | None:
@@ -186,7 +204,7 @@ class _FactsChecker:
         """A consultation ticks benefits and risks by id on one chart: one id may not name both."""
         benefit_ids = set(_ids(self.data, "benefits"))
         for index, risk in _items(self.data, "risks"):
-            if risk.get("id") in benefit_ids:
+            if isinstance(risk.get("id"), str) and risk["id"] in benefit_ids:
                 self.report(("risks", index, "id"), _("'{id}' is already the id of a benefit").format(id=risk["id"]))
 
     def check_source_ref(self, parts: tuple, source_id) -> None:
@@ -245,7 +263,7 @@ class _FactsChecker:
         if "low" in finite and "high" in finite and item["low"] > item["high"]:
             self.report(parts + ("low",), _("low bound {low} is above high bound {high}").format(
                 low=_short(item["low"]), high=_short(item["high"])))
-        limit = UNIT_LIMITS.get(unit, OTHER_UNIT_LIMIT)
+        limit = UNIT_LIMITS.get(unit, OTHER_UNIT_LIMIT) if isinstance(unit, str) else OTHER_UNIT_LIMIT
         for name in finite:
             number = item[name]
             if number < 0:
@@ -285,8 +303,8 @@ class _FactsChecker:
                 elif within not in ids:
                     self.report((collection, index, "within"), _("'{id}' is not an id of {collection}").format(
                         id=within, collection=collection))
-                else:
-                    parents[outcome.get("id")] = (index, within)
+                elif isinstance(outcome.get("id"), str):  # another id is the schema's to report
+                    parents[outcome["id"]] = (index, within)
             estimates = outcome.get("estimates")
             if not isinstance(estimates, list):
                 continue
@@ -330,7 +348,7 @@ class _FactsChecker:
     def check_milestone(self, parts: tuple, item: dict) -> None:
         kind = item.get("kind")
         self.check_source_list(parts + ("sources",), item.get("sources"))
-        allowed = MILESTONE_FIELDS.get(kind)
+        allowed = MILESTONE_FIELDS.get(kind) if isinstance(kind, str) else None  # the schema reports the rest
         if allowed is not None:
             for other in set().union(*MILESTONE_FIELDS.values()) - allowed:
                 if other in item:
@@ -371,11 +389,13 @@ def _expected_text_keys(facts: dict) -> dict[str, list[str]]:
     groups, windows = [], []
     for collection in ("benefits", "risks"):
         for _index, outcome in _items(facts, collection):
-            for estimate in outcome.get("estimates") or []:
+            estimates = outcome.get("estimates")
+            for estimate in estimates if isinstance(estimates, list) else []:  # the schema reports the rest
                 if isinstance(estimate, dict):
                     for key, found in (("group", groups), ("window", windows)):
                         name = estimate.get(key)
-                        if isinstance(name, str) and name not in found:
+                        # Not an id: the schema has reported it in pack.yaml, no text can be keyed by it.
+                        if isinstance(name, str) and ID.match(name) and name not in found:
                             found.append(name)
     expected["groups"], expected["windows"] = groups, windows
     return expected
@@ -392,15 +412,18 @@ def _placeholder_names(facts: dict) -> set[str]:
     return names
 
 
-def _strings(node, parts: tuple):
+def _strings(node, parts: tuple, keys: bool = False):
+    """(path, string) for every string value under `node` (and every string key, with `keys`)."""
     if isinstance(node, str):
         yield parts, node
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from _strings(value, parts + (key,))
+            if keys and isinstance(key, str):
+                yield parts + (key,), key
+            yield from _strings(value, parts + (key,), keys)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _strings(value, parts + (index,))
+            yield from _strings(value, parts + (index,), keys)
 
 
 def _check_texts(check: PackCheck) -> None:
