@@ -171,3 +171,16 @@ def test_a_gui_consultation_on_a_poisoned_cache_shows_signs_and_seals_the_genuin
         window.close()
         window.deleteLater()
         set_interface_language("en")
+
+
+@pytest.mark.parametrize("damage", ["", "not hex\n", "ab" * 31 + "\n"])
+def test_a_damaged_key_file_is_made_again_and_the_cache_still_works(content, cache_dir, damage):
+    path = cache_seal.key_path()
+    path.parent.mkdir(parents=True)
+    path.write_text(damage, encoding="ascii")
+    key = cache_seal.cache_key()
+    assert key is not None and len(key) == 32 and path.stat().st_mode & 0o777 == 0o600
+    load_library(content)
+    library = load_library(content)
+    assert library._cache._fingerprints, "the second start lists every pack from the cache"
+    assert library.packs == load_library(content, use_cache=False).packs

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 from pathlib import Path
@@ -29,21 +28,21 @@ def key_path() -> Path:
 
 
 def cache_key() -> bytes | None:
-    """This installation's cache key, made on first use; None if it can be neither read nor made."""
+    """This installation's cache key, made on first use (or again if the file is damaged: the entries
+    sealed with the old one are then only validated again); None if it can be neither read nor made."""
+    from consultaid.files import write_atomically
+
     path = key_path()
     key = _read(path)
     if key is not None:
         return key
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read(path)  # another process made it first (or it is damaged: then no cache)
+        # Written whole or not at all (0600). Two first starts at once may each write one: the later wins,
+        # and what the other sealed is validated again at the next start.
+        write_atomically(path, (secrets.token_hex(32) + "\n").encode("ascii"), durable=False)
     except OSError:
         return None
-    value = secrets.token_hex(32)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(value + "\n")
     return _read(path)
 
 
