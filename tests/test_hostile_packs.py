@@ -17,6 +17,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -141,3 +142,21 @@ def test_random_hostile_values_are_reported_never_crash(tmp_path_factory, packs)
     for number in range(PACKS_PER_RUN):
         if f"pack-{number}" not in broken:
             assert_usable(content / f"pack-{number}")
+
+
+@pytest.mark.parametrize("case, words", [
+    ("nan_value", "nan n’est pas un chiffre"),
+    ("huge_quoted_value", "dépasse un million"),
+    ("milestone_far_in_years", "« 99999 years » est à plus de 10 ans de l’intervention"),
+    ("noncharacter_in_text", "contient un caractère qui n’est pas du texte (U+FFFF)"),
+])
+def test_hostile_values_are_explained_in_french(tmp_path, case, words):
+    from tests.test_broken_content import PACK_NAME, build_pack
+    from tests.test_outside_references import run_validate_lang
+
+    build_pack(case, tmp_path)
+    result = run_validate_lang(tmp_path, "fr", PACK_NAME)
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    [line] = result.stdout.splitlines()
+    assert PROBLEM_LINE.match(line) and words in line, line
