@@ -281,7 +281,9 @@ def _relative(problem) -> str:
         shown = str(problem.file)
     if shown.startswith(".." + os.sep + ".."):
         shown = str(problem.file)
-    return f"{shown}:{problem.line}: {problem.path}: {problem.message}"
+    from consultaid.content.problems import printable
+
+    return printable(f"{shown}:{problem.line}: {problem.path}: {problem.message}")
 
 
 def _early_language(argv: list[str]) -> None:

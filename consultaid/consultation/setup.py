@@ -6,11 +6,21 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from consultaid.consultation import text_rules
 from consultaid.i18n import SUPPORTED_LANGUAGES, _
 
-MAX_NAME_LENGTH = 200
-MAX_TEXT_LENGTH = 2000
+MAX_NAME_LENGTH = text_rules.NAME.limit
 OLDEST_AGE_YEARS = 130
+# A surgery is planned weeks or months ahead, rarely more than a year; five years leaves room for any
+# real waiting list, and a typing slip (31/12/9999, 2207 for 2027) is caught at the field instead of
+# breaking the recovery calendar later (its dates must stay in the calendar the app computes in).
+LATEST_SURGERY_YEARS_AHEAD = 5
+# The rule each optional text of the form follows (the names are checked by _check_name).
+TEXT_FIELDS = {
+    "patient_identifier": text_rules.IDENTIFIER, "surgeon_registration": text_rules.IDENTIFIER,
+    "surgeon_title": text_rules.LABEL, "clinic": text_rules.LABEL, "side_level": text_rules.LABEL,
+    "indication": text_rules.LABEL, "interpreter_language": text_rules.LABEL,
+}
 
 
 @dataclass(frozen=True)
@@ -94,12 +104,21 @@ def clean_text(text: str) -> str:
 
 
 def _check_name(errors: dict, field: str, value: str, label_empty: str) -> None:
+    problem = text_rules.NAME.problem(value)
     if not value:
         errors[field] = label_empty
-    elif len(value) > MAX_NAME_LENGTH:
-        errors[field] = _("Too long: at most {count} characters.").format(count=MAX_NAME_LENGTH)
+    elif problem:
+        errors[field] = problem
     elif not any(unicodedata.category(ch).startswith("L") for ch in value):
         errors[field] = _("A name needs at least one letter.")
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def validate_setup(fields: dict, today: date) -> dict[str, str]:
@@ -127,13 +146,24 @@ def validate_setup(fields: dict, today: date) -> dict[str, str]:
     surgery = fields.get("surgery_date")
     if surgery is not None and surgery < today:
         errors["surgery_date"] = _("The planned surgery date is in the past.")
+    elif surgery is not None and surgery > years_after(today, LATEST_SURGERY_YEARS_AHEAD):
+        errors["surgery_date"] = _("Check the planned surgery date: it is more than {years} years ahead.").format(
+            years=LATEST_SURGERY_YEARS_AHEAD)
     if fields.get("interpreter_present"):
         _check_name(errors, "interpreter_name", fields.get("interpreter_name", ""),
                     _("Enter the interpreter's name."))
         if not fields.get("interpreter_language"):
             errors["interpreter_language"] = _("Enter the language the interpreter translates into.")
-    for field in ("patient_identifier", "side_level", "indication", "surgeon_title",
-                  "surgeon_registration", "clinic"):
-        if len(fields.get(field, "")) > MAX_TEXT_LENGTH:
-            errors[field] = _("Too long: at most {count} characters.").format(count=MAX_TEXT_LENGTH)
+    for field, rule in TEXT_FIELDS.items():
+        if field == "interpreter_language" and not fields.get("interpreter_present"):
+            continue
+        problem = rule.problem(fields.get(field, ""))
+        if problem and field not in errors:
+            errors[field] = problem
     return errors
+
+
+def field_problem(field: str, value: str) -> str | None:
+    """The text rule's problem with one field of the form as typed so far (for showing it at once)."""
+    rule = text_rules.NAME if field in ("surgeon_name", "patient_name", "interpreter_name") else TEXT_FIELDS.get(field)
+    return rule.problem(value) if rule is not None else None

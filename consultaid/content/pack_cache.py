@@ -12,6 +12,14 @@ the procedure picker shows (id, languages, titles, summaries); `content/<root>/<
 pack's data, read only when the pack is opened. Data files are named by their key, so a data file can
 never belong to other bytes than the ones it was validated from.
 
+A cached entry is used only once it is proved to be the pack it claims (an entry that fails any check is
+validated again, as if there were no cache). Each index entry carries the pack's content fingerprint and
+an HMAC over the whole entry (its key, picker texts and fingerprint) under a key kept outside the cache
+folder (content/cache_seal.py): an entry edited in place or copied from elsewhere fails it. The data file
+carries no trust of its own: when a pack is opened, its fingerprint is recomputed from the cached facts
+and texts themselves and must equal the sealed one, so the figures shown, signed and sealed are always
+those of the pack whose fingerprint the summary prints.
+
 Only packs that passed are cached: a broken pack is checked again at every start, so its problems are
 always reported, worded in the current language. The cache is JSON, never pickle (a file in the cache
 folder must not be able to run code), and written atomically. A cache that is unreadable, damaged or
@@ -26,8 +34,9 @@ import os
 from pathlib import Path
 
 from consultaid import __version__
+from consultaid.content.cache_seal import cache_key, is_sealed, seal
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: sealed index entries with the content fingerprint
 INDEX_NAME = "index.json"
 
 
@@ -71,8 +80,10 @@ class PackCache:
         name = hashlib.sha256(str(Path(root).resolve()).encode("utf-8")).hexdigest()[:24]
         self.folder = (cache_dir or user_cache_dir()) / "content" / name
         self.validator = validator_fingerprint()
-        self._old = self._read_index()
+        self._seal_key = cache_key()
+        self._old = self._read_index() if self._seal_key is not None else {}
         self._new: dict[str, dict] = {}
+        self._fingerprints: dict[str, str] = {}  # key -> the sealed content fingerprint of that pack
 
     def key(self, folder: Path) -> str | None:
         return folder_key(folder, self.validator)
@@ -82,25 +93,45 @@ class PackCache:
         entry = self._old.get(folder.name)
         if key is None or not isinstance(entry, dict) or entry.get("key") != key or not _is_listing(entry):
             return None
+        if not is_sealed(self._seal_key, self._purpose(folder.name), _entry_body(entry), entry.get("mac")):
+            return None
         self._new[folder.name] = entry
+        self._fingerprints[key] = entry["fingerprint"]
         return entry
 
     def put(self, folder: Path, key: str | None, listing: dict, pack_data: dict) -> None:
         """Keep a pack that has just passed validation. Only data that JSON gives back unchanged is kept,
         so a pack read from the cache is exactly the pack validation built."""
-        if key is None or _json_round_trip(pack_data) != pack_data or _json_round_trip(listing) != listing:
+        if key is None or self._seal_key is None:
+            return
+        if _json_round_trip(pack_data) != pack_data or _json_round_trip(listing) != listing:
             return
         if _write_atomically(self.folder / f"{key}.json", {"format": CACHE_FORMAT, "pack": pack_data}):
-            self._new[folder.name] = dict(listing, key=key)
+            entry = dict(listing, key=key, fingerprint=pack_data["fingerprint"])
+            entry["mac"] = seal(self._seal_key, self._purpose(folder.name), _entry_body(entry))
+            self._new[folder.name] = entry
+            self._fingerprints[key] = entry["fingerprint"]
 
     def pack_data(self, key: str) -> dict | None:
+        """The cached data of a pack listed this time, or None unless its content is, recomputed from the
+        data itself, exactly the content whose fingerprint the sealed index entry holds."""
+        from consultaid.content.fingerprint import content_fingerprint
+
+        expected = self._fingerprints.get(key)
+        if expected is None:
+            return None
         try:
             data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or not isinstance(data.get("pack"), dict):
             return None
-        return data["pack"]
+        pack = data["pack"]
+        if not isinstance(pack.get("texts"), dict) or pack.get("fingerprint") != expected:
+            return None
+        if content_fingerprint(pack.get("facts"), pack["texts"]) != expected:
+            return None
+        return pack
 
     def save(self) -> None:
         """Write the index if it changed, listing only the packs seen this time; data files no pack uses
@@ -117,6 +148,10 @@ class PackCache:
         except OSError:
             pass
 
+    def _purpose(self, folder_name: str) -> str:
+        # Bound to this content folder's cache and to the pack folder: a sealed entry moved elsewhere fails.
+        return f"index/{self.folder.name}/{folder_name}"
+
     def _read_index(self) -> dict:
         try:
             data = json.loads((self.folder / INDEX_NAME).read_text(encoding="utf-8"))
@@ -127,10 +162,17 @@ class PackCache:
         return data["packs"]
 
 
+def _entry_body(entry: dict) -> bytes:
+    """What an index entry's MAC covers: every field but the MAC, in one canonical form."""
+    body = {name: value for name, value in entry.items() if name != "mac"}
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def _is_listing(entry: dict) -> bool:
     """An index entry of the shape `put` writes (a damaged or hand-edited one is validated again)."""
     languages, titles, summaries = entry.get("languages"), entry.get("titles"), entry.get("summaries")
-    return (isinstance(entry.get("id"), str) and isinstance(languages, list)
+    return (isinstance(entry.get("id"), str) and isinstance(entry.get("fingerprint"), str)
+            and isinstance(languages, list)
             and all(isinstance(language, str) for language in languages)
             and all(isinstance(texts, dict) and set(texts) == set(languages)
                     and all(isinstance(text, str) for text in texts.values()) for texts in (titles, summaries)))

@@ -6,13 +6,13 @@ so a patient never sees half-checked content.
 
 from __future__ import annotations
 
-import hashlib
-import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from consultaid.content.durations import Duration
+from consultaid.content.fingerprint import content_fingerprint
 from consultaid.content.model import PACK_FILE
 from consultaid.content.problems import DOCUMENT, Problem, field_path
 from consultaid.content.schema_check import PACK_SCHEMA, TEXTS_SCHEMA, schema_problems
@@ -25,6 +25,15 @@ COLLECTIONS = ("sources", "sections", "benefits", "risks", "milestones", "altern
 # Which pack.yaml collection each language-file mapping is keyed by.
 TEXT_COLLECTIONS = ("sections", "benefits", "risks", "milestones", "alternatives", "reviews", "sources")
 UNIT_LIMITS = {"percent": 100, "per_1000": 1000}
+# A quoted value in any other unit (sessions, minutes, centimetres…) is read by a patient as written: no
+# source figure of a consultation comes near a million, and a larger number only prints as a wall of
+# digits (or in exponent form), so it can only be a typing mistake.
+OTHER_UNIT_LIMIT = 1_000_000
+# The longest time a milestone may name, counted from the day of surgery. A recovery timeline runs from
+# minutes to months (the shipped packs go up to "1 year, every year"); ten years holds any recovery
+# milestone, and keeps surgery date + time (with the surgery date at most a few years ahead) far inside
+# the calendar the app can compute and print dates in (it ends in the year 9999).
+LONGEST_TIME = Duration(10, "year")
 FIGURES = ("value", "low", "high", "upper")
 MILESTONE_FIELDS = {
     "point": {"at"},
@@ -32,7 +41,13 @@ MILESTONE_FIELDS = {
     "not_before": {"until"},
 }
 DIGIT = re.compile(r"\d")
+ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # the schema's id pattern ($defs/id)
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates and Unicode noncharacters (U+FDD0..U+FDEF, the last two code points of every plane): a
+# YAML escape can put them in a string, but they are not text; no XML (the summary's PDF/A metadata) nor
+# UTF-8 (the pack's fingerprint) can carry them.
+NOT_TEXT = re.compile("[\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)) + "]")
 
 
 @dataclass
@@ -82,8 +97,20 @@ def check_pack(folder: Path, sources_dir: Path | None = None) -> PackCheck:
         check.texts[language] = texts
         check.problems += schema_problems(texts, TEXTS_SCHEMA)
     _check_texts(check)
+    for document in [check.facts, *check.texts.values()]:
+        _check_characters(check, document)
     check.problems.sort()
     return check
+
+
+def _check_characters(check: PackCheck, document: YamlDocument) -> None:
+    """Every string of a document, keys included, is text (see NOT_TEXT)."""
+    for parts, text in _strings(document.data, (), keys=True):
+        found = NOT_TEXT.search(text)
+        if found:
+            check.problems.append(Problem(document.file, document.line_of(parts), field_path(parts),
+                                          _("contains a character that is not text (U+{code:04X})").format(
+                                              code=ord(found.group(0)))))
 
 
 def _read(check: PackCheck, path: Path) -> YamlDocument | None:
@@ -108,6 +135,26 @@ def _ids(data: dict, collection: str) -> list[str]:
 
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _inside(folder: Path, name: str) -> bool:
+    """`name` is a relative path that stays in `folder` once symlinks are resolved (no "..", no absolute)."""
+    if not name or Path(name).is_absolute() or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return False
+    try:
+        return (folder / name).resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _is_finite(number) -> bool:
+    return isinstance(number, int) or math.isfinite(number)  # an int of any size is finite (and no float)
+
+
+def _short(value, limit: int = 40) -> str:
+    """A value as quoted in a message: a pasted number of thousands of digits is cut, never printed whole."""
+    text = str(value) if not isinstance(value, int) or value.bit_length() < 1000 else f"{value:.3e}"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class _FactsChecker:
@@ -157,7 +204,7 @@ class _FactsChecker:
         """A consultation ticks benefits and risks by id on one chart: one id may not name both."""
         benefit_ids = set(_ids(self.data, "benefits"))
         for index, risk in _items(self.data, "risks"):
-            if risk.get("id") in benefit_ids:
+            if isinstance(risk.get("id"), str) and risk["id"] in benefit_ids:
                 self.report(("risks", index, "id"), _("'{id}' is already the id of a benefit").format(id=risk["id"]))
 
     def check_source_ref(self, parts: tuple, source_id) -> None:
@@ -174,40 +221,61 @@ class _FactsChecker:
             return
         for index, source in _items(self.data, "sources"):
             name = source.get("file")
-            if isinstance(name, str) and not (self.sources_dir / name).is_file():
+            if isinstance(name, str) and not _inside(self.sources_dir, name):
+                self.report(("sources", index, "file"), _("'{file}' is not inside {folder}: name a file of the "
+                                                          "sources folder").format(file=_short(name),
+                                                                                   folder=self.sources_dir))
+            elif isinstance(name, str) and not (self.sources_dir / name).is_file():
                 self.report(("sources", index, "file"), _("no source document named '{file}' in {folder}").format(
                     file=name, folder=self.sources_dir))
 
     def check_illustrations(self) -> None:
+        from consultaid.content.svg_references import refers_only_inside
+
         folder = resources_dir() / "illustrations"
         for index, section in _items(self.data, "sections"):
             name = section.get("illustration")
-            if isinstance(name, str) and not (folder / name).is_file():
-                self.report(("sections", index, "illustration"),
-                            _("no illustration named '{file}' in resources/illustrations").format(file=name))
+            if not isinstance(name, str):
+                continue
+            parts = ("sections", index, "illustration")
+            if Path(name).name != name or "\\" in name:
+                continue  # the schema allows a bare file name only, and has reported this one
+            if not (folder / name).is_file():
+                self.report(parts, _("no illustration named '{file}' in resources/illustrations").format(file=name))
+            elif not refers_only_inside(folder / name):
+                self.report(parts, _("illustration '{file}' refers to a file outside resources/illustrations: "
+                                     "only packaged pictures can be shown").format(file=name))
 
     def check_figures(self, parts: tuple, item: dict, unit) -> list[str]:
         """Bounds and order of value / low / high / upper, in percent or per 1000."""
         given = [name for name in FIGURES if name in item]  # wrong types are the schema's to report
         present = [name for name in given if _is_number(item[name])]
+        for name in [name for name in present if not _is_finite(item[name])]:
+            # YAML's .nan and .inf are numbers to the schema; no source ever quotes one.
+            self.report(parts + (name,), _("{value} is not a figure: give the number the source states").format(
+                value=item[name]))
+        finite = [name for name in present if _is_finite(item[name])]
         if "value" in given and len(given) > 1 or "upper" in given and len(given) > 1:
             self.report(parts, _("give either value, or low and high, or upper; not several"))
         if ("low" in given) != ("high" in given):
             missing = "high" if "low" in given else "low"
             self.report(parts + (missing,), _("a range needs both low and high"))
-        if "low" in present and "high" in present and item["low"] > item["high"]:
+        if "low" in finite and "high" in finite and item["low"] > item["high"]:
             self.report(parts + ("low",), _("low bound {low} is above high bound {high}").format(
-                low=item["low"], high=item["high"]))
-        limit = UNIT_LIMITS.get(unit)
-        for name in present:
+                low=_short(item["low"]), high=_short(item["high"])))
+        limit = UNIT_LIMITS.get(unit, OTHER_UNIT_LIMIT) if isinstance(unit, str) else OTHER_UNIT_LIMIT
+        for name in finite:
             number = item[name]
             if number < 0:
-                self.report(parts + (name,), _("{value} is negative").format(value=number))
-            elif limit is not None and number > limit:
+                self.report(parts + (name,), _("{value} is negative").format(value=_short(number)))
+            elif number > limit:
                 if unit == "percent":
-                    message = _("{value} is not a percentage between 0 and 100").format(value=number)
+                    message = _("{value} is not a percentage between 0 and 100").format(value=_short(number))
+                elif unit == "per_1000":
+                    message = _("{value} is more than 1000 in 1000").format(value=_short(number))
                 else:
-                    message = _("{value} is more than 1000 in 1000").format(value=number)
+                    message = _("{value} is more than a million: no quoted figure is that large").format(
+                        value=_short(number))
                 self.report(parts + (name,), message)
         return present
 
@@ -235,8 +303,8 @@ class _FactsChecker:
                 elif within not in ids:
                     self.report((collection, index, "within"), _("'{id}' is not an id of {collection}").format(
                         id=within, collection=collection))
-                else:
-                    parents[outcome.get("id")] = (index, within)
+                elif isinstance(outcome.get("id"), str):  # another id is the schema's to report
+                    parents[outcome["id"]] = (index, within)
             estimates = outcome.get("estimates")
             if not isinstance(estimates, list):
                 continue
@@ -268,14 +336,19 @@ class _FactsChecker:
         except ValueError:
             return None  # the schema has reported the form
         if duration.value < 0:
-            self.report(parts, _("negative time '{value}': times count from the day of surgery").format(value=text))
+            self.report(parts, _("negative time '{value}': times count from the day of surgery").format(
+                value=_short(text)))
+            return None
+        if duration.hours > LONGEST_TIME.hours:
+            self.report(parts, _("'{value}' is more than 10 years after surgery: a recovery timeline does not "
+                                 "reach that far").format(value=_short(text)))
             return None
         return duration
 
     def check_milestone(self, parts: tuple, item: dict) -> None:
         kind = item.get("kind")
         self.check_source_list(parts + ("sources",), item.get("sources"))
-        allowed = MILESTONE_FIELDS.get(kind)
+        allowed = MILESTONE_FIELDS.get(kind) if isinstance(kind, str) else None  # the schema reports the rest
         if allowed is not None:
             for other in set().union(*MILESTONE_FIELDS.values()) - allowed:
                 if other in item:
@@ -296,7 +369,7 @@ class _FactsChecker:
         start, end = times["from"], times["to"]
         if start and end and start.hours > end.hours:
             self.report(parts + ("to",), _("the window ends ({end}) before it starts ({start})").format(
-                end=item["to"], start=item["from"]))
+                end=_short(item["to"]), start=_short(item["from"])))
         elif start and end and start.hours == end.hours:
             self.report(parts + ("to",), _("the window ends when it starts: use kind 'point' for a single time"))
 
@@ -316,11 +389,13 @@ def _expected_text_keys(facts: dict) -> dict[str, list[str]]:
     groups, windows = [], []
     for collection in ("benefits", "risks"):
         for _index, outcome in _items(facts, collection):
-            for estimate in outcome.get("estimates") or []:
+            estimates = outcome.get("estimates")
+            for estimate in estimates if isinstance(estimates, list) else []:  # the schema reports the rest
                 if isinstance(estimate, dict):
                     for key, found in (("group", groups), ("window", windows)):
                         name = estimate.get(key)
-                        if isinstance(name, str) and name not in found:
+                        # Not an id: the schema has reported it in pack.yaml, no text can be keyed by it.
+                        if isinstance(name, str) and ID.match(name) and name not in found:
                             found.append(name)
     expected["groups"], expected["windows"] = groups, windows
     return expected
@@ -337,15 +412,18 @@ def _placeholder_names(facts: dict) -> set[str]:
     return names
 
 
-def _strings(node, parts: tuple):
+def _strings(node, parts: tuple, keys: bool = False):
+    """(path, string) for every string value under `node` (and every string key, with `keys`)."""
     if isinstance(node, str):
         yield parts, node
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from _strings(value, parts + (key,))
+            if keys and isinstance(key, str):
+                yield parts + (key,), key
+            yield from _strings(value, parts + (key,), keys)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _strings(value, parts + (index,))
+            yield from _strings(value, parts + (index,), keys)
 
 
 def _check_texts(check: PackCheck) -> None:
@@ -406,9 +484,4 @@ def _check_texts(check: PackCheck) -> None:
 
 def fingerprint(check: PackCheck) -> str:
     """SHA-256 of the pack's content as data: comments and layout do not change it, any word or figure does."""
-    canonical = {
-        "facts": check.facts.data,
-        "texts": {language: document.data for language, document in sorted(check.texts.items())},
-    }
-    encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    return content_fingerprint(check.facts.data, {language: document.data for language, document in check.texts.items()})

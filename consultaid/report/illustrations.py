@@ -51,8 +51,15 @@ def _svg(path: str, modified: float):
 
 
 def load_svg(name: str | None):
+    from consultaid.content.svg_references import RefusedSvg, check_svg
+
     path = illustration_path(name)
     if path is None:
+        return None
+    try:
+        check_svg(path)  # svglib would draw any image file of the machine the SVG names
+    except RefusedSvg as refused:
+        log.warning("illustration refused: %s", refused)
         return None
     try:
         return _svg(str(path), path.stat().st_mtime)

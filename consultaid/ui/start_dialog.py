@@ -27,6 +27,7 @@ from consultaid.consultation.setup import (
     Patient,
     Surgeon,
     clean_text,
+    field_problem,
     validate_setup,
 )
 from consultaid.content.library import ContentLibrary
@@ -68,6 +69,7 @@ class StartConsultationDialog(QDialog):
         outer.addWidget(scroll, 1)
         outer.addWidget(self.buttons)
         self._fill_procedures(procedure_id)
+        self._check_as_typed()
 
     # --- building ------------------------------------------------------------------------------
     def _row(self, form: QFormLayout, label: str, field_name: str, widget: QWidget, accessible: str) -> None:
@@ -182,6 +184,29 @@ class StartConsultationDialog(QDialog):
                 self.procedure_list.setCurrentItem(item)
 
     # --- checking ------------------------------------------------------------------------------
+    def _text_fields(self) -> dict[str, QLineEdit]:
+        return {"surgeon_name": self.surgeon_name, "surgeon_title": self.surgeon_title,
+                "surgeon_registration": self.surgeon_registration, "clinic": self.clinic,
+                "patient_name": self.patient_name, "patient_identifier": self.patient_identifier,
+                "side_level": self.side_level, "indication": self.indication,
+                "interpreter_name": self.interpreter_name, "interpreter_language": self.interpreter_language}
+
+    def _check_as_typed(self) -> None:
+        """A text that could never be kept (a character that is not text, far too long: often pasted) or a
+        date out of bounds is explained under its field at once, not only when Start is pressed."""
+        for name, field in self._text_fields().items():
+            field.textChanged.connect(lambda text, name=name: self.errors[name].show_message(
+                field_problem(name, clean_text(text))))
+        for name, field in (("date_of_birth", self.date_of_birth), ("surgery_date", self.surgery_date)):
+            field.changed.connect(lambda name=name: self._check_date(name))
+
+    def _check_date(self, name: str) -> None:
+        fields, date_errors = self._fields()
+        if name in date_errors or fields[name] is None:
+            self.errors[name].show_message(None)  # still being typed: the words beside it say "not a date"
+        else:
+            self.errors[name].show_message(validate_setup(fields, self.today).get(name))
+
     def procedure_id(self) -> str | None:
         item = self.procedure_list.currentItem()
         return item.data(PACK_ROLE) if item is not None else None

@@ -24,7 +24,9 @@ from consultaid.consultation.session import (
     Consultation,
     QuestionAnswer,
 )
+from consultaid.consultation import text_rules
 from consultaid.i18n import _
+from consultaid.ui.field_error import FieldError, guard_text
 from consultaid.ui.pages.common import heading, paragraph, scrolled, vbox
 
 
@@ -79,6 +81,10 @@ class AlternativesPage(QWidget):
         adder.addWidget(self.new_alternative, 1)
         adder.addWidget(add)
         self.alternatives_layout.addLayout(adder)
+        self.new_alternative_error = FieldError()
+        self.new_alternative.textChanged.connect(
+            lambda text: self.new_alternative_error.show_message(text_rules.LABEL.problem(text.strip())))
+        self.alternatives_layout.addWidget(self.new_alternative_error)
         return box
 
     def _alternative_row(self, label, detail, discussed, note, on_tick, on_note, target=None):
@@ -96,8 +102,8 @@ class AlternativesPage(QWidget):
             grid.addWidget(paragraph(detail, muted=True), 1, 0)
         field = _note_field(_("What was said about this alternative (for no treatment: the foreseeable "
                               "consequences)"), note, _("Note on {label}").format(label=label))
-        field.textChanged.connect(lambda: on_note(field.toPlainText()))
         grid.addWidget(field, 2, 0)
+        grid.addWidget(guard_text(field, text_rules.NOTE, on_note), 3, 0)
         (target or self.alternatives_layout).addWidget(row)
         return tick, field
 
@@ -122,8 +128,8 @@ class AlternativesPage(QWidget):
     @Slot()
     def add_alternative(self) -> None:
         label = self.new_alternative.text().strip()
-        if not label:
-            return
+        if not label or not text_rules.LABEL.accepts(label):
+            return  # the error under the field says why
         self._add_other_row(self.consultation.add_other_alternative(label))
         self.new_alternative.clear()
         self.changed.emit()
@@ -149,17 +155,21 @@ class AlternativesPage(QWidget):
         question.setAccessibleName(_("Question {number}").format(number=number))
         answer = _note_field(_("Answer given"), qa.answer, _("Answer to question {number}").format(number=number))
 
-        def store(*_signal_args):
-            qa.question, qa.answer = question.text(), answer.toPlainText()
+        def store_question(text: str) -> None:
+            qa.question = text
             self.changed.emit()
 
-        question.textChanged.connect(store)
-        answer.textChanged.connect(store)
+        def store_answer(text: str) -> None:
+            qa.answer = text
+            self.changed.emit()
+
         row = QWidget()
         layout = QVBoxLayout(row)
         layout.setContentsMargins(0, 4, 0, 4)
         layout.addWidget(question)
         layout.addWidget(answer)
+        layout.addWidget(guard_text(question, text_rules.QUESTION, store_question))
+        layout.addWidget(guard_text(answer, text_rules.NOTE, store_answer))
         self.question_rows.addWidget(row)
         return question, answer
 
@@ -203,26 +213,24 @@ class AlternativesPage(QWidget):
             column.addWidget(button)
         self.decision_note = _note_field(_("Notes on the decision (optional)"), self.consultation.decision_note,
                                          _("Notes on the decision"))
-        self.decision_note.textChanged.connect(self._decision_note_changed)
         column.addWidget(self.decision_note)
+        column.addWidget(guard_text(self.decision_note, text_rules.NOTE, self._decision_note_changed))
         column.addWidget(heading(_("Other notes"), level=2))
         self.notes = _note_field(_("Anything else to record"), self.consultation.notes, _("Other notes"))
-        self.notes.textChanged.connect(self._notes_changed)
         column.addWidget(self.notes)
+        column.addWidget(guard_text(self.notes, text_rules.NOTE, self._notes_changed))
         return box
 
     def _decide(self, choice: str) -> None:
         self.consultation.decision = choice
         self.changed.emit()
 
-    @Slot()
-    def _decision_note_changed(self) -> None:
-        self.consultation.decision_note = self.decision_note.toPlainText()
+    def _decision_note_changed(self, text: str) -> None:
+        self.consultation.decision_note = text
         self.changed.emit()
 
-    @Slot()
-    def _notes_changed(self) -> None:
-        self.consultation.notes = self.notes.toPlainText()
+    def _notes_changed(self, text: str) -> None:
+        self.consultation.notes = text
         self.changed.emit()
 
     def on_shown(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from consultaid.consultation import text_rules
 from consultaid.consultation.session import Consultation
 from consultaid.i18n import _
 from consultaid.ui.field_error import FieldError
@@ -66,6 +67,12 @@ class PatientRiskForm(QGroupBox):
         grid.addWidget(self.error, 3, 0, 1, 2)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
+        for field in (self.label, self.note):  # a pasted text that could not be kept is explained at once
+            field.textChanged.connect(lambda _text: self.error.show_message(self._text_problem()))
+
+    def _text_problem(self) -> str | None:
+        return (text_rules.LABEL.problem(self.label.text().strip())
+                or text_rules.NOTE.problem(self.note.text().strip()))
 
     @staticmethod
     def _number(accessible: str) -> QDoubleSpinBox:
@@ -88,6 +95,9 @@ class PatientRiskForm(QGroupBox):
         limit = 100 if unit == "percent" else 1000
         if not label:
             self.error.show_message(_("Say what the risk is."))
+            return
+        if self._text_problem():
+            self.error.show_message(self._text_problem())
             return
         if max(low, high if kind == "range" else low) > limit:
             self.error.show_message(_("A percentage is at most 100."))
@@ -124,6 +134,8 @@ class RisksPage(QWidget):
         column = vbox(left, spacing=10)
         column.addWidget(heading(_("Benefits and risks")))
         column.addWidget(self.chart)
+        self.note_error = FieldError()  # the chart's note fields: a note that cannot be kept is explained here
+        column.addWidget(self.note_error)
         column.addWidget(self.form)
         column.addStretch(1)
         right = QWidget()
@@ -167,8 +179,11 @@ class RisksPage(QWidget):
         self.changed.emit()
 
     def _note(self, outcome_id: str, text: str) -> None:
-        self._progress(outcome_id).note = text
-        self.changed.emit()
+        problem = text_rules.NOTE.problem(text)
+        self.note_error.show_message(problem)
+        if problem is None:  # otherwise the record keeps the last note that could be kept
+            self._progress(outcome_id).note = text
+            self.changed.emit()
 
     def _show_icons(self, outcome_id: str, estimate_index: int) -> None:
         outcome = next(o for o in self.outcomes() if o.id == outcome_id)

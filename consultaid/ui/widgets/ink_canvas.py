@@ -182,6 +182,11 @@ class InkCanvas(QWidget):
     def is_read_only(self) -> bool:
         return self._read_only
 
+    def show_missing_background(self) -> None:
+        """Say "The illustration could not be shown" where the picture would be (the caller refused it)."""
+        self._renderer, self._svg_missing = None, True
+        self.update()
+
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = bool(read_only)
         if self._read_only:
