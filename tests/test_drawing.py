@@ -48,6 +48,7 @@ class Recorder:
     def __init__(self, inner=None):
         self.inner = inner
         self.ops: list[tuple] = []
+        self.offset = (0.0, 0.0)   # recorded geometry is where it lands, whatever the translations
 
     # measuring: the inner surface's, or every character `font.char` wide
     def measure(self, text, font):
@@ -80,16 +81,24 @@ class Recorder:
         self.ops.append(("restore",))
         self._do("restore")
 
+    def translate(self, dx, dy):
+        self.offset = (self.offset[0] + dx, self.offset[1] + dy)
+        self._do("translate", dx, dy)
+
+    def _moved(self, rect):
+        return Rect(rect.x + self.offset[0], rect.y + self.offset[1], rect.width, rect.height)
+
     def clip_rect(self, rect):
-        self.ops.append(("clip", rect))
+        self.ops.append(("clip", self._moved(rect)))
         self._do("clip_rect", rect)
 
     def clip_path(self, path):
-        self.ops.append(("clip", path.bounds()))
+        self.ops.append(("clip", self._moved(path.bounds())))
         self._do("clip_path", path)
 
     def line(self, x1, y1, x2, y2, pen):
-        self.ops.append(("line", (x1, y1, x2, y2), pen))
+        dx, dy = self.offset
+        self.ops.append(("line", (x1 + dx, y1 + dy, x2 + dx, y2 + dy), pen))
         self._do("line", x1, y1, x2, y2, pen)
 
     def lines(self, segments, pen):
@@ -97,15 +106,15 @@ class Recorder:
         self._do("lines", segments, pen)
 
     def rect(self, rect, pen=None, fill=None, radius=0.0):
-        self.ops.append(("rect", rect, pen, fill))
+        self.ops.append(("rect", self._moved(rect), pen, fill))
         self._do("rect", rect, pen, fill, radius)
 
     def path(self, path, pen=None, fill=None):
-        self.ops.append(("path", path, pen, fill))
+        self.ops.append(("path", path.translated(*self.offset), pen, fill))
         self._do("path", path, pen, fill)
 
     def text(self, rect, text, font, colour, align="left", valign="middle", wrap=False):
-        self.ops.append(("text", rect, text, colour, align))
+        self.ops.append(("text", self._moved(rect), text, colour, align))
         self._do("text", rect, text, font, colour, align, valign, wrap)
 
     def texts(self):
@@ -493,7 +502,9 @@ def test_both_adapters_paint_the_same_pixels(qapp, tmp_path):
     from PySide6.QtGui import QColor, QImage
     from reportlab.pdfgen.canvas import Canvas
 
+    from consultaid.charts.draw_icons import draw_person, person_path
     from consultaid.charts.draw_timeline import draw_diamond, draw_restriction
+    from consultaid.charts.icon_array import AFFECTED
     from consultaid.charts.surface import hatch
     from consultaid.report.charts_pdf import TIMELINE_LOOK
     from consultaid.report.pdf_surface import PdfSurface
@@ -505,6 +516,7 @@ def test_both_adapters_paint_the_same_pixels(qapp, tmp_path):
         hatch(surface, Rect(100, 20, 60, 30), palette.KIND_COLOURS["risk"], 6.0, 1.5)
         draw_diamond(surface, TIMELINE_LOOK, 220, 60, 30)
         draw_restriction(surface, TIMELINE_LOOK, 20, 80, 75, 16)
+        draw_person(surface, person_path(30), 255, 10, AFFECTED, "benefit", 30)    # moved there, not copied
 
     with qt_painter(300, 100) as (image, painter):
         draw(QtSurface(painter))
@@ -522,7 +534,9 @@ def test_both_adapters_paint_the_same_pixels(qapp, tmp_path):
 
     samples = {(40, 15): palette.KIND_COLOURS["risk"], (40, 40): palette.WHITE,       # the top is the top
                (98, 35): palette.WHITE, (165, 35): palette.WHITE,                      # stripes stay inside
-               (220, 60): palette.EVENT, (20, 95): palette.WHITE, (85, 75): palette.WHITE}
+               (220, 60): palette.EVENT, (20, 95): palette.WHITE, (85, 75): palette.WHITE,
+               (270, 30): palette.KIND_COLOURS["benefit"], (270, 16): palette.KIND_COLOURS["benefit"],
+               (270, 60): palette.WHITE, (258, 14): palette.WHITE}
     for (x, y), expected in samples.items():
         for picture in (image, page):
             got = colour(picture, x, y)

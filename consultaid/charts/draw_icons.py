@@ -19,22 +19,22 @@ def person_path(size: float) -> Path:
 
 
 def draw_person(surface: Surface, shape: Path, x: float, y: float, state: str, kind: str, size: float) -> None:
-    """One person at (x, y): filled (affected), striped (maybe), bold outline (bracket) or plain."""
+    """One person at (x, y): filled (affected), striped (maybe), bold outline (bracket) or plain. The
+    shape is moved there rather than copied: a thousand copies made the array slow to paint."""
     colour = palette.kind_colour(kind)
     line = max(0.8, size / 14)
-    placed = shape.translated(x, y)
+    surface.translate(x, y)
     if state == AFFECTED:
-        surface.path(placed, fill=colour)
-        return
-    if state == MAYBE:
-        surface.path(placed, fill=palette.kind_tint(kind))
-        hatch(surface, placed, colour, max(2.5, size * 0.28), max(0.8, size / 12), min_step=0.0)
-        surface.path(placed, Pen(colour, line))
-        return
-    if state == BRACKET:
-        surface.path(placed, Pen(colour, line * 1.4), palette.UNAFFECTED_FILL)
+        surface.path(shape, fill=colour)
+    elif state == MAYBE:
+        surface.path(shape, fill=palette.kind_tint(kind))
+        hatch(surface, shape, colour, max(2.5, size * 0.28), max(0.8, size / 12), min_step=0.0)
+        surface.path(shape, Pen(colour, line))
+    elif state == BRACKET:
+        surface.path(shape, Pen(colour, line * 1.4), palette.UNAFFECTED_FILL)
     else:
-        surface.path(placed, Pen(palette.UNAFFECTED_OUTLINE, line), palette.UNAFFECTED_FILL)
+        surface.path(shape, Pen(palette.UNAFFECTED_OUTLINE, line), palette.UNAFFECTED_FILL)
+    surface.translate(-x, -y)
 
 
 def draw_icon_array(surface: Surface, icons: IconArray, scale: float, left: float, top: float) -> None:

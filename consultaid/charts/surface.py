@@ -171,6 +171,9 @@ class Surface(Protocol):
 
     def clip_path(self, path: Path) -> None: ...
 
+    def translate(self, dx: float, dy: float) -> None:
+        """Move the origin (for many copies of one shape: the people of the icon array)."""
+
     def line(self, x1: float, y1: float, x2: float, y2: float, pen: Pen) -> None: ...
 
     def lines(self, segments: Sequence[tuple[float, float, float, float]], pen: Pen) -> None:

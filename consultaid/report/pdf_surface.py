@@ -81,6 +81,9 @@ class PdfSurface:
     def clip_path(self, path: Path) -> None:
         self.canvas.clipPath(self._path(path), stroke=0, fill=0)
 
+    def translate(self, dx: float, dy: float) -> None:
+        self.canvas.translate(dx, -dy)   # the page's y runs upwards
+
     # -- marks ------------------------------------------------------------------------------------
     def _stroke(self, pen: Pen) -> None:
         canvas = self.canvas

@@ -8,6 +8,7 @@ own font, so the app's presentation zoom scales the charts); measuring uses QFon
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
@@ -21,6 +22,11 @@ DASHES = {"dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine}
 
 def qrect(rect: Rect) -> QRectF:
     return QRectF(rect.x, rect.y, rect.width, rect.height)
+
+
+@lru_cache(maxsize=64)
+def qbrush(colour: str | None) -> QBrush:
+    return QBrush(QColor(colour)) if colour is not None else QBrush(Qt.BrushStyle.NoBrush)
 
 
 def qpath(path: Path) -> QPainterPath:
@@ -45,9 +51,14 @@ def qpath(path: Path) -> QPainterPath:
     return result
 
 
+NO_PEN = QPen(Qt.PenStyle.NoPen)
+
+
+@lru_cache(maxsize=64)
 def qpen(pen: Pen | None) -> QPen:
+    """The QPen of a `Pen` (kept: a chart uses a handful of pens thousands of times)."""
     if pen is None:
-        return QPen(Qt.PenStyle.NoPen)
+        return NO_PEN
     result = QPen(QColor(pen.colour), pen.width)
     if isinstance(pen.dash, str):
         result.setStyle(DASHES[pen.dash])
@@ -66,6 +77,7 @@ class QtSurface:
 
     def __init__(self, painter: QPainter | None = None) -> None:
         self.painter = painter  # type: ignore[assignment]
+        self._converted: tuple[Path, int, QPainterPath] | None = None   # the last path, drawn again and again
         if painter is not None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
 
@@ -91,7 +103,15 @@ class QtSurface:
         self.painter.setClipRect(qrect(rect), Qt.ClipOperation.IntersectClip)
 
     def clip_path(self, path: Path) -> None:
-        self.painter.setClipPath(qpath(path), Qt.ClipOperation.IntersectClip)
+        self.painter.setClipPath(self._qpath(path), Qt.ClipOperation.IntersectClip)
+
+    def translate(self, dx: float, dy: float) -> None:
+        self.painter.translate(dx, dy)
+
+    def _qpath(self, path: Path) -> QPainterPath:
+        if self._converted is None or self._converted[0] is not path or self._converted[1] != len(path.ops):
+            self._converted = (path, len(path.ops), qpath(path))
+        return self._converted[2]
 
     # -- marks ------------------------------------------------------------------------------------
     def line(self, x1: float, y1: float, x2: float, y2: float, pen: Pen) -> None:
@@ -107,7 +127,7 @@ class QtSurface:
             self.painter.fillRect(qrect(rect), QColor(fill))
             return
         self.painter.setPen(qpen(pen))
-        self.painter.setBrush(QBrush(QColor(fill)) if fill is not None else Qt.BrushStyle.NoBrush)
+        self.painter.setBrush(qbrush(fill))
         if radius:
             self.painter.drawRoundedRect(qrect(rect), radius, radius)
         else:
@@ -115,8 +135,8 @@ class QtSurface:
 
     def path(self, path: Path, pen: Pen | None = None, fill: str | None = None) -> None:
         self.painter.setPen(qpen(pen))
-        self.painter.setBrush(QBrush(QColor(fill)) if fill is not None else Qt.BrushStyle.NoBrush)
-        self.painter.drawPath(qpath(path))
+        self.painter.setBrush(qbrush(fill))
+        self.painter.drawPath(self._qpath(path))
 
     def text(self, rect: Rect, text: str, font: QFont, colour: str, align: str = "left", valign: str = MIDDLE,
              wrap: bool = False) -> None:
