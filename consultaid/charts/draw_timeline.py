@@ -338,8 +338,9 @@ def draw_lane_marks(surface: Surface, look: TimelineLook, layout: TimelineLayout
     px = layout.x
     if item.kind == "not_before":
         draw_restriction(surface, look, px(0), px(item.x1), y, height)
-    elif item.open_end:
-        draw_open_tail(surface, look, px(item.x0), px(item.tail_x1), y, height)
+    elif item.open_end:  # an open end always has its tail (charts.timeline); its end otherwise
+        draw_open_tail(surface, look, px(item.x0), px(item.tail_x1 if item.tail_x1 is not None else item.end_x),
+                       y, height)
     elif item.drawn_as_period:
         draw_bar(surface, px(item.x0), px(item.x1), y, height)
         if item.uncertain_x1 is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Paragraph
@@ -43,8 +44,8 @@ class PdfFont:
 class PdfSurface:
     """A `Surface` over a reportlab canvas, for a box `height` high whose top-left is the origin."""
 
-    def __init__(self, canvas, height: float) -> None:
-        self.canvas = canvas
+    def __init__(self, canvas: Any, height: float) -> None:
+        self.canvas = canvas   # a reportlab Canvas; None when only measuring
         self.height = height
 
     def _y(self, y: float) -> float:
@@ -58,7 +59,7 @@ class PdfSurface:
         return font.line_height
 
     def wrapped_height(self, text: str, font: PdfFont, width: float) -> float:
-        return self._paragraph(text, font, "#000000").wrap(width, 1e6)[1]
+        return float(self._paragraph(text, font, "#000000").wrap(width, 1e6)[1])
 
     @staticmethod
     def _paragraph(text: str, font: PdfFont, colour: str) -> Paragraph:
@@ -134,7 +135,7 @@ class PdfSurface:
         canvas.drawPath(self._path(path), stroke=int(pen is not None), fill=int(fill is not None))
         canvas.restoreState()
 
-    def _path(self, path: Path):
+    def _path(self, path: Path) -> Any:
         result = self.canvas.beginPath()
         y = self._y
         current = (0.0, 0.0)
@@ -196,4 +197,6 @@ def _dash(dash: Dash) -> tuple[float, ...] | None:
         return (2.0, 1.5)
     if dash == "dot":
         return (0.8, 1.4)
-    return tuple(dash) if dash else None
+    if isinstance(dash, tuple) and dash:
+        return dash
+    return None
