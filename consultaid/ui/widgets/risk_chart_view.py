@@ -1,4 +1,5 @@
-"""The benefit and risk chart on screen, painted from the Qt-free geometry in `consultaid.charts.risk_chart`.
+"""The benefit and risk chart on screen: the widgets around the bars that `consultaid.charts.draw_risk`
+draws (the same code draws the PDF's) from the Qt-free geometry in `consultaid.charts.risk_chart`.
 
 Composition: one frame per top-level outcome (its nested outcomes inside it), one row per outcome, and
 one sub-row per source with its words on the left, the 1000-people bar in the middle and the log-scale
@@ -37,9 +38,6 @@ from consultaid.i18n import _
 from consultaid.ui.style import ACCENT, BORDER, MUTED
 from consultaid.ui.widgets.paint_cache import PaintCache
 from consultaid.ui.widgets.qt_surface import QtSurface
-
-SELECTED_BACKGROUND = palette.SELECTED_BACKGROUND
-NESTED_BACKGROUND = palette.NESTED_BACKGROUND
 
 STRETCH_WORDS, STRETCH_LINEAR, STRETCH_LOG = 9, 10, 6  # the three columns of every sub-row
 
@@ -324,8 +322,8 @@ QWidget#RiskChartView {{ background: white; }}
 QFrame#OutcomeGroup {{ background: white; border: 1px solid {BORDER}; border-radius: 8px; }}
 QFrame#ChartHeader {{ border: 1px solid transparent; }}
 QFrame#RiskRow {{ background: transparent; border: none; border-left: 4px solid transparent; }}
-QFrame#RiskRow[nested="true"] {{ background: {NESTED_BACKGROUND}; }}
-QFrame#RiskRow[selectedRow="true"] {{ background: {SELECTED_BACKGROUND}; border-left: 4px solid {ACCENT}; }}
+QFrame#RiskRow[nested="true"] {{ background: {palette.NESTED_BACKGROUND}; }}
+QFrame#RiskRow[selectedRow="true"] {{ background: {palette.SELECTED_BACKGROUND}; border-left: 4px solid {ACCENT}; }}
 QFrame#RiskRow:focus {{ border-left: 4px solid {ACCENT}; }}
 """
 
