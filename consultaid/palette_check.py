@@ -7,13 +7,12 @@
 - Perceptual distance: CIE76 ΔE*ab and CIEDE2000 ΔE00 in CIELAB (D65 white).
 
 `python -m consultaid.palette_check` prints every check as a markdown table (docs/accessibility-checks.md).
-The palettes are read from the source files themselves (the widget modules import Qt, so their colour
-constants are parsed, not imported), so the table always describes the colours actually drawn.
+The colours are imported from `consultaid.charts.palette`, the one palette the app's style sheet, the
+chart widgets and the summary PDF import, so the table always describes the colours actually drawn.
 """
 
 from __future__ import annotations
 
-import ast
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,50 +154,19 @@ def cvd_distance(a: Colour, b: Colour, deficiency: str | None) -> float:
     return delta_e76(simulate(a, deficiency), simulate(b, deficiency))
 
 
-# --- The project's palettes, read from their source ---------------------------------------------------------
-
 PACKAGE = Path(__file__).resolve().parent
-SOURCES = {
-    "style": PACKAGE / "ui" / "style.py",
-    "risk_chart": PACKAGE / "ui" / "widgets" / "risk_chart_view.py",
-    "timeline": PACKAGE / "ui" / "widgets" / "timeline_view.py",
-    "pdf": PACKAGE / "report" / "palette.py",
-}
+
+# --- The project's palette -------------------------------------------------------------------------------
 
 
-def _value(node: ast.AST, names: dict) -> object:
-    """A colour constant's value: a string, a QColor("…")/QColor(NAME), a name, or a dict of those."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return NAMED.get(node.value.lower(), node.value).upper()
-    if isinstance(node, ast.Name) and node.id in names:
-        return names[node.id]
-    if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "QColor" and len(node.args) == 1:
-        return _value(node.args[0], names)
-    if isinstance(node, ast.Dict):
-        values = {k.value: _value(v, names) for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant)}
-        return values if all(isinstance(v, str) for v in values.values()) else None
-    return None
+def palette() -> dict:
+    """Every UPPER_CASE colour of `consultaid.charts.palette`, the one module the app's style, the chart
+    widgets and the PDF all draw with: the table describes the colours actually drawn."""
+    from consultaid.charts import palette as module
 
-
-def read_palette(path: Path, imported: dict | None = None) -> dict:
-    """Every top-level UPPER_CASE colour constant of a module, without importing it."""
-    names = dict(imported or {})
-    found = {}
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name = node.targets[0].id
-            value = _value(node.value, names)
-            if name.isupper() and (isinstance(value, dict) or (isinstance(value, str) and value.startswith("#"))):
-                names[name] = found[name] = value
-    return found
-
-
-def palettes() -> dict[str, dict]:
-    style = read_palette(SOURCES["style"])
-    return {"style": style,
-            "risk_chart": read_palette(SOURCES["risk_chart"], style),
-            "timeline": read_palette(SOURCES["timeline"], style),
-            "pdf": read_palette(SOURCES["pdf"])}
+    return {name: (value.upper() if isinstance(value, str) else {k: v.upper() for k, v in value.items()})
+            for name, value in vars(module).items()
+            if name.isupper() and (isinstance(value, dict) or (isinstance(value, str) and value.startswith("#")))}
 
 
 # --- The checks -----------------------------------------------------------------------------------------
@@ -256,74 +224,59 @@ WHITE = "#FFFFFF"
 
 
 def contrast_checks(p: dict | None = None) -> list[ContrastCheck]:
-    p = p or palettes()
-    s, r, t, d = p["style"], p["risk_chart"], p["timeline"], p["pdf"]
+    p = p or palette()
     checks = [
-        # The app's text (style sheet and the painted charts' labels).
-        ("app-ink-white", "App: body text INK on white", s["INK"], WHITE, TEXT),
-        ("app-ink-surface", "App: INK on SURFACE (navigator, timeline caption)", s["INK"], s["SURFACE"], TEXT),
-        ("app-muted-white", "App: secondary text MUTED on white", s["MUTED"], WHITE, TEXT),
-        ("app-muted-surface", "App: MUTED on SURFACE (navigator)", s["MUTED"], s["SURFACE"], TEXT),
-        ("app-accent-white", "App: ACCENT as text on white", s["ACCENT"], WHITE, TEXT),
-        ("app-white-accent", "App: white text on ACCENT (primary / checked buttons)", WHITE, s["ACCENT"], TEXT),
-        ("app-error-white", "App: ERROR_INK on white", s["ERROR_INK"], WHITE, TEXT),
-        ("app-success-white", "App: SUCCESS_INK on white", s["SUCCESS_INK"], WHITE, TEXT),
-        ("app-warning", "App: WARNING_INK on WARNING_BG (banner)", s["WARNING_INK"], s["WARNING_BG"], TEXT),
-        ("app-ink-selected-item", "App: INK on a selected list item (#E3F0F9)", s["INK"], "#E3F0F9", TEXT),
-        ("chart-label-track", "Risk chart: LABEL_COLOUR on TRACK_FILL", r["LABEL_COLOUR"], r["TRACK_FILL"], TEXT),
-        ("chart-ink-selected", "Risk chart: INK on SELECTED_BACKGROUND", s["INK"], r["SELECTED_BACKGROUND"], TEXT),
-        ("chart-muted-selected", "Risk chart: MUTED on SELECTED_BACKGROUND", s["MUTED"],
-         r["SELECTED_BACKGROUND"], TEXT),
-        ("timeline-ink-shade", "Timeline: INK on STRETCH_SHADE", s["INK"], t["STRETCH_SHADE"], TEXT),
-        ("timeline-muted-shade", "Timeline: MUTED dates on STRETCH_SHADE", s["MUTED"], t["STRETCH_SHADE"], TEXT),
-        ("pdf-ink-white", "PDF: INK on white", d["INK"], WHITE, TEXT),
-        ("pdf-muted-white", "PDF: MUTED on white", d["MUTED"], WHITE, TEXT),
-        ("pdf-ink-surface", "PDF: INK on SURFACE (table title rows)", d["INK"], d["SURFACE"], TEXT),
-        ("pdf-muted-surface", "PDF: MUTED on SURFACE", d["MUTED"], d["SURFACE"], TEXT),
-        ("pdf-warning", "PDF: WARNING_INK on WARNING_BG", d["WARNING_INK"], d["WARNING_BG"], TEXT),
+        # Text: the style sheet, the painted charts' labels and the summary's text.
+        ("ink-white", "INK (body text) on white", p["INK"], WHITE, TEXT),
+        ("ink-surface", "INK on SURFACE (navigator, timeline caption, PDF title rows)", p["INK"], p["SURFACE"], TEXT),
+        ("muted-white", "MUTED (secondary text) on white", p["MUTED"], WHITE, TEXT),
+        ("muted-surface", "MUTED on SURFACE (navigator, PDF nested rows)", p["MUTED"], p["SURFACE"], TEXT),
+        ("accent-white", "ACCENT as text on white", p["ACCENT"], WHITE, TEXT),
+        ("white-accent", "White text on ACCENT (primary / checked buttons)", WHITE, p["ACCENT"], TEXT),
+        ("error-white", "App: ERROR_INK on white", p["ERROR_INK"], WHITE, TEXT),
+        ("success-white", "App: SUCCESS_INK on white", p["SUCCESS_INK"], WHITE, TEXT),
+        ("warning", "WARNING_INK on WARNING_BG (banner, PDF warning)", p["WARNING_INK"], p["WARNING_BG"], TEXT),
+        ("ink-selected-item", "App: INK on a selected list item (#E3F0F9)", p["INK"], "#E3F0F9", TEXT),
+        ("chart-label-track", "Risk chart: LABEL_COLOUR on TRACK_FILL", p["LABEL_COLOUR"], p["TRACK_FILL"], TEXT),
+        ("chart-ink-selected", "Risk chart: INK on SELECTED_BACKGROUND", p["INK"], p["SELECTED_BACKGROUND"], TEXT),
+        ("chart-muted-selected", "Risk chart: MUTED on SELECTED_BACKGROUND", p["MUTED"], p["SELECTED_BACKGROUND"],
+         TEXT),
+        ("timeline-ink-shade", "Timeline: INK on STRETCH_SHADE", p["INK"], p["STRETCH_SHADE"], TEXT),
+        ("timeline-muted-shade", "Timeline: MUTED dates on STRETCH_SHADE", p["MUTED"], p["STRETCH_SHADE"], TEXT),
         # Focus indicator and frames.
-        ("app-focus-white", "App: focus border ACCENT on white", s["ACCENT"], WHITE, NON_TEXT),
-        ("chart-outline-white", "Risk chart: TRACK_OUTLINE on white", r["TRACK_OUTLINE"], WHITE, NON_TEXT),
+        ("focus-white", "App: focus border ACCENT on white", p["ACCENT"], WHITE, NON_TEXT),
+        ("chart-outline-white", "Risk chart: TRACK_OUTLINE on white", p["TRACK_OUTLINE"], WHITE, NON_TEXT),
+        ("icons-outline-white", "Icon array: UNAFFECTED_OUTLINE on white", p["UNAFFECTED_OUTLINE"], WHITE, NON_TEXT),
     ]
     for kind in ("risk", "benefit"):
-        colour, tint = r["KIND_COLOURS"][kind], r["KIND_TINTS"][kind]
+        colour, tint = p["KIND_COLOURS"][kind], p["KIND_TINTS"][kind]
         checks += [
             (f"chart-{kind}-white", f"Risk chart: {kind} bar on white", colour, WHITE, NON_TEXT),
             (f"chart-{kind}-tint", f"Risk chart: {kind} stripes on their tint", colour, tint, NON_TEXT),
             (f"chart-white-on-{kind}", f"Risk chart: white label inside the {kind} bar", WHITE, colour, TEXT),
-            (f"pdf-{kind}-white", f"PDF: {kind} bar on white", d["KIND_COLOURS"][kind], WHITE, NON_TEXT),
-            (f"pdf-{kind}-tint", f"PDF: {kind} stripes on their tint", d["KIND_COLOURS"][kind],
-             d["KIND_TINTS"][kind], NON_TEXT),
         ]
     checks += [
-        ("timeline-event-white", "Timeline: EVENT marks on white", t["EVENT"], WHITE, NON_TEXT),
-        ("timeline-event-light", "Timeline: EVENT hatch on EVENT_LIGHT", t["EVENT"], t["EVENT_LIGHT"], NON_TEXT),
-        ("timeline-event-shade", "Timeline: EVENT marks on STRETCH_SHADE", t["EVENT"], t["STRETCH_SHADE"], NON_TEXT),
-        ("timeline-restriction-white", "Timeline: RESTRICTION on white", t["RESTRICTION"], WHITE, NON_TEXT),
-        ("timeline-restriction-tint", "Timeline: RESTRICTION hatch on RESTRICTION_TINT", t["RESTRICTION"],
-         t["RESTRICTION_TINT"], NON_TEXT),
-        ("timeline-restriction-shade", "Timeline: RESTRICTION on STRETCH_SHADE", t["RESTRICTION"],
-         t["STRETCH_SHADE"], NON_TEXT),
-        ("pdf-event-white", "PDF: EVENT on white", d["EVENT"], WHITE, NON_TEXT),
-        ("pdf-event-dark-white", "PDF: EVENT_DARK on white", d["EVENT_DARK"], WHITE, NON_TEXT),
-        ("pdf-event-light", "PDF: EVENT hatch on EVENT_LIGHT", d["EVENT"], d["EVENT_LIGHT"], NON_TEXT),
-        ("pdf-restriction-white", "PDF: RESTRICTION on white", d["RESTRICTION"], WHITE, NON_TEXT),
-        ("pdf-restriction-tint", "PDF: RESTRICTION hatch on RESTRICTION_TINT", d["RESTRICTION"],
-         d["RESTRICTION_TINT"], NON_TEXT),
+        ("timeline-event-white", "Timeline: EVENT marks on white", p["EVENT"], WHITE, NON_TEXT),
+        ("timeline-event-dark-white", "Timeline: EVENT_DARK (a point's outline) on white", p["EVENT_DARK"], WHITE,
+         NON_TEXT),
+        ("timeline-event-light", "Timeline: EVENT hatch on EVENT_LIGHT", p["EVENT"], p["EVENT_LIGHT"], NON_TEXT),
+        ("timeline-event-shade", "Timeline: EVENT marks on STRETCH_SHADE", p["EVENT"], p["STRETCH_SHADE"], NON_TEXT),
+        ("timeline-restriction-white", "Timeline: RESTRICTION on white", p["RESTRICTION"], WHITE, NON_TEXT),
+        ("timeline-restriction-tint", "Timeline: RESTRICTION hatch on RESTRICTION_TINT", p["RESTRICTION"],
+         p["RESTRICTION_TINT"], NON_TEXT),
+        ("timeline-restriction-shade", "Timeline: RESTRICTION on STRETCH_SHADE", p["RESTRICTION"],
+         p["STRETCH_SHADE"], NON_TEXT),
     ]
     return [ContrastCheck(*c) for c in checks]
 
 
 def distinct_checks(p: dict | None = None) -> list[DistinctCheck]:
-    p = p or palettes()
-    r, t, d = p["risk_chart"], p["timeline"], p["pdf"]
+    p = p or palette()
     pairs = [
-        ("chart-risk-vs-benefit", "Risk chart: risk vs benefit bars", r["KIND_COLOURS"]["risk"],
-         r["KIND_COLOURS"]["benefit"]),
-        ("timeline-window-vs-not-before", "Timeline: window (EVENT) vs not-before (RESTRICTION)", t["EVENT"],
-         t["RESTRICTION"]),
-        ("pdf-risk-vs-benefit", "PDF: risk vs benefit bars", d["KIND_COLOURS"]["risk"], d["KIND_COLOURS"]["benefit"]),
-        ("pdf-window-vs-not-before", "PDF: window vs not-before", d["EVENT"], d["RESTRICTION"]),
+        ("chart-risk-vs-benefit", "Risk chart: risk vs benefit bars", p["KIND_COLOURS"]["risk"],
+         p["KIND_COLOURS"]["benefit"]),
+        ("timeline-window-vs-not-before", "Timeline: window (EVENT) vs not-before (RESTRICTION)", p["EVENT"],
+         p["RESTRICTION"]),
     ]
     return [DistinctCheck(f"{pid}-{deficiency or 'normal'}", what, a, b, deficiency)
             for pid, what, a, b in pairs for deficiency in (None, *DEFICIENCIES)]
@@ -350,10 +303,10 @@ def high_contrast_checks() -> list[ContrastCheck]:
 
 def markdown_table() -> str:
     lines = ["# Accessibility checks", "",
-             "Generated by `python -m consultaid.palette_check` from the colour constants in",
-             "`consultaid/ui/style.py`, `consultaid/ui/widgets/risk_chart_view.py`,",
-             "`consultaid/ui/widgets/timeline_view.py` and `consultaid/report/palette.py`;",
-             "checked by `tests/test_accessibility.py`.", "",
+             "Generated by `python -m consultaid.palette_check` from `consultaid/charts/palette.py`, the one",
+             "palette the app's style, the chart widgets and the summary PDF all draw with",
+             "(and the high-contrast look in `consultaid/ui/style.py`); checked by `tests/test_accessibility.py`.",
+             "",
              "## Contrast (WCAG 2.2: text ≥ 4.5:1, marks and focus ≥ 3:1, high-contrast text ≥ 7:1)", "",
              "| Check | Foreground | Background | Ratio | Minimum | Result |",
              "| --- | --- | --- | ---: | ---: | --- |"]

@@ -46,26 +46,48 @@ def test_ciede2000_matches_the_published_test_data(lab1, lab2, expected):
 # --- the palettes are the ones actually drawn ------------------------------------------------------------------
 
 
-def test_parsed_palettes_are_the_colours_the_widgets_use(qapp):
-    from consultaid.report import palette as pdf
+def test_the_checked_palette_is_the_one_the_screen_and_the_pdf_draw_with(qapp):
+    """One palette module (consultaid/charts/palette.py): the style sheet takes its colours, and every
+    colour the charts draw, on screen and in the PDF (one drawing code), is one of the checked ones."""
+    from consultaid.charts import palette
+    from consultaid.charts.draw_risk import draw_legend_swatch, draw_scale_bar
+    from consultaid.charts.draw_timeline import draw_timeline, layout_timeline
+    from consultaid.charts.risk_chart import build_chart
+    from consultaid.charts.timeline import build_timeline
+    from consultaid.consultation.shown_content import shown_content
+    from consultaid.content.library import load_library
+    from consultaid.report.charts_pdf import RISK_LOOK, TIMELINE_LOOK
+    from consultaid.report.pdf_surface import PdfSurface
     from consultaid.ui import style
-    from consultaid.ui.widgets import risk_chart_view as chart
-    from consultaid.ui.widgets import timeline_view as timeline
+    from tests.conftest import CONTENT
+    from tests.test_drawing import Recorder, pdf_canvas
 
-    parsed = pc.palettes()
-    for name in ("INK", "MUTED", "ACCENT", "WARNING_BG", "WARNING_INK", "ERROR_INK", "SUCCESS_INK", "SURFACE"):
-        assert parsed["style"][name] == getattr(style, name).upper()
-    for kind in ("risk", "benefit"):
-        assert parsed["risk_chart"]["KIND_COLOURS"][kind] == chart.KIND_COLOURS[kind].name().upper()
-        assert parsed["risk_chart"]["KIND_TINTS"][kind] == chart.KIND_TINTS[kind].name().upper()
-        assert parsed["pdf"]["KIND_COLOURS"][kind] == pdf.KIND_COLOURS[kind].upper()
-    for name in ("TRACK_FILL", "TRACK_OUTLINE", "LABEL_COLOUR"):
-        assert parsed["risk_chart"][name] == getattr(chart, name).name().upper()
-    assert parsed["risk_chart"]["SELECTED_BACKGROUND"] == chart.SELECTED_BACKGROUND.upper()
-    for name in ("EVENT", "EVENT_LIGHT", "RESTRICTION", "RESTRICTION_TINT", "STRETCH_SHADE"):
-        assert parsed["timeline"][name] == getattr(timeline, name).name().upper()
-    for name in ("INK", "MUTED", "EVENT", "EVENT_DARK", "RESTRICTION", "RESTRICTION_TINT", "SURFACE"):
-        assert parsed["pdf"][name] == getattr(pdf, name).upper()
+    checked = pc.palette()
+    for name in ("INK", "MUTED", "ACCENT", "WARNING_BG", "WARNING_INK", "ERROR_INK", "SUCCESS_INK", "SURFACE",
+                 "BORDER"):
+        assert getattr(style, name).upper() == checked[name] == getattr(palette, name).upper()
+    assert checked["KIND_COLOURS"] == {kind: value.upper() for kind, value in palette.KIND_COLOURS.items()}
+
+    content = shown_content(load_library(CONTENT).get("vertebroplasty"), "en")
+    chart = build_chart(content.benefits + content.risks, "en")
+    drawn = Recorder(PdfSurface(pdf_canvas(), 400))
+    for row in chart.rows:
+        for bar in row.bars:
+            draw_scale_bar(drawn, RISK_LOOK, bar, row.kind, chart.linear_ticks, False, row.parent_extent, 200)
+    for entry in chart.legend:
+        draw_legend_swatch(drawn, RISK_LOOK, entry.style, 30, 10)
+    timeline = build_timeline(content.milestones, "en")
+    draw_timeline(drawn, TIMELINE_LOOK, timeline, layout_timeline(drawn, TIMELINE_LOOK, timeline, 480))
+    colours = set()
+    for op in drawn.ops:
+        for part in op[1:]:
+            if isinstance(part, str) and part.startswith("#"):
+                colours.add(part.upper())
+            elif hasattr(part, "colour"):
+                colours.add(part.colour.upper())
+    values = {value for value in checked.values() if isinstance(value, str)}
+    values |= {value for mapping in checked.values() if isinstance(mapping, dict) for value in mapping.values()}
+    assert colours and colours <= values, colours - values
 
 
 def _figure_id(check) -> str:

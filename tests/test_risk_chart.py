@@ -392,15 +392,14 @@ def contrast(first, second) -> float:
 def test_bar_colours_meet_3_to_1_and_text_colours_4_5_to_1():
     from PySide6.QtGui import QColor
 
+    from consultaid.charts import palette
     from consultaid.ui.style import INK, MUTED, SURFACE
-    from consultaid.ui.widgets.icon_array_view import UNAFFECTED_OUTLINE
-    from consultaid.ui.widgets.risk_chart_view import (
-        KIND_COLOURS,
-        KIND_TINTS,
-        SELECTED_BACKGROUND,
-        TRACK_FILL,
-        TRACK_OUTLINE,
-    )
+
+    # The colours the bars and the icon array are drawn with (one palette for the screen and the PDF).
+    KIND_COLOURS = {kind: QColor(value) for kind, value in palette.KIND_COLOURS.items()}
+    KIND_TINTS = {kind: QColor(value) for kind, value in palette.KIND_TINTS.items()}
+    TRACK_FILL, TRACK_OUTLINE = QColor(palette.TRACK_FILL), QColor(palette.TRACK_OUTLINE)
+    UNAFFECTED_OUTLINE, SELECTED_BACKGROUND = QColor(palette.UNAFFECTED_OUTLINE), palette.SELECTED_BACKGROUND
 
     for kind, colour in KIND_COLOURS.items():
         assert contrast(colour, TRACK_FILL) >= 3, kind           # the marked part against the white track

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from consultaid.report.fonts import BOLD, ITALIC, REGULAR, register_fonts
-from consultaid.report.palette import ACCENT, INK, MUTED
+from consultaid.charts.palette import ACCENT, INK, MUTED
 
 BODY_SIZE = 10
 BODY_LEADING = 14

@@ -35,6 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from consultaid.charts import palette
 from consultaid.charts.risk_chart import build_chart
 from consultaid.charts.timeline import build_timeline
 from consultaid.consultation.session import (
@@ -47,7 +48,7 @@ from consultaid.consultation.session import (
 )
 from consultaid.formatting import format_long_date
 from consultaid.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, translate
-from consultaid.report import RecordError, palette
+from consultaid.report import RecordError
 from consultaid.report.charts_pdf import (
     DISCUSSED,
     NOT_DISCUSSED,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-INK = "#1B2631"          # body text: 15.4:1 on white
-MUTED = "#4A5866"         # secondary text: 7.3:1 on white
-ACCENT = "#0072B2"        # Okabe–Ito blue: 5.2:1 on white
-WARNING_BG = "#FFF4E5"
-WARNING_INK = "#7A3E00"   # 7.7:1 on WARNING_BG
-ERROR_INK = "#B00020"      # 7.3:1 on white; always with a warning sign, never colour alone
-SUCCESS_INK = "#1E6B35"   # 6.5:1 on white
-BORDER = "#C9D1D9"
-SURFACE = "#F5F7FA"
+# The colours come from the one palette the charts and the summary PDF also draw with.
+from consultaid.charts.palette import (  # noqa: F401 (re-exported: the widgets import them from here)
+    ACCENT,
+    BORDER,
+    ERROR_INK,
+    INK,
+    MUTED,
+    SUCCESS_INK,
+    SURFACE,
+    WARNING_BG,
+    WARNING_INK,
+)
 
 BASE_POINT_SIZE = 11
 

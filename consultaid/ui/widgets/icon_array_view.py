@@ -1,4 +1,5 @@
-"""1000 person-shaped icons for one estimate, painted from the Qt-free `consultaid.charts.icon_array` geometry.
+"""1000 person-shaped icons for one estimate: the widgets around `consultaid.charts.draw_icons`, which
+draws the people from the Qt-free `consultaid.charts.icon_array` geometry.
 
 The number comes first (the caption), then the people, then a legend that names every marking with its
 own number. Markings differ by pattern as well as colour: filled, striped, outlined inside a dashed
@@ -9,48 +10,14 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from consultaid.charts.icon_array import AFFECTED, BRACKET, MAYBE, IconArray, icon_array_for
+from consultaid.charts.draw_icons import draw_icon_array, draw_icon_swatch
+from consultaid.charts.icon_array import IconArray, icon_array_for
 from consultaid.ui.style import MUTED
-from consultaid.ui.widgets.risk_chart_view import KIND_COLOURS, KIND_TINTS, draw_hatching
-
-UNAFFECTED_OUTLINE = QColor("#6B7785")  # 4.6:1 on white: every one of the 1000 people stays visible
-UNAFFECTED_FILL = QColor("white")
-
-
-def person_path(size: float) -> QPainterPath:
-    """A simple person (head and shoulders-to-feet body) inside a `size` square, with some padding."""
-    path = QPainterPath()
-    path.addEllipse(QPointF(size * 0.5, size * 0.2), size * 0.15, size * 0.15)
-    body = QPainterPath()
-    body.addRoundedRect(QRectF(size * 0.22, size * 0.4, size * 0.56, size * 0.55), size * 0.2, size * 0.2)
-    return path.united(body)
-
-
-def paint_person(painter: QPainter, path: QPainterPath, origin: QPointF, state: str, kind: str, size: float) -> None:
-    colour = KIND_COLOURS.get(kind, KIND_COLOURS["risk"])
-    line = max(0.8, size / 14)
-    placed = QTransform.fromTranslate(origin.x(), origin.y()).map(path)
-    if state == AFFECTED:
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawPath(placed)
-        return
-    if state == MAYBE:
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(KIND_TINTS.get(kind, KIND_TINTS["risk"]))
-        painter.drawPath(placed)
-        draw_hatching(painter, placed, colour, spacing=max(2.5, size * 0.28), width=max(0.8, size / 12))
-        painter.setPen(QPen(colour, line))
-    elif state == BRACKET:
-        painter.setPen(QPen(colour, line * 1.4))
-    else:
-        painter.setPen(QPen(UNAFFECTED_OUTLINE, line))
-    painter.setBrush(Qt.BrushStyle.NoBrush if state == MAYBE else UNAFFECTED_FILL)
-    painter.drawPath(placed)
+from consultaid.ui.widgets.qt_surface import QtSurface
 
 
 class IconGrid(QWidget):
@@ -90,22 +57,8 @@ class IconGrid(QWidget):
         return scale, left, padding
 
     def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scale, left, top = self._geometry()
-        if not self.icon_array.cells:
-            return
-        size = self.icon_array.cells[0].size * scale
-        path = person_path(size)
-        for cell in self.icon_array.cells:
-            paint_person(painter, path, QPointF(left + cell.x * scale, top + cell.y * scale), cell.state,
-                         self.icon_array.kind, size)
-        colour = KIND_COLOURS.get(self.icon_array.kind, KIND_COLOURS["risk"])
-        # The "fewer than N" region: a dashed frame around everyone it could be, never a filled block.
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(colour, max(1.5, size / 6), Qt.PenStyle.DashLine))
-        for outline in self.icon_array.outlines:
-            painter.drawPolygon(QPolygonF([QPointF(left + x * scale, top + y * scale) for x, y in outline.points]))
+        draw_icon_array(QtSurface(QPainter(self)), self.icon_array, scale, left, top)
 
 
 class IconSwatch(QWidget):
@@ -121,16 +74,7 @@ class IconSwatch(QWidget):
         return QSize(side, side)
 
     def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        inset = self.width() * 0.12
-        size = self.width() - 2 * inset
-        paint_person(painter, person_path(size), QPointF(inset, inset), self.state, self.kind, size)
-        if self.state == BRACKET:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(KIND_COLOURS.get(self.kind, KIND_COLOURS["risk"]), max(1.5, size / 8),
-                                Qt.PenStyle.DashLine))
-            painter.drawRect(QRectF(1, 1, self.width() - 2, self.height() - 2))
+        draw_icon_swatch(QtSurface(QPainter(self)), self.state, self.kind, self.width(), self.height())
 
 
 class IconArrayView(QWidget):
@@ -187,4 +131,4 @@ def _clear(layout) -> None:
             item.layout().deleteLater()
 
 
-__all__ = ["IconArrayView", "IconGrid", "IconSwatch", "paint_person", "person_path"]
+__all__ = ["IconArrayView", "IconGrid", "IconSwatch"]

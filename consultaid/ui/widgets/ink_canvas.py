@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QInputDevice,
     QKeySequence,
     QPainter,
-    QPainterPath,
     QPen,
     QPixmap,
     QPointingDevice,
@@ -27,6 +26,8 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
 
+from consultaid.charts.draw_ink import draw_stroke, fit_area
+from consultaid.charts.surface import Rect
 from consultaid.consultation.ink import (
     NEUTRAL_PRESSURE,
     InkDrawing,
@@ -38,6 +39,7 @@ from consultaid.consultation.ink import (
 )
 from consultaid.i18n import _
 from consultaid.ui.style import ACCENT, BORDER, INK, MUTED
+from consultaid.ui.widgets.qt_surface import QtSurface, qrect
 
 log = logging.getLogger(__name__)
 
@@ -59,56 +61,18 @@ def shortcut_text(sequence: QKeySequence | QKeySequence.StandardKey) -> str:
 
 
 def fit_rect(bounds: QRectF, aspect: float) -> QRectF:
-    """The largest rectangle of `aspect` (width / height) centred in `bounds`."""
-    if bounds.width() <= 0 or bounds.height() <= 0 or aspect <= 0:
-        return QRectF(bounds)
-    width = min(bounds.width(), bounds.height() * aspect)
-    height = width / aspect
-    return QRectF(bounds.center().x() - width / 2, bounds.center().y() - height / 2, width, height)
+    """The largest rectangle of `aspect` (width / height) centred in `bounds` (as the PDF fits the ink)."""
+    return qrect(fit_area(Rect(bounds.x(), bounds.y(), bounds.width(), bounds.height()), aspect))
+
+
+MIN_LINE = 0.8   # px: the thinnest stroke that still shows on screen
 
 
 def paint_stroke(painter: QPainter, points: tuple[InkPoint, ...], colour: str, width: float, tool: str,
                  area: QRectF) -> None:
-    """Draws one stroke as quadratic curves through the midpoints of its points, so it never looks
-    jagged. A pen stroke with varying pressure is drawn one curve at a time, each with its own width;
-    round caps make the joins between those curves seamless."""
-    if not points:
-        return
-    scale = area.width()
-    at = [QPointF(area.x() + p.x * area.width(), area.y() + p.y * area.height()) for p in points]
-    pen = QPen(QColor(colour))
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    if len(at) == 1:   # a tap: a round dot the width of the line
-        pen.setWidthF(max(0.8, pressure_width(width, points[0].pressure) * scale))
-        painter.setPen(pen)
-        painter.drawPoint(at[0])
-        return
-    uniform = tool != "pen" or len({p.pressure for p in points}) == 1
-    if uniform:
-        pen.setWidthF(max(0.8, pressure_width(width, points[0].pressure) * scale))
-        painter.setPen(pen)
-        path = QPainterPath(at[0])
-        for i in range(1, len(at) - 1):
-            path.quadTo(at[i], (at[i] + at[i + 1]) / 2)
-        path.lineTo(at[-1])
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(path)
-        return
-    start = at[0]
-    for i in range(1, len(at)):
-        path = QPainterPath(start)
-        if i < len(at) - 1:
-            end = (at[i] + at[i + 1]) / 2
-            path.quadTo(at[i], end)
-        else:
-            end = at[i]
-            path.lineTo(end)
-        pressure = (points[i - 1].pressure + points[i].pressure) / 2
-        pen.setWidthF(max(0.8, pressure_width(width, pressure) * scale))
-        painter.setPen(pen)
-        painter.drawPath(path)
-        start = end
+    """One stroke, drawn by `consultaid.charts.draw_ink` (the PDF draws it with the same code)."""
+    draw_stroke(QtSurface(painter), points, colour, width, tool,
+                Rect(area.x(), area.y(), area.width(), area.height()), MIN_LINE)
 
 
 class InkCanvas(QWidget):

@@ -1,4 +1,5 @@
-"""The benefit and risk chart on screen, painted from the Qt-free geometry in `consultaid.charts.risk_chart`.
+"""The benefit and risk chart on screen: the widgets around the bars that `consultaid.charts.draw_risk`
+draws (the same code draws the PDF's) from the Qt-free geometry in `consultaid.charts.risk_chart`.
 
 Composition: one frame per top-level outcome (its nested outcomes inside it), one row per outcome, and
 one sub-row per source with its words on the left, the 1000-people bar in the middle and the log-scale
@@ -15,8 +16,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QPointF, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -30,33 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consultaid.charts.risk_chart import (
-    BRACKET,
-    HATCHED,
-    NOT_KNOWN,
-    SOLID,
-    BarSegment,
-    EstimateBar,
-    RiskChart,
-    RiskRow,
-    Tick,
-    build_chart,
-)
+from consultaid.charts import palette
+from consultaid.charts.draw_risk import RiskLook, draw_legend_swatch, draw_scale_bar
+from consultaid.charts.risk_chart import EstimateBar, RiskChart, RiskRow, Tick, build_chart
 from consultaid.i18n import _
-from consultaid.ui.style import ACCENT, BORDER, INK, MUTED, SURFACE
+from consultaid.ui.style import ACCENT, BORDER, MUTED
 from consultaid.ui.widgets.paint_cache import PaintCache
-
-# Colours: each at least 3:1 on white and on the track (white), text colours at least 4.5:1.
-# Risks and benefits differ by colour AND by where they sit (their own headed section); within a bar the
-# styles differ by pattern (filled / striped / bracket / dashed), so colour is never the only cue.
-KIND_COLOURS = {"risk": QColor("#0072B2"),      # Okabe–Ito blue, 5.2:1 on white
-                "benefit": QColor("#00704A")}   # dark bluish green, 6.2:1 on white
-KIND_TINTS = {"risk": QColor("#D6E8F4"), "benefit": QColor("#D3EBE1")}  # behind the stripes only
-TRACK_FILL = QColor("white")
-TRACK_OUTLINE = QColor(MUTED)                   # 7.3:1 on white: the "all 1000 people" frame
-LABEL_COLOUR = QColor(INK)
-SELECTED_BACKGROUND = "#EAF3FA"                 # INK 13:1, MUTED 6.5:1 on it
-NESTED_BACKGROUND = SURFACE
+from consultaid.ui.widgets.qt_surface import QtSurface
 
 STRETCH_WORDS, STRETCH_LINEAR, STRETCH_LOG = 9, 10, 6  # the three columns of every sub-row
 
@@ -72,82 +53,18 @@ def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
     return font
 
 
-def draw_hatching(painter: QPainter, area: QRectF | QPainterPath, colour: QColor, spacing: float,
-                  width: float) -> None:
-    """Diagonal stripes clipped to `area`: the pattern of "somewhere in this range", legible in greyscale."""
-    painter.save()
-    if isinstance(area, QPainterPath):
-        painter.setClipPath(area, Qt.ClipOperation.IntersectClip)
-        bounds = area.boundingRect()
-    else:
-        painter.setClipRect(area, Qt.ClipOperation.IntersectClip)
-        bounds = QRectF(area)
-    painter.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-    lines = []  # drawn in one call: a Python call per line is what made painting slow
-    x = bounds.left() - bounds.height()
-    while x < bounds.right() + spacing:
-        lines.append(QLineF(x, bounds.bottom(), x + bounds.height(), bounds.top()))
-        x += spacing
-    painter.drawLines(lines)
-    painter.restore()
-
-
-def draw_bracket(painter: QPainter, rect: QRectF, colour: QColor, width: float) -> None:
-    """[ … ] from the bar's start to the bound: "somewhere in here", explicitly not a filled area."""
-    serif = min(rect.height() * 0.3, rect.width() / 2)
-    path = QPainterPath()
-    path.moveTo(rect.left() + serif, rect.top())
-    path.lineTo(rect.left(), rect.top())
-    path.lineTo(rect.left(), rect.bottom())
-    path.lineTo(rect.left() + serif, rect.bottom())
-    path.moveTo(rect.right() - serif, rect.top())
-    path.lineTo(rect.right(), rect.top())
-    path.lineTo(rect.right(), rect.bottom())
-    path.lineTo(rect.right() - serif, rect.bottom())
-    painter.save()
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap, Qt.PenJoinStyle.MiterJoin))
-    painter.drawPath(path)
-    painter.setPen(QPen(colour, max(1.0, width / 2), Qt.PenStyle.DashLine))
-    middle = rect.center().y()
-    painter.drawLine(QPointF(rect.left(), middle), QPointF(rect.right(), middle))
-    painter.restore()
-
-
-def draw_track(painter: QPainter, rect: QRectF, not_known: bool, line: float) -> None:
-    """The whole 1000 people: a white bar with a dark frame; dashed when no figure is known."""
-    style = Qt.PenStyle.DashLine if not_known else Qt.PenStyle.SolidLine
-    painter.setPen(QPen(TRACK_OUTLINE, line, style))
-    painter.setBrush(TRACK_FILL)
-    painter.drawRect(rect)
-
-
-def draw_segments(painter: QPainter, track: QRectF, segments, kind: str, line: float) -> None:
-    colour, tint = KIND_COLOURS[kind], KIND_TINTS[kind]
-    for segment in segments:
-        left = track.left() + segment.start * track.width()
-        right = track.left() + segment.end * track.width()
-        area = QRectF(QPointF(left, track.top()), QPointF(right, track.bottom()))
-        if segment.style == SOLID:
-            painter.fillRect(area, colour)
-        elif segment.style == HATCHED:
-            painter.fillRect(area, tint)
-            draw_hatching(painter, area, colour, spacing=max(4.0, track.height() / 3.5), width=max(1.5, line * 1.5))
-            painter.setPen(QPen(colour, line))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(area)
-        elif segment.style == BRACKET:
-            draw_bracket(painter, area.adjusted(0, line, 0, -line), colour, max(2.0, line * 2))
-
-
-def draw_parent_frame(painter: QPainter, track: QRectF, extent: float, line: float) -> None:
-    """The outcome this one is part of, as a dotted frame around the start of the bar: drawn nested."""
-    margin = max(2.0, track.height() * 0.18)
-    frame = QRectF(track.left() - margin, track.top() - margin, extent * track.width() + 2 * margin,
-                   track.height() + 2 * margin)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(QPen(TRACK_OUTLINE, line, Qt.PenStyle.DotLine))
-    painter.drawRect(frame)
+def risk_look(widget: QWidget) -> RiskLook:
+    """The bars' sizes on screen, all from the widget's font, so the presentation zoom scales them."""
+    line_height = QFontMetricsF(widget.font()).height()
+    line = max(1.0, line_height / 18)
+    return RiskLook(
+        label_font=widget.font(), tick_font=scaled_font(widget, 0.85), line=line,
+        track_top=max(3.0, line_height * 0.25), track_height=round(line_height * 1.35), side_slack=2.0,
+        label_pad=line_height * 0.4, label_slack=1.0, label_box_inset=2.0, tick_width=line,
+        hatch_spacing_min=4.0, hatch_width=max(1.5, line * 1.5), hatch_min_step=0.0, solid_min_width=0.0,
+        bracket_width=max(2.0, line * 2), bracket_min_width=0.0, bracket_middle_min=1.0, bracket_middle_dash="dash",
+        bracket_cap="square", track_dash="dash", parent_margin_min=2.0, parent_dash="dot",
+        swatch_inset=(3.0, 3.0), swatch_parent_inset=(4.0, 4.0))
 
 
 class ScaleBar(QWidget):
@@ -164,20 +81,9 @@ class ScaleBar(QWidget):
         self.setAccessibleName(bar.description())
         self.setToolTip(bar.description())
 
-    # Layout in font units, so the bar grows with the text.
-    def _metrics(self):
-        line_height = QFontMetricsF(self.font()).height()
-        tick_font = scaled_font(self, 0.85)
-        return line_height, tick_font, QFontMetricsF(tick_font)
-
-    def _track_rect(self) -> QRectF:
-        line_height, _font, tick_metrics = self._metrics()
-        side = tick_metrics.horizontalAdvance("1000") / 2 + 2  # room for the end labels to centre on the ticks
-        top = max(3.0, line_height * 0.25)
-        return QRectF(side, top, max(10.0, self.width() - 2 * side), round(line_height * 1.35))
-
     def sizeHint(self) -> QSize:
-        line_height, _font, tick_metrics = self._metrics()
+        line_height = QFontMetricsF(self.font()).height()
+        tick_metrics = QFontMetricsF(scaled_font(self, 0.85))
         height = max(3.0, line_height * 0.25) + round(line_height * 1.35) + 4
         if not self.bar.not_known:
             height += line_height * 0.3 + tick_metrics.height()
@@ -192,57 +98,8 @@ class ScaleBar(QWidget):
         self._paint_cache.paint(self, None, self._paint_bar)
 
     def _paint_bar(self, painter: QPainter) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        line = max(1.0, QFontMetricsF(self.font()).height() / 18)
-        track = self._track_rect()
-        line_height, tick_font, tick_metrics = self._metrics()
-        if self.log_scale and self.bar.not_known:
-            return  # nothing to zoom into: the linear bar already says "not known"
-        draw_track(painter, track, self.bar.not_known, line)
-        if self.parent_extent is not None:
-            draw_parent_frame(painter, track, self.parent_extent, line)
-        draw_segments(painter, track, self.bar.log_segments if self.log_scale else self.bar.segments, self.kind, line)
-        if not self.log_scale:
-            self._draw_label(painter, track, line_height)
-        if not self.bar.not_known:  # an empty bar has nothing to read off a scale
-            self._draw_ticks(painter, track, tick_font, tick_metrics, line)
-
-    def _draw_label(self, painter: QPainter, track: QRectF, line_height: float) -> None:
-        """The number on the bar itself: beside the marked part, or inside it in white if there is no room."""
-        painter.setFont(self.font())
-        metrics = QFontMetricsF(self.font())
-        text = self.bar.number_text
-        width = metrics.horizontalAdvance(text)
-        pad = line_height * 0.4
-        if self.bar.not_known:
-            painter.setPen(QColor(MUTED))
-            painter.drawText(track, Qt.AlignmentFlag.AlignCenter, text)
-            return
-        end = track.left() + (self.bar.outer_end or 0) * track.width()
-        solid_end = track.left() + self.bar.solid_end * track.width()
-        if end + pad + width <= track.right() - pad:  # in the white part, after the marked part
-            painter.setPen(LABEL_COLOUR)
-            area = QRectF(end + pad, track.top(), width + 1, track.height())
-        elif solid_end - track.left() >= width + 2 * pad:  # inside the solid part: white on it is 5:1 or more
-            painter.setPen(QColor("white"))
-            area = QRectF(track.left() + pad, track.top(), width + 1, track.height())
-        else:  # over stripes: on a white label box, never straight on the pattern
-            area = QRectF(track.left() + pad, track.top(), width + 1, track.height())
-            painter.fillRect(area.adjusted(-pad / 2, 2, pad / 2, -2), TRACK_FILL)
-            painter.setPen(LABEL_COLOUR)
-        painter.drawText(area, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
-
-    def _draw_ticks(self, painter: QPainter, track: QRectF, font: QFont, metrics: QFontMetricsF, line: float):
-        painter.setFont(font)
-        painter.setPen(QPen(QColor(MUTED), line))
-        tick_length = track.height() * 0.2
-        for tick in self.ticks:
-            x = track.left() + tick.position * track.width()
-            painter.drawLine(QPointF(x, track.bottom()), QPointF(x, track.bottom() + tick_length))
-            if tick.label:
-                width = metrics.horizontalAdvance(tick.label)
-                painter.drawText(QRectF(x - width / 2 - 1, track.bottom() + tick_length, width + 2, metrics.height()),
-                                 Qt.AlignmentFlag.AlignCenter, tick.label)
+        draw_scale_bar(QtSurface(painter), risk_look(self), self.bar, self.kind, self.ticks, self.log_scale,
+                       self.parent_extent, self.width())
 
 
 def rich(text: str) -> str:
@@ -422,19 +279,7 @@ class LegendSwatch(QWidget):
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        line = max(1.0, self.fontMetrics().height() / 18)
-        track = QRectF(3, 3, self.width() - 6, self.height() - 6)
-        if self.style_name == "parent":
-            inner = track.adjusted(4, 4, -4, -4)
-            draw_track(painter, inner, False, line)
-            draw_parent_frame(painter, inner, 0.6, line)
-            return
-        draw_track(painter, track, self.style_name == NOT_KNOWN, line)
-        segments = {SOLID: (BarSegment(0, 0.45, SOLID),),
-                    HATCHED: (BarSegment(0, 0.25, SOLID), BarSegment(0.25, 0.6, HATCHED)),
-                    BRACKET: (BarSegment(0, 0.45, BRACKET),)}.get(self.style_name, ())
-        draw_segments(painter, track, segments, "risk", line)
+        draw_legend_swatch(QtSurface(painter), risk_look(self), self.style_name, self.width(), self.height())
 
 
 class ChartHeader(QFrame):
@@ -477,8 +322,8 @@ QWidget#RiskChartView {{ background: white; }}
 QFrame#OutcomeGroup {{ background: white; border: 1px solid {BORDER}; border-radius: 8px; }}
 QFrame#ChartHeader {{ border: 1px solid transparent; }}
 QFrame#RiskRow {{ background: transparent; border: none; border-left: 4px solid transparent; }}
-QFrame#RiskRow[nested="true"] {{ background: {NESTED_BACKGROUND}; }}
-QFrame#RiskRow[selectedRow="true"] {{ background: {SELECTED_BACKGROUND}; border-left: 4px solid {ACCENT}; }}
+QFrame#RiskRow[nested="true"] {{ background: {palette.NESTED_BACKGROUND}; }}
+QFrame#RiskRow[selectedRow="true"] {{ background: {palette.SELECTED_BACKGROUND}; border-left: 4px solid {ACCENT}; }}
 QFrame#RiskRow:focus {{ border-left: 4px solid {ACCENT}; }}
 """
 
