@@ -37,6 +37,7 @@ class HospitalSettings:
 
     sending_application: str = "ConsultAid"
     sending_facility: str = ""
+    source_oid: str = ""  # the OID the hospital gave this source, for the MHD sourceId (FHIR)
     receiving_application: str = ""
     receiving_facility: str = ""
     # The assigning authority of the patient identifier: its HL7 v2 namespace id (PID-3.4) and, for FHIR,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import uuid
 from pathlib import Path
 
 from consultaid.consultation.store import open_store
@@ -17,7 +18,10 @@ HARD_NAME = "Zoë O'Brien|Ünal^Smith&Co~née \\ 王小明 محمد Ωμέγα �
 
 
 def example_record(name: str = "vertebroplasty-fr.json") -> dict:
-    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+    """The example record as a new consultation (its own id), so tests sharing a server do not meet."""
+    record = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+    record["id"] = str(uuid.uuid4())
+    return record
 
 
 def small_pdf() -> bytes:
