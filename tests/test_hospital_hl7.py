@@ -99,10 +99,23 @@ def test_a_correction_names_the_version_it_replaces(tmp_path, listener):
     first_doc = build_document(record, b"%PDF", settings(), version=1)
     doc = build_document(second, second_pdf, to(listener), version=2, replaces_version=1)
     send_message(to(listener), build_mdm_t02(doc))
-    txa = listener.state.received[0].message.txa
+    message = listener.state.received[0].message
+    assert message.msh.msh_9.to_er7() == "MDM^T10^MDM_T02"  # document replacement notification and content
+    assert message.evn.evn_1.value == "T10"
+    txa = message.txa
     assert txa.txa_12.ei_1.value == doc.document_id != first_doc.document_id
     assert txa.txa_13.ei_1.value == first_doc.document_id
     assert txa.txa_21.value == "Correction"
+
+
+def test_an_addendum_is_a_t06_naming_its_parent(tmp_path, listener):
+    record = example_record()
+    doc = build_document(record, small_pdf(), settings(), version=3, replaces_version=2, relation="appends")
+    send_message(to(listener), build_mdm_t02(doc))
+    message = listener.state.received[0].message
+    assert message.msh.msh_9.to_er7() == "MDM^T06^MDM_T02"
+    assert message.txa.txa_13.ei_1.value == build_document(record, b"%PDF", settings(), version=2).document_id
+    assert message.txa.txa_21.to_er7() == ""
 
 
 def test_the_strict_listener_refuses_a_message_without_the_required_pv1(tmp_path, listener):

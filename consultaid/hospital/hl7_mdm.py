@@ -1,4 +1,9 @@
-"""The HL7 v2.5 MDM^T02 message ("original document notification and content") and its ACK.
+"""The HL7 v2.5 MDM document message with content, and its ACK.
+
+The trigger event follows HL7 v2.5 chapter 9: T02 "original document notification and content" for a
+first version, T10 "document replacement notification and content" for a correction (the new document
+names the one it replaces in TXA-13, the parent document), T06 "addendum notification and content" for an
+addendum. All three use the one MDM_T02 message structure (MSH-9 "MDM^T10^MDM_T02").
 
 Written with a small builder of our own rather than hl7apy: the ER7 encoding rules needed here (five
 delimiters, their escape sequences, time stamps) are short and fully specified, the application gains no
@@ -88,10 +93,18 @@ def new_control_id() -> str:
     return uuid.uuid4().hex[:20]
 
 
+def trigger_event(document: HospitalDocument) -> str:
+    if not document.replaces_document_id:
+        return "T02"
+    return "T10" if document.relation == "replaces" else "T06"
+
+
 def build_mdm_t02(document: HospitalDocument, *, control_id: str | None = None,
                   sent_at: datetime | None = None) -> str:
-    """The whole message as text, segments ended by carriage returns; encode it as UTF-8 to send."""
+    """The whole message (MDM_T02 structure) as text, segments ended by carriage returns; encode it as
+    UTF-8 to send."""
     settings = document.settings
+    event = trigger_event(document)
     sent = timestamp((sent_at or datetime.now(timezone.utc).astimezone()).isoformat(timespec="seconds"))
     coding_system = CODING_SYSTEMS.get(settings.document_type_system, settings.document_type_system)
     surgeon = components(document.surgeon_registration, document.surgeon_name)
@@ -100,9 +113,9 @@ def build_mdm_t02(document: HospitalDocument, *, control_id: str | None = None,
     segments = [
         FIELD.join(["MSH", ENCODING_CHARACTERS, escape(settings.sending_application),
                     escape(settings.sending_facility), escape(settings.receiving_application),
-                    escape(settings.receiving_facility), sent, "", "MDM^T02^MDM_T02",
+                    escape(settings.receiving_facility), sent, "", f"MDM^{event}^MDM_T02",
                     escape(control_id or new_control_id()), "P", VERSION, "", "", "", "", "", CHARACTER_SET]),
-        segment("EVN", "T02", timestamp(document.created_at)),
+        segment("EVN", event, timestamp(document.created_at)),
         segment("PID", "1", "", identifier, "", components(document.patient_name), "",
                 date(document.patient_birth_date)),
         segment("PV1", "1", "O", *[""] * 16, escape(document.visit_number)),
