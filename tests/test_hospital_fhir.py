@@ -26,14 +26,14 @@ TOKEN = "test-token-0123456789"
 URN_REFERENCE_WARNING = "Invalid reference: got \"urn:uuid:"
 
 
-@pytest.fixture(scope="session")
-def fhir_server(tmp_path_factory):
-    """One FHIR server for the whole session (it starts in about two seconds)."""
+def start_fhir_server(folder, *arguments):
+    """Starts tests/peers/fhir_server.cjs; returns the process and its port."""
     why = node_peers.ensure_installed()
     if why:
         pytest.skip(f"FHIR peers unavailable: {why}")
-    port_file = tmp_path_factory.mktemp("fhir") / "port"
-    process = subprocess.Popen(["node", str(node_peers.PEERS / "fhir_server.cjs"), str(port_file), TOKEN],
+    port_file = folder / "port"
+    process = subprocess.Popen(["node", str(node_peers.PEERS / "fhir_server.cjs"), str(port_file), TOKEN,
+                                *map(str, arguments)],
                                env=node_peers.node_environment(), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -42,9 +42,20 @@ def fhir_server(tmp_path_factory):
             process.kill()
             pytest.fail(f"the FHIR server did not start: {process.stderr.read().decode()[-2000:]}")
         time.sleep(0.1)
-    yield f"http://127.0.0.1:{port_file.read_text()}/fhir/R4"
+    return process, port_file.read_text()
+
+
+def stop(process) -> None:
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def fhir_server(tmp_path_factory):
+    """One FHIR server for the whole session (it starts in about two seconds)."""
+    process, port = start_fhir_server(tmp_path_factory.mktemp("fhir"))
+    yield f"http://127.0.0.1:{port}/fhir/R4"
+    stop(process)
 
 
 def to(base, **more):
@@ -209,6 +220,32 @@ def test_no_fhir_server_configured_sends_nothing(tmp_path):
     doc, _ = document(tmp_path)
     with pytest.raises(HospitalError, match="No FHIR server is configured"):
         post_transaction(settings(), build_bundle(doc))
+
+
+def test_https_with_the_servers_ca_a_client_certificate_and_refused_with_another_ca(tmp_path):
+    from tests.peers.certificates import make_ca_and_server
+
+    ca, certificate, key = make_ca_and_server(tmp_path / "tls", "localhost")
+    other_ca, _, _ = make_ca_and_server(tmp_path / "other", "localhost")
+    process, port = start_fhir_server(tmp_path, certificate, key, ca)
+    try:
+        base = f"https://localhost:{port}/fhir/R4"
+        doc, stored_pdf = document(tmp_path)
+        by_certificate = settings(fhir_base_url=base, fhir_ca_file=str(ca), fhir_auth="client_certificate")
+        client = Credentials(certificate_file=str(tmp_path / "tls" / "client.pem"),
+                             key_file=str(tmp_path / "tls" / "client-key.pem"))
+        result = post_transaction(by_certificate, build_bundle(doc), client)  # no token: the certificate
+        assert result.location("DocumentReference").startswith("DocumentReference/")
+        with pytest.raises(HospitalError) as anonymous:  # the same without the client certificate
+            post_transaction(by_certificate, build_bundle(doc), Credentials())
+        assert anonymous.value.rejected and "(401)" in str(anonymous.value)
+        with pytest.raises(HospitalError) as untrusted:
+            post_transaction(settings(fhir_base_url=base, fhir_ca_file=str(other_ca), fhir_auth="bearer"),
+                             build_bundle(doc), CREDENTIALS)
+        assert not untrusted.value.rejected
+        assert str(untrusted.value).startswith(f"The secure connection to the FHIR server at localhost:{port} failed")
+    finally:
+        stop(process)
 
 
 class AnswerLosingProxy:

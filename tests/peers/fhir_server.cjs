@@ -2,16 +2,19 @@
 // conditional create, search) with its in-memory repository, behind a few lines of Node HTTP. Every
 // resource written is first validated against the official R4 definitions (@medplum/core); an invalid
 // one is refused with 400 and the validator's OperationOutcome, as a strict server would.
-// Usage: node fhir_server.cjs PORT_FILE [TOKEN]; it writes the port it listens on to PORT_FILE.
+// Usage: node fhir_server.cjs PORT_FILE TOKEN [CERT KEY CA]; it writes the port it listens on to
+// PORT_FILE. With CERT and KEY it serves HTTPS, and a client certificate issued by CA is accepted in place
+// of the bearer token.
 'use strict';
 const http = require('http');
+const https = require('https');
 const fs = require('fs');
 const { getStatus, normalizeOperationOutcome, validateResource, OperationOutcomeError } = require('@medplum/core');
 const { FhirRouter, MemoryRepository } = require('@medplum/fhir-router');
 const { loadR4 } = require('./fhir_definitions.cjs');
 
 loadR4();
-const [portFile, token] = process.argv.slice(2);
+const [portFile, token, certFile, keyFile, caFile] = process.argv.slice(2);
 const router = new FhirRouter();
 const repo = new MemoryRepository();
 const BASE = '/fhir/R4';
@@ -40,12 +43,13 @@ function send(res, status, body) {
   res.end(text);
 }
 
-const server = http.createServer((req, res) => {
+function handle(req, res) {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', async () => {
     try {
-      if (token && req.headers.authorization !== `Bearer ${token}`) {
+      const certified = Boolean(caFile && req.socket.authorized);
+      if (token && !certified && req.headers.authorization !== `Bearer ${token}`) {
         send(res, 401, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login',
           details: { text: 'Unauthorized' } }] });
         return;
@@ -72,7 +76,13 @@ const server = http.createServer((req, res) => {
       send(res, 500, normalizeOperationOutcome(error));
     }
   });
-});
+}
+
+const server = certFile
+  ? https.createServer({ cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile),
+    ca: caFile ? fs.readFileSync(caFile) : undefined, requestCert: Boolean(caFile), rejectUnauthorized: false },
+  handle)
+  : http.createServer(handle);
 server.listen(0, '127.0.0.1', () => {
   fs.writeFileSync(portFile, String(server.address().port));
 });
