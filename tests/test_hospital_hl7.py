@@ -211,6 +211,18 @@ def test_parse_ack_reads_the_code_and_text_of_older_receivers():
     assert (ack.code, ack.control_id, ack.text, ack.accepted) == ("AR", "abc", "Message rejected & logged", False)
 
 
+def test_parse_ack_reads_each_kind_of_error_segment():
+    head = "MSH|^~\\&|EPR|H|ConsultAid|C|20260101||ACK^T02^ACK|1|P|2.5\r"
+    v25 = parse_ack(head + "MSA|AE|c1\rERR||PID^1^3|204^Unknown key identifier^HL70357|E||||Patient not found\r")
+    assert (v25.code, v25.text) == ("AE", "Patient not found")
+    code_only = parse_ack(head + "MSA|AR|c2\rERR||PID^1^3|204^Unknown key identifier^HL70357|E\r")
+    assert code_only.text == "Unknown key identifier"
+    v24 = parse_ack(head + "MSA|AE|c3\rERR|PID^1^3^204&Unknown key identifier&HL70357\r")
+    assert v24.text == "Unknown key identifier"
+    with pytest.raises(ValueError):
+        parse_ack(head)
+
+
 def test_no_destination_configured_opens_no_socket(tmp_path):
     doc, _ = document(tmp_path)
     with pytest.raises(HospitalError) as off:

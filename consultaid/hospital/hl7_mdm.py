@@ -136,6 +136,22 @@ def build_mdm_t02(document: HospitalDocument, *, control_id: str | None = None,
     return SEGMENT_END.join(segments) + SEGMENT_END
 
 
+def _error_text(fields: list[str]) -> str:
+    """One ERR segment's words: the user message (ERR-8) and diagnostics (ERR-7) of v2.5, else the text of
+    the HL7 error code (ERR-3.2), else, from receivers still on v2.4, the text of ERR-1's code (ERR-1.4.2)."""
+    def field(number: int) -> str:
+        return fields[number] if len(fields) > number else ""
+
+    own = [value for value in (field(8), field(7)) if value]
+    if own:
+        return " ".join(own)
+    code_text = field(3).split(COMPONENT)[1] if len(field(3).split(COMPONENT)) > 1 else ""
+    if code_text:
+        return code_text
+    v24_code = field(1).split(COMPONENT)[3] if len(field(1).split(COMPONENT)) > 3 else ""
+    return v24_code.split(SUBCOMPONENT)[1] if len(v24_code.split(SUBCOMPONENT)) > 1 else ""
+
+
 @dataclass(frozen=True)
 class Acknowledgement:
     """What the receiver answered: MSA-1 code, MSA-2 the control id answered, and its text."""
@@ -150,8 +166,8 @@ class Acknowledgement:
 
 
 def parse_ack(message: str) -> Acknowledgement:
-    """Reads an ACK; the text is MSA-3 and the ERR segments' diagnostic and user messages (ERR-7, ERR-8)
-    or, for v2.4 receivers, the text component of ERR-1. Raises ValueError when there is no MSA."""
+    """Reads an ACK; its text is MSA-3 and what each ERR segment says (see `_error_text`). Raises
+    ValueError when there is no MSA."""
     lines = [line for line in re.split(r"\r\n|\r|\n", message) if line]
     if not lines or not lines[0].startswith("MSH") or len(lines[0]) < 4:
         raise ValueError("not an HL7 message")
@@ -162,11 +178,6 @@ def parse_ack(message: str) -> Acknowledgement:
     texts = [msa[3]] if len(msa) > 3 and msa[3] else []
     for line in lines:
         if line.startswith("ERR"):
-            fields = line.split(field_separator)
-            for index in (8, 7):
-                if len(fields) > index and fields[index]:
-                    texts.append(fields[index])
-            if len(fields) > 1 and fields[1] and not any(len(fields) > i and fields[i] for i in (7, 8)):
-                texts.append(fields[1].split(COMPONENT)[-1])
-    text = " ".join(unescape(value) for value in dict.fromkeys(texts))
+            texts.append(_error_text(line.split(field_separator)))
+    text = " ".join(unescape(value) for value in dict.fromkeys(texts) if value)
     return Acknowledgement(code=msa[1].strip(), control_id=msa[2] if len(msa) > 2 else "", text=text)
