@@ -20,7 +20,14 @@ from consultaid.hospital.errors import HospitalError
 from consultaid.hospital.fhir_bundle import build_bundle, named_information
 from consultaid.hospital.fhir_client import Credentials, post_transaction
 from tests.peers import node_peers
-from tests.peers.records import HARD_NAME, document, example_record, settings, small_pdf, stored
+from tests.peers.records import (
+    HARD_NAME,
+    document,
+    example_record,
+    settings,
+    small_pdf,
+    stored,
+)
 
 TOKEN = "test-token-0123456789"
 URN_REFERENCE_WARNING = "Invalid reference: got \"urn:uuid:"
@@ -230,7 +237,7 @@ def test_https_with_the_servers_ca_a_client_certificate_and_refused_with_another
     process, port = start_fhir_server(tmp_path, certificate, key, ca)
     try:
         base = f"https://localhost:{port}/fhir/R4"
-        doc, stored_pdf = document(tmp_path)
+        doc, _ = document(tmp_path)
         by_certificate = settings(fhir_base_url=base, fhir_ca_file=str(ca), fhir_auth="client_certificate")
         client = Credentials(certificate_file=str(tmp_path / "tls" / "client.pem"),
                              key_file=str(tmp_path / "tls" / "client-key.pem"))

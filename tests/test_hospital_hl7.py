@@ -15,7 +15,14 @@ from consultaid.hospital.errors import HospitalError
 from consultaid.hospital.hl7_mdm import build_mdm_t02, escape, parse_ack, unescape
 from consultaid.hospital.mllp import MllpConnection, send_message
 from tests.peers.mllp_listener import MllpListener, decode_escapes
-from tests.peers.records import HARD_NAME, document, settings, small_pdf, stored, example_record
+from tests.peers.records import (
+    HARD_NAME,
+    document,
+    example_record,
+    settings,
+    small_pdf,
+    stored,
+)
 
 
 @pytest.fixture
@@ -192,7 +199,7 @@ def test_tls_with_the_receivers_ca_and_refused_with_another(tmp_path, listener):
     server_context.load_cert_chain(cert_file, key_file)
     secure = MllpListener(tls=server_context)
     try:
-        doc, stored_pdf = document(tmp_path)
+        doc, _ = document(tmp_path)
         ack = send_message(settings(mllp_host="localhost", mllp_port=secure.port, mllp_tls=True,
                                     mllp_ca_file=str(ca_file)), build_mdm_t02(doc))
         assert ack.accepted
@@ -239,5 +246,5 @@ def test_a_record_without_patient_identifier_is_not_sent(tmp_path):
 
 def test_message_time_stamps_keep_the_records_utc_offset(tmp_path):
     doc, _ = document(tmp_path)
-    text = build_mdm_t02(doc, control_id="C1", sent_at=datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.timezone.utc))
+    text = build_mdm_t02(doc, control_id="C1", sent_at=datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC))
     assert text.startswith("MSH|^~\\&|ConsultAid|CLINIQUE-PARC|EPR|CHU-TEST|20261201080000+0000||MDM^T02^MDM_T02|C1|P|2.5")

@@ -76,7 +76,8 @@ def source_id(document: HospitalDocument) -> str:
                                         f"{settings.sending_application}.{settings.sending_facility}.consultaid"))
 
 
-def _conditional(resource_type: str, system: str, value: str) -> str:
+def _conditional(system: str, value: str) -> str:
+    """The ifNoneExist search on a stable identifier."""
     token = f"{system}|{value}" if system else value
     return f"identifier={quote(token, safe='')}"
 
@@ -90,7 +91,7 @@ def _patient(document: HospitalDocument) -> tuple[dict, str]:
         identifier["assigner"] = {"display": settings.identifier_authority}
     patient = {"resourceType": "Patient", "identifier": [identifier],
                "name": [{"text": document.patient_name}], "birthDate": document.patient_birth_date}
-    return patient, _conditional("Patient", settings.identifier_system, document.patient_identifier)
+    return patient, _conditional(settings.identifier_system, document.patient_identifier)
 
 
 def _document_reference(document: HospitalDocument, patient_url: str, binary_url: str) -> dict:
@@ -191,10 +192,10 @@ def build_bundle(document: HospitalDocument) -> dict:
     entries = [
         (list_url, _submission_set(document, patient_url, reference_url),
          {"method": "POST", "url": "List",
-          "ifNoneExist": _conditional("List", URI_SYSTEM, entry_uuid(document, "List"))}),
+          "ifNoneExist": _conditional(URI_SYSTEM, entry_uuid(document, "List"))}),
         (reference_url, _document_reference(document, patient_url, binary_url),
          {"method": "POST", "url": "DocumentReference",
-          "ifNoneExist": _conditional("DocumentReference", URI_SYSTEM, f"urn:uuid:{document.document_id}")}),
+          "ifNoneExist": _conditional(URI_SYSTEM, f"urn:uuid:{document.document_id}")}),
         (full_url(document, "Binary"), {"resourceType": "Binary", "id": binary, "contentType": "application/pdf",
                       "securityContext": {"reference": reference_url},
                       "data": base64.b64encode(document.pdf).decode("ascii")},
@@ -204,7 +205,7 @@ def build_bundle(document: HospitalDocument) -> dict:
     if document.patient_decided:
         entries.append((full_url(document, "Consent"), _consent(document, patient_url, reference_url),
                         {"method": "POST", "url": "Consent",
-                         "ifNoneExist": _conditional("Consent", URI_SYSTEM, entry_uuid(document, "Consent"))}))
+                         "ifNoneExist": _conditional(URI_SYSTEM, entry_uuid(document, "Consent"))}))
     return {
         "resourceType": "Bundle",
         "meta": {"profile": [PROVIDE_BUNDLE_PROFILE]},

@@ -23,7 +23,7 @@ import base64
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from consultaid.hospital.document import HospitalDocument
 
@@ -105,7 +105,7 @@ def build_mdm_t02(document: HospitalDocument, *, control_id: str | None = None,
     UTF-8 to send."""
     settings = document.settings
     event = trigger_event(document)
-    sent = timestamp((sent_at or datetime.now(timezone.utc).astimezone()).isoformat(timespec="seconds"))
+    sent = timestamp((sent_at or datetime.now(UTC).astimezone()).isoformat(timespec="seconds"))
     coding_system = CODING_SYSTEMS.get(settings.document_type_system, settings.document_type_system)
     surgeon = components(document.surgeon_registration, document.surgeon_name)
     identifier = components(document.patient_identifier, "", "", settings.identifier_authority, "PI")

@@ -48,13 +48,13 @@ class MllpConnection:
         self._buffer = b""
 
     @classmethod
-    def from_settings(cls, settings: HospitalSettings, **timeouts: float) -> "MllpConnection":
+    def from_settings(cls, settings: HospitalSettings, **timeouts: float) -> MllpConnection:
         if not settings.mllp_configured:
             raise HospitalError(_("No HL7 (MLLP) receiver is configured."))
         return cls(settings.mllp_host, settings.mllp_port, use_tls=settings.mllp_tls,
                    ca_file=settings.mllp_ca_file, **timeouts)
 
-    def __enter__(self) -> "MllpConnection":
+    def __enter__(self) -> MllpConnection:
         self.connect()
         return self
 
@@ -96,7 +96,7 @@ class MllpConnection:
             self._socket.settimeout(self.ack_timeout)
             self._socket.sendall(frame(message))
             answer = self._read_frame()
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             self.close()
             raise HospitalError(_("The HL7 receiver at {where} did not answer in time.").format(where=where)) from None
         except OSError as error:

@@ -15,7 +15,7 @@ def make_ca_and_server(folder: Path, host: str) -> tuple[Path, Path, Path]:
     """Writes ca.pem, server.pem and server-key.pem into `folder` (and client.pem, client-key.pem, a
     client certificate from the same CA); returns the CA's, the server's and its key's paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ConsultAid test CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())

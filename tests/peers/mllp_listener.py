@@ -20,7 +20,6 @@ maximum length. Every other structure, type, table and length rule stays strict.
 
 from __future__ import annotations
 
-import socket
 import socketserver
 import ssl
 import threading
@@ -142,7 +141,7 @@ class _Handler(socketserver.BaseRequestHandler):
             while END not in buffer:
                 try:
                     chunk = self.request.recv(1 << 20)
-                except (socket.timeout, OSError):
+                except (TimeoutError, OSError):
                     return
                 if not chunk:
                     return

@@ -43,7 +43,7 @@ def ensure_installed() -> str:
     if not (folder / "package.json").exists():
         (folder / "package.json").write_text(json.dumps({"name": "consultaid-test-peers", "private": True}))
     result = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(folder), *NPM_PACKAGES],
-                            capture_output=True, text=True, timeout=600, env={**os.environ, "HOME": str(cache_dir())})
+                            capture_output=True, text=True, timeout=600, check=False, env={**os.environ, "HOME": str(cache_dir())})
     if result.returncode != 0 or not installed():
         return f"the npm packages could not be installed: {result.stderr.strip().splitlines()[-1:]}"
     return ""
@@ -56,7 +56,7 @@ def node_environment() -> dict:
 def validate(resources: list[dict]) -> list[dict]:
     """Runs the R4 validator on each resource: [{resourceType, issues: [...]}] in the same order."""
     result = subprocess.run(["node", str(PEERS / "fhir_validate.cjs")], input=json.dumps(resources),
-                            capture_output=True, text=True, timeout=120, env=node_environment())
+                            capture_output=True, text=True, timeout=120, check=False, env=node_environment())
     if result.returncode != 0:
         raise RuntimeError(f"validator failed: {result.stderr[-2000:]}")
     return json.loads(result.stdout)

@@ -54,8 +54,8 @@ def stored(data_dir: Path, record: dict, pdf: bytes, supersedes: int | None = No
 
 
 def settings(**overrides) -> HospitalSettings:
-    values = dict(sending_facility="CLINIQUE-PARC", receiving_application="EPR", receiving_facility="CHU-TEST",
-                  identifier_authority="CHU-IPP", identifier_system="urn:oid:1.2.250.1.999.1.1")
+    values = {"sending_facility": "CLINIQUE-PARC", "receiving_application": "EPR", "receiving_facility": "CHU-TEST",
+              "identifier_authority": "CHU-IPP", "identifier_system": "urn:oid:1.2.250.1.999.1.1"}
     values.update(overrides)
     return HospitalSettings(**values)
 
