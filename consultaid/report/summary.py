@@ -37,6 +37,14 @@ from reportlab.platypus import (
 
 from consultaid.charts.risk_chart import build_chart
 from consultaid.charts.timeline import build_timeline
+from consultaid.consultation.record_check import (
+    BEYOND_CALENDAR,
+    RecordProblem,
+    check_consultation,
+    check_json,
+    short,
+)
+from consultaid.consultation.recovery_dates import DateOutOfRange
 from consultaid.consultation.session import (
     DECISION_LABELS,
     ROLE_NAMES,
@@ -46,7 +54,7 @@ from consultaid.consultation.session import (
     Consultation,
 )
 from consultaid.formatting import format_long_date
-from consultaid.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, translate
+from consultaid.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, _, translate
 from consultaid.report import RecordError, palette
 from consultaid.report.charts_pdf import (
     DISCUSSED,
@@ -163,21 +171,33 @@ EXCERPT = 240
 
 
 def load_consultation(record) -> Consultation:
+    """The consultation a record holds, checked (consultation/record_check.py) before anything is drawn:
+    RecordError for a document that is not a record, RecordProblem for a record that must not be
+    rendered as it is (impossible figures or dates, wrong types); both carry a one-line message."""
     if not isinstance(record, dict):
         raise RecordError("not a ConsultAid record: the document is not a JSON object")
+    check_json(record)
     content = record.get("content")
     language = content.get("language") if isinstance(content, dict) else None
     if language is not None and language not in SUPPORTED_LANGUAGES:
-        raise RecordError(f"not a ConsultAid record: unknown language {language!r}")
+        raise RecordError(f"not a ConsultAid record: unknown language {short(language)}")
     try:
-        return Consultation.from_record(record)
-    except RecordError:
+        consultation = Consultation.from_record(record)
+    except (RecordError, RecordProblem):
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         if isinstance(error, ValueError) and "not a ConsultAid record" in str(error):
             raise RecordError(str(error)) from error
-        detail = f"missing field {error}" if isinstance(error, KeyError) else str(error)
+        detail = f"missing field {short(error)}" if isinstance(error, KeyError) else short_line(str(error))
         raise RecordError(f"not a valid ConsultAid record: {detail}") from error
+    check_consultation(consultation)
+    return consultation
+
+
+def short_line(text: str, limit: int = 200) -> str:
+    """An error's text on one line, not too long (it may quote a value of the record)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class _RecordTimeStamp:
@@ -258,8 +278,7 @@ class SummaryDocument:
         if len(text) <= LONG_TEXT:
             return text
         self._overflow.append((label, text))
-        cut = text[:EXCERPT].rsplit(" ", 1)[0] if " " in text[:EXCERPT] else text[:EXCERPT]
-        return f"{cut}… {self.t(CONTINUED_BELOW)}"
+        return f"{excerpt(text)} {self.t(CONTINUED_BELOW)}"
 
     def overflow(self) -> list[Flowable]:
         """The long texts cut short in the table just laid out, each whole, under its label."""
@@ -538,10 +557,10 @@ class SummaryDocument:
     def risks_part(self) -> list[Flowable]:
         c = self.consultation
         parts = self.heading(self.t(BENEFITS_AND_RISKS), room=260)
-        # A patient-specific risk's note is its detail: long ones are cut in the chart and printed whole
-        # below it, like every other long note (a table row cannot be taller than a page).
-        outcomes = [replace(o, detail=self.cell_text(o.detail, self.t(SURGEONS_NOTE, note=o.label).rstrip()))
-                    if o.custom and o.detail else o for o in self.outcomes()]
+        # Long labels and details (a patient-specific risk's note is its detail) are cut in the chart and
+        # the figures table and printed whole below them, like every long note: an outcome's rows never
+        # split, so they must fit on one page.
+        outcomes = [self.fitting_outcome(outcome) for outcome in self.outcomes()]
         if not outcomes:
             return parts + [self.p(self.t(NO_OUTCOMES))]
         chart = build_chart(outcomes, self.language, self.discussed_outcomes())
@@ -557,6 +576,15 @@ class SummaryDocument:
         parts += [Spacer(1, 6), self.subheading(self.t(FIGURES_IN_DETAIL)), self.figures_table(chart, outcomes, notes),
                   *long_notes]
         return parts + self.sources_part()
+
+    def fitting_outcome(self, outcome):
+        """`outcome` with a label and detail short enough for a table row; the whole texts are queued."""
+        label = self.cell_text(outcome.label, excerpt(outcome.label))
+        heading = (self.t(SURGEONS_NOTE, note=excerpt(outcome.label)).rstrip() if outcome.custom
+                   else excerpt(outcome.label))
+        detail = self.cell_text(outcome.detail, heading) if outcome.detail else outcome.detail
+        return outcome if (label, detail) == (outcome.label, outcome.detail) else replace(
+            outcome, label=label, detail=detail)
 
     def source_ref(self, source_id: str, title: str = "") -> str:
         """"[2]": the number of a source in the list of sources; its title if it is not listed."""
@@ -629,7 +657,10 @@ class SummaryDocument:
         milestones = self.content.milestones
         if not milestones:
             return parts + [self.p(self.t(NO_MILESTONES))]
-        timeline = build_timeline(milestones, self.language, setup.surgery_date)
+        try:
+            timeline = build_timeline(milestones, self.language, setup.surgery_date)
+        except DateOutOfRange:   # a scale tick past 31/12/9999 (the milestones' own dates were checked on load)
+            raise RecordProblem(_(BEYOND_CALENDAR).format(where=_(SURGERY_DATE))) from None
         if setup.surgery_date:
             date_line = self.p(self.t(SURGERY_ON, date=self.date(setup.surgery_date)), "body", BOLD)
         else:
@@ -899,6 +930,14 @@ class _EmptyPad(Flowable):
         self.canv.setDash(3, 2)
         self.canv.line(0, self.height * 0.28, self.width, self.height * 0.28)
         self.canv.restoreState()
+
+
+def excerpt(text: str) -> str:
+    """The beginning of a long text, cut at a word, with an ellipsis; a short text whole."""
+    if len(text) <= EXCERPT:
+        return text
+    cut = text[:EXCERPT].rsplit(" ", 1)[0] if " " in text[:EXCERPT] else text[:EXCERPT]
+    return f"{cut}…"
 
 
 def attach_headings(story: list[Flowable]) -> list[Flowable]:
