@@ -383,6 +383,8 @@ class MainWindow(QMainWindow):
         view = self.consultation_view
         if view is None:
             return True
+        if not view.confirm_close():   # signatures drawn, summary not finalized: ask first
+            return False
         if getattr(self, "unstored_summary", None) is not None and not self._retry_store():
             return False
         saved = self.autosaver is not None and self.autosaver.save_now()
