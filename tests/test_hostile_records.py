@@ -163,6 +163,31 @@ def test_a_5000_character_content_risk_label_makes_a_pdf(tmp_path):
     assert "risk0 " in text and "risk829" in text
 
 
+def _long_milestone_label(record, text):
+    record["content"]["milestones"][0]["label"] = text
+
+
+def _long_source_word(record, text):
+    record["content"]["risks"][1]["estimates"][0]["verbal"] = text
+
+
+def _long_key_point(record, text):
+    record["content"]["sections"][0]["key_points"] = [text]
+
+
+@pytest.mark.parametrize("put, size", [(_long_milestone_label, 700), (_long_source_word, 700),
+                                       (_long_key_point, 50000)])
+def test_any_long_text_of_the_content_flows_and_is_printed_whole(tmp_path, put, size):
+    """A milestone's label lives in a timeline lane and a source's word in a chart row, neither of which
+    may split: before, 5,000 characters there gave a LayoutError; a 1 MB key point took minutes."""
+    record = base_record()
+    put(record, " ".join(f"w{i}" for i in range(size)))
+    result, seconds, output = render(tmp_path, record)
+    assert result.returncode == 0, result.stderr[-2000:]
+    text = pdf_text(output)
+    assert "w0 " in text and f"w{size - 1}" in text and seconds < 30
+
+
 # ---- item 10: big records render in seconds ------------------------------------------------------------------
 def test_a_5000_character_patient_name_renders_in_seconds(tmp_path):
     record = base_record()

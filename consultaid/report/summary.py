@@ -168,6 +168,7 @@ IN_FULL = N_("{label}, in full")
 # their beginning and says so, and the whole text follows the table as ordinary paragraphs.
 LONG_TEXT = 600
 EXCERPT = 240
+ESTIMATE_TEXTS = ("verbal", "group_text", "window_text", "source_title")   # an estimate's words, in table cells
 TABLE_BLOCK = 100   # rows in one table of a long list (`tables`)
 CHART_BLOCK = 50    # outcomes in one table of a long risk chart
 TIMELINE_BLOCK = 40   # milestones in one drawing of a long recovery timeline
@@ -255,17 +256,19 @@ class SummaryDocument:
             chosen = chosen.clone(f"{chosen.name}_{font}", fontName=font)
         return Paragraph(markup(text, chosen.fontName), chosen)
 
-    def flow(self, text: str, style: str = "body", font: str | None = None, prefix: str = "") -> list[Flowable]:
+    def flow(self, text: str, style: str = "body", font: str | None = None, prefix: str = "",
+             bullet: str | None = None) -> list[Flowable]:
         """Plain text of any length as paragraphs that flow across pages: one paragraph when short;
         else consecutive pieces of at most CHUNK characters (see `chunks`), spaced as one paragraph.
-        `prefix`, markup, starts the first piece. reportlab breaks a paragraph into lines again on each
+        `prefix`, markup, starts the first piece, and `bullet` marks it. reportlab breaks a paragraph into lines again on each
         page it continues on, so one huge paragraph costs time quadratic in its length (200 s and more
         for a 1 MB note); pieces of bounded size keep the cost linear."""
         pieces = chunks(text)
         if len(pieces) == 1:
             paragraph = self.p(text, style, font)
-            if prefix:
-                paragraph = Paragraph(prefix + markup(text, paragraph.style.fontName), paragraph.style)
+            if prefix or bullet:
+                paragraph = Paragraph(prefix + markup(text, paragraph.style.fontName), paragraph.style,
+                                      bulletText=bullet)
             return [paragraph]
         base = self.p("", style, font).style
         first = base.clone(f"{base.name}_first", spaceAfter=0)
@@ -274,7 +277,8 @@ class SummaryDocument:
         result = []
         for index, piece in enumerate(pieces):
             chosen = first if index == 0 else last if index == len(pieces) - 1 else middle
-            result.append(Paragraph((prefix if index == 0 else "") + markup(piece, base.fontName), chosen))
+            result.append(Paragraph((prefix if index == 0 else "") + markup(piece, base.fontName), chosen,
+                                    bulletText=bullet if index == 0 else None))
         return result
 
     def date(self, value) -> str:
@@ -398,7 +402,7 @@ class SummaryDocument:
             document += " · " + self.t(DRAFT_MARK)
         draw_text(canvas, left, line1, fit_text(document, REGULAR, FOOTER_SIZE, right - left - page_w - 20),
                   REGULAR, FOOTER_SIZE)
-        app = self.t(APP, version=c.app_version)
+        app = fit_text(self.t(APP, version=c.app_version), REGULAR, FOOTER_SIZE, (right - left) / 3)
         app_w = draw_text(canvas, right, line2, app, REGULAR, FOOTER_SIZE, align="right")
         pack = self.t(CONTENT_PACK, id=content.pack_id, version=content.pack_version,
                       fingerprint=content.fingerprint[:12])
@@ -577,7 +581,7 @@ class SummaryDocument:
                 continue
             block: list[Flowable] = [self.section_title(section.title, True)]
             for point in section.key_points:
-                block.append(Paragraph(markup(point), self.s["bullet"], bulletText="•"))
+                block += self.flow(point, "bullet", bullet="•")
             if progress.note:
                 block += self.flow(self.t(SURGEONS_NOTE, note=progress.note), "note")
             parts.append(KeepTogether(block))
@@ -654,8 +658,12 @@ class SummaryDocument:
         heading = (self.t(SURGEONS_NOTE, note=excerpt(outcome.label)).rstrip() if outcome.custom
                    else excerpt(outcome.label))
         detail = self.cell_text(outcome.detail, heading) if outcome.detail else outcome.detail
-        return outcome if (label, detail) == (outcome.label, outcome.detail) else replace(
-            outcome, label=label, detail=detail)
+        estimates = tuple(replace(estimate, **{name: self.cell_text(getattr(estimate, name), excerpt(outcome.label))
+                                               for name in ESTIMATE_TEXTS if len(getattr(estimate, name) or "") > LONG_TEXT})
+                          for estimate in outcome.estimates)
+        if (label, detail, estimates) == (outcome.label, outcome.detail, outcome.estimates):
+            return outcome
+        return replace(outcome, label=label, detail=detail, estimates=estimates)
 
     def source_ref(self, source_id: str, title: str = "") -> str:
         """"[2]": the number of a source in the list of sources; its title if it is not listed."""
@@ -728,6 +736,9 @@ class SummaryDocument:
         milestones = self.content.milestones
         if not milestones:
             return parts + [self.p(self.t(NO_MILESTONES))]
+        # A label too long for a lane of the timeline (a lane never splits across pages) is cut there and
+        # in the table, and printed whole after the table.
+        milestones = tuple(replace(m, label=self.cell_text(m.label, excerpt(m.label))) for m in milestones)
         try:
             timeline = build_timeline(milestones, self.language, setup.surgery_date)
         except DateOutOfRange:   # a scale tick past 31/12/9999 (the milestones' own dates were checked on load)
