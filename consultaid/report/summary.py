@@ -169,8 +169,8 @@ IN_FULL = N_("{label}, in full")
 LONG_TEXT = 600
 EXCERPT = 240
 ESTIMATE_TEXTS = ("verbal", "group_text", "window_text", "source_title")   # an estimate's words, in table cells
-TABLE_BLOCK = 100   # rows in one table of a long list (`tables`)
-CHART_BLOCK = 50    # outcomes in one table of a long risk chart
+TABLE_BLOCK = 40   # rows in one table of a long list (`tables`)
+CHART_BLOCK = 20    # outcomes in one table of a long risk chart
 TIMELINE_BLOCK = 40   # milestones in one drawing of a long recovery timeline
 CHUNK = 1500   # characters in one paragraph piece of a long text (about a quarter of a page)
 
