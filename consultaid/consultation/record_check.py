@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import types
 import typing
-from functools import lru_cache
+from functools import cache
 
 from consultaid.i18n import N_, _
 
@@ -119,7 +120,7 @@ def check_figures(estimate, where: str) -> None:
         raise RecordProblem(_(BACKWARDS_RANGE).format(where=where, low=low, high=high))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _declared(cls) -> tuple[tuple[str, object], ...]:
     hints = typing.get_type_hints(cls)
     return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls) if f.init)
@@ -127,8 +128,7 @@ def _declared(cls) -> tuple[tuple[str, object], ...]:
 
 def _accepts(kind, value) -> bool | None:
     """Whether `value` fits the declared type `kind`; None for kinds not checked here."""
-    options = typing.get_args(kind) if typing.get_origin(kind) in (typing.Union, __import__("types").UnionType) \
-        else (kind,)
+    options = typing.get_args(kind) if typing.get_origin(kind) in (typing.Union, types.UnionType) else (kind,)
     if value is None and type(None) in options:
         return True
     verdicts = [_accepts_one(option, value) for option in options if option is not type(None)]
@@ -173,7 +173,11 @@ def check_fields(item, where: str) -> None:
 
 def check_consultation(consultation) -> None:
     """The loaded record: declared types, figures, recovery dates. See the module docstring."""
-    from consultaid.consultation.recovery_dates import DateOutOfRange, milestone_dates, uncertain_end_dates
+    from consultaid.consultation.recovery_dates import (
+        DateOutOfRange,
+        milestone_dates,
+        uncertain_end_dates,
+    )
 
     c = consultation
     check_fields(c.setup, "setup")

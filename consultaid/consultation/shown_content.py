@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from consultaid.consultation.record_check import BENEFIT, RISK, check_figures, short
 from consultaid.content.durations import Duration
 from consultaid.content.model import Milestone, Outcome, ProcedurePack, RiskEstimate
 from consultaid.content.wording import render
-from consultaid.consultation.record_check import BENEFIT, RISK, check_figures, short
 from consultaid.i18n import _
 
 

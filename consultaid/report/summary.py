@@ -64,7 +64,15 @@ from consultaid.report.charts_pdf import (
     risk_legend,
     timeline_flowable,
 )
-from consultaid.report.fonts import BOLD, ITALIC, REGULAR, draw_text, fit_text, markup, register_fonts
+from consultaid.report.fonts import (
+    BOLD,
+    ITALIC,
+    REGULAR,
+    draw_text,
+    fit_text,
+    markup,
+    register_fonts,
+)
 from consultaid.report.illustrations import illustration_flowable
 from consultaid.report.ink_pdf import signature_flowable
 from consultaid.report.styles import styles
