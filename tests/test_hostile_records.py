@@ -313,3 +313,34 @@ def test_any_record_gives_a_pdf_or_one_line_never_a_traceback(tmp_path, record):
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr[-3000:]
         assert not output.exists()
     assert seconds < 30
+
+
+# ---- the two pieces that make long texts linear -----------------------------------------------------------------
+@settings(max_examples=60, derandomize=True, deadline=None, database=None)
+@given(text=st.text(alphabet="ab \n", max_size=400), width=st.floats(min_value=0, max_value=300))
+def test_fitting_keeps_the_longest_beginning_that_fits(text, width):
+    from consultaid.report.fonts import REGULAR, clean, fit_text, text_width
+
+    fitted = fit_text(text, REGULAR, 7, width)
+    whole = clean(text).replace("\n", " ")
+    if fitted == whole:
+        assert text_width(whole, REGULAR, 7) <= width
+        return
+    kept = fitted[:-1]
+    assert fitted.endswith("…") and whole.startswith(kept)
+    assert kept == "" or text_width(fitted, REGULAR, 7) <= width
+    # The longest: keeping the next character that is not a space (trailing spaces are dropped) would not fit.
+    following = len(kept) + len(whole[len(kept):]) - len(whole[len(kept):].lstrip(" "))
+    if following < len(whole):
+        assert text_width(whole[:following + 1] + "…", REGULAR, 7) > width
+
+
+@settings(max_examples=80, derandomize=True, deadline=None, database=None)
+@given(text=st.text(alphabet="ab \n", max_size=3000), size=st.integers(min_value=4, max_value=60))
+def test_a_long_text_is_cut_into_bounded_pieces_that_keep_every_word(text, size):
+    from consultaid.report.summary import chunks
+
+    pieces = chunks(text, size)
+    if len(text) > size:
+        assert all(len(piece) <= size for piece in pieces)
+    assert "".join(text.split()) == "".join("".join(pieces).split())
