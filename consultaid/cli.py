@@ -158,6 +158,7 @@ def run_print(args) -> int:
 def run_render(args) -> int:
     import json
 
+    from consultaid.consultation.record_check import RecordProblem
     from consultaid.report import RecordError, write_summary
     from consultaid.report.seal import SealError
 
@@ -183,6 +184,9 @@ def run_render(args) -> int:
         print(_("{path}:{line}: not valid JSON: {error}").format(path=record_path, line=error.lineno,
                                                                  error=error.msg), file=sys.stderr)
         return 1
+    except RecursionError:   # JSON nested thousands deep: Python's parser recurses once per level
+        print(_("{path}: nested too deeply to be a consultation record").format(path=record_path), file=sys.stderr)
+        return 1
     seal = None
     if args.seal:
         from consultaid.cli_verify import data_dir
@@ -203,6 +207,10 @@ def run_render(args) -> int:
         write_summary(record, output, args.paper, seal=seal)
     except SealError as error:
         print(str(error), file=sys.stderr)
+        return 1
+    except RecordProblem as error:   # a record, but one with impossible figures, dates or types
+        print(_("{path}: the summary cannot be made from this record: {problem}").format(
+            path=record_path, problem=error), file=sys.stderr)
         return 1
     except (RecordError, ValueError, TypeError, KeyError, AttributeError) as error:
         # RecordError: the wrong kind of document; the others: a record whose fields have the wrong types.

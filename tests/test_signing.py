@@ -391,3 +391,38 @@ def test_the_summary_can_be_shown_again_after_closing(review, qtbot):
     qtbot.waitUntil(lambda: panel.preview is None)
     qtbot.mouseClick(panel.finalize_button, Qt.MouseButton.LeftButton)
     assert panel.preview is not None and panel.preview.pdf == pdf   # the same document, not re-rendered
+
+
+def test_closing_with_signatures_not_finalized_asks_and_going_back_keeps_them(main, qtbot, library):
+    """Issue 13, item 7: closing used to leave with the drawn signatures and no word about it."""
+    from consultaid.ui.messages import messages
+
+    main.open_consultation(make_consultation(library))
+    view = main.consultation_view
+    view.go_to("review")
+    view.page_for["review"].show_signatures()
+    panel = view.page_for["review"].signing
+    sign(panel.pads["patient"])
+    sign(panel.pads["surgeon"])
+    drawn = {role: signature.drawing.strokes for role, signature in view.consultation.signatures.items()}
+    assert set(drawn) == {"patient", "surgeon"}
+
+    messages.answers = [False]   # "Go back to the signatures"
+    qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    assert messages.asked[-1] == "Close without finalizing?"
+    assert main.consultation_view is view and view.isVisible()
+    assert {role: s.drawing.strokes for role, s in view.consultation.signatures.items()} == drawn
+    assert not panel.pads["patient"].canvas.drawing().is_empty
+
+    messages.answers = [True]    # asked again, and this time closed
+    qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    assert messages.asked[-1] == "Close without finalizing?" and main.consultation_view is None
+
+
+def test_closing_an_unsigned_consultation_asks_nothing_about_signatures(main, qtbot, library):
+    from consultaid.ui.messages import messages
+
+    main.open_consultation(make_consultation(library))
+    asked_before = len(messages.asked)
+    qtbot.mouseClick(main.consultation_view.close_button, Qt.MouseButton.LeftButton)   # nothing signed
+    assert main.consultation_view is None and messages.asked[asked_before:] == []

@@ -31,6 +31,11 @@ from consultaid.i18n import N_, translate
 CALENDAR_UNITS = {"month": 1, "year": 12}  # months in one of these units
 
 
+class DateOutOfRange(ValueError):
+    """A milestone's date would fall after 31 December 9999 (Python's last date): for example a surgery
+    date of 31/12/9999 in a hand-edited record. Callers report it; they never print a nonsense date."""
+
+
 def add_months(day: date, months: int) -> date:
     """`day` plus whole calendar months, the day of month clamped: 31 Jan + 1 month = 28/29 Feb."""
     index = day.month - 1 + months
@@ -53,7 +58,11 @@ def date_after(surgery_date: date, *durations: Duration) -> date:
         else:
             hours += duration.hours
     # The small tolerance keeps 24.0 hours from becoming 23.999… in floating point.
-    return add_months(surgery_date, months) + timedelta(days=math.floor(hours / 24 + 1e-9))
+    try:
+        return add_months(surgery_date, months) + timedelta(days=math.floor(hours / 24 + 1e-9))
+    except (ValueError, OverflowError) as error:   # past year 9999, or a length no timedelta holds
+        raise DateOutOfRange(f"{surgery_date.isoformat()} plus {', '.join(map(str, durations))} is past the "
+                             "last date the calendar can hold") from error
 
 
 def milestone_dates(milestone, surgery_date: date) -> tuple[date, date | None]:

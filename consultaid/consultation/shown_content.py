@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from consultaid.consultation.record_check import BENEFIT, RISK, check_figures, short
 from consultaid.content.durations import Duration
 from consultaid.content.model import Milestone, Outcome, ProcedurePack, RiskEstimate
 from consultaid.content.wording import render
+from consultaid.i18n import _
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,13 @@ def _plain(value):
 
 
 def outcome_from_dict(data: dict) -> ShownOutcome:
-    return ShownOutcome(**{**data, "estimates": tuple(ShownEstimate(**e) for e in data["estimates"])})
+    """A benefit or risk as a record keeps it. Its figures are checked here, as it is loaded, so a record
+    edited to say NaN, -500 or 900–5 in 1000 is refused (RecordProblem) rather than printed."""
+    outcome = ShownOutcome(**{**data, "estimates": tuple(ShownEstimate(**e) for e in data["estimates"])})
+    where = _(BENEFIT if outcome.kind == "benefit" else RISK).format(id=short(outcome.id))
+    for estimate in outcome.estimates:
+        check_figures(estimate, where)
+    return outcome
 
 
 def milestone_from_dict(data: dict) -> ShownMilestone:

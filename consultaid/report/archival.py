@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from datetime import datetime
 from xml.sax.saxutils import escape
 
@@ -70,7 +71,7 @@ def archival_pdf(pdf: bytes, record: dict) -> bytes:
         old_info = old_info.get_object()
         for key in KEPT_INFO:
             if key in old_info:
-                info[pdf_name(key)] = generic.TextStringObject(str(old_info[key]))
+                info[pdf_name(key)] = generic.TextStringObject(xml_text(str(old_info[key])))
     writer = copy_into_new_writer(reader, {"info": info})
     writer.output_version = (1, 7)   # PDF/A-3 is based on PDF 1.7
     root = writer.root
@@ -109,6 +110,21 @@ def archival_pdf(pdf: bytes, record: dict) -> bytes:
     return output.getvalue()
 
 
+# What XML 1.0 cannot hold at all (section 2.2, production [2]): C0 controls other than tab, line feed and
+# carriage return, lone surrogates, U+FFFE and U+FFFF. Any text the record holds (a pasted patient name
+# with U+FFFF, say) would otherwise make the XMP packet unparseable ("Failed to parse XMP XML").
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
+def xml_text(text: str) -> str:
+    """`text` with each character XML 1.0 forbids replaced by U+FFFD (the Unicode replacement character,
+    the documented sign that a character could not be kept). Applied to the information dictionary and
+    to the XMP alike, so that the two still say the same, as PDF/A requires; the printed pages and the
+    attached record are not changed by it."""
+    return XML_FORBIDDEN.sub(REPLACEMENT, text)
+
+
 def _info_date(value) -> datetime | None:
     from pyhanko.pdf_utils.generic import parse_pdf_date
 
@@ -121,7 +137,7 @@ def _info_date(value) -> datetime | None:
 def _xmp(info) -> bytes:
     """XMP with the PDF/A identification and the information dictionary's values, in the same words."""
     def text(key: str) -> str:
-        return escape(str(info[key])) if key in info else ""
+        return escape(xml_text(str(info[key]))) if key in info else ""
 
     fields = ["<pdfaid:part>3</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
               "<dc:format>application/pdf</dc:format>"]

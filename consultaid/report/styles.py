@@ -35,6 +35,7 @@ def styles() -> dict:
     return {
         "body": style("body", spaceAfter=4),
         "body_tight": style("body_tight"),
+        "answer": style("answer", spaceAfter=4, leftIndent=12),   # an answer, set in under its question
         "title": style("title", fontName=BOLD, fontSize=19, leading=24, spaceAfter=2),
         "subtitle": style("subtitle", fontSize=12.5, leading=17, textColor=accent, spaceAfter=8),
         "h1": style("h1", fontName=BOLD, fontSize=13.5, leading=18, spaceBefore=16, spaceAfter=6,

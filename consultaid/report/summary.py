@@ -38,6 +38,14 @@ from reportlab.platypus import (
 from consultaid.charts import palette
 from consultaid.charts.risk_chart import build_chart
 from consultaid.charts.timeline import build_timeline
+from consultaid.consultation.record_check import (
+    BEYOND_CALENDAR,
+    RecordProblem,
+    check_consultation,
+    check_json,
+    short,
+)
+from consultaid.consultation.recovery_dates import DateOutOfRange
 from consultaid.consultation.session import (
     DECISION_LABELS,
     ROLE_NAMES,
@@ -47,7 +55,7 @@ from consultaid.consultation.session import (
     Consultation,
 )
 from consultaid.formatting import format_long_date
-from consultaid.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, translate
+from consultaid.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, _, translate
 from consultaid.report import RecordError
 from consultaid.report.charts_pdf import (
     DISCUSSED,
@@ -57,7 +65,15 @@ from consultaid.report.charts_pdf import (
     risk_legend,
     timeline_flowable,
 )
-from consultaid.report.fonts import BOLD, ITALIC, REGULAR, draw_text, fit_text, markup, register_fonts
+from consultaid.report.fonts import (
+    BOLD,
+    ITALIC,
+    REGULAR,
+    draw_text,
+    fit_text,
+    markup,
+    register_fonts,
+)
 from consultaid.report.illustrations import illustration_flowable
 from consultaid.report.ink_pdf import signature_flowable
 from consultaid.report.styles import styles
@@ -161,24 +177,41 @@ IN_FULL = N_("{label}, in full")
 # their beginning and says so, and the whole text follows the table as ordinary paragraphs.
 LONG_TEXT = 600
 EXCERPT = 240
+ESTIMATE_TEXTS = ("verbal", "group_text", "window_text", "source_title")   # an estimate's words, in table cells
+TABLE_BLOCK = 40   # rows in one table of a long list (`tables`)
+CHART_BLOCK = 20    # outcomes in one table of a long risk chart
+TIMELINE_BLOCK = 40   # milestones in one drawing of a long recovery timeline
+CHUNK = 1500   # characters in one paragraph piece of a long text (about a quarter of a page)
 
 
 def load_consultation(record) -> Consultation:
+    """The consultation a record holds, checked (consultation/record_check.py) before anything is drawn:
+    RecordError for a document that is not a record, RecordProblem for a record that must not be
+    rendered as it is (impossible figures or dates, wrong types); both carry a one-line message."""
     if not isinstance(record, dict):
         raise RecordError("not a ConsultAid record: the document is not a JSON object")
+    check_json(record)
     content = record.get("content")
     language = content.get("language") if isinstance(content, dict) else None
     if language is not None and language not in SUPPORTED_LANGUAGES:
-        raise RecordError(f"not a ConsultAid record: unknown language {language!r}")
+        raise RecordError(f"not a ConsultAid record: unknown language {short(language)}")
     try:
-        return Consultation.from_record(record)
-    except RecordError:
+        consultation = Consultation.from_record(record)
+    except (RecordError, RecordProblem):
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         if isinstance(error, ValueError) and "not a ConsultAid record" in str(error):
             raise RecordError(str(error)) from error
-        detail = f"missing field {error}" if isinstance(error, KeyError) else str(error)
+        detail = f"missing field {short(error)}" if isinstance(error, KeyError) else short_line(str(error))
         raise RecordError(f"not a valid ConsultAid record: {detail}") from error
+    check_consultation(consultation)
+    return consultation
+
+
+def short_line(text: str, limit: int = 200) -> str:
+    """An error's text on one line, not too long (it may quote a value of the record)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class _RecordTimeStamp:
@@ -232,6 +265,31 @@ class SummaryDocument:
             chosen = chosen.clone(f"{chosen.name}_{font}", fontName=font)
         return Paragraph(markup(text, chosen.fontName), chosen)
 
+    def flow(self, text: str, style: str = "body", font: str | None = None, prefix: str = "",
+             bullet: str | None = None) -> list[Flowable]:
+        """Plain text of any length as paragraphs that flow across pages: one paragraph when short;
+        else consecutive pieces of at most CHUNK characters (see `chunks`), spaced as one paragraph.
+        `prefix`, markup, starts the first piece, and `bullet` marks it. reportlab breaks a paragraph into lines again on each
+        page it continues on, so one huge paragraph costs time quadratic in its length (200 s and more
+        for a 1 MB note); pieces of bounded size keep the cost linear."""
+        pieces = chunks(text)
+        if len(pieces) == 1:
+            paragraph = self.p(text, style, font)
+            if prefix or bullet:
+                paragraph = Paragraph(prefix + markup(text, paragraph.style.fontName), paragraph.style,
+                                      bulletText=bullet)
+            return [paragraph]
+        base = self.p("", style, font).style
+        first = base.clone(f"{base.name}_first", spaceAfter=0)
+        middle = base.clone(f"{base.name}_middle", spaceBefore=0, spaceAfter=0)
+        last = base.clone(f"{base.name}_last", spaceBefore=0)
+        result = []
+        for index, piece in enumerate(pieces):
+            chosen = first if index == 0 else last if index == len(pieces) - 1 else middle
+            result.append(Paragraph((prefix if index == 0 else "") + markup(piece, base.fontName), chosen,
+                                    bulletText=bullet if index == 0 else None))
+        return result
+
     def date(self, value) -> str:
         return format_long_date(value, self.language)
 
@@ -259,15 +317,14 @@ class SummaryDocument:
         if len(text) <= LONG_TEXT:
             return text
         self._overflow.append((label, text))
-        cut = text[:EXCERPT].rsplit(" ", 1)[0] if " " in text[:EXCERPT] else text[:EXCERPT]
-        return f"{cut}… {self.t(CONTINUED_BELOW)}"
+        return f"{excerpt(text)} {self.t(CONTINUED_BELOW)}"
 
     def overflow(self) -> list[Flowable]:
         """The long texts cut short in the table just laid out, each whole, under its label."""
         parts: list[Flowable] = []
         for label, text in self._overflow:
             parts += [Spacer(1, 4), *self.heading_before_text(self.t(IN_FULL, label=label), "h3")]
-            parts += [self.p(paragraph) for paragraph in text.split("\n") if paragraph.strip()]
+            parts += [piece for paragraph in text.split("\n") if paragraph.strip() for piece in self.flow(paragraph)]
         self._overflow = []
         return parts
 
@@ -354,7 +411,7 @@ class SummaryDocument:
             document += " · " + self.t(DRAFT_MARK)
         draw_text(canvas, left, line1, fit_text(document, REGULAR, FOOTER_SIZE, right - left - page_w - 20),
                   REGULAR, FOOTER_SIZE)
-        app = self.t(APP, version=c.app_version)
+        app = fit_text(self.t(APP, version=c.app_version), REGULAR, FOOTER_SIZE, (right - left) / 3)
         app_w = draw_text(canvas, right, line2, app, REGULAR, FOOTER_SIZE, align="right")
         pack = self.t(CONTENT_PACK, id=content.pack_id, version=content.pack_version,
                       fingerprint=content.fingerprint[:12])
@@ -461,6 +518,49 @@ class SummaryDocument:
             ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
         ])
 
+    def tables(self, rows, widths, commands, repeat_rows: int = 1) -> list[Flowable]:
+        """A long table as consecutive tables of at most TABLE_BLOCK rows, each with the header rows, cut
+        only between rows no SPAN or NOSPLIT joins. reportlab measures every remaining row again each time
+        a table continues on a new page, so one table of thousands of rows costs time quadratic in its
+        length (41 s for 2,000 milestones); blocks of bounded size keep it linear. Short tables, the only
+        ones real content makes, are one table exactly as before."""
+        body = len(rows) - repeat_rows
+        if body <= TABLE_BLOCK:
+            return [self.table(rows, widths, commands, repeat_rows=repeat_rows)]
+
+        def row(index: int) -> int:
+            return index + len(rows) if index < 0 else index
+
+        joined = [False] * len(rows)   # joined[i]: row i may not be parted from row i - 1
+        for command in commands:
+            if command[0] in ("SPAN", "NOSPLIT"):
+                for index in range(max(row(command[1][1]), repeat_rows) + 1, row(command[2][1]) + 1):
+                    joined[index] = True
+        starts, start = [], repeat_rows
+        for index in range(repeat_rows + 1, len(rows)):
+            if index - start >= TABLE_BLOCK and not joined[index]:
+                starts.append(start)
+                start = index
+        starts.append(start)
+        ends = starts[1:] + [len(rows)]
+        result: list[Flowable] = []
+        for first, end in zip(starts, ends):
+            block_commands = []
+            for name, (c0, r0), (c1, r1), *rest in commands:
+                r0, r1 = row(r0), row(r1)
+                if r1 < repeat_rows:                       # header rows only: in every block
+                    block_commands.append((name, (c0, r0), (c1, r1), *rest))
+                    continue
+                low, high = max(r0, first), min(r1, end - 1)
+                if low > high:
+                    continue
+                shift = repeat_rows - first
+                top = r0 if r0 < repeat_rows else low + shift
+                block_commands.append((name, (c0, top), (c1, high + shift), *rest))
+            result.append(self.table(rows[:repeat_rows] + rows[first:end], widths, block_commands,
+                                     repeat_rows=repeat_rows))
+        return result
+
     def table(self, rows, widths, commands, repeat_rows: int = 0, row_heights=None) -> Table:
         """A table whose rows stay whole across pages, unless a row is taller than a page (a very long
         note): then that table may split inside rows, so nothing is ever cut off."""
@@ -481,7 +581,7 @@ class SummaryDocument:
         c, content = self.consultation, self.content
         parts = self.heading(self.t(PROCEDURE_EXPLAINED))
         if content.summary:
-            parts.append(self.p(content.summary))
+            parts += self.flow(content.summary)
         left_out = []
         for section in content.sections:
             progress = c.sections.get(section.id)
@@ -490,9 +590,9 @@ class SummaryDocument:
                 continue
             block: list[Flowable] = [self.section_title(section.title, True)]
             for point in section.key_points:
-                block.append(Paragraph(markup(point), self.s["bullet"], bulletText="•"))
+                block += self.flow(point, "bullet", bullet="•")
             if progress.note:
-                block.append(self.p(self.t(SURGEONS_NOTE, note=progress.note), "note"))
+                block += self.flow(self.t(SURGEONS_NOTE, note=progress.note), "note")
             parts.append(KeepTogether(block))
             parts += self.illustration(section)
         parts.append(Spacer(1, 4))
@@ -539,10 +639,10 @@ class SummaryDocument:
     def risks_part(self) -> list[Flowable]:
         c = self.consultation
         parts = self.heading(self.t(BENEFITS_AND_RISKS), room=260)
-        # A patient-specific risk's note is its detail: long ones are cut in the chart and printed whole
-        # below it, like every other long note (a table row cannot be taller than a page).
-        outcomes = [replace(o, detail=self.cell_text(o.detail, self.t(SURGEONS_NOTE, note=o.label).rstrip()))
-                    if o.custom and o.detail else o for o in self.outcomes()]
+        # Long labels and details (a patient-specific risk's note is its detail) are cut in the chart and
+        # the figures table and printed whole below them, like every long note: an outcome's rows never
+        # split, so they must fit on one page.
+        outcomes = [self.fitting_outcome(outcome) for outcome in self.outcomes()]
         if not outcomes:
             return parts + [self.p(self.t(NO_OUTCOMES))]
         chart = build_chart(outcomes, self.language, self.discussed_outcomes())
@@ -554,10 +654,25 @@ class SummaryDocument:
         legend = risk_legend(chart, self.width)
         if legend is not None:
             parts += [Spacer(1, 4), legend, Spacer(1, 8)]
-        parts.append(risk_chart_table(chart, self.width, notes))
-        parts += [Spacer(1, 6), self.subheading(self.t(FIGURES_IN_DETAIL)), self.figures_table(chart, outcomes, notes),
+        # In blocks of outcomes, for the reason given in `tables` (5,000 patient-specific risks took 193 s).
+        parts += [risk_chart_table(replace(chart, rows=chart.rows[start:start + CHART_BLOCK]), self.width, notes)
+                  for start in range(0, len(chart.rows), CHART_BLOCK)]
+        parts += [Spacer(1, 6), self.subheading(self.t(FIGURES_IN_DETAIL)), *self.figures_table(chart, outcomes, notes),
                   *long_notes]
         return parts + self.sources_part()
+
+    def fitting_outcome(self, outcome):
+        """`outcome` with a label and detail short enough for a table row; the whole texts are queued."""
+        label = self.cell_text(outcome.label, excerpt(outcome.label))
+        heading = (self.t(SURGEONS_NOTE, note=excerpt(outcome.label)).rstrip() if outcome.custom
+                   else excerpt(outcome.label))
+        detail = self.cell_text(outcome.detail, heading) if outcome.detail else outcome.detail
+        estimates = tuple(replace(estimate, **{name: self.cell_text(getattr(estimate, name), excerpt(outcome.label))
+                                               for name in ESTIMATE_TEXTS if len(getattr(estimate, name) or "") > LONG_TEXT})
+                          for estimate in outcome.estimates)
+        if (label, detail, estimates) == (outcome.label, outcome.detail, outcome.estimates):
+            return outcome
+        return replace(outcome, label=label, detail=detail, estimates=estimates)
 
     def source_ref(self, source_id: str, title: str = "") -> str:
         """"[2]": the number of a source in the list of sources; its title if it is not listed."""
@@ -575,7 +690,7 @@ class SummaryDocument:
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
     )
 
-    def figures_table(self, chart, outcomes, notes: dict[str, str]) -> Table:
+    def figures_table(self, chart, outcomes, notes: dict[str, str]) -> list[Flowable]:
         """Every source's figure for every outcome: number first, who, when, which source, discussed."""
         s = self.s
         by_id = {outcome.id: outcome for outcome in outcomes}
@@ -621,7 +736,7 @@ class SummaryDocument:
             if row.custom:
                 commands.append(("BACKGROUND", (0, first), (-1, last), HexColor(palette.SURFACE)))
         shares = (0.22, 0.17, 0.19, 0.19, 0.11, 0.12)
-        return self.table(rows, [self.width * share for share in shares], commands, repeat_rows=1)
+        return self.tables(rows, [self.width * share for share in shares], commands)
 
     # ---- recovery ---------------------------------------------------------------------------------------
     def recovery_part(self) -> list[Flowable]:
@@ -630,14 +745,26 @@ class SummaryDocument:
         milestones = self.content.milestones
         if not milestones:
             return parts + [self.p(self.t(NO_MILESTONES))]
-        timeline = build_timeline(milestones, self.language, setup.surgery_date)
+        # A label too long for a lane of the timeline (a lane never splits across pages) is cut there and
+        # in the table, and printed whole after the table.
+        milestones = tuple(replace(m, label=self.cell_text(m.label, excerpt(m.label))) for m in milestones)
+        try:
+            timeline = build_timeline(milestones, self.language, setup.surgery_date)
+        except DateOutOfRange:   # a scale tick past 31/12/9999 (the milestones' own dates were checked on load)
+            raise RecordProblem(_(BEYOND_CALENDAR).format(where=_(SURGERY_DATE))) from None
         if setup.surgery_date:
             date_line = self.p(self.t(SURGERY_ON, date=self.date(setup.surgery_date)), "body", BOLD)
         else:
             date_line = self.p(self.t(NO_SURGERY_DATE))
         # The timeline moves to the next page whole rather than split, unless it is longer than a page.
+        # A very long timeline (hundreds of milestones) in blocks of lanes, each with its axis, the legend
+        # with the first only: the drawing measures all its remaining lanes again on each page it continues
+        # on, so one drawing of 2,000 milestones cost time quadratic in their number.
+        blocks = [timeline_flowable(replace(timeline, items=timeline.items[start:start + TIMELINE_BLOCK],
+                                            legend=timeline.legend if start == 0 else ()))
+                  for start in range(0, len(timeline.items), TIMELINE_BLOCK)] or [timeline_flowable(timeline)]
         parts += [KeepTogether([date_line, _Callout(markup(timeline.caption), self.s["caption"], self.width),
-                                Spacer(1, 8), timeline_flowable(timeline)]), Spacer(1, 8)]
+                                Spacer(1, 8), blocks[0]]), *blocks[1:], Spacer(1, 8)]
         with_dates = setup.surgery_date is not None
         header = [self.t(MILESTONE), self.t(WHEN)] + ([self.t(DATES)] if with_dates else []) + [
             self.t(SOURCE), self.t(DISCUSSED)]
@@ -665,7 +792,7 @@ class SummaryDocument:
                              ("NOSPLIT", (0, len(rows) - 2), (-1, len(rows) - 1))]
             commands.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 0.4, HexColor(palette.RULE)))
         shares = (0.40, 0.19, 0.18, 0.11, 0.12) if with_dates else (0.49, 0.28, 0.11, 0.12)
-        parts.append(self.table(rows, [self.width * share for share in shares], commands, repeat_rows=1))
+        parts += self.tables(rows, [self.width * share for share in shares], commands)
         parts += self.overflow()
         if not self.sources_shown:
             parts += self.sources_part()
@@ -679,17 +806,17 @@ class SummaryDocument:
             progress = c.alternatives.get(item.id)
             block: list[Flowable] = [self.section_title(item.label, bool(progress and progress.discussed))]
             if item.detail:
-                block.append(self.p(item.detail, "small"))
+                block += self.flow(item.detail, "small")
             if progress and progress.note:
-                block.append(self.p(self.t(SURGEONS_NOTE, note=progress.note), "note"))
+                block += self.flow(self.t(SURGEONS_NOTE, note=progress.note), "note")
             parts.append(KeepTogether(block))
         for item in c.other_alternatives:
             label = self.t(REFUSAL_CONSEQUENCES) if item.id == "no_treatment" else self.t(WHAT_WAS_SAID)
             block = [self.section_title(item.label, item.discussed)]
             note = item.note.strip()
-            block.append(Paragraph(f"<b>{markup(self.t(LABELLED, label=label), BOLD)}</b> "
-                                   + (markup(item.note) if note else f"<i>{markup(self.t(NOTHING_RECORDED), ITALIC)}</i>"),
-                                   self.s["body"]))
+            said = f"<b>{markup(self.t(LABELLED, label=label), BOLD)}</b> "
+            block += (self.flow(item.note, prefix=said) if note else [Paragraph(
+                f"{said}<i>{markup(self.t(NOTHING_RECORDED), ITALIC)}</i>", self.s["body"])])
             if len(item.note) < 1500:
                 parts.append(KeepTogether(block))
             else:
@@ -703,13 +830,14 @@ class SummaryDocument:
         if not asked:
             return parts + [self.p(self.t(NOTHING_RECORDED), "small_muted")]
         for number, qa in enumerate(asked, start=1):
-            question = Paragraph(f"<font color=\"{palette.ACCENT}\">{markup(self.t(QUESTION_NUMBER, number=number), BOLD)}"
-                                 f"</font><br/>{markup(qa.question, BOLD)}", self.s["h3"])
-            question.keepWithNext = 1
-            answer = (self.p(qa.answer, "body") if qa.answer.strip()
-                      else self.p(self.t(NO_ANSWER), "small_muted"))
-            answer.style = answer.style.clone("answer", leftIndent=12)
-            parts += [question, answer] if len(qa.answer) > 1500 else [KeepTogether([question, answer])]
+            number_text = markup(self.t(QUESTION_NUMBER, number=number), BOLD)
+            question = self.flow(qa.question, "h3", BOLD,
+                                 prefix=f"<font color=\"{palette.ACCENT}\">{number_text}</font><br/>")
+            question[-1].keepWithNext = 1
+            answer = (self.flow(qa.answer, "answer") if qa.answer.strip()
+                      else [self.p(self.t(NO_ANSWER), "small_muted")])
+            long = len(qa.question) + len(qa.answer) > 1500
+            parts += [*question, *answer] if long else [KeepTogether([*question, *answer])]
         return parts
 
     def decision_part(self) -> list[Flowable]:
@@ -721,7 +849,8 @@ class SummaryDocument:
         else:
             parts.append(self.p(self.t(DECISION_NOT_RECORDED)))
         if c.decision_note.strip():
-            parts += [Spacer(1, 4), *self.heading_before_text(self.t(NOTES_ON_DECISION), "h3"), self.p(c.decision_note)]
+            parts += [Spacer(1, 4), *self.heading_before_text(self.t(NOTES_ON_DECISION), "h3"),
+                      *self.flow(c.decision_note)]
         block = [self.subheading(self.t(TEACH_BACK_HEADING)), self.p(self.t(TEACH_BACK_INTRO), "small_muted")]
         for key in TEACH_BACK:
             done = bool(c.teach_back.get(key))
@@ -734,7 +863,7 @@ class SummaryDocument:
             parts += self.heading_before_text(self.t(OTHER_NOTES))
             for paragraph in c.notes.split("\n\n"):
                 if paragraph.strip():
-                    parts.append(self.p(paragraph.strip("\n")))
+                    parts += self.flow(paragraph.strip("\n"))
         return parts
 
     def sources_part(self) -> list[Flowable]:
@@ -783,7 +912,8 @@ class SummaryDocument:
             words.append(self.p(self.t(SIGNED_AT, date=self.date(signature.signed_at.date()),
                                        time=self.time(signature.signed_at)), "small_muted"))
             words.append(Spacer(1, 3))
-            words.append(Paragraph(self.quoted(markup(signature.meaning, ITALIC)), s["meaning"]))
+            meaning = self.cell_text(signature.meaning, self.t(ROLE_NAMES[role]))
+            words.append(Paragraph(self.quoted(markup(meaning, ITALIC)), s["meaning"]))
             ink = signature_flowable(signature.drawing, ink_w, ink_h)
         else:
             name = self.setup.patient.name if role == "patient" else self.setup.surgeon.name
@@ -900,6 +1030,38 @@ class _EmptyPad(Flowable):
         self.canv.setDash(3, 2)
         self.canv.line(0, self.height * 0.28, self.width, self.height * 0.28)
         self.canv.restoreState()
+
+
+def chunks(text: str, size: int = CHUNK) -> list[str]:
+    """`text` in consecutive pieces of at most `size` characters, for `SummaryDocument.flow`: lines are
+    kept together while they fit; a longer line is cut after its last space within `size` (a sentence
+    simply continues on the next line), or, in a text without spaces, after `size` characters."""
+    if len(text) <= size:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > size:
+            cut = line.rfind(" ", size // 2, size) + 1 or size
+            pieces += [current] if current else []
+            current = ""
+            pieces.append(line[:cut].rstrip(" "))
+            line = line[cut:]
+        if current and len(current) + 1 + len(line) > size:
+            pieces.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    pieces += [current] if current else []
+    return [piece for piece in pieces if piece.strip()] or [text[:size]]
+
+
+def excerpt(text: str) -> str:
+    """The beginning of a long text, cut at a word, with an ellipsis; a short text whole."""
+    if len(text) <= EXCERPT:
+        return text
+    cut = text[:EXCERPT].rsplit(" ", 1)[0] if " " in text[:EXCERPT] else text[:EXCERPT]
+    return f"{cut}…"
 
 
 def attach_headings(story: list[Flowable]) -> list[Flowable]:

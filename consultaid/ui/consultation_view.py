@@ -160,6 +160,21 @@ class ConsultationView(QWidget):
         self.patient_button.setChecked(False)
         super().closeEvent(event)
 
+    def confirm_close(self) -> bool:
+        """Asked before the consultation closes (its Close button or the window's): when signatures were
+        drawn but the summary was not finalized, closing leaves nothing signed, which the signers may not
+        expect. True to go on closing; "go back" keeps everything, signatures included, on screen."""
+        from consultaid.ui.messages import messages
+
+        consultation = self.consultation
+        if consultation.finalized_at is not None or not consultation.signatures:
+            return True
+        return messages.confirm(
+            self, _("Close without finalizing?"),
+            _("Signatures have been drawn, but the summary has not been finalized: nothing is signed until it "
+              "is. Finalize it first to keep the signatures on the summary."),
+            _("Close without finalizing"), _("Go back to the signatures"))
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         # The full navigator may take at most a quarter of the width; beyond that, go compact.

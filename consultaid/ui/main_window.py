@@ -442,6 +442,8 @@ class MainWindow(QMainWindow):
         view = self.consultation_view
         if view is None:
             return True
+        if not view.confirm_close():   # signatures drawn, summary not finalized: ask first
+            return False
         view.page_for["review"].signing.finish_pending_summary()  # stored before anything is dropped
         if getattr(self, "unstored_summary", None) is not None and not self._retry_store():
             return False
