@@ -107,7 +107,12 @@ def test_a_patient_name_with_a_noncharacter_still_makes_a_sealed_archival_summar
     assert result.returncode == 0, result.stderr   # before: "Failed to parse XMP XML"
     verify = subprocess.run([sys.executable, "-m", "consultaid", "verify", str(output)], capture_output=True,
                             text=True, timeout=120, cwd=tmp_path, check=False)
-    assert verify.returncode == 0, verify.stdout + verify.stderr
+    # The seal and the archival form hold; the one failure is that a `render --seal` file was never stored,
+    # which `verify` rightly reports since issue 13 item 2 (it is not a summary kept in the record store).
+    checks = [line for line in verify.stdout.splitlines() if line.lstrip().startswith(("✓", "✗"))]
+    failed = [line for line in checks if line.lstrip().startswith("✗")]
+    assert len(checks) >= 5 and [line.split(":")[0].strip() for line in failed] == ["✗ Stored record"], verify.stdout
+    assert "not in its record store" in failed[0]
 
 
 def test_the_xmp_metadata_parses_whatever_the_text(tmp_path):
