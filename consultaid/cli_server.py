@@ -35,7 +35,8 @@ def add_parser(commands) -> None:
         description=_("Apply the schema migrations the clinic database does not have yet, as its owner "
                       "role. Exit status: 0 up to date, 1 the server refused or could not be reached, "
                       "2 no database URL."))
-    migrate.add_argument("--database-url", metavar="URL",
+    # Its own destination: the global --database-url (the application role's, for `records`) is another.
+    migrate.add_argument("--database-url", dest="owner_url", metavar="URL",
                          help=_("the owner role's connection URL (default: {variable})").format(variable=URL_VARIABLE))
     for action in (init, migrate):
         action.add_argument("--app-role", default=DEFAULT_APP_ROLE, metavar="ROLE",
@@ -101,7 +102,7 @@ def _migrate(args) -> int:
     from consultaid.server.connection import ServerError, connect
     from consultaid.server.migrations import LATEST_VERSION, MigrationError, migrate
 
-    url = args.database_url or os.environ.get(URL_VARIABLE)
+    url = args.owner_url or getattr(args, "database_url", None) or os.environ.get(URL_VARIABLE)
     if not url:
         print(_("No database given: use --database-url URL or set {variable}.").format(variable=URL_VARIABLE),
               file=sys.stderr)

@@ -230,7 +230,26 @@ def test_entries_cut_from_the_end_are_caught_by_the_anchor(store, admin):
     admin.execute("SET session_replication_role = replica")
     admin.execute("DELETE FROM audit WHERE seq >= 3")  # what is left is a valid, shorter chain
     admin.execute("SET session_replication_role = origin")
-    assert store.verify_audit() == ["entries up to 4 were recorded, but the chain no longer holds them"]
+    assert store.verify_audit() == [f"entries up to 4 were recorded in the anchor file {store.anchor_path}, but "
+                                    "the chain no longer holds them"]
+
+
+def test_a_finalized_row_edited_behind_the_triggers_back_is_caught(store, admin):
+    """The record-row hash in the finalize entry (audit.py's record_problems) is checked on the server too."""
+    record_id = store.finalize(record(), b"%PDF-1.7 summary")
+    assert store.verify_audit() == []
+    admin.execute("SET session_replication_role = replica")
+    admin.execute("UPDATE records SET patient_identifier = 'IPP-8' WHERE id = %s", (record_id,))
+    admin.execute("SET session_replication_role = origin")
+    assert store.verify_audit() == [f"record {record_id} was changed after it was finalized"]
+
+
+def test_a_head_printed_on_a_summary_must_be_in_the_server_s_chain(store):
+    store.log("print", "c-1")
+    printed = store.latest_audit_hash()[:16]
+    assert store.verify_audit(printed_heads=[printed]) == []
+    assert store.verify_audit(printed_heads=["0123456789abcdef"]) == [
+        "the head 0123456789abcdef of the printed summaries is not in the chain: it was rewritten or cut"]
 
 
 def test_the_database_refuses_an_entry_that_does_not_extend_the_head(store):
