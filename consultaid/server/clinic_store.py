@@ -104,6 +104,22 @@ class ClinicStore:
             self.sync()
         return self.server is not None
 
+    def check(self) -> bool:
+        """For the status bar, every few seconds: is the server still there (a round trip), or back (then
+        the queue is sent)? True when online."""
+        if self.server is not None:
+            try:
+                self.server.ping()
+            except StoreError as error:
+                if error.kind not in QUEUEING_KINDS:
+                    raise
+                self._went_offline(error)
+            else:
+                if any(state == "waiting" for _seq, _kind, _key, state in self.local.queued()):
+                    self.sync()   # a queue left by a sync the server interrupted
+                return True
+        return self.reconnect()
+
     def _on_server(self, call, fallback):
         """`call(server)`, or `fallback()` on the local store when the server is away or cannot store."""
         self.reconnect()

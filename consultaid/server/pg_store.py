@@ -393,6 +393,10 @@ class PgStore:
                        (origin_hash, self.workstation, at, self._audited[0]))
         return "arrived"
 
+    def ping(self) -> None:
+        """A round trip to the server; StoreError "offline" when it is gone (the status bar's check)."""
+        self._read("SELECT 1")
+
     def latest_version(self, consultation_id: str) -> int | None:
         """The newest stored version of a consultation (what a print or export entry names), or None."""
         return self._read("SELECT MAX(version) FROM records WHERE consultation_id = %s", (consultation_id,))[0]

@@ -80,8 +80,8 @@ class MainWindow(QMainWindow):
 
         self._ticks += 1
         try:
-            if hasattr(self.store, "reconnect"):
-                self.store.reconnect()
+            if hasattr(self.store, "check"):
+                self.store.check()
             view = self.consultation_view
             if (self._ticks % LEASE_RENEWAL_TICKS == 0 and view is not None and not self.read_only
                     and view.consultation.finalized_at is None and hasattr(self.store, "renew_lease")):
