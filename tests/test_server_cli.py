@@ -55,3 +55,76 @@ def test_an_unreachable_server_is_one_line_and_exit_1(run_cli, tmp_path):
 def test_workstation_only_actions_refuse_a_server_url(run_cli, filled):
     result = run_cli("--database-url", filled["app"], "records", "check")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def _file_digests(folder):
+    import hashlib
+
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())
+            if path.name.startswith("consultaid.sqlite3")}
+
+
+@pytest.fixture
+def workstation(tmp_path):
+    """A workstation's SQLite store: a record, its correction, another record, a print and an export."""
+    from consultaid.consultation.store import Store
+
+    folder = tmp_path / "room-3-data"
+    store = Store(folder, actor="dr-room-3")
+    first = store.finalize(record("w-1", name="Zoë Martin"), b"%PDF w-1 v1")
+    store.finalize(record("w-1", name="Zoë Martin", notes="fixed"), b"%PDF w-1 v2", supersedes=first)
+    store.finalize(record("w-2", name="Ana Lima"), b"%PDF w-2")
+    store.log("print", "w-1 v2")
+    store.log("export", "w-2 v1")
+    store.close()
+    return folder
+
+
+def test_import_moves_records_and_audit_entries_once_verifiably_leaving_the_file_untouched(run_cli, migrated,
+                                                                                          workstation):
+    before = _file_digests(workstation)
+    result = run_cli("--data-dir", workstation, "server", "import", "--database-url", migrated["app"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "3 records in this workstation's database: 3 imported now, 0 already on the server, 0 in conflict"
+    # create-free store: print and export (the finalize and correct entries are the server's own)
+    assert lines[1].startswith("2 audit entries imported now, 0 already on the server")
+    here, there = lines[2].split()[-1], lines[3].split()[-1]
+    assert here == there and len(here) == 64
+    assert _file_digests(workstation) == before
+    again = run_cli("--data-dir", workstation, "server", "import", "--database-url", migrated["app"])
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[0].endswith("0 imported now, 3 already on the server, 0 in conflict")
+    assert again.stdout.splitlines()[1].startswith("0 audit entries imported now, 2 already on the server")
+    store = PgStore(migrated["app"])
+    try:
+        assert store.verify_audit() == []
+        assert [(r.consultation_id, r.version, r.status) for r in store.search("zoe")] == [
+            ("w-1", 2, "finalized"), ("w-1", 1, "corrected")]
+        assert store.record(store.search("zoe")[0].id)[1] == b"%PDF w-1 v2"
+        actions = [row[0] for row in store.connection.execute("SELECT action FROM audit ORDER BY seq")]
+        assert sorted(actions) == ["correct", "export", "finalize", "finalize", "print"]
+    finally:
+        store.close()
+    assert _file_digests(workstation) == before
+
+
+def test_import_shows_a_conflict_and_overwrites_nothing(run_cli, migrated, workstation):
+    server = PgStore(migrated["app"], workstation="room-9")
+    server.finalize(record("w-2", name="Ana Lima", notes="another"), b"%PDF other w-2")
+    server.close()
+    result = run_cli("--data-dir", workstation, "server", "import", "--database-url", migrated["app"])
+    assert result.returncode == 1
+    assert "conflict: the server holds another record for w-2 v1; neither was changed" in result.stdout
+    store = PgStore(migrated["app"])
+    try:
+        held = [r for r in store.search("ana")]
+        assert len(held) == 1 and store.record(held[0].id)[1] == b"%PDF other w-2"
+    finally:
+        store.close()
+
+
+def test_import_without_a_url_is_a_usage_error(run_cli, workstation, monkeypatch):
+    monkeypatch.delenv("CONSULTAID_DATABASE_URL", raising=False)
+    result = run_cli("--data-dir", workstation, "server", "import")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
