@@ -61,6 +61,7 @@ def test_a_stopped_server_queues_locally_and_everything_arrives_once_when_it_is_
         assert [(cid, version, bytes(pdf)) for cid, version, pdf in records] == [("c-1", 1, b"%PDF offline")]
         actions = [row[0] for row in _server_rows(own_server, "SELECT action FROM audit ORDER BY seq")]
         assert actions.count("finalize") == 1 and actions.count("print") == 1
+        assert actions.count("create") == 1   # created on the server; the local copy's "create" is not sent
         # The draft was finalized while offline: it is not left (or brought back) on the server.
         assert _server_rows(own_server, "SELECT consultation_id FROM drafts") == []
         assert store.verify_audit() == []

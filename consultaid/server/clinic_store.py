@@ -10,7 +10,8 @@ The design, kept small (docs/it.md, "When the server goes away"):
   queue is sent in order, each item exactly once: a finalized record by its consultation id and version
   (the server stores it with its finalize entry in one transaction, or finds it already there, or finds
   another record under that key: a conflict, kept here, shown, never overwritten); an audit entry by its
-  hash (server table `arrivals`, written in the same transaction as the entry); a draft by saving its
+  hash (server table `arrivals`, written in the same transaction as the entry; a "create" entry of a
+  consultation the server already saw created is not sent again); a draft by saving its
   latest content on the server (unless that consultation was meanwhile finalized, or another room holds
   it: a conflict). An item leaves the queue only after the server committed it: a crash between the two
   sends it again, and the server recognises it.
@@ -169,6 +170,8 @@ class ClinicStore:
         at, actor, action, subject, digest = entry
         if action in SERVER_WRITTEN_ACTIONS:
             return "present"   # its record's arrival writes the server's own entry, with the server's row hash
+        if action == "create" and self.server.has_entry("create", subject):
+            return "present"   # created on the server before it went away; saved here only since
         return self.server.arrive_audit_entry(digest, at, actor, action, subject)
 
     def _send_draft(self, key: str) -> str:
@@ -179,7 +182,7 @@ class ClinicStore:
         if self.server.latest_version(key) is not None:
             return "present"   # finalized on the server meanwhile: the draft is over
         try:
-            self.server.save_draft(record)
+            self.server.arrive_draft(record)
         except StoreError as error:
             if error.kind == "leased":
                 return "conflict"

@@ -212,6 +212,18 @@ class PgStore:
     def save_draft(self, record: dict) -> int:
         """Store the consultation in progress and renew this workstation's lease on it; returns its revision
         once committed. Refused (StoreError "leased") while another workstation's lease on it lasts."""
+        return self._save_draft(record, audited=True)
+
+    def arrive_draft(self, record: dict) -> int:
+        """A draft saved in a workstation's local queue while the server was away: saved like save_draft,
+        but its "create" entry, if it was new there, arrives on its own (arrive_audit_entry), not twice."""
+        return self._save_draft(record, audited=False)
+
+    def has_entry(self, action: str, subject: str) -> bool:
+        """Whether the clinic's chain holds an entry of this action on this subject."""
+        return self._read("SELECT 1 FROM audit WHERE action = %s AND subject = %s LIMIT 1", (action, subject)) is not None
+
+    def _save_draft(self, record: dict, audited: bool) -> int:
         setup = record["setup"]
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         with self.transaction() as db:
@@ -229,7 +241,7 @@ class PgStore:
                  self.workstation, self.lease_seconds)).fetchone()
             if row is None:
                 raise self._leased_error(db, record["id"])
-            if row[0] == 1:
+            if row[0] == 1 and audited:
                 self._audit(db, "create", record["id"])
         return row[0]
 
