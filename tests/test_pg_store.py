@@ -357,3 +357,18 @@ def test_pg_store_offers_the_sqlite_store_s_methods_with_the_same_parameters(met
     from consultaid.consultation.store import Store
 
     assert inspect.signature(getattr(PgStore, method)) == inspect.signature(getattr(Store, method))
+
+
+def test_a_lease_is_renewed_while_open_and_lost_once_taken_over(store, migrated):
+    store.save_draft(record())
+    before = store.connection.execute("SELECT lease_expires FROM drafts").fetchone()[0]
+    store.connection.execute("UPDATE drafts SET lease_expires = now() + interval '5 seconds'")
+    assert store.renew_lease("c-1") is True
+    after = store.connection.execute("SELECT lease_expires FROM drafts").fetchone()[0]
+    assert after >= before
+    other = PgStore(migrated["app"], workstation="room-4")
+    try:
+        other.take_over_draft("c-1")
+        assert store.renew_lease("c-1") is False
+    finally:
+        other.close()
