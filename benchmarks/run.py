@@ -750,7 +750,8 @@ def bench_server(results: Results, work: Path, count: int, queries: int, writers
                 name_times.append(time.perf_counter() - began)
             first = date(2016, 1, 1) + timedelta(days=rng.randint(0, 3500))
             began = time.perf_counter()
-            searcher.search(date_from=first.isoformat(), date_to=(first + timedelta(days=rng.choice([1, 7, 31]))).isoformat())
+            last = first + timedelta(days=rng.choice([1, 7, 31]))
+            searcher.search(date_from=first.isoformat(), date_to=last.isoformat())
             if number:
                 date_times.append(time.perf_counter() - began)
         finalize_times = []
@@ -777,7 +778,7 @@ def bench_server(results: Results, work: Path, count: int, queries: int, writers
             began = time.perf_counter()
             sqlite.finalize(dict(template, id=f"bench-sqlite-finalize-{number}"), b"%PDF-1.7 " + os.urandom(200_000))
             sqlite_finalize.append(time.perf_counter() - began)
-        for number in range(queries):
+        for _query in range(queries):
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             began = time.perf_counter()
             sqlite.search(name[: rng.choice([3, 6, len(name)])])

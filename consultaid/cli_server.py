@@ -42,9 +42,9 @@ def add_parser(commands) -> None:
         "import", help=_("move this workstation's records and audit entries to the clinic server"),
         description=_("Copy every finalized record of this workstation's database (versions, PDFs, hashes) and "
                       "its audit entries to the clinic server, each exactly once (running it again copies nothing "
-                      "twice); the workstation's file is only copied (ConsultAid closed on it) and left untouched. Prints the counts "
-                      "and a fingerprint of the records on both sides. Exit status: 0 all verified, 1 a conflict, "
-                      "a mismatch or the server could not be used, 2 no database URL."))
+                      "twice); the workstation's file is only copied (ConsultAid closed on it) and left untouched. "
+                      "Prints the counts and a fingerprint of the records on both sides. Exit status: 0 all "
+                      "verified, 1 a conflict, a mismatch or the server could not be used, 2 no database URL."))
     importing.add_argument("--database-url", dest="import_url", metavar="URL",
                            help=_("the application role's connection URL (default: {variable})").format(
                                variable=URL_VARIABLE))

@@ -3,8 +3,6 @@ CONSULTAID_DATABASE_URL (subprocesses against the real test server), and `server
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from consultaid.server.pg_store import PgStore
@@ -86,7 +84,8 @@ def test_import_moves_records_and_audit_entries_once_verifiably_leaving_the_file
     result = run_cli("--data-dir", workstation, "server", "import", "--database-url", migrated["app"])
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "3 records in this workstation's database: 3 imported now, 0 already on the server, 0 in conflict"
+    assert lines[0] == ("3 records in this workstation's database: 3 imported now, 0 already on the server, "
+                        "0 in conflict")
     # create-free store: print and export (the finalize and correct entries are the server's own)
     assert lines[1].startswith("2 audit entries imported now, 0 already on the server")
     here, there = lines[2].split()[-1], lines[3].split()[-1]

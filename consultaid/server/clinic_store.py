@@ -231,7 +231,8 @@ class ClinicStore:
                                lambda: self.local.load_draft(consultation_id))
 
     def set_draft_aside(self, consultation_id: str) -> None:
-        self._on_server(lambda server: server.set_draft_aside(consultation_id), lambda: self._local_aside(consultation_id))
+        self._on_server(lambda server: server.set_draft_aside(consultation_id),
+                        lambda: self._local_aside(consultation_id))
 
     def _local_aside(self, consultation_id: str) -> None:
         if any(draft.consultation_id == consultation_id for draft in self.local.drafts()):

@@ -103,7 +103,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         origin_hash text PRIMARY KEY,
         workstation text NOT NULL,
         queued_at text NOT NULL,
-        audit_seq bigint NOT NULL  -- the entry in the chain (no foreign key: it would change how TRUNCATE audit is refused)
+        -- The entry in the chain (no foreign key: it would change how TRUNCATE audit is refused).
+        audit_seq bigint NOT NULL
     );
     CREATE TRIGGER arrivals_are_kept BEFORE UPDATE OR DELETE ON arrivals FOR EACH ROW
         EXECUTE FUNCTION refuse_change('the audit trail is append-only');

@@ -221,7 +221,8 @@ class PgStore:
 
     def has_entry(self, action: str, subject: str) -> bool:
         """Whether the clinic's chain holds an entry of this action on this subject."""
-        return self._read("SELECT 1 FROM audit WHERE action = %s AND subject = %s LIMIT 1", (action, subject)) is not None
+        found = self._read("SELECT 1 FROM audit WHERE action = %s AND subject = %s LIMIT 1", (action, subject))
+        return found is not None
 
     def _save_draft(self, record: dict, audited: bool) -> int:
         setup = record["setup"]

@@ -629,7 +629,6 @@ class HistoryView(QWidget):
     def resume_selected(self) -> None:
         """Takes the draft up again where it was left; the window opens it."""
         from consultaid.consultation.session import Consultation
-
         from consultaid.ui.open_elsewhere import READ_ONLY, TAKE_OVER, ask_about_lease
 
         row = self.selected_row()
