@@ -372,3 +372,21 @@ def test_a_lease_is_renewed_while_open_and_lost_once_taken_over(store, migrated)
         assert store.renew_lease("c-1") is False
     finally:
         other.close()
+
+
+def test_a_limited_search_is_the_newest_part_of_the_whole_search(store):
+    """Each branch of the name-or-identifier search keeps only its newest `limit` rows (search.py): the
+    result must be what cutting the whole, unlimited result gives."""
+    rng = random.Random(41)
+    for number in range(60):
+        day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        name = rng.choice(["Anna Roux", "Annie Roux", "ann", "Zoë"])
+        store.finalize(record(f"c-{number}", name, f"{day}T10:00:00+00:00",
+                              setup={"patient": {"name": name, "identifier": rng.choice(["ann", "IPP-1"])},
+                                     "procedure_id": "vertebroplasty"}), f"%PDF {number}".encode())
+    for text in ("ann", "anna", "IPP-1", "zo"):
+        whole = store.search(text)
+        for limit in (1, 3, 7, 20):
+            assert store.search(text, limit=limit) == whole[:limit], (text, limit)
+        assert store.search(text, date_from="2026-06-01", limit=5) == [
+            row for row in whole if row.consultation_date >= "2026-06-01"][:5]
