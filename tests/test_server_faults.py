@@ -106,8 +106,11 @@ def test_a_full_server_disk_queues_locally_and_arrives_once_space_is_back(own_se
                 store.finalize(record(f"full-{number}"), pdf)
                 stored.append(f"full-{number}")
             assert not store.online and "full" in store.offline_reason
-            waiting = store.whereabouts().waiting
-            assert waiting >= 1
+            where = store.whereabouts()
+            assert where.waiting >= 1 and where.problem == "disk_full"
+            from consultaid.ui.records_place import describe
+
+            assert describe(store)[0].startswith("\u26a0 The clinic server clinic cannot store: its disk is full")
             with psycopg.connect(own_server.admin_db_url, autocommit=True) as admin:
                 admin.execute("ALTER TABLE records SET TABLESPACE pg_default")   # IT frees space
             assert store.check()

@@ -131,3 +131,38 @@ def test_the_status_bar_says_offline_and_when_everything_reached_the_server(qtbo
 
 def test_on_this_workstation_the_status_bar_says_so(main):
     assert main.records_place.text() == "Records: on this workstation"
+
+
+def test_the_app_opens_the_clinic_server_chosen_in_settings(qtbot, qapp, own_server, own_data_dir, tmp_path,
+                                                            monkeypatch):
+    """Settings › Data's "Clinic server" (password from libpq's password file here: no keyring in tests)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from consultaid.settings import ClinicServer, Settings, save_settings
+    from tests.pg_fixtures import APP_ROLE
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    parts = conninfo_to_dict(own_server.app_url)
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"localhost:{parts['port']}:{own_server.database}:{APP_ROLE}:{parts['password']}\n")
+    passfile.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    save_settings(Settings(record_store="server", server=ClinicServer(
+        host="localhost", port=int(parts["port"]), database=own_server.database, user=APP_ROLE,
+        ca_certificate=parts["sslrootcert"])))
+    apply_style(qapp)
+    window = create_main_window(CONTENT, data_dir=own_data_dir)
+    qtbot.addWidget(window)
+    try:
+        assert isinstance(window.store, ClinicStore) and window.store.online
+        assert window.records_place.text() == "Records: clinic server localhost, everything is on the server"
+        window.store.log("print", "c-1 v1")
+        check = PgStore(own_server.app_url)
+        try:
+            assert check.has_entry("print", "c-1 v1")   # written on the server, not on this workstation
+        finally:
+            check.close()
+        assert window.store.local.queued() == []
+    finally:
+        window.server_timer.stop()
+        window.store.close()

@@ -67,14 +67,16 @@ class RecordStore(Protocol):
 class Whereabouts:
     """Where the records are and whether everything has reached them, for the status bar (no secret).
     `place` "workstation" or "server"; `server` the server's name; `online` False while the server cannot
-    be reached; `waiting` how many records and audit entries wait in the local queue; `conflicts` how many
-    of those the server holds differently (shown, never overwritten)."""
+    be reached or cannot store, and `problem` why ("offline" or "disk_full"); `waiting` how many records and
+    audit entries wait in the local queue; `conflicts` how many of those the server holds differently
+    (shown, never overwritten)."""
 
     place: str
     server: str = ""
     online: bool = True
     waiting: int = 0
     conflicts: int = 0
+    problem: str = ""
 
 
 def database_url(url: str | None = None) -> str | None:

@@ -57,6 +57,7 @@ class ClinicStore:
         self.actor = self.local.actor
         self.server: PgStore | None = None
         self.offline_reason = ""
+        self.offline_kind = ""    # "offline" or "disk_full": what the status bar says
         self._last_try = 0.0
         self.last_sync: dict[str, int] = {}
         self._connect()
@@ -96,6 +97,7 @@ class ClinicStore:
                 pass
         self.server = None
         self.offline_reason = str(error)
+        self.offline_kind = error.kind
         log.warning("the clinic server cannot be used (%s): working on the local queue", error.kind)
 
     def reconnect(self) -> bool:
@@ -198,7 +200,8 @@ class ClinicStore:
     def whereabouts(self) -> Whereabouts:
         waiting, conflicts = self.waiting()
         drafts = sum(1 for row in self.local.queued() if row[1] == "draft" and row[3] == "waiting")
-        return Whereabouts("server", self.server_name, self.server is not None, waiting + drafts, conflicts)
+        return Whereabouts("server", self.server_name, self.server is not None, waiting + drafts, conflicts,
+                           "" if self.server is not None else self.offline_kind)
 
     # --- the record store interface ------------------------------------------------------------------
     def close(self) -> None:

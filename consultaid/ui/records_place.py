@@ -13,7 +13,12 @@ def describe(store) -> tuple[str, bool]:
     where = store.whereabouts()
     if where.place == "workstation":
         return _("Records: on this workstation"), False
-    if not where.online:
+    if not where.online and where.problem == "disk_full":
+        text = _("The clinic server {server} cannot store: its disk is full (tell IT). Work is saved on this "
+                 "workstation and sent when there is room").format(server=where.server) + " (" + ngettext(
+            "{count} item waiting", "{count} items waiting", where.waiting).format(count=where.waiting) + ")"
+        warning = True
+    elif not where.online:
         text = _("Offline: the clinic server {server} cannot be reached. Work is saved on this workstation "
                  "and sent when it is back").format(server=where.server) + " (" + ngettext(
             "{count} item waiting", "{count} items waiting", where.waiting).format(count=where.waiting) + ")"
