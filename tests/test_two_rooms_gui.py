@@ -106,7 +106,7 @@ def test_the_status_bar_says_offline_and_when_everything_reached_the_server(qtbo
                                                                            monkeypatch):
     monkeypatch.setattr(clinic_store, "RETRY_SECONDS", 0.0)
     store = ClinicStore(own_server.app_url, own_data_dir, actor="dr-two", server_name="clinic-db",
-                        workstation="room-2")
+                        workstation="room-2", background=True)   # as the app opens it
     window = _window(qtbot, qapp, store)
     window.server_timer.setInterval(200)
     try:

@@ -22,6 +22,7 @@ The design, kept small (docs/it.md, "When the server goes away"):
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 
@@ -45,7 +46,7 @@ SERVER_WRITTEN_ACTIONS = ("finalize", "correct")
 
 class ClinicStore:
     def __init__(self, url: str, data_dir: Path, actor: str = "", server_name: str = "", workstation: str = "",
-                 use_keyring: bool = False, lease_seconds: int = DEFAULT_LEASE_SECONDS):
+                 use_keyring: bool = False, lease_seconds: int = DEFAULT_LEASE_SECONDS, background: bool = False):
         self.url = url
         self.data_dir = Path(data_dir)
         self.server_name = server_name
@@ -60,6 +61,11 @@ class ClinicStore:
         self.offline_kind = ""    # "offline" or "disk_full": what the status bar says
         self._last_try = 0.0
         self.last_sync: dict[str, int] = {}
+        # With `background` (the app), trying an unreachable server again happens in a thread: a network
+        # that swallows packets would otherwise hold the window for the connect timeout at every retry.
+        self.background = background
+        self._trying: threading.Thread | None = None
+        self._found: PgStore | None = None
         self._connect()
         if self.server is not None:
             self.sync()
@@ -75,18 +81,28 @@ class ClinicStore:
         return self.server is not None
 
     # --- the connection ----------------------------------------------------------------------------
+    def _open_server(self) -> PgStore:
+        return PgStore(self.url, actor=self.actor, workstation=self.workstation, anchor_dir=self.data_dir,
+                       lease_seconds=self.lease_seconds, use_keyring=self.use_keyring, server_name=self.server_name,
+                       timeout=RECONNECT_TIMEOUT_SECONDS)
+
+    def _try_in_background(self) -> None:
+        """The thread's work: a connection, handed to the next call on the caller's thread (reconnect)."""
+        try:
+            self._found = self._open_server()
+        except StoreError as error:
+            log.warning("the clinic server is still away (%s)", error.kind)
+
     def _connect(self) -> bool:
         self._last_try = time.monotonic()
         try:
-            self.server = PgStore(self.url, actor=self.actor, workstation=self.workstation, anchor_dir=self.data_dir,
-                                  lease_seconds=self.lease_seconds, use_keyring=self.use_keyring,
-                                  server_name=self.server_name, timeout=RECONNECT_TIMEOUT_SECONDS)
+            self.server = self._open_server()
         except StoreError as error:
             if error.kind not in QUEUEING_KINDS:
                 raise   # a wrong schema version or a refused address is IT's to fix, not a queue's to hide
             self._went_offline(error)
             return False
-        self.offline_reason = ""
+        self.offline_reason = self.offline_kind = ""
         return True
 
     def _went_offline(self, error: StoreError) -> None:
@@ -103,7 +119,20 @@ class ClinicStore:
     def reconnect(self) -> bool:
         """Tries the server again (at most every RETRY_SECONDS) and, once it answers, sends the queue.
         True when online."""
-        if self.server is None and time.monotonic() - self._last_try >= RETRY_SECONDS and self._connect():
+        if self.server is not None:
+            return True
+        if self.background:
+            if self._found is not None:   # the thread got through: from now on the server again
+                self.server, self._found = self._found, None
+                self.offline_reason = self.offline_kind = ""
+                self.sync()
+            elif (self._trying is None or not self._trying.is_alive()) and \
+                    time.monotonic() - self._last_try >= RETRY_SECONDS:
+                self._last_try = time.monotonic()
+                self._trying = threading.Thread(target=self._try_in_background, daemon=True,
+                                                name="clinic-server-retry")
+                self._trying.start()
+        elif time.monotonic() - self._last_try >= RETRY_SECONDS and self._connect():
             self.sync()
         return self.server is not None
 
@@ -205,8 +234,11 @@ class ClinicStore:
 
     # --- the record store interface ------------------------------------------------------------------
     def close(self) -> None:
-        if self.server is not None:
-            self.server.close()
+        if self._trying is not None:
+            self._trying.join(RECONNECT_TIMEOUT_SECONDS + 1)
+        for server in (self.server, self._found):
+            if server is not None:
+                server.close()
         self.local.close()
 
     def log(self, action: str, subject: str) -> None:

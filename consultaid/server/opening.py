@@ -36,7 +36,7 @@ def open_record_store(data_dir: Path, settings=None, url: str | None = None, act
             from consultaid.server.clinic_store import ClinicStore
 
             return ClinicStore(location.conninfo(), Path(data_dir), actor=actor, server_name=location.host,
-                               use_keyring=True)
+                               use_keyring=True, background=True)
         from consultaid.server.pg_store import PgStore
 
         return PgStore(location.conninfo(), actor=actor, anchor_dir=Path(data_dir), use_keyring=True,
