@@ -48,6 +48,7 @@ def test_a_stopped_server_queues_locally_and_everything_arrives_once_when_it_is_
         # Saving goes on: committed on this workstation, and queued.
         assert store.save_draft(record("c-1", notes="typed while offline")) >= 1
         assert not store.online and store.whereabouts().online is False
+        store.save_draft(record("c-5", notes="begun while offline"))
         first = store.finalize(record("c-1", notes="typed while offline"), b"%PDF offline")
         store.log("print", "c-1 v1")
         assert store.local.record(first)[1] == b"%PDF offline"
@@ -61,10 +62,13 @@ def test_a_stopped_server_queues_locally_and_everything_arrives_once_when_it_is_
         assert [(cid, version, bytes(pdf)) for cid, version, pdf in records] == [("c-1", 1, b"%PDF offline")]
         actions = [row[0] for row in _server_rows(own_server, "SELECT action FROM audit ORDER BY seq")]
         assert actions.count("finalize") == 1 and actions.count("print") == 1
-        assert actions.count("create") == 1   # created on the server; the local copy's "create" is not sent
-        # The draft was finalized while offline: it is not left (or brought back) on the server.
-        assert _server_rows(own_server, "SELECT consultation_id FROM drafts") == []
+        # c-1 created on the server (its local copy's "create" is not sent again); c-5 created offline.
+        assert actions.count("create") == 2
+        # c-1 was finalized while offline: its draft is not left (or brought back) on the server; c-5's is there.
+        assert _server_rows(own_server, "SELECT consultation_id, record_json LIKE '%%begun while offline%%'"
+                                        " FROM drafts") == [("c-5", True)]
         assert store.verify_audit() == []
+        assert store.local.drafts("open") == []   # nothing left to offer as interrupted at an offline start
         # Sending again sends nothing again.
         assert store.sync() == {"arrived": 0, "present": 0, "conflict": 0}
     finally:

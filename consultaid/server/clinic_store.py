@@ -218,7 +218,17 @@ class ClinicStore:
             if error.kind == "leased":
                 return "conflict"
             raise
+        self._retire_local_draft(key)
         return "arrived"
+
+    def _retire_local_draft(self, consultation_id: str) -> None:
+        """The server holds the draft now: the local copy is set aside (kept, not queued), so a later start
+        while offline does not offer it as an interrupted consultation of this room."""
+        self.local.queue_for_server = False
+        try:
+            self.local.set_draft_aside(consultation_id)
+        finally:
+            self.local.queue_for_server = True
 
     def waiting(self) -> tuple[int, int]:
         """(records and audit entries waiting for the server, conflicts among the queued writes)."""
