@@ -4,6 +4,7 @@ each figure printed with its reference and ratio, and appended to benchmarks/RES
     .venv/bin/python benchmarks/run.py            # the full run (a few minutes; 100,000 stored records)
     .venv/bin/python benchmarks/run.py --quick    # smaller counts, for a quick check (not for RESULTS)
     .venv/bin/python benchmarks/run.py --no-write # print only
+    .venv/bin/python benchmarks/run.py --only server   # the clinic server (PostgreSQL): only when named
 
 Everything runs in a temporary folder: HOME, the XDG folders and CONSULTAID_DATA_DIR point there, so no
 real settings or records are touched. The generated procedures, people and records are fictional test
@@ -671,6 +672,141 @@ def bench_store(results: Results, work: Path, count: int, queries: int, time_cap
     store.close()
 
 
+# --- 4c. the clinic server (issue 14): not run by default, nor by CI ------------------------------------------
+def bench_server(results: Results, work: Path, count: int, queries: int, writers: int = 10,
+                 interval: float = 0.4, soak: float = 30.0) -> None:
+    """Search `count` records on a real PostgreSQL server (a throw-away TLS cluster started here, as the
+    tests do) while `writers` simulated workstations autosave every `interval` s; autosave commit latency
+    under that load; finalize latency; the same on the SQLite store of this run for the ratios."""
+    say(f"4c. Clinic server: {count:,} records, {writers} workstations autosaving every {interval} s")
+    import threading
+
+    from consultaid.consultation.store import Store
+    from consultaid.server.pg_store import PgStore
+    from consultaid.server.search import folded_name_key
+    from tests.pg_fixtures import stop_cluster
+    from tests.pg_own_server import OwnServer, start_cluster
+
+    template = json.loads((EXAMPLES / "cement-spine-surgery-en.json").read_text(encoding="utf-8"))
+    cluster = Path(tempfile.mkdtemp(prefix="consultaid-bench-pg-"))   # beside the sandbox: the server user reaches it
+    server = OwnServer(cluster, start_cluster(cluster))
+    try:
+        server.set_up()
+        # Filled on the server side in one statement (the app's finalize writes one record at a time with
+        # its audit entry; a million of those would take hours). Names and keys as the store folds them.
+        import psycopg
+
+        pairs = [(f"{first} {last}", folded_name_key(f"{first} {last}")) for first in FIRST for last in LAST]
+        record_json = json.dumps({"bench": True}, separators=(",", ":"))
+        start = time.perf_counter()
+        with psycopg.connect(server.admin_db_url, autocommit=True) as admin:
+            admin.execute(
+                "INSERT INTO records (consultation_id, version, patient_name, patient_name_key, patient_identifier,"
+                " procedure_id, consultation_date, finalized_at, record_json, pdf, pdf_sha256)"
+                " SELECT 'bench-' || n, 1, (%(names)s::text[])[1 + n %% %(pairs)s],"
+                " (%(keys)s::text[])[1 + n %% %(pairs)s], 'BENCH ' || n, 'cement-spine-surgery',"
+                " to_char(date '2016-01-01' + ((hashint4(n)::bigint %% 3650 + 3650) %% 3650)::int, 'YYYY-MM-DD'),"
+                " '2026-01-01T10:00:00+00:00', %(json)s, '\\x255044462d312e372078'::bytea,"
+                " encode(sha256('\\x255044462d312e372078'::bytea), 'hex')"
+                " FROM generate_series(1, %(count)s) AS n",
+                {"names": [name for name, _key in pairs], "keys": [key for _name, key in pairs],
+                 "pairs": len(pairs), "json": record_json, "count": count})
+            admin.execute("VACUUM ANALYZE records")
+        fill = time.perf_counter() - start
+        results.notes.append(f"Clinic server filled with {count:,} records in {fill:.0f} s (server-side INSERT … "
+                             "SELECT; small record JSON and PDF: the search reads only the covering indexes).")
+        stop = threading.Event()
+        latencies: list[float] = []
+        failures: list[str] = []
+
+        def workstation(number: int) -> None:
+            store = PgStore(server.app_url, actor=f"dr-{number}", workstation=f"room-{number}")
+            draft = dict(template, id=f"draft-room-{number}")
+            try:
+                keystroke = 0
+                while not stop.is_set():
+                    keystroke += 1
+                    began = time.perf_counter()
+                    store.save_draft(dict(draft, notes=f"keystroke {keystroke}"))
+                    latencies.append(time.perf_counter() - began)
+                    stop.wait(max(0.0, interval - (time.perf_counter() - began)))
+            except Exception as error:  # noqa: BLE001 — reported in the results, not a crash of the run
+                failures.append(type(error).__name__)
+            finally:
+                store.close()
+
+        threads = [threading.Thread(target=workstation, args=(number,)) for number in range(writers)]
+        writers_started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        rng = random.Random(14)
+        searcher = PgStore(server.app_url, workstation="records-view")
+        name_times, date_times = [], []
+        for number in range(queries + 1):
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            began = time.perf_counter()
+            searcher.search(name[: rng.choice([3, 6, len(name)])])
+            if number:
+                name_times.append(time.perf_counter() - began)
+            first = date(2016, 1, 1) + timedelta(days=rng.randint(0, 3500))
+            began = time.perf_counter()
+            last = first + timedelta(days=rng.choice([1, 7, 31]))
+            searcher.search(date_from=first.isoformat(), date_to=last.isoformat())
+            if number:
+                date_times.append(time.perf_counter() - began)
+        finalize_times = []
+        for number in range(20):
+            began = time.perf_counter()
+            searcher.finalize(dict(template, id=f"bench-finalize-{number}"), b"%PDF-1.7 " + os.urandom(200_000))
+            finalize_times.append(time.perf_counter() - began)
+        # The autosave figure needs many saves: the writers go on for `soak` seconds in all.
+        stop.wait(max(0.0, soak - (time.perf_counter() - writers_started)))
+        stop.set()
+        for thread in threads:
+            thread.join()
+        searcher.close()
+        # The SQLite store of this run, for the ratios: one workstation, no other writer (as it is used).
+        sqlite = Store(work / "ratio-store")
+        sqlite_count = min(count, 100_000)
+        fill_store(sqlite, sqlite_count, template)
+        sqlite_saves, sqlite_finalize, sqlite_search = [], [], []
+        for number in range(50):
+            began = time.perf_counter()
+            sqlite.save_draft(dict(template, id="draft-here", notes=f"keystroke {number}"))
+            sqlite_saves.append(time.perf_counter() - began)
+        for number in range(20):
+            began = time.perf_counter()
+            sqlite.finalize(dict(template, id=f"bench-sqlite-finalize-{number}"), b"%PDF-1.7 " + os.urandom(200_000))
+            sqlite_finalize.append(time.perf_counter() - began)
+        for _query in range(queries):
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            began = time.perf_counter()
+            sqlite.search(name[: rng.choice([3, 6, len(name)])])
+            sqlite_search.append(time.perf_counter() - began)
+        sqlite.close()
+
+        def ratio(server_value: float, local_value: float) -> str:
+            return f"{server_value / local_value:.1f}×" if local_value else "–"
+
+        results.add(f"Server: search {count:,} records by patient name prefix, 95th percentile, {writers} "
+                    "workstations autosaving", ms(p95(name_times)), reference=f"SQLite {sqlite_count:,}: "
+                    f"{ms(p95(sqlite_search))}", ratio=ratio(p95(name_times), p95(sqlite_search)), budget="< 50 ms",
+                    met=yes(p95(name_times) < 0.05))
+        results.add(f"Server: search {count:,} records by date range, 95th percentile", ms(p95(date_times)),
+                    budget="< 50 ms", met=yes(p95(date_times) < 0.05))
+        results.add(f"Server: autosave commit, 95th percentile ({len(latencies)} saves by {writers} workstations)",
+                    ms(p95(latencies)), reference=f"SQLite: {ms(p95(sqlite_saves))}",
+                    ratio=ratio(p95(latencies), p95(sqlite_saves)), budget="report only")
+        results.add("Server: finalize (record + 200 KB PDF + audit entry, one transaction), median",
+                    ms(median(finalize_times)), reference=f"SQLite: {ms(median(sqlite_finalize))}",
+                    ratio=ratio(median(finalize_times), median(sqlite_finalize)), budget="report only")
+        if failures:
+            results.notes.append(f"Autosaving workstations that failed: {', '.join(failures)}.")
+    finally:
+        stop_cluster(cluster)
+        shutil.rmtree(cluster, ignore_errors=True)
+
+
 # --- the machine, and RESULTS.md ----------------------------------------------------------------------------------
 def machine() -> str:
     cpu = "unknown CPU"
@@ -719,8 +855,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller counts, for a fast check")
     parser.add_argument("--no-write", action="store_true", help="do not append to benchmarks/RESULTS.md")
-    parser.add_argument("--only", nargs="*", choices=["cold", "steps", "finalize", "pdf", "library", "store"],
-                        help="run only these parts")
+    parser.add_argument("--only", nargs="*",
+                        choices=["cold", "steps", "finalize", "pdf", "library", "store", "server"],
+                        help="run only these parts (server: the clinic server, only when named here)")
+    parser.add_argument("--server-records", type=int, default=1_000_000, metavar="N",
+                        help="records on the clinic server for the `server` part (default: 1,000,000)")
     args = parser.parse_args()
     quick = args.quick
     parts = set(args.only or ["cold", "steps", "finalize", "pdf", "library", "store"])
@@ -743,6 +882,9 @@ def main() -> int:
             bench_library(results, work, count=100 if quick else 1000, runs=3)
         if "store" in parts:
             bench_store(results, work, count=5_000 if quick else 100_000, queries=20 if quick else 100)
+        if "server" in parts:
+            bench_server(results, work, count=20_000 if quick else args.server_records, queries=20 if quick else 200,
+                         soak=10.0 if quick else 30.0)
     finally:
         shutil.rmtree(SANDBOX, ignore_errors=True)
     total = time.perf_counter() - started

@@ -24,6 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help=_("interface language"))
     parser.add_argument("--data-dir", type=Path, metavar="DIR",
                         help=_("where records are kept (default: CONSULTAID_DATA_DIR or the user data folder)"))
+    parser.add_argument("--database-url", metavar="URL",
+                        help=_("the clinic server's PostgreSQL URL for `records` and `audit verify` (default: "
+                               "CONSULTAID_DATABASE_URL, else the record store chosen in Settings)"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser("validate", help=_("check content packs and report every problem"))

@@ -28,10 +28,12 @@ def add_parser(commands) -> None:
 
 def run_audit(args) -> int:
     from consultaid.cli_verify import data_dir
-    from consultaid.consultation.store import DatabaseError, StoreError, open_store
+    from consultaid.consultation.store import DatabaseError, StoreError
+    from consultaid.server.opening import open_record_store
 
     try:
-        store = open_store(data_dir(args))
+        # --database-url, CONSULTAID_DATABASE_URL, then Settings: the clinic server's chain, or this workstation's.
+        store = open_record_store(data_dir(args), url=getattr(args, "database_url", None))
     except StoreError as error:
         print(str(error), file=sys.stderr)
         return 1
@@ -42,6 +44,9 @@ def run_audit(args) -> int:
         head = store.latest_audit_hash()
     except DatabaseError as error:   # a damaged page met while reading the trail or a record
         print(_("The audit trail could not be read: {reason}").format(reason=error), file=sys.stderr)
+        return 1
+    except StoreError as error:      # the server went away while it was read
+        print(str(error), file=sys.stderr)
         return 1
     finally:
         store.close()

@@ -62,13 +62,28 @@ def _data_dir(args) -> Path:
 
 
 def _open(args):
+    """The record store of --database-url, CONSULTAID_DATABASE_URL or Settings (server/opening.py)."""
     from consultaid.consultation.store import open_store
+    from consultaid.server.opening import open_record_store
 
-    return open_store(_data_dir(args))
+    if args.records_command in WORKSTATION_ONLY:
+        return open_store(_data_dir(args))   # the file itself, whichever store the records are kept in
+    return open_record_store(_data_dir(args), url=getattr(args, "database_url", None))
+
+
+# What only this workstation's SQLite file has: its key, its file-level check, setting it aside.
+WORKSTATION_ONLY = ("key", "check", "reset")
 
 
 def run(args) -> int:
+    from consultaid.consultation.record_store import database_url
     from consultaid.consultation.store import StoreError
+
+    if args.records_command in WORKSTATION_ONLY and database_url(getattr(args, "database_url", None)):
+        print(_("`consultaid records {action}` is about this workstation's database file; the clinic server's "
+                "database is looked after by IT with PostgreSQL's own tools.").format(action=args.records_command),
+              file=sys.stderr)
+        return 2
 
     if args.command == "records" and args.records_command == "key" and args.key_command == "import":
         return _import_key(args)  # before opening: the store cannot open without its key

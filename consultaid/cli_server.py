@@ -35,8 +35,19 @@ def add_parser(commands) -> None:
         description=_("Apply the schema migrations the clinic database does not have yet, as its owner "
                       "role. Exit status: 0 up to date, 1 the server refused or could not be reached, "
                       "2 no database URL."))
-    migrate.add_argument("--database-url", metavar="URL",
+    # Its own destination: the global --database-url (the application role's, for `records`) is another.
+    migrate.add_argument("--database-url", dest="owner_url", metavar="URL",
                          help=_("the owner role's connection URL (default: {variable})").format(variable=URL_VARIABLE))
+    importing = actions.add_parser(
+        "import", help=_("move this workstation's records and audit entries to the clinic server"),
+        description=_("Copy every finalized record of this workstation's database (versions, PDFs, hashes) and "
+                      "its audit entries to the clinic server, each exactly once (running it again copies nothing "
+                      "twice); the workstation's file is only copied (ConsultAid closed on it) and left untouched. "
+                      "Prints the counts and a fingerprint of the records on both sides. Exit status: 0 all "
+                      "verified, 1 a conflict, a mismatch or the server could not be used, 2 no database URL."))
+    importing.add_argument("--database-url", dest="import_url", metavar="URL",
+                           help=_("the application role's connection URL (default: {variable})").format(
+                               variable=URL_VARIABLE))
     for action in (init, migrate):
         action.add_argument("--app-role", default=DEFAULT_APP_ROLE, metavar="ROLE",
                             help=_("application role (default: {name})").format(name=DEFAULT_APP_ROLE))
@@ -45,7 +56,51 @@ def add_parser(commands) -> None:
 def run(args) -> int:
     if args.server_command == "init":
         return _init(args)
+    if args.server_command == "import":
+        return _import(args)
     return _migrate(args)
+
+
+def _import(args) -> int:
+    from consultaid.cli_verify import data_dir
+    from consultaid.consultation.store import StoreError
+    from consultaid.i18n import ngettext
+    from consultaid.server.importing import import_workstation
+    from consultaid.server.pg_store import PgStore
+
+    url = args.import_url or getattr(args, "database_url", None) or os.environ.get(URL_VARIABLE)
+    if not url:
+        print(_("No database given: use --database-url URL or set {variable}.").format(variable=URL_VARIABLE),
+              file=sys.stderr)
+        return 2
+    folder = data_dir(args)
+    try:
+        server = PgStore(url, anchor_dir=folder)
+        try:
+            report = import_workstation(folder, server)
+        finally:
+            server.close()
+    except StoreError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    counts = report.records
+    print(ngettext("{count} record in this workstation's database", "{count} records in this workstation's database",
+                   report.source_records).format(count=report.source_records) + ": " + _(
+        "{arrived} imported now, {present} already on the server, {conflict} in conflict").format(**counts))
+    print(ngettext("{count} audit entry imported now", "{count} audit entries imported now",
+                   report.entries["arrived"]).format(count=report.entries["arrived"]) + ", " + _(
+        "{present} already on the server (finalize entries are the server's own, written with each record)"
+    ).format(present=report.entries["present"]))
+    print(_("Fingerprint of the records here: {hash}").format(hash=report.source_fingerprint))
+    print(_("Fingerprint of the same records on the server: {hash}").format(hash=report.server_fingerprint))
+    for conflict in report.conflicts:
+        print(_("conflict: the server holds another record for {key}; neither was changed").format(key=conflict))
+    if not report.verified:
+        print(_("The import is not verified: see the lines above."), file=sys.stderr)
+        return 1
+    print(_("Verified: every record of this workstation is on the server, unchanged; this workstation's file "
+            "was not modified."), file=sys.stderr)
+    return 0
 
 
 def _init(args) -> int:
@@ -101,7 +156,7 @@ def _migrate(args) -> int:
     from consultaid.server.connection import ServerError, connect
     from consultaid.server.migrations import LATEST_VERSION, MigrationError, migrate
 
-    url = args.database_url or os.environ.get(URL_VARIABLE)
+    url = args.owner_url or getattr(args, "database_url", None) or os.environ.get(URL_VARIABLE)
     if not url:
         print(_("No database given: use --database-url URL or set {variable}.").format(variable=URL_VARIABLE),
               file=sys.stderr)

@@ -18,6 +18,14 @@ from tests.test_at_rest import memory_keyring  # noqa: F401 (a fixture)
 SECRET = "Pw-Zebu-4411"
 
 
+@pytest.fixture(autouse=True)
+def own_settings_file(tmp_path, monkeypatch):
+    """The settings these tests save (the clinic server chosen) stay theirs: since the app follows
+    Settings' record_store, a file left in the session's config folder would put every later window on
+    an unreachable server."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
 def test_a_network_server_needs_its_ca_and_a_socket_does_not(tmp_path):
     settings = Settings(record_store="server", server=ClinicServer(host="db.clinic.example", user="room2"))
     assert set(validate(settings)) == {"server.ca_certificate"}

@@ -49,7 +49,7 @@ def test_init_prints_a_script_whose_sql_creates_what_migrate_needs(run_cli, pg_s
     result = run_cli("server", "migrate", "--app-role", names["app"], "--database-url",
                      url_for(admin_url, names["owner"], f"pw-{names['owner']}", names["database"]))
     assert result.returncode == 0, result.stderr
-    assert "Migrated to schema version 1" in result.stdout
+    assert "Migrated to schema version 2" in result.stdout
 
 
 def test_init_runs_it_with_an_administrator_url_then_migrate(run_cli, pg_server, names, monkeypatch):
@@ -70,9 +70,9 @@ def test_init_runs_it_with_an_administrator_url_then_migrate(run_cli, pg_server,
     monkeypatch.setenv("CONSULTAID_DATABASE_URL",
                        url_for(admin_url, names["owner"], f"pw-{names['owner']}", names["database"]))
     first = run_cli("server", "migrate", "--app-role", names["app"])
-    assert first.returncode == 0 and "Migrated to schema version 1 (applied: 1)." in first.stdout, first.stderr
+    assert first.returncode == 0 and "Migrated to schema version 2 (applied: 1, 2)." in first.stdout, first.stderr
     again = run_cli("server", "migrate", "--app-role", names["app"])
-    assert again.returncode == 0 and "already at version 1" in again.stdout
+    assert again.returncode == 0 and "already at version 2" in again.stdout
     # The roles exist now: a second init is refused, in one line.
     assert "already exists" in _one_line_error(run_cli("server", "init", "--owner-url", admin_url, "--database",
                                                        names["database"], "--owner-role", names["owner"],

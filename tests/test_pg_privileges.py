@@ -21,6 +21,9 @@ FORBIDDEN = [
     "UPDATE audit SET actor = 'nobody'",
     "DELETE FROM audit",
     "TRUNCATE audit",
+    "UPDATE arrivals SET workstation = 'elsewhere'",
+    "DELETE FROM arrivals",
+    "TRUNCATE arrivals",
 ]
 
 
@@ -31,6 +34,8 @@ def filled(migrated):
     first = store.finalize(record(), b"%PDF original")
     store.finalize(record(notes="corrected"), b"%PDF corrected", supersedes=first)
     store.save_draft(record("c-2"))
+    # An audit entry queued on a workstation while the server was away, taken once (server/clinic_store.py).
+    store.arrive_audit_entry("f" * 64, "2026-12-04T10:00:00.000+00:00", "dr-test", "print", "c-1 v2")
     store.close()
     return migrated
 
@@ -38,7 +43,8 @@ def filled(migrated):
 def _contents(url: str):
     with connect(url) as connection:
         return (connection.execute("SELECT * FROM records ORDER BY id").fetchall(),
-                connection.execute("SELECT * FROM audit ORDER BY seq").fetchall())
+                connection.execute("SELECT * FROM audit ORDER BY seq").fetchall(),
+                connection.execute("SELECT * FROM arrivals ORDER BY origin_hash").fetchall())
 
 
 @pytest.mark.parametrize("statement", FORBIDDEN)

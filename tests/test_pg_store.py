@@ -230,7 +230,26 @@ def test_entries_cut_from_the_end_are_caught_by_the_anchor(store, admin):
     admin.execute("SET session_replication_role = replica")
     admin.execute("DELETE FROM audit WHERE seq >= 3")  # what is left is a valid, shorter chain
     admin.execute("SET session_replication_role = origin")
-    assert store.verify_audit() == ["entries up to 4 were recorded, but the chain no longer holds them"]
+    assert store.verify_audit() == [f"entries up to 4 were recorded in the anchor file {store.anchor_path}, but "
+                                    "the chain no longer holds them"]
+
+
+def test_a_finalized_row_edited_behind_the_triggers_back_is_caught(store, admin):
+    """The record-row hash in the finalize entry (audit.py's record_problems) is checked on the server too."""
+    record_id = store.finalize(record(), b"%PDF-1.7 summary")
+    assert store.verify_audit() == []
+    admin.execute("SET session_replication_role = replica")
+    admin.execute("UPDATE records SET patient_identifier = 'IPP-8' WHERE id = %s", (record_id,))
+    admin.execute("SET session_replication_role = origin")
+    assert store.verify_audit() == [f"record {record_id} was changed after it was finalized"]
+
+
+def test_a_head_printed_on_a_summary_must_be_in_the_server_s_chain(store):
+    store.log("print", "c-1")
+    printed = store.latest_audit_hash()[:16]
+    assert store.verify_audit(printed_heads=[printed]) == []
+    assert store.verify_audit(printed_heads=["0123456789abcdef"]) == [
+        "the head 0123456789abcdef of the printed summaries is not in the chain: it was rewritten or cut"]
 
 
 def test_the_database_refuses_an_entry_that_does_not_extend_the_head(store):
@@ -338,3 +357,36 @@ def test_pg_store_offers_the_sqlite_store_s_methods_with_the_same_parameters(met
     from consultaid.consultation.store import Store
 
     assert inspect.signature(getattr(PgStore, method)) == inspect.signature(getattr(Store, method))
+
+
+def test_a_lease_is_renewed_while_open_and_lost_once_taken_over(store, migrated):
+    store.save_draft(record())
+    before = store.connection.execute("SELECT lease_expires FROM drafts").fetchone()[0]
+    store.connection.execute("UPDATE drafts SET lease_expires = now() + interval '5 seconds'")
+    assert store.renew_lease("c-1") is True
+    after = store.connection.execute("SELECT lease_expires FROM drafts").fetchone()[0]
+    assert after >= before
+    other = PgStore(migrated["app"], workstation="room-4")
+    try:
+        other.take_over_draft("c-1")
+        assert store.renew_lease("c-1") is False
+    finally:
+        other.close()
+
+
+def test_a_limited_search_is_the_newest_part_of_the_whole_search(store):
+    """Each branch of the name-or-identifier search keeps only its newest `limit` rows (search.py): the
+    result must be what cutting the whole, unlimited result gives."""
+    rng = random.Random(41)
+    for number in range(60):
+        day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        name = rng.choice(["Anna Roux", "Annie Roux", "ann", "Zoë"])
+        store.finalize(record(f"c-{number}", name, f"{day}T10:00:00+00:00",
+                              setup={"patient": {"name": name, "identifier": rng.choice(["ann", "IPP-1"])},
+                                     "procedure_id": "vertebroplasty"}), f"%PDF {number}".encode())
+    for text in ("ann", "anna", "IPP-1", "zo"):
+        whole = store.search(text)
+        for limit in (1, 3, 7, 20):
+            assert store.search(text, limit=limit) == whole[:limit], (text, limit)
+        assert store.search(text, date_from="2026-06-01", limit=5) == [
+            row for row in whole if row.consultation_date >= "2026-06-01"][:5]

@@ -206,8 +206,11 @@ def record_problems(connection) -> list[str]:
     before rows were hashed (no `row-sha256=`) cannot be compared and are left alone."""
     entries: dict[tuple[str, int], str] = {}
     earlier: set[str] = set()   # consultations finalized before rows were hashed: their rows cannot be compared
+    # The actions are constants, written into the query so it runs on SQLite and PostgreSQL alike (their
+    # drivers mark parameters differently: ? and %s).
+    actions = ", ".join(f"'{action}'" for action in FINALIZE_ACTIONS)
     for action, subject in connection.execute(
-            "SELECT action, subject FROM audit WHERE action IN (?, ?) ORDER BY seq", FINALIZE_ACTIONS):
+            f"SELECT action, subject FROM audit WHERE action IN ({actions}) ORDER BY seq"):
         match = FINALIZE_SUBJECT.fullmatch(subject)
         if match:
             entries[(match.group("id"), int(match.group("version")))] = match.group("hash")

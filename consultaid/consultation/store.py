@@ -122,6 +122,18 @@ MIGRATIONS = [
     CREATE INDEX records_by_identifier ON records (patient_identifier, {listed});
     """.format(listed="id, consultation_id, version, supersedes, patient_name, patient_identifier, procedure_id, "
                       "consultation_date, finalized_at, pdf_sha256"),
+    # 4: with a clinic server, this store is the workstation's queue while the server cannot be reached
+    # (server/clinic_store.py): what was written here then, and must reach the server once it is back.
+    # Plain rows, deleted once they arrived: the records and the audit entries they name stay.
+    """
+    CREATE TABLE server_queue (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('draft', 'record', 'audit')),
+        key TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'conflict')),
+        UNIQUE (kind, key)
+    );
+    """,
 ]
 
 # An unencrypted SQLite file starts with this; an encrypted one with 16 random bytes (its salt).
@@ -218,6 +230,9 @@ class Store:
         self.path = self.data_dir / DATABASE_NAME
         self.actor = actor or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
         self.anchor_problem: str | None = None   # set when the last commit's anchor could not be written
+        # True while this store stands in for an unreachable clinic server: each write is then also put in
+        # server_queue, in its own transaction, so it reaches the server later (server/clinic_store.py).
+        self.queue_for_server = False
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.data_dir, 0o700)
@@ -320,8 +335,44 @@ class Store:
         last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         previous = last[0] if last else GENESIS_HASH
         at = _now()
-        db.execute("INSERT INTO audit (at, actor, action, subject, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
-                   (at, self.actor, action, subject, previous, entry_hash(previous, at, self.actor, action, subject)))
+        cursor = db.execute(
+            "INSERT INTO audit (at, actor, action, subject, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
+            (at, self.actor, action, subject, previous, entry_hash(previous, at, self.actor, action, subject)))
+        self._queue(db, "audit", cursor.lastrowid)
+
+    def _queue(self, db, kind: str, key) -> None:
+        if self.queue_for_server:
+            db.execute("INSERT OR IGNORE INTO server_queue (kind, key) VALUES (?, ?)", (kind, str(key)))
+
+    # --- the queue for the clinic server (server/clinic_store.py) --------------------------------
+    def queued(self) -> list[tuple[int, str, str, str]]:
+        """(seq, kind, key, state) of every write waiting for the clinic server, oldest first."""
+        with _reading():
+            return self.connection.execute("SELECT seq, kind, key, state FROM server_queue ORDER BY seq").fetchall()
+
+    def arrived(self, seq: int) -> None:
+        """The queued write `seq` reached the server: it leaves the queue (the data stays here)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM server_queue WHERE seq = ?", (seq,))
+
+    def conflicted(self, seq: int) -> None:
+        """The server holds something else under the same key: kept here, shown, never overwritten."""
+        with self.transaction() as db:
+            db.execute("UPDATE server_queue SET state = 'conflict' WHERE seq = ?", (seq,))
+
+    def audit_entry(self, seq: int) -> tuple[str, str, str, str, str] | None:
+        """(at, actor, action, subject, hash) of one audit entry."""
+        with _reading():
+            return self.connection.execute("SELECT at, actor, action, subject, hash FROM audit WHERE seq = ?",
+                                           (seq,)).fetchone()
+
+    def record_row(self, record_id: int) -> dict | None:
+        """Every column of a finalized record, with its PDF bytes (what goes to the server)."""
+        with _reading():
+            cursor = self.connection.execute("SELECT *, (SELECT version FROM records p WHERE p.id = r.supersedes)"
+                                             " AS supersedes_version FROM records r WHERE id = ?", (record_id,))
+            row = cursor.fetchone()
+        return dict(zip([column[0] for column in cursor.description], row)) if row else None
 
     def log(self, action: str, subject: str) -> None:
         with self.transaction() as db:
@@ -356,6 +407,7 @@ class Store:
                  revision, text))
             if row is None:
                 self._audit(db, "create", record["id"])
+            self._queue(db, "draft", record["id"])
         return revision
 
     def drafts(self, status: str | None = None) -> list[DraftSummary]:
@@ -404,10 +456,24 @@ class Store:
                  setup["patient"].get("identifier", ""), setup["procedure_id"], record["started_at"][:10],
                  record["finalized_at"], json.dumps(record, ensure_ascii=False, separators=(",", ":")), pdf, digest))
             db.execute("DELETE FROM drafts WHERE consultation_id = ?", (record["id"],))
+            self._queue(db, "record", cursor.lastrowid)
             # The row's hash goes into the chain, so editing the row behind the triggers' back is found.
             self._audit(db, "correct" if supersedes else "finalize",
                         finalize_subject(record["id"], version, self._row_hash(db, cursor.lastrowid)))
             return cursor.lastrowid
+
+    def latest_version(self, consultation_id: str) -> int | None:
+        """The newest stored version of a consultation (what a print or export entry names), or None."""
+        with _reading():
+            row = self.connection.execute("SELECT MAX(version) FROM records WHERE consultation_id = ?",
+                                          (consultation_id,)).fetchone()
+        return row[0]
+
+    def whereabouts(self):
+        """Where the records are, for the status bar: this workstation, always all there."""
+        from consultaid.consultation.record_store import Whereabouts
+
+        return Whereabouts("workstation")
 
     @staticmethod
     def _row_hash(db, record_id: int) -> str:

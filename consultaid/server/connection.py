@@ -77,9 +77,11 @@ def _keyring_password(conninfo: str) -> str | None:
         return None
 
 
-def connect(url: str, use_keyring: bool = False):
+def connect(url: str, use_keyring: bool = False, timeout: int = CONNECT_TIMEOUT_SECONDS):
     """An autocommit psycopg connection (transactions are opened explicitly), after checked_conninfo.
-    With `use_keyring`, a password missing from the URL is looked up in the system keyring."""
+    With `use_keyring`, a password missing from the URL is looked up in the system keyring. A network
+    cut is noticed within about `timeout` seconds, also mid-query (TCP keepalives and user timeout): the
+    app then goes on with its local queue instead of waiting for the server."""
     import psycopg
 
     conninfo = checked_conninfo(url)
@@ -89,8 +91,9 @@ def connect(url: str, use_keyring: bool = False):
         if password:
             extra["password"] = password
     try:
-        return psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS,
-                               application_name="ConsultAid", **extra)
+        return psycopg.connect(conninfo, autocommit=True, connect_timeout=timeout, application_name="ConsultAid",
+                               keepalives=1, keepalives_idle=timeout, keepalives_interval=1, keepalives_count=3,
+                               tcp_user_timeout=timeout * 1000, **extra)
     except psycopg.Error as error:
         raise ServerError("offline", _("The clinic server could not be reached: {reason}").format(
             reason=server_reason(error))) from None

@@ -95,6 +95,24 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     GRANT SELECT, INSERT, UPDATE, DELETE ON drafts TO {app};
     GRANT SELECT, INSERT ON records, audit TO {app};
     """.replace("{listed}", LISTED)),
+    (2, "arrivals: audit entries queued on a workstation while the server was away, each taken once", """
+    -- One row per audit entry a workstation wrote in its local queue (server/clinic_store.py), named by
+    -- that entry's hash: the entry is appended to the clinic's chain in the same transaction as its row
+    -- here, so a retry after a lost answer finds it and appends nothing.
+    CREATE TABLE arrivals (
+        origin_hash text PRIMARY KEY,
+        workstation text NOT NULL,
+        queued_at text NOT NULL,
+        -- The entry in the chain (no foreign key: it would change how TRUNCATE audit is refused).
+        audit_seq bigint NOT NULL
+    );
+    CREATE TRIGGER arrivals_are_kept BEFORE UPDATE OR DELETE ON arrivals FOR EACH ROW
+        EXECUTE FUNCTION refuse_change('the audit trail is append-only');
+    CREATE TRIGGER arrivals_keep_rows BEFORE TRUNCATE ON arrivals FOR EACH STATEMENT
+        EXECUTE FUNCTION refuse_change('the audit trail is append-only');
+    REVOKE ALL ON arrivals FROM PUBLIC;
+    GRANT SELECT, INSERT ON arrivals TO {app};
+    """),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -11,7 +11,8 @@ SQLite Store (consultaid/consultation/store.py). No Qt.
 - A draft is leased by the workstation that saves it, until `lease_seconds` after its last save; another
   workstation cannot save over it while the lease lasts, but may take it over explicitly (audited).
 - The last chain head this workstation saw is kept in a file outside the database (`anchor_dir`), so
-  entries removed from the end of the chain are still detected by verify_audit.
+  entries removed from the end of the chain are still detected by verify_audit. The check itself is the
+  SQLite store's (consultation/audit.py: chain, anchors, and each record row against its finalize entry).
 - Error messages never quote a row: a database error's DETAIL can hold patient data.
 """
 
@@ -26,9 +27,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from consultaid.consultation.store import GENESIS_HASH, DraftSummary, StoredRecord, StoreError, entry_hash
+from consultaid.consultation.audit import (
+    GENESIS_HASH,
+    RECORD_COLUMNS,
+    FileAnchor,
+    PrintedHeadAnchor,
+    anchor_write_failed,
+    chain_problems,
+    entry_hash,
+    finalize_subject,
+    record_problems,
+    record_row_hash,
+)
+from consultaid.consultation.record_store import Whereabouts
+from consultaid.consultation.store import DraftSummary, StoredRecord, StoreError
 from consultaid.i18n import _
-from consultaid.server.connection import ServerError, connect, server_reason
+from consultaid.server.connection import CONNECT_TIMEOUT_SECONDS, ServerError, connect, server_reason
 from consultaid.server.migrations import LATEST_VERSION, schema_version
 from consultaid.server.search import folded_name_key, search_query
 
@@ -64,15 +78,34 @@ def _as_store_error(error: Exception) -> StoreError:
     return StoreError("other", _("The database could not be used: {reason}").format(reason=reason))
 
 
+class ServerHeadAnchor(FileAnchor):
+    """The newest head of the clinic's chain this workstation has seen, in a file of its data folder. Never
+    goes back (another process on this workstation may have anchored a later entry). Not required: a
+    workstation that never wrote to the chain holds no head of it."""
+
+    required = False
+
+    def record(self, seq: int, hash_: str) -> None:
+        held = self.read()
+        if held.state == "ok" and held.heads[0].seq >= seq:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        super().record(seq, hash_)
+
+
 class PgStore:
     def __init__(self, url: str, actor: str = "", workstation: str = "", anchor_dir: Path | None = None,
-                 lease_seconds: int = DEFAULT_LEASE_SECONDS, use_keyring: bool = False):
+                 lease_seconds: int = DEFAULT_LEASE_SECONDS, use_keyring: bool = False, server_name: str = "",
+                 timeout: int = CONNECT_TIMEOUT_SECONDS):
         self.actor = actor or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
         self.workstation = workstation or socket.gethostname()
         self.anchor_dir = Path(anchor_dir) if anchor_dir is not None else None
+        self.data_dir = self.anchor_dir   # the seal key stays on the workstation, with the anchor
         self.lease_seconds = lease_seconds
+        self.anchor_problem: str | None = None
+        self.server_name = server_name or _host_of(url)
         try:
-            self.connection = connect(url, use_keyring=use_keyring)
+            self.connection = connect(url, use_keyring=use_keyring, timeout=timeout)
         except ServerError as error:
             raise StoreError("offline" if error.kind == "offline" else "other", str(error)) from None
         self._last_audit: tuple[int, str] | None = None
@@ -113,38 +146,32 @@ class PgStore:
     def anchor_path(self) -> Path | None:
         return self.anchor_dir / ANCHOR_NAME if self.anchor_dir is not None else None
 
-    def _read_anchor(self) -> tuple[int, str] | None:
-        try:
-            seq, digest = self.anchor_path.read_text(encoding="ascii").split()
-            return int(seq), digest
-        except (AttributeError, OSError, ValueError):
-            return None
+    @property
+    def anchors(self) -> list:
+        """The anchors written after each commit (consultation/audit.py): this workstation's file."""
+        return [ServerHeadAnchor(self.anchor_path)] if self.anchor_path is not None else []
 
     def _write_anchor(self) -> None:
-        """Keeps the newest head this workstation has seen; never goes back (another process on this
-        workstation may have anchored a later entry)."""
-        if self.anchor_path is None:
-            return
-        anchored = self._read_anchor()
-        if anchored is not None and anchored[0] >= self._last_audit[0]:
-            return
-        self.anchor_dir.mkdir(parents=True, exist_ok=True)
-        temporary = self.anchor_path.with_name(f"{ANCHOR_NAME}.{os.getpid()}.tmp")
-        with open(temporary, "w", encoding="ascii") as handle:
-            handle.write(f"{self._last_audit[0]} {self._last_audit[1]}\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.anchor_path)
+        """After a commit, which stands whatever happens here: a failed anchor write is kept in
+        `anchor_problem` for the caller to show, never raised as a failure to store."""
+        problems = []
+        for anchor in self.anchors:
+            try:
+                anchor.record(*self._last_audit)
+            except OSError as error:
+                problems.append(anchor_write_failed(anchor, error))
+        self.anchor_problem = problems[0] if problems else None
 
-    def _audit(self, db, action: str, subject: str) -> None:
+    def _audit(self, db, action: str, subject: str, actor: str | None = None) -> None:
         # Held until COMMIT or ROLLBACK: the next workstation reads the head only after this entry is in.
         db.execute("SELECT pg_advisory_xact_lock(%s)", (AUDIT_CHAIN_LOCK,))
         head = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         seq, previous = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
         at = _now()
-        digest = entry_hash(previous, at, self.actor, action, subject)
+        actor = actor or self.actor
+        digest = entry_hash(previous, at, actor, action, subject)
         db.execute("INSERT INTO audit (seq, at, actor, action, subject, previous_hash, hash)"
-                   " VALUES (%s, %s, %s, %s, %s, %s, %s)", (seq, at, self.actor, action, subject, previous, digest))
+                   " VALUES (%s, %s, %s, %s, %s, %s, %s)", (seq, at, actor, action, subject, previous, digest))
         self._audited = (seq, digest)
 
     def log(self, action: str, subject: str) -> None:
@@ -155,34 +182,19 @@ class PgStore:
         row = self._read("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
         return row[0] if row else GENESIS_HASH
 
-    def verify_audit(self) -> list[str]:
-        """Every break in the chain (an edited, deleted or reordered entry), and entries anchored on this
-        workstation that the chain no longer holds."""
-        problems = []
-        previous = GENESIS_HASH
-        expected_seq = 1
+    def verify_audit(self, printed_heads: list[str] = ()) -> list[str]:
+        """Every break in the chain (an edited, deleted or reordered entry), every anchor that holds a head
+        the chain lost, and every finalized record that no longer matches its finalize entry: the same
+        check as the SQLite store's (consultation/audit.py)."""
+        anchors = [*self.anchors, *([PrintedHeadAnchor(list(printed_heads))] if printed_heads else [])]
         try:
-            with self.connection.cursor() as cursor:
-                for seq, at, actor, action, subject, previous_hash, stored in cursor.stream(
-                        "SELECT seq, at, actor, action, subject, previous_hash, hash FROM audit ORDER BY seq"):
-                    if seq != expected_seq:
-                        problems.append(f"entry {expected_seq} is missing")
-                    expected_seq = seq + 1
-                    if previous_hash != previous:
-                        problems.append(f"entry {seq} does not follow the entry before it")
-                    if entry_hash(previous_hash, at, actor, action, subject) != stored:
-                        problems.append(f"entry {seq} was changed")
-                    previous = stored
-            anchored = self._read_anchor()
-            if anchored is not None:
-                row = self._read("SELECT hash FROM audit WHERE seq = %s", (anchored[0],))
-                if row is None or row[0] != anchored[1]:
-                    problems.append(f"entries up to {anchored[0]} were recorded, but the chain no longer holds them")
+            with self.connection.transaction():   # one snapshot: the chain and the records agree
+                self.connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                return chain_problems(self.connection, anchors) + record_problems(self.connection)
+        except StoreError:
+            raise
         except Exception as error:
-            if isinstance(error, StoreError):
-                raise
             raise _as_store_error(error) from None
-        return problems
 
     def _read(self, query: str, arguments: tuple = ()):
         try:
@@ -200,6 +212,19 @@ class PgStore:
     def save_draft(self, record: dict) -> int:
         """Store the consultation in progress and renew this workstation's lease on it; returns its revision
         once committed. Refused (StoreError "leased") while another workstation's lease on it lasts."""
+        return self._save_draft(record, audited=True)
+
+    def arrive_draft(self, record: dict) -> int:
+        """A draft saved in a workstation's local queue while the server was away: saved like save_draft,
+        but its "create" entry, if it was new there, arrives on its own (arrive_audit_entry), not twice."""
+        return self._save_draft(record, audited=False)
+
+    def has_entry(self, action: str, subject: str) -> bool:
+        """Whether the clinic's chain holds an entry of this action on this subject."""
+        found = self._read("SELECT 1 FROM audit WHERE action = %s AND subject = %s LIMIT 1", (action, subject))
+        return found is not None
+
+    def _save_draft(self, record: dict, audited: bool) -> int:
         setup = record["setup"]
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         with self.transaction() as db:
@@ -217,7 +242,7 @@ class PgStore:
                  self.workstation, self.lease_seconds)).fetchone()
             if row is None:
                 raise self._leased_error(db, record["id"])
-            if row[0] == 1:
+            if row[0] == 1 and audited:
                 self._audit(db, "create", record["id"])
         return row[0]
 
@@ -244,6 +269,15 @@ class PgStore:
                 raise KeyError(consultation_id)
             self._audit(db, "take_over", consultation_id)
         return self.load_draft(consultation_id)
+
+    def renew_lease(self, consultation_id: str) -> bool:
+        """Extends this workstation's lease on a draft it has open (between autosaves: a consultation left
+        on one step for minutes stays this room's). False when it no longer holds it (taken over)."""
+        with self.transaction() as db:
+            row = db.execute("UPDATE drafts SET lease_expires = now() + make_interval(secs => %s)"
+                             " WHERE consultation_id = %s AND lease_owner = %s RETURNING 1",
+                             (self.lease_seconds, consultation_id, self.workstation)).fetchone()
+        return row is not None
 
     def release_draft(self, consultation_id: str) -> None:
         """Ends this workstation's lease (the consultation was closed here)."""
@@ -307,8 +341,82 @@ class PgStore:
                           " AND lease_expires > now() FOR UPDATE", (record["id"], self.workstation)).fetchone():
                 raise self._leased_error(db, record["id"])
             db.execute("DELETE FROM drafts WHERE consultation_id = %s", (record["id"],))
-            self._audit(db, "correct" if supersedes else "finalize", f"{record['id']} v{version}")
+            # The row's hash goes into the chain, so editing the row behind the triggers' back is found.
+            self._audit(db, "correct" if supersedes else "finalize",
+                        finalize_subject(record["id"], version, self._row_hash(db, record_id)))
         return record_id
+
+    @staticmethod
+    def _row_hash(db, record_id: int) -> str:
+        row = db.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE id = %s", (record_id,)).fetchone()
+        return record_row_hash(dict(zip(RECORD_COLUMNS, row)))
+
+    # --- arrivals: what a workstation wrote while the server was away (server/clinic_store.py) ---------
+    def arrive_record(self, row: dict) -> tuple[str, int | None]:
+        """Stores a record finalized on a workstation's local queue, exactly once: ("arrived", id) when
+        stored now (with its finalize or correct entry in the clinic's chain, in the same transaction);
+        ("present", id) when the server already holds this very record (the same consultation, version,
+        record and PDF: an earlier attempt whose answer was lost); ("conflict", id) when it holds another
+        one under that consultation and version: nothing is overwritten. `row` is Store.record_row's."""
+        for _attempt in range(2):   # a concurrent arrival of the same record: the second look finds it
+            try:
+                return self._arrive_record(row)
+            except StoreError as error:
+                if error.kind != "conflict":
+                    raise
+        raise StoreError("conflict", _("Another workstation stored this first."))
+
+    def _arrive_record(self, row: dict) -> tuple[str, int | None]:
+        with self.transaction() as db:
+            held = db.execute("SELECT id, record_json, pdf_sha256 FROM records WHERE consultation_id = %s"
+                              " AND version = %s", (row["consultation_id"], row["version"])).fetchone()
+            if held is not None:
+                same = held[1] == row["record_json"] and held[2] == row["pdf_sha256"]
+                return ("present" if same else "conflict"), held[0]
+            supersedes = None
+            if row["supersedes_version"] is not None:
+                earlier = db.execute("SELECT id FROM records WHERE consultation_id = %s AND version = %s",
+                                     (row["consultation_id"], row["supersedes_version"])).fetchone()
+                if earlier is None:
+                    return "conflict", None   # the version it corrects is not on the server
+                supersedes = earlier[0]
+            record_id = db.execute(
+                "INSERT INTO records (consultation_id, version, supersedes, patient_name, patient_name_key,"
+                " patient_identifier, procedure_id, consultation_date, finalized_at, record_json, pdf, pdf_sha256)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                (row["consultation_id"], row["version"], supersedes, row["patient_name"],
+                 folded_name_key(row["patient_name"]), row["patient_identifier"], row["procedure_id"],
+                 row["consultation_date"], row["finalized_at"], row["record_json"], bytes(row["pdf"]),
+                 row["pdf_sha256"])).fetchone()[0]
+            db.execute("DELETE FROM drafts WHERE consultation_id = %s AND (lease_owner IS NULL OR lease_owner = %s"
+                       " OR lease_expires <= now())", (row["consultation_id"], self.workstation))
+            self._audit(db, "correct" if supersedes else "finalize",
+                        finalize_subject(row["consultation_id"], row["version"], self._row_hash(db, record_id)))
+        return "arrived", record_id
+
+    def arrive_audit_entry(self, origin_hash: str, at: str, actor: str, action: str, subject: str) -> str:
+        """Appends an audit entry a workstation wrote in its local queue, exactly once: "arrived", or
+        "present" when the entry with this origin hash is already in the clinic's chain. The entry keeps
+        its actor; the time it was written on the workstation is kept in `arrivals`."""
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM arrivals WHERE origin_hash = %s", (origin_hash,)).fetchone():
+                return "present"
+            self._audit(db, action, subject, actor=actor)
+            db.execute("INSERT INTO arrivals (origin_hash, workstation, queued_at, audit_seq) VALUES (%s, %s, %s, %s)",
+                       (origin_hash, self.workstation, at, self._audited[0]))
+        return "arrived"
+
+    def ping(self) -> None:
+        """A round trip to the server; StoreError "offline" when it is gone (the status bar's check)."""
+        self._read("SELECT 1")
+
+    def latest_version(self, consultation_id: str) -> int | None:
+        """The newest stored version of a consultation (what a print or export entry names), or None."""
+        return self._read("SELECT MAX(version) FROM records WHERE consultation_id = %s", (consultation_id,))[0]
+
+    def whereabouts(self) -> Whereabouts:
+        """The clinic server, reached (this store is used only while it is: ClinicStore queues otherwise)."""
+        return Whereabouts("server", self.server_name)
 
     def search(self, text: str = "", date_from: str | None = None, date_to: str | None = None,
                procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> list[StoredRecord]:
@@ -325,3 +433,13 @@ class PgStore:
         if hashlib.sha256(pdf).hexdigest() != row[2]:
             raise StoreError("damaged", _("The stored PDF does not match its fingerprint."))
         return json.loads(row[0]), pdf
+
+
+def _host_of(url: str) -> str:
+    """The server's host name, for people (status bar); never the password or the rest of the URL."""
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        return str(conninfo_to_dict(url).get("host") or "localhost")
+    except Exception:  # noqa: BLE001 — an address libpq cannot parse is refused when connecting
+        return ""

@@ -22,13 +22,6 @@ def search_query(text: str = "", date_from: str | None = None, date_to: str | No
     a procedure, finalized or corrected; newest first. The name prefix is a range on the "C"-collated key;
     every column listed is in the covering indexes (migration 1), so the records themselves are not read."""
     clauses, arguments = [], []
-    source = "records r"
-    if text:
-        # Two index-only scans, one per covering index, rather than one OR that no single index serves.
-        key = folded_name_key(text)
-        source = (f"(SELECT {LISTED} FROM records WHERE patient_name_key >= %s AND patient_name_key < %s"
-                  f" UNION SELECT {LISTED} FROM records WHERE patient_identifier = %s) r")
-        arguments += [key, key + "\U0010ffff", text.strip()]
     if date_from:
         clauses.append("r.consultation_date >= %s")
         arguments.append(date_from)
@@ -43,9 +36,25 @@ def search_query(text: str = "", date_from: str | None = None, date_to: str | No
         clauses.append(corrected)
     elif status == "finalized":
         clauses.append("NOT " + corrected)
-    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    order = " ORDER BY r.consultation_date DESC, r.id DESC LIMIT %s"
+    listed = ", ".join(f"r.{column.strip()}" for column in LISTED.split(","))
+    if text:
+        # Two index-only scans, one per covering index, rather than one OR that no single index serves; each
+        # keeps only its newest `limit` rows (a top-N sort, not a sort of every match: a 3-letter prefix
+        # matches tens of thousands of a million records), so the UNION de-duplicates at most 2 × limit rows.
+        # The newest `limit` of the union are the newest `limit` of those two.
+        key = folded_name_key(text)
+        extra = "".join(" AND " + clause for clause in clauses)
+        source = (f"((SELECT {listed} FROM records r WHERE r.patient_name_key >= %s AND r.patient_name_key < %s"
+                  f"{extra}{order}) UNION (SELECT {listed} FROM records r WHERE r.patient_identifier = %s"
+                  f"{extra}{order})) r")
+        arguments = [key, key + "\U0010ffff", *arguments, limit, text.strip(), *arguments, limit]
+        where = ""
+    else:
+        source = "records r"
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
     query = ("SELECT r.id, r.consultation_id, r.version, r.supersedes, r.patient_name, r.patient_identifier,"
              " r.procedure_id, r.consultation_date, r.finalized_at, r.pdf_sha256,"
              f" CASE WHEN {corrected} THEN 'corrected' ELSE 'finalized' END"
-             f" FROM {source}{where} ORDER BY r.consultation_date DESC, r.id DESC LIMIT %s")
+             f" FROM {source}{where}{order}")
     return query, (*arguments, limit)

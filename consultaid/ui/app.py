@@ -26,15 +26,23 @@ def create_main_window(content_dir: Path | None = None, data_dir: Path | None = 
     return window
 
 
+def open_app_store(data_dir: Path):
+    """The record store Settings › Data chooses (server/opening.py): this workstation's SQLite file, or the
+    clinic server with the SQLite file as its queue while the server is away."""
+    from consultaid.server.opening import open_record_store
+
+    return open_record_store(Path(data_dir), queue=True)
+
+
 def attach_store(window, data_dir: Path | None = None) -> None:
-    from consultaid.consultation.store import StoreError, open_store
+    from consultaid.consultation.store import StoreError
     from consultaid.paths import user_data_dir
     from consultaid.ui.store_check import DailyStoreCheck
 
     data_dir = data_dir or user_data_dir()
     set_aside = None
     try:
-        window.store = open_store(data_dir)
+        window.store = open_app_store(data_dir)
     except StoreError as error:
         set_aside = _start_an_empty_store(window, data_dir, error) if error.kind in ("empty", "damaged") else None
         if set_aside is None:
@@ -52,6 +60,7 @@ def attach_store(window, data_dir: Path | None = None) -> None:
         window.statusBar().showMessage("\u26a0 " + _(
             "No system keyring: the key of the records is kept in a file of this user account. Keep a copy of "
             "it apart (see the IT guide)."))
+    window.show_whereabouts()
     if set_aside is not None:  # said last: what just happened to the records matters most now
         window.statusBar().showMessage(set_aside)
 
@@ -62,7 +71,7 @@ def _start_an_empty_store(window, data_dir: Path, error) -> str | None:
     or to set it aside under a dated name (nothing deleted) and start an empty one. Once a new store is
     attached, returns what to tell the user; None otherwise. Safe here: run_gui holds the data folder's
     lock, so no other ConsultAid uses the file."""
-    from consultaid.consultation.store import StoreError, open_store, set_database_aside
+    from consultaid.consultation.store import StoreError, set_database_aside
     from consultaid.ui.messages import messages
 
     title = _("The records database is empty") if error.kind == "empty" else _("The records database is damaged")
@@ -72,7 +81,7 @@ def _start_an_empty_store(window, data_dir: Path, error) -> str | None:
         return None
     try:
         name = set_database_aside(data_dir)
-        window.store = open_store(data_dir)
+        window.store = open_app_store(data_dir)
     except (StoreError, OSError) as failure:
         window.statusBar().showMessage("\u26a0 " + str(failure))
         return None

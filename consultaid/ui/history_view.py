@@ -101,6 +101,7 @@ class HistoryView(QWidget):
 
     back_requested = Signal()
     resume_requested = Signal(object)   # a Consultation, taken up again from its draft
+    read_only_requested = Signal(object, str)  # a Consultation another workstation has open, and which one
     correction_requested = Signal(int)  # the stored record (latest version) to correct
     preview_opened = Signal(object)     # the StoredRecordPreview just opened
 
@@ -628,12 +629,23 @@ class HistoryView(QWidget):
     def resume_selected(self) -> None:
         """Takes the draft up again where it was left; the window opens it."""
         from consultaid.consultation.session import Consultation
+        from consultaid.ui.open_elsewhere import READ_ONLY, TAKE_OVER, ask_about_lease
 
         row = self.selected_row()
         if row is None or not row.is_draft:
             return
         try:
-            record = self.store.resume_draft(row.consultation_id)
+            # Another room may have it open (clinic server): who, and read-only or take it over.
+            choice = ask_about_lease(self.window(), self.store, row.consultation_id, row.patient_name)
+            if choice not in (None, READ_ONLY, TAKE_OVER):
+                return
+            if choice == READ_ONLY:
+                holder = self.store.draft_lease(row.consultation_id)
+                record = self.store.load_draft(row.consultation_id)
+            elif choice == TAKE_OVER:
+                record = self.store.take_over_draft(row.consultation_id)
+            else:
+                record = self.store.resume_draft(row.consultation_id)
         except KeyError:
             self.refresh()
             self.show_message(_("This consultation is no longer among the drafts: it may have been signed "
@@ -650,4 +662,7 @@ class HistoryView(QWidget):
                                 "({reason}).").format(reason=error), error=True)
             return
         self.hide_message()
+        if choice == READ_ONLY:
+            self.read_only_requested.emit(consultation, holder.workstation if holder else "")
+            return
         self.resume_requested.emit(consultation)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
 
 from consultaid import __version__
 from consultaid.content.library import ContentLibrary
@@ -19,6 +19,11 @@ from consultaid.ui.library_page import LibraryPage
 from consultaid.ui.style import apply_style
 
 log = logging.getLogger(__name__)
+
+# How often the clinic server is tried again while offline, and the status bar's note brought up to date.
+SERVER_TICK_MS = 5000
+# Every this many ticks, the lease on the open draft is renewed (well inside its 120 s).
+LEASE_RENEWAL_TICKS = 6
 
 
 class MainWindow(QMainWindow):
@@ -36,12 +41,54 @@ class MainWindow(QMainWindow):
         self.library_page = None
         self.high_contrast = False
         self.zoom_factor = 1.0
+        self.read_only = False     # a consultation another workstation has open, shown here without saving
         self._build_library(content_language)
         self._build_menus()
         self.statusBar().showMessage(_("ConsultAid {version}").format(version=__version__))
+        # Always in the status bar: where the records are and whether everything reached the server.
+        self.records_place = QLabel()
+        self.records_place.setObjectName("RecordsPlace")
+        self.statusBar().addPermanentWidget(self.records_place)
+        self.show_whereabouts()
+        self._ticks = 0
+        self.server_timer = QTimer(self)
+        self.server_timer.setInterval(SERVER_TICK_MS)
+        self.server_timer.timeout.connect(self._server_tick)
+        self.server_timer.start()
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
         QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.zoom(+0.25))  # "+" without Shift
         self._start_idle_lock()
+
+    def show_whereabouts(self) -> None:
+        """The status bar's permanent note: this workstation or the clinic server, online or not, what waits."""
+        from consultaid.consultation.store import StoreError
+        from consultaid.ui.records_place import describe
+
+        try:
+            text, warning = describe(self.store)
+        except StoreError as error:   # the local queue could not be read: said, never raised from a timer
+            text, warning = "\u26a0 " + str(error), True
+        self.records_place.setText(text)
+        self.records_place.setAccessibleName(text)
+        self.records_place.setStyleSheet("color: #8a1c00; font-weight: bold;" if warning else "")
+
+    @Slot()
+    def _server_tick(self) -> None:
+        """With a clinic server: try it again while offline (the queue is then sent), renew this room's
+        lease on the open draft, and bring the status bar's note up to date."""
+        from consultaid.consultation.store import StoreError
+
+        self._ticks += 1
+        try:
+            if hasattr(self.store, "check"):
+                self.store.check()
+            view = self.consultation_view
+            if (self._ticks % LEASE_RENEWAL_TICKS == 0 and view is not None and not self.read_only
+                    and view.consultation.finalized_at is None and hasattr(self.store, "renew_lease")):
+                self.store.renew_lease(view.consultation.id)
+        except StoreError as error:
+            log.warning("the clinic server tick failed (%s)", error.kind)
+        self.show_whereabouts()
 
     def _start_idle_lock(self) -> None:
         """After the configured minutes without input, or at Ctrl+L: save, hide everything, ask the PIN."""
@@ -192,6 +239,7 @@ class MainWindow(QMainWindow):
         else:
             self.stack.setCurrentWidget(self.library_page)
         self.statusBar().showMessage(_("ConsultAid {version}").format(version=__version__))
+        self.show_whereabouts()
 
     def zoom(self, step: float) -> None:
         """Presentation size, 100 % to 200 %: the whole interface grows with its font."""
@@ -222,6 +270,7 @@ class MainWindow(QMainWindow):
             self.history_view = HistoryView(self.store, self.library)
             self.history_view.back_requested.connect(self.close_history)
             self.history_view.resume_requested.connect(self.open_consultation)
+            self.history_view.read_only_requested.connect(self.open_read_only)
             self.history_view.correction_requested.connect(self.start_correction)
             self.stack.addWidget(self.history_view)
         self.stack.setCurrentWidget(self.history_view)
@@ -289,6 +338,19 @@ class MainWindow(QMainWindow):
             self._set_aside_unopenable(consultation.id, consultation.setup.patient.name, error)
             return False
         return True
+
+    def open_read_only(self, consultation, workstation: str = "") -> None:
+        """A consultation another workstation has open, shown here to be read: every step takes no input
+        and nothing is saved (that workstation keeps it; taking it over is the other choice)."""
+        self.corrects = None
+        self.autosaver = None
+        self.read_only = True
+        self._show_consultation_view(consultation)
+        for page in self.consultation_view.page_for.values():
+            page.setEnabled(False)
+            page.setToolTip(_("Read-only: this consultation is open on another workstation."))
+        self.statusBar().showMessage(_("Read-only: this consultation is open on workstation {workstation}; nothing "
+                                       "is changed or saved here.").format(workstation=workstation))
 
     def _abandon_opening(self) -> None:
         """Undoes a half-made opening: no view, no autosaver, the library shown."""
@@ -361,14 +423,14 @@ class MainWindow(QMainWindow):
         self.corrects = None
         self.stored_summaries.add(stored)
         self.statusBar().showMessage(self._with_anchor_note(_("The signed summary is stored in the records.")))
+        self.show_whereabouts()
         return True
 
     def _audit_hand_out(self, action: str, consultation) -> None:
         from consultaid.consultation.store import StoreError
 
         try:
-            version = self.store.connection.execute(
-                "SELECT MAX(version) FROM records WHERE consultation_id = ?", (consultation.id,)).fetchone()[0]
+            version = self.store.latest_version(consultation.id)
             self.store.log(action, f"{consultation.id} v{version or 1}")
         except StoreError as error:
             self.statusBar().showMessage("\u26a0 " + str(error))
@@ -391,6 +453,7 @@ class MainWindow(QMainWindow):
 
         self.statusBar().showMessage(self._with_anchor_note(
             _("Saved at {time}").format(time=datetime.now().strftime("%H:%M:%S"))))
+        self.show_whereabouts()
 
     def _with_anchor_note(self, message: str) -> str:
         """`message`, unless the commit stood but the audit anchor could not be updated (a full disk):
@@ -412,6 +475,9 @@ class MainWindow(QMainWindow):
         if self.store is None or self.consultation_view is not None:
             return
         for draft in self.store.drafts("open"):
+            lease_of = getattr(self.store, "draft_lease", None)
+            if lease_of is not None and lease_of(draft.consultation_id) is not None:
+                continue   # open in another room right now: not an interrupted consultation of this one
             pack = self.library.get(draft.procedure_id)
             procedure = pack.title(self.content_language) if pack and self.content_language in pack.texts \
                 else draft.procedure_id
@@ -442,6 +508,11 @@ class MainWindow(QMainWindow):
         view = self.consultation_view
         if view is None:
             return True
+        if self.read_only:   # nothing of it is this workstation's to keep
+            self.read_only = False
+            self.stack.setCurrentWidget(self.library_page)
+            self._drop_consultation_view()
+            return True
         if not view.confirm_close():   # signatures drawn, summary not finalized: ask first
             return False
         view.page_for["review"].signing.finish_pending_summary()  # stored before anything is dropped
@@ -456,10 +527,23 @@ class MainWindow(QMainWindow):
                 _("Close without keeping"), _("Go back to the consultation")):
             return False
         view.consultation.end()
+        self._release_lease(view.consultation.id)
         self.autosaver = None
         self.stack.setCurrentWidget(self.library_page)
         self._drop_consultation_view()
         return True
+
+    def _release_lease(self, consultation_id: str) -> None:
+        """Another room may open it at once (clinic server; nothing to do on this workstation's file)."""
+        from consultaid.consultation.store import StoreError
+
+        release = getattr(self.store, "release_draft", None)
+        if release is None:
+            return
+        try:
+            release(consultation_id)
+        except (StoreError, KeyError) as error:   # the lease then ends by itself within minutes
+            log.warning("the draft's lease could not be released (%s)", type(error).__name__)
 
     def closeEvent(self, event) -> None:
         if self.close_consultation():

@@ -1,0 +1,84 @@
+"""The one record-store interface the consultation, the records view, the CLI, finalize and the audit check
+use, and the choice of back end. No Qt.
+
+Three classes satisfy `RecordStore` (tests/test_record_store_interface.py checks each against it):
+- `Store` (consultation/store.py): the embedded, encrypted SQLite file in the data folder: the default;
+- `PgStore` (server/pg_store.py): the clinic's PostgreSQL server, used as is by the CLI and IT;
+- `ClinicStore` (server/clinic_store.py): what the app uses with a clinic server: PgStore, with the local
+  SQLite store as its queue while the server cannot be reached (docs/it.md, "When the server goes away").
+
+`open_record_store` (server/opening.py: the server layer sits above this one) chooses the back end.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+URL_VARIABLE = "CONSULTAID_DATABASE_URL"
+
+
+@runtime_checkable
+class RecordStore(Protocol):
+    """What every record store offers. A write returns only after its COMMIT: then it is safe."""
+
+    actor: str
+    data_dir: Path            # this workstation's data folder (the seal key and the anchors live there)
+    anchor_problem: str | None
+    key_warning: str | None
+
+    def close(self) -> None: ...
+
+    # the audit trail
+    def log(self, action: str, subject: str) -> None: ...
+
+    def latest_audit_hash(self) -> str: ...
+
+    def verify_audit(self, printed_heads: list[str] = ()) -> list[str]: ...
+
+    # drafts
+    def save_draft(self, record: dict) -> int: ...
+
+    def drafts(self, status: str | None = None) -> list: ...
+
+    def load_draft(self, consultation_id: str) -> dict: ...
+
+    def set_draft_aside(self, consultation_id: str) -> None: ...
+
+    def resume_draft(self, consultation_id: str) -> dict: ...
+
+    # finalized records
+    def finalize(self, record: dict, pdf: bytes, supersedes: int | None = None) -> int: ...
+
+    def search(self, text: str = "", date_from: str | None = None, date_to: str | None = None,
+               procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> list: ...
+
+    def record(self, record_id: int) -> tuple[dict, bytes]: ...
+
+    def latest_version(self, consultation_id: str) -> int | None: ...
+
+    # where the records are, for the status bar
+    def whereabouts(self) -> Whereabouts: ...
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where the records are and whether everything has reached them, for the status bar (no secret).
+    `place` "workstation" or "server"; `server` the server's name; `online` False while the server cannot
+    be reached or cannot store, and `problem` why ("offline" or "disk_full"); `waiting` how many records and
+    audit entries wait in the local queue; `conflicts` how many of those the server holds differently
+    (shown, never overwritten)."""
+
+    place: str
+    server: str = ""
+    online: bool = True
+    waiting: int = 0
+    conflicts: int = 0
+    problem: str = ""
+
+
+def database_url(url: str | None = None) -> str | None:
+    """The URL the CLI was given (`--database-url`), else CONSULTAID_DATABASE_URL, else None."""
+    return url or os.environ.get(URL_VARIABLE) or None
