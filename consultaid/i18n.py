@@ -9,7 +9,7 @@ the English text, so English needs no catalogue.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 from consultaid.paths import resources_dir
 
@@ -24,7 +24,7 @@ def catalogue_path(language: str):
     return resources_dir() / "i18n" / f"{language}.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(language: str) -> dict[str, str]:
     """msgid -> msgstr for one language; untranslated and fuzzy entries are left out."""
     if language == SOURCE_LANGUAGE:
@@ -40,7 +40,7 @@ def catalogue(language: str) -> dict[str, str]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def plural_catalogue(language: str) -> tuple[dict[str, tuple[str, ...]], Callable[[int], int]]:
     """singular msgid -> its translated forms, and the language's rule choosing a form for a count (the
     catalogue's own Plural-Forms expression: French uses the singular for 0 and 1, English only for 1)."""

@@ -83,7 +83,7 @@ def simulate(colour: Colour, deficiency: str | None) -> Colour:
         return to_hex(to_rgb(colour))
     matrix = MACHADO_2009[deficiency]
     rgb = linear_rgb(colour)
-    out = [sum(m * c for m, c in zip(row, rgb)) for row in matrix]
+    out = [sum(m * c for m, c in zip(row, rgb, strict=True)) for row in matrix]
     return to_hex(tuple(_gamma(c) * 255 for c in out))  # type: ignore[arg-type]
 
 
@@ -101,7 +101,7 @@ def to_lab(colour: Colour) -> tuple[float, float, float]:
     def f(t: float) -> float:
         return t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
 
-    fx, fy, fz = (f(v / w) for v, w in zip(xyz, _D65))
+    fx, fy, fz = (f(v / w) for v, w in zip(xyz, _D65, strict=True))
     return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 
 

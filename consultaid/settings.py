@@ -26,6 +26,7 @@ from pathlib import Path
 
 from consultaid.i18n import SUPPORTED_LANGUAGES, _
 from consultaid.paths import user_config_dir
+
 FILE_NAME = "settings.json"
 FORMAT_VERSION = 1
 PAPERS = ("a4", "letter")

@@ -14,8 +14,8 @@ Positions are fractions of the bar's width (0 = left end, 1 = right end). Render
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from consultaid.consultation.shown_content import ShownEstimate, ShownOutcome
 from consultaid.formatting import format_number

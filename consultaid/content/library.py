@@ -55,7 +55,7 @@ class PackListing:
         return self.summaries[language]
 
     @classmethod
-    def of(cls, pack: ProcedurePack) -> "PackListing":
+    def of(cls, pack: ProcedurePack) -> PackListing:
         from consultaid.content.wording import render
 
         return cls(pack.id, pack.folder, tuple(pack.texts),

@@ -64,7 +64,7 @@ def folder_key(folder: Path, validator: str) -> str | None:
         for name, path in sorted((entry.name, entry.path) for entry in os.scandir(folder) if entry.is_file()):
             with open(path, "rb") as handle:
                 content = handle.read()
-            digest.update(f"{name}\0{len(content)}\0".encode("utf-8"))
+            digest.update(f"{name}\0{len(content)}\0".encode())
             digest.update(content)
     except OSError:
         return None

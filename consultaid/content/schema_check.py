@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from functools import lru_cache
+from functools import cache
 
 from consultaid.content.problems import Problem, field_path
 from consultaid.content.yaml_source import YamlDocument
@@ -28,7 +28,7 @@ _TYPE_WORDS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(schema_name: str):
     from jsonschema import Draft202012Validator
 

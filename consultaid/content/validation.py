@@ -458,7 +458,8 @@ def _check_texts(check: PackCheck) -> None:
                 report((collection, item_id), message)
             for item_id in given:
                 if item_id not in ids:
-                    report((collection, item_id), _("unknown id '{id}': pack.yaml does not define it under {collection}")
+                    report((collection, item_id),
+                           _("unknown id '{id}': pack.yaml does not define it under {collection}")
                            .format(id=item_id, collection=collection))
         for parts, text in _strings(data, ()):
             if parts and parts[0] in ("$schema", "language"):
@@ -484,4 +485,5 @@ def _check_texts(check: PackCheck) -> None:
 
 def fingerprint(check: PackCheck) -> str:
     """SHA-256 of the pack's content as data: comments and layout do not change it, any word or figure does."""
-    return content_fingerprint(check.facts.data, {language: document.data for language, document in check.texts.items()})
+    texts = {language: document.data for language, document in check.texts.items()}
+    return content_fingerprint(check.facts.data, texts)
