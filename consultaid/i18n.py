@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
 from consultaid.paths import resources_dir
 
@@ -20,7 +21,7 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language named in 
 _interface_language = SOURCE_LANGUAGE
 
 
-def catalogue_path(language: str):
+def catalogue_path(language: str) -> Path:
     return resources_dir() / "i18n" / f"{language}.po"
 
 
@@ -36,7 +37,8 @@ def catalogue(language: str) -> dict[str, str]:
     return {
         message.id: message.string
         for message in parsed
-        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
+        if message.id and isinstance(message.id, str) and isinstance(message.string, str) and message.string
+        and not message.fuzzy
     }
 
 
@@ -55,7 +57,8 @@ def plural_catalogue(language: str) -> tuple[dict[str, tuple[str, ...]], Callabl
     forms = {
         message.id[0]: tuple(message.string)
         for message in parsed
-        if isinstance(message.id, tuple) and all(message.string) and not message.fuzzy
+        if isinstance(message.id, tuple) and isinstance(message.string, (tuple, list)) and all(message.string)
+        and not message.fuzzy
     }
     return forms, gettext.c2py(parsed.plural_expr)
 

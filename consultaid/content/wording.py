@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import re
 
+from consultaid.content.durations import Duration
 from consultaid.content.model import Milestone, ProcedurePack, QuotedValue
 from consultaid.formatting import format_amount, format_duration, format_duration_range
 
 # {name}, or {milestone.start} / {milestone.end} / {milestone.lasts} for one part of a window.
 PLACEHOLDER = re.compile(r"\{([a-z0-9][a-z0-9_-]*(?:\.(?:start|end|lasts))?)\}")
+
+
+def _given(duration: Duration | None, milestone: Milestone, name: str) -> Duration:
+    """A timing the milestone's kind requires; validation makes sure it is there (the message names the
+    pack's milestone id and field, never anything about a patient)."""
+    if duration is None:
+        raise ValueError(f"milestone {milestone.id!r} has no {name}")
+    return duration
 
 
 def milestone_timing(milestone: Milestone, language: str, part: str = "") -> str:
@@ -21,21 +30,25 @@ def milestone_timing(milestone: Milestone, language: str, part: str = "") -> str
     if part == "end" and milestone.end is not None:
         return format_duration(milestone.end, language)
     if part == "lasts" and milestone.lasts_low is not None:
-        return format_duration_range(milestone.lasts_low, milestone.lasts_high, language)
+        return format_duration_range(milestone.lasts_low, _given(milestone.lasts_high, milestone, "lasts_high"),
+                                     language)
     if milestone.kind == "point":
-        return format_duration(milestone.at, language)
+        return format_duration(_given(milestone.at, milestone, "at"), language)
     if milestone.kind == "not_before":
-        return format_duration(milestone.until, language)
+        return format_duration(_given(milestone.until, milestone, "until"), language)
     if milestone.end is not None:
-        return format_duration_range(milestone.start, milestone.end, language)
+        return format_duration_range(_given(milestone.start, milestone, "start"), milestone.end, language)
     if milestone.lasts_low is not None:
-        return format_duration_range(milestone.lasts_low, milestone.lasts_high, language)
-    return format_duration(milestone.start, language)
+        return format_duration_range(milestone.lasts_low, _given(milestone.lasts_high, milestone, "lasts_high"),
+                                     language)
+    return format_duration(_given(milestone.start, milestone, "start"), language)
 
 
 def quoted_value(value: QuotedValue, language: str) -> str:
     if value.value is not None:
         return format_amount(value.value, None, value.unit, language)
+    if value.low is None:
+        raise ValueError(f"value {value.name!r} has neither a value nor a low figure")  # validation refuses it
     return format_amount(value.low, value.high, value.unit, language)
 
 
@@ -43,7 +56,7 @@ def render(pack: ProcedurePack, language: str, text: str) -> str:
     milestones = {milestone.id: milestone for milestone in pack.milestones}
     sources = {source.id: source for source in pack.sources}
 
-    def substitute(match: re.Match) -> str:
+    def substitute(match: re.Match[str]) -> str:
         name, _dot, part = match.group(1).partition(".")
         if name in pack.values and not part:
             return quoted_value(pack.values[name], language)
@@ -51,6 +64,7 @@ def render(pack: ProcedurePack, language: str, text: str) -> str:
             return milestone_timing(milestones[name], language, part)
         if name in sources and not part:
             return sources[name].file
-        return match.group(0)  # validation rejects unknown names; never hide text if one slips through
+        whole: str = match.group(0)
+        return whole  # validation rejects unknown names; never hide text if one slips through
 
     return PLACEHOLDER.sub(substitute, text)
