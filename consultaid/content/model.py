@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from consultaid.content.durations import Duration
 
@@ -97,6 +97,14 @@ class Milestone:
     lasts_high: Duration | None = None
     until: Duration | None = None
     every: Duration | None = None
+
+    def required(self, name: Literal["at", "start", "end", "lasts_low", "lasts_high", "until"]) -> Duration:
+        """A timing this milestone's kind must have (a point its `at`, a window its `start`...): validation
+        refuses a pack without it, so a missing one is a bug, named by pack field and never by patient."""
+        value = getattr(self, name)
+        if not isinstance(value, Duration):
+            raise ValueError(f"milestone {self.id!r} has no {name}")
+        return value
 
 
 @dataclass(frozen=True)

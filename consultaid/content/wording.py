@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import re
 
-from consultaid.content.durations import Duration
 from consultaid.content.model import Milestone, ProcedurePack, QuotedValue
 from consultaid.formatting import format_amount, format_duration, format_duration_range
 
 # {name}, or {milestone.start} / {milestone.end} / {milestone.lasts} for one part of a window.
 PLACEHOLDER = re.compile(r"\{([a-z0-9][a-z0-9_-]*(?:\.(?:start|end|lasts))?)\}")
-
-
-def _given(duration: Duration | None, milestone: Milestone, name: str) -> Duration:
-    """A timing the milestone's kind requires; validation makes sure it is there (the message names the
-    pack's milestone id and field, never anything about a patient)."""
-    if duration is None:
-        raise ValueError(f"milestone {milestone.id!r} has no {name}")
-    return duration
 
 
 def milestone_timing(milestone: Milestone, language: str, part: str = "") -> str:
@@ -30,18 +21,16 @@ def milestone_timing(milestone: Milestone, language: str, part: str = "") -> str
     if part == "end" and milestone.end is not None:
         return format_duration(milestone.end, language)
     if part == "lasts" and milestone.lasts_low is not None:
-        return format_duration_range(milestone.lasts_low, _given(milestone.lasts_high, milestone, "lasts_high"),
-                                     language)
+        return format_duration_range(milestone.lasts_low, milestone.required("lasts_high"), language)
     if milestone.kind == "point":
-        return format_duration(_given(milestone.at, milestone, "at"), language)
+        return format_duration(milestone.required("at"), language)
     if milestone.kind == "not_before":
-        return format_duration(_given(milestone.until, milestone, "until"), language)
+        return format_duration(milestone.required("until"), language)
     if milestone.end is not None:
-        return format_duration_range(_given(milestone.start, milestone, "start"), milestone.end, language)
+        return format_duration_range(milestone.required("start"), milestone.end, language)
     if milestone.lasts_low is not None:
-        return format_duration_range(milestone.lasts_low, _given(milestone.lasts_high, milestone, "lasts_high"),
-                                     language)
-    return format_duration(_given(milestone.start, milestone, "start"), language)
+        return format_duration_range(milestone.lasts_low, milestone.required("lasts_high"), language)
+    return format_duration(milestone.required("start"), language)
 
 
 def quoted_value(value: QuotedValue, language: str) -> str:
