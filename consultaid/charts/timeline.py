@@ -260,7 +260,7 @@ def _latest_hours(milestone: Milestone) -> float:
     if milestone.end is not None:
         return _day_end_hours(milestone.end)
     if milestone.lasts_high is not None:
-        return _day_end_hours(milestone.required("start"), milestone.required("lasts_high"))
+        return _day_end_hours(milestone.required("start"), milestone.lasts_high)
     return _hours(milestone.required("start"))
 
 
