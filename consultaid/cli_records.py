@@ -230,8 +230,14 @@ def _reset(args) -> int:
     """Sets an empty or damaged database aside (nothing deleted) and starts an empty one, on explicit request,
     while no ConsultAid holds the data folder. A sound database, or one that only lacks its key, is refused:
     with the right key its records are all there."""
-    from consultaid.consultation.store import DATABASE_NAME, Store, StoreError, classify_error, open_store
-    from consultaid.consultation.store import set_database_aside
+    from consultaid.consultation.store import (
+        DATABASE_NAME,
+        Store,
+        StoreError,
+        classify_error,
+        open_store,
+        set_database_aside,
+    )
     from consultaid.instance_lock import InstanceLock
 
     data_dir = _data_dir(args)

@@ -13,7 +13,7 @@ from contextlib import suppress
 from pathlib import Path
 
 
-def write_atomically(path: str | os.PathLike, data: bytes, keep_mode: bool = False, durable: bool = True) -> Path:
+def write_atomically(path: str | os.PathLike[str], data: bytes, keep_mode: bool = False, durable: bool = True) -> Path:
     """`data` written to `path` (a new file is 0600). `keep_mode`: a file written over keeps the
     permissions it had. `durable`: the file and then its folder are synced, so the rename itself
     survives a power cut; a cache, which can always be made again, skips that."""

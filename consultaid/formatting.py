@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from consultaid.content.durations import Duration
 from consultaid.i18n import N_, translate
 
@@ -59,7 +61,7 @@ def format_duration_range(low: Duration, high: Duration, language: str) -> str:
     return format_duration(low, language) + EN_DASH + format_duration(high, language)
 
 
-def format_long_date(value, language: str) -> str:
+def format_long_date(value: date, language: str) -> str:
     """"12 March 2027" / "12 mars 2027"."""
     from babel.dates import format_date  # Babel's CLDR data loads only when a date is first shown
 
@@ -70,8 +72,6 @@ def format_short_date(iso: str, language: str) -> str:
     """An ISO date (or the date of a timestamp) as the clinic writes it: "12/03/2027" in both languages
     (CLDR's short form for en_GB and fr_FR, the form the date fields read). Text that is not a date is
     shown as it is rather than hidden."""
-    from datetime import date
-
     from babel.dates import format_date
 
     try:
@@ -82,8 +82,6 @@ def format_short_date(iso: str, language: str) -> str:
 
 def format_short_moment(iso: str, language: str) -> tuple[str, str]:
     """(date, time) of an ISO timestamp, in the local time it was stored in: ("12/03/2027", "14:05")."""
-    from datetime import datetime
-
     from babel.dates import format_time
 
     try:

@@ -9,7 +9,8 @@ the English text, so English needs no catalogue.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
+from pathlib import Path
 
 from consultaid.paths import resources_dir
 
@@ -20,11 +21,11 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language named in 
 _interface_language = SOURCE_LANGUAGE
 
 
-def catalogue_path(language: str):
+def catalogue_path(language: str) -> Path:
     return resources_dir() / "i18n" / f"{language}.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(language: str) -> dict[str, str]:
     """msgid -> msgstr for one language; untranslated and fuzzy entries are left out."""
     if language == SOURCE_LANGUAGE:
@@ -36,11 +37,12 @@ def catalogue(language: str) -> dict[str, str]:
     return {
         message.id: message.string
         for message in parsed
-        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
+        if message.id and isinstance(message.id, str) and isinstance(message.string, str) and message.string
+        and not message.fuzzy
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def plural_catalogue(language: str) -> tuple[dict[str, tuple[str, ...]], Callable[[int], int]]:
     """singular msgid -> its translated forms, and the language's rule choosing a form for a count (the
     catalogue's own Plural-Forms expression: French uses the singular for 0 and 1, English only for 1)."""
@@ -55,7 +57,8 @@ def plural_catalogue(language: str) -> tuple[dict[str, tuple[str, ...]], Callabl
     forms = {
         message.id[0]: tuple(message.string)
         for message in parsed
-        if isinstance(message.id, tuple) and all(message.string) and not message.fuzzy
+        if isinstance(message.id, tuple) and isinstance(message.string, (tuple, list)) and all(message.string)
+        and not message.fuzzy
     }
     return forms, gettext.c2py(parsed.plural_expr)
 

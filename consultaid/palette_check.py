@@ -16,8 +16,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 Colour = str  # "#RRGGBB"
+# Name -> a colour, or (KIND_COLOURS and the like) name -> a table of colours by key.
+Palette = dict[str, Any]
 
 # --- WCAG 2.2 --------------------------------------------------------------------------------------------
 
@@ -48,7 +51,8 @@ def _gamma(channel: float) -> float:
 
 
 def linear_rgb(colour: Colour) -> tuple[float, float, float]:
-    return tuple(_linear(c / 255) for c in to_rgb(colour))  # type: ignore[return-value]
+    r, g, b = to_rgb(colour)
+    return _linear(r / 255), _linear(g / 255), _linear(b / 255)
 
 
 def relative_luminance(colour: Colour) -> float:
@@ -83,8 +87,8 @@ def simulate(colour: Colour, deficiency: str | None) -> Colour:
         return to_hex(to_rgb(colour))
     matrix = MACHADO_2009[deficiency]
     rgb = linear_rgb(colour)
-    out = [sum(m * c for m, c in zip(row, rgb)) for row in matrix]
-    return to_hex(tuple(_gamma(c) * 255 for c in out))  # type: ignore[arg-type]
+    r, g, b = (_gamma(sum(m * c for m, c in zip(row, rgb, strict=True))) * 255 for row in matrix)
+    return to_hex((r, g, b))
 
 
 # --- CIELAB and ΔE ----------------------------------------------------------------------------------------
@@ -101,7 +105,7 @@ def to_lab(colour: Colour) -> tuple[float, float, float]:
     def f(t: float) -> float:
         return t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
 
-    fx, fy, fz = (f(v / w) for v, w in zip(xyz, _D65))
+    fx, fy, fz = (f(v / w) for v, w in zip(xyz, _D65, strict=True))
     return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 
 
@@ -159,7 +163,7 @@ PACKAGE = Path(__file__).resolve().parent
 # --- The project's palette -------------------------------------------------------------------------------
 
 
-def palette() -> dict:
+def palette() -> Palette:
     """Every UPPER_CASE colour of `consultaid.charts.palette`, the one module the app's style, the chart
     widgets and the PDF all draw with: the table describes the colours actually drawn."""
     from consultaid.charts import palette as module
@@ -223,7 +227,7 @@ class DistinctCheck:
 WHITE = "#FFFFFF"
 
 
-def contrast_checks(p: dict | None = None) -> list[ContrastCheck]:
+def contrast_checks(p: Palette | None = None) -> list[ContrastCheck]:
     p = p or palette()
     checks = [
         # Text: the style sheet, the painted charts' labels and the summary's text.
@@ -270,7 +274,7 @@ def contrast_checks(p: dict | None = None) -> list[ContrastCheck]:
     return [ContrastCheck(*c) for c in checks]
 
 
-def distinct_checks(p: dict | None = None) -> list[DistinctCheck]:
+def distinct_checks(p: Palette | None = None) -> list[DistinctCheck]:
     p = p or palette()
     pairs = [
         ("chart-risk-vs-benefit", "Risk chart: risk vs benefit bars", p["KIND_COLOURS"]["risk"],
@@ -286,12 +290,13 @@ def high_contrast_checks() -> list[ContrastCheck]:
     """The high-contrast look's colours, all text at AAA (7:1)."""
     from consultaid.ui.style import HC_PLACEHOLDER, HIGH_CONTRAST  # style.py imports Qt only in a function
 
-    h = HIGH_CONTRAST
-    checks: list = [(f"hc-{name.lower()}-{bg_name.lower()}", f"High contrast: {name} on {bg_name}", h[name], h[bg_name],
-               TEXT_AAA)
-              for name in ("INK", "MUTED", "ACCENT", "ERROR_INK", "SUCCESS_INK", "WARNING_INK")
-              for bg_name in ("BACKGROUND", "SURFACE", "WARNING_BG")
-              if bg_name == "BACKGROUND" or h[bg_name] != h["BACKGROUND"]]
+    # The look's colours (its other entries are widths and an icon-set suffix).
+    h = {name: value for name, value in HIGH_CONTRAST.items() if isinstance(value, str)}
+    checks: list[tuple[str, str, Colour, Colour, float]] = [
+        (f"hc-{name.lower()}-{bg_name.lower()}", f"High contrast: {name} on {bg_name}", h[name], h[bg_name], TEXT_AAA)
+        for name in ("INK", "MUTED", "ACCENT", "ERROR_INK", "SUCCESS_INK", "WARNING_INK")
+        for bg_name in ("BACKGROUND", "SURFACE", "WARNING_BG")
+        if bg_name == "BACKGROUND" or h[bg_name] != h["BACKGROUND"]]
     checks += [("hc-white-accent", "High contrast: white text on ACCENT", WHITE, h["ACCENT"], TEXT_AAA),
                ("hc-selected-text", "High contrast: SELECTED_INK on SELECTED_BG", h["SELECTED_INK"],
                 h["SELECTED_BG"], TEXT_AAA),
@@ -317,10 +322,10 @@ def markdown_table() -> str:
               f"CIE76 ΔE*ab between the two simulated colours, minimum {DISTINCT:g}; CIEDE2000 ΔE00 for reference.",
               "", "| Pair | Vision | Simulated colours | ΔE76 | ΔE00 | Result |",
               "| --- | --- | --- | ---: | ---: | --- |"]
-    for c in distinct_checks():
-        a, b = simulate(c.first, c.deficiency), simulate(c.second, c.deficiency)
-        lines.append(f"| {c.what} | {c.deficiency or 'normal'} | `{a}` / `{b}` | {c.delta_e:.1f} | "
-                     f"{c.delta_e2000:.1f} | {'pass' if c.passes else '**FAIL**'} |")
+    for d in distinct_checks():
+        a, b = simulate(d.first, d.deficiency), simulate(d.second, d.deficiency)
+        lines.append(f"| {d.what} | {d.deficiency or 'normal'} | `{a}` / `{b}` | {d.delta_e:.1f} | "
+                     f"{d.delta_e2000:.1f} | {'pass' if d.passes else '**FAIL**'} |")
     return "\n".join(lines) + "\n"
 
 

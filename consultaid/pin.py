@@ -48,10 +48,10 @@ def hash_pin(pin: str) -> str:
 def check_pin(pin: str, stored: str) -> bool:
     """True when `pin` is the one `stored` was made from. A malformed `stored` never matches."""
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
+        scheme, n_text, r_text, p_text, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        n, r, p = int(n), int(r), int(p)
+        n, r, p = int(n_text), int(r_text), int(p_text)
         # Bounds, so a damaged settings file cannot make a check take minutes or all the memory.
         if not (2 <= n <= 2 ** 20 and 1 <= r <= 32 and 1 <= p <= 16):
             return False

@@ -23,9 +23,16 @@ import time
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from consultaid.i18n import SUPPORTED_LANGUAGES, _
 from consultaid.paths import user_config_dir
+
+if TYPE_CHECKING:
+    from consultaid.server.location import ServerLocation
+
+_T = TypeVar("_T")
+
 FILE_NAME = "settings.json"
 FORMAT_VERSION = 1
 PAPERS = ("a4", "letter")
@@ -65,7 +72,7 @@ class ClinicServer:
     user: str = ""
     ca_certificate: str = ""
 
-    def location(self):
+    def location(self) -> ServerLocation:
         from consultaid.server.location import ServerLocation
 
         return ServerLocation(host=self.host.strip(), port=self.port, database=self.database.strip(),
@@ -103,7 +110,7 @@ class Settings:
             return self.profiles[self.current_profile]
         return None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("problem")
         return {"version": FORMAT_VERSION, **data}
@@ -121,29 +128,33 @@ def settings_path() -> Path:
 
 # ---- Reading ---------------------------------------------------------------------------------------------------
 
+# The dataclasses made only of text fields, which `_Reader.strings` builds.
+_TextRecord = TypeVar("_TextRecord", SurgeonProfile, Clinic)
+
+
 class _Reader:
     """Builds dataclasses from JSON, keeping the default for any value of the wrong type (and noting it)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.wrong: list[str] = []
 
-    def value(self, data: dict, name: str, kind: type, default, where: str):
+    def value(self, data: dict[str, Any], name: str, kind: type[_T], default: _T, where: str) -> _T:
         if name not in data:
             return default
-        value = data[name]
+        value: _T = data[name]
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
             self.wrong.append(where + name)
             return default
         return value
 
-    def strings(self, cls, data, where: str):
+    def strings(self, cls: type[_TextRecord], data: object, where: str) -> _TextRecord | None:
         if not isinstance(data, dict):
             self.wrong.append(where.rstrip("."))
             return None
         values = {f.name: self.value(data, f.name, str, "", where) for f in fields(cls)}
         return cls(**values)
 
-    def server(self, data) -> ClinicServer:
+    def server(self, data: object) -> ClinicServer:
         defaults = ClinicServer()
         if not isinstance(data, dict):
             self.wrong.append("server")
@@ -152,7 +163,7 @@ class _Reader:
                                                   getattr(defaults, f.name), "server.")
                                for f in fields(ClinicServer)})
 
-    def settings(self, data: dict) -> Settings:
+    def settings(self, data: dict[str, Any]) -> Settings:
         defaults = Settings()
         profiles = []
         raw_profiles = self.value(data, "profiles", list, [], "")

@@ -191,7 +191,8 @@ def test_broken_case(case, tmp_path):
     unexpected = [line for line in printed if line not in expected]
     assert not unexpected, "unexpected (wrong or follow-on) problem(s):\n  " + "\n  ".join(unexpected) + note
 
-    assert result.stderr.strip() == f"0 packs valid, 1 with {len(printed)} problem" + ("s" if len(printed) > 1 else ""), output
+    summary = f"0 packs valid, 1 with {len(printed)} problem" + ("s" if len(printed) > 1 else "")
+    assert result.stderr.strip() == summary, output
     assert result.elapsed < TIMEOUT
 
 
@@ -205,7 +206,8 @@ def hostile_payloads(tmp_path: Path) -> tuple[str, Path, Path]:
     text = (MINIMAL / "pack.yaml").read_text(encoding="utf-8")
     text = text.replace("id: test-procedure",
                         f"id: !!python/object/apply:os.system [\"touch '{executed.as_posix()}'\"]")
-    text = text.replace("version: 0.1.0", f"version: !!python/object/apply:builtins.open [\"{opened.as_posix()}\", \"w\"]")
+    text = text.replace("version: 0.1.0",
+                        f"version: !!python/object/apply:builtins.open [\"{opened.as_posix()}\", \"w\"]")
     assert "!!python" in text.split("sources:")[0]
     return text, executed, opened
 

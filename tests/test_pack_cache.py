@@ -151,7 +151,7 @@ def test_the_fast_yaml_parser_reads_every_shipped_file_as_the_pure_python_one(mo
     fast = [yaml_source.load_yaml(path) for path in files]
     monkeypatch.setattr(yaml_source, "_FAST_LOADER", None)
     slow = [yaml_source.load_yaml(path) for path in files]
-    for one, other in zip(fast, slow):
+    for one, other in zip(fast, slow, strict=True):
         assert (one.data, one.lines, one.block_text_lines) == (other.data, other.lines, other.block_text_lines)
 
 

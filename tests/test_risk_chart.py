@@ -96,7 +96,7 @@ def test_every_number_text_of_every_shipped_pack_is_in_1000_and_comes_from_its_e
         content = shown(library, pack)
         for item in content.benefits + content.risks:
             bars = build_chart([item], "en").rows[0].bars
-            for shown_estimate, bar in zip(item.estimates, bars):
+            for shown_estimate, bar in zip(item.estimates, bars, strict=True):
                 match = english.match(bar.number_text)
                 assert match, bar.number_text
                 assert "%" not in bar.number_text + bar.frames_text
@@ -327,7 +327,8 @@ def test_clicking_a_row_selects_it_for_the_icon_array(chart_view, qtbot):
 
     view = chart_view()
     row = view.row_widget("cement_leakage")
-    with qtbot.waitSignal(view.selected, timeout=2000, check_params_cb=lambda outcome_id: outcome_id == "cement_leakage"):
+    with qtbot.waitSignal(view.selected, timeout=2000,
+                          check_params_cb=lambda outcome_id: outcome_id == "cement_leakage"):
         qtbot.mouseClick(row.title, Qt.MouseButton.LeftButton)
     assert view.selected_id() == "cement_leakage" and row.property("selectedRow")
     second_source = row.estimates[1].linear

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -49,12 +50,12 @@ def test_the_axis_is_monotonic_from_0_to_1(library, pack_id):
     hours = [0.0] + [10 ** (exponent / 20) for exponent in range(-40, 100)]
     xs = [axis.x(h) for h in hours if h <= axis.end_hours]
     assert xs[0] == 0.0 and all(0.0 <= x <= 1.0 for x in xs)
-    assert all(later > earlier for earlier, later in zip(xs, xs[1:]))
+    assert all(later > earlier for earlier, later in pairwise(xs))
     assert axis.x(axis.end_hours) == pytest.approx(1.0)
     assert axis.x(axis.end_hours * 2) == 1.0
     stretches = axis.stretches
     assert stretches[0].x0 == 0.0 and stretches[-1].x1 == pytest.approx(1.0)
-    assert all(a.x1 == pytest.approx(b.x0) and a.end_hours == b.start_hours for a, b in zip(stretches, stretches[1:]))
+    assert all(a.x1 == pytest.approx(b.x0) and a.end_hours == b.start_hours for a, b in pairwise(stretches))
 
 
 def test_hours_and_months_are_both_readable_on_one_axis(library):
@@ -118,7 +119,7 @@ def test_each_milestone_has_its_own_lane_kind_words_and_sources(library, pack_id
     milestones = shown(library, pack_id, language)
     built = build_timeline(milestones, language, SURGERY)
     assert [item.lane for item in built.items] == list(range(len(milestones)))
-    for milestone, item in zip(milestones, built.items):
+    for milestone, item in zip(milestones, built.items, strict=True):
         assert item.milestone_id == milestone.id and item.kind == milestone.kind
         assert item.label == milestone.label and item.detail == milestone.detail
         assert item.source_files == milestone.source_files and item.source_files
@@ -248,7 +249,7 @@ def test_the_view_lays_out_every_lane_without_clipping(qtbot, library, pack_id, 
     view.show()
     for width in (760, 1200):
         view.resize(width, view.heightForWidth(width))
-        qtbot.waitUntil(lambda: view.width() == width)
+        qtbot.waitUntil(lambda width=width: view.width() == width)
         layout = view._current_layout()
         assert len(layout.lanes) == len(view.timeline.items)
         assert layout.height <= view.height()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import ast
-import re
 import string
-from pathlib import Path
 
 import pytest
 

@@ -13,6 +13,7 @@ Coordinates are fractions of the array's width (y too, so icons stay square): x 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from consultaid.charts.risk_chart import (
@@ -80,7 +81,7 @@ class IconArray:
         return sum(1 for cell in self.cells if cell.state == state)
 
 
-def _people(number: float, rounding) -> int:
+def _people(number: float, rounding: Callable[[float], int]) -> int:
     """Whole people for drawing (the caption keeps the exact figure); float noise removed first."""
     return min(max(int(rounding(round(number, 6))), 0), PEOPLE)
 
@@ -137,7 +138,7 @@ def _run_outline(start: int, end: int, block: int) -> list[tuple[float, float]]:
     return _without_redundant_corners(points)
 
 
-def _without_redundant_corners(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+def _without_redundant_corners(points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
     """Drops repeated points and points in the middle of a straight edge (a run starting at column 0)."""
     kept = [point for position, point in enumerate(points) if point != points[position - 1]]
     changed = True
@@ -188,17 +189,18 @@ def _legend(estimate: ShownEstimate, outcome: ShownOutcome | None, language: str
     """Each marked state in words, with its number first, for this outcome's kind."""
     kind = effective_kind(estimate)
     low, high = estimate_figures(estimate)
-    benefit = outcome is not None and outcome.kind == "benefit"
-    happens = (outcome.outcome_text if benefit else "") or translate(N_("are affected"), language)
-    spared = (outcome.no_outcome_text if benefit else "") or translate(N_("are not affected"), language)
-    if kind == "point":
+    benefit = outcome if outcome is not None and outcome.kind == "benefit" else None
+    happens = (benefit.outcome_text if benefit is not None else "") or translate(N_("are affected"), language)
+    spared = (benefit.no_outcome_text if benefit is not None else "") or translate(N_("are not affected"), language)
+    # The None tests only restate effective_kind's promise (a known kind has its figures) for the type checker.
+    if kind == "point" and low is not None:
         entries = [IconLegendEntry(AFFECTED, outcome_phrase(in_1000(low, language), happens, language)),
                    IconLegendEntry(UNAFFECTED, outcome_phrase(in_1000(PEOPLE - low, language), spared, language))]
         if round(low, 6) != int(round(low, 6)):
             entries.insert(1, IconLegendEntry(MAYBE, translate(
                 N_("the striped person stands for the part of a person in the figure"), language)))
         return tuple(entries)
-    if kind == "range":
+    if kind == "range" and low is not None and high is not None:
         return (
             IconLegendEntry(AFFECTED, translate(N_("{number} {outcome} (the lowest figure given)"), language)
                             .format(number=in_1000(low, language), outcome=happens)),
@@ -207,7 +209,7 @@ def _legend(estimate: ShownEstimate, outcome: ShownOutcome | None, language: str
             IconLegendEntry(UNAFFECTED, translate(N_("at least {number} {outcome}"), language)
                             .format(number=in_1000(PEOPLE - high, language), outcome=spared)),
         )
-    if kind == "upper_bound":
+    if kind == "upper_bound" and high is not None:
         return (
             IconLegendEntry(BRACKET, translate(N_("{number} {outcome}: somewhere inside the outlined area"),
                                                language).format(number=fewer_than_in_1000(high, language),
@@ -224,11 +226,11 @@ def build_icon_array(estimate: ShownEstimate, language: str, outcome: ShownOutco
     kind = effective_kind(estimate)
     low, high = estimate_figures(estimate)
     solid = maybe_to = bracket_to = 0
-    if kind in ("point", "range"):
+    if kind in ("point", "range") and low is not None and high is not None:
         solid = _people(low, math.floor)
         # A fractional point (2.5 in 1000) cannot fill half a person: the part-person is drawn as "maybe".
         maybe_to = _people(high, math.ceil)
-    elif kind == "upper_bound":
+    elif kind == "upper_bound" and high is not None:
         bracket_to = _people(high, math.ceil)
     cells, outlines, height = layout_icons(solid, maybe_to, bracket_to, columns, block)
     number = number_text(estimate, language)
@@ -242,7 +244,7 @@ def build_icon_array(estimate: ShownEstimate, language: str, outcome: ShownOutco
     )
 
 
-def icon_array_for(outcome: ShownOutcome, language: str, estimate_index: int = 0, **layout) -> IconArray:
+def icon_array_for(outcome: ShownOutcome, language: str, estimate_index: int = 0, **layout: int) -> IconArray:
     """The icon array of one of an outcome's sources (the first by default)."""
     return build_icon_array(outcome.estimates[estimate_index], language, outcome, **layout)
 

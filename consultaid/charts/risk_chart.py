@@ -14,8 +14,8 @@ Positions are fractions of the bar's width (0 = left end, 1 = right end). Render
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from consultaid.consultation.shown_content import ShownEstimate, ShownOutcome
 from consultaid.formatting import format_number
@@ -234,13 +234,15 @@ def more_than_in_1000(number: float, language: str) -> str:
 
 def number_text(estimate: ShownEstimate, language: str) -> str:
     """The figure in the one denominator: "10–50 in 1000", "fewer than 10 in 1000", "not known"."""
+    # effective_kind says "not_known" whenever a figure its kind needs is missing; the None tests below say
+    # the same to the type checker and never decide on their own.
     kind = effective_kind(estimate)
     low, high = estimate_figures(estimate)
-    if kind == "point":
+    if kind == "point" and low is not None:
         return in_1000(low, language)
-    if kind == "range":
+    if kind == "range" and low is not None and high is not None:
         return range_in_1000(low, high, language)
-    if kind == "upper_bound":
+    if kind == "upper_bound" and high is not None:
         return fewer_than_in_1000(high, language)
     return translate(N_("not known"), language)
 
@@ -260,14 +262,14 @@ def outcome_phrase(number: str, outcome: str, language: str) -> str:
 def benefit_frames(estimate: ShownEstimate, outcome: ShownOutcome, language: str) -> str:
     """Both frames of a benefit: who gets it and who does not, in the same denominator."""
     kind = effective_kind(estimate)
-    if kind == "not_known":
-        return ""
     low, high = estimate_figures(estimate)
+    if kind == "not_known" or high is None:  # a known kind always has its high figure (effective_kind)
+        return ""
     gets = outcome.outcome_text or translate(N_("have this benefit"), language)
     misses = outcome.no_outcome_text or translate(N_("do not"), language)
-    if kind == "point":
+    if kind == "point" and low is not None:
         yes, no = in_1000(low, language), in_1000(PEOPLE - low, language)
-    elif kind == "range":
+    elif kind == "range" and low is not None:
         yes, no = range_in_1000(low, high, language), range_in_1000(PEOPLE - high, PEOPLE - low, language)
     else:
         yes, no = fewer_than_in_1000(high, language), more_than_in_1000(PEOPLE - high, language)
@@ -336,13 +338,18 @@ def linear_ticks() -> tuple[Tick, ...]:
 def estimate_bar(estimate: ShownEstimate, outcome: ShownOutcome, scale: LogScale, language: str) -> EstimateBar:
     kind = effective_kind(estimate)
     low, high = estimate_figures(estimate)
-    solid = band = bracket = None
-    log_solid = log_band = log_bracket = None
-    if kind in ("point", "range"):
+    solid: float | None = None
+    band: float | None = None
+    bracket: float | None = None
+    log_solid: float | None = None
+    log_band: float | None = None
+    log_bracket: float | None = None
+    # The None tests only restate effective_kind's promise (a known kind has its figures) for the type checker.
+    if kind in ("point", "range") and low is not None:
         solid, log_solid = linear_position(low), scale.position(low)
-    if kind == "range":
+    if kind == "range" and high is not None:
         band, log_band = linear_position(high), scale.position(high)
-    if kind == "upper_bound":
+    if kind == "upper_bound" and high is not None:
         bracket, log_bracket = linear_position(high), scale.position(high)
     known = kind != "not_known"
     return EstimateBar(

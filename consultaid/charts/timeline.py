@@ -26,11 +26,14 @@ instants. A "not before" zone ends where its first allowed day begins.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from consultaid.consultation.recovery_dates import date_after, milestone_dates, uncertain_end_dates
+from consultaid.consultation.shown_content import ShownMilestone
 from consultaid.content.durations import HOURS_PER_UNIT, Duration
+from consultaid.content.model import Milestone
 from consultaid.formatting import EN_DASH, LOCALES, format_duration, format_duration_range, format_number
 from consultaid.i18n import N_, translate
 
@@ -249,19 +252,19 @@ def _day_end_hours(*durations: Duration) -> float:
     return _hours(*durations) + (DAY_HOURS if _is_day(durations[-1]) else 0.0)
 
 
-def _latest_hours(milestone) -> float:
+def _latest_hours(milestone: Milestone) -> float:
     if milestone.kind == "point":
-        return _day_end_hours(milestone.at)
+        return _day_end_hours(milestone.required("at"))
     if milestone.kind == "not_before":
-        return _hours(milestone.until)
+        return _hours(milestone.required("until"))
     if milestone.end is not None:
         return _day_end_hours(milestone.end)
     if milestone.lasts_high is not None:
-        return _day_end_hours(milestone.start, milestone.lasts_high)
-    return _hours(milestone.start)
+        return _day_end_hours(milestone.required("start"), milestone.lasts_high)
+    return _hours(milestone.required("start"))
 
 
-def _has_hours_in_day_of_surgery(milestone) -> bool:
+def _has_hours_in_day_of_surgery(milestone: Milestone) -> bool:
     times = [milestone.at, milestone.start, milestone.end, milestone.until]
     return any(time is not None and not _is_day(time) and 0 < time.hours < DAY_HOURS for time in times)
 
@@ -278,30 +281,30 @@ def repeat_text(every: Duration | None, language: str) -> str:
     return template.format(count=format_number(every.value, language))
 
 
-def timing_text(milestone, language: str) -> str:
+def timing_text(milestone: Milestone, language: str) -> str:
     """When, in words: "12 days", "1–2 months", "Not before 3 months", "From 1 month, for 1–3 months"."""
-    def words(text: str, **values) -> str:
+    def words(text: str, **values: str) -> str:
         return translate(text, language).format(**values)
 
     if milestone.kind == "point":
-        if milestone.at.value == 0:
+        if milestone.required("at").value == 0:
             return words(DAY_OF_SURGERY)
-        return format_duration(milestone.at, language)
+        return format_duration(milestone.required("at"), language)
     if milestone.kind == "not_before":
-        return words(NOT_BEFORE, time=format_duration(milestone.until, language))
-    from_day_of_surgery = milestone.start.value == 0
+        return words(NOT_BEFORE, time=format_duration(milestone.required("until"), language))
+    from_day_of_surgery = milestone.required("start").value == 0
     if milestone.end is not None:
         if from_day_of_surgery:
             return words(WITHIN, end=format_duration(milestone.end, language))
-        return format_duration_range(milestone.start, milestone.end, language)
+        return format_duration_range(milestone.required("start"), milestone.end, language)
     if milestone.lasts_low is not None:
-        length = format_duration_range(milestone.lasts_low, milestone.lasts_high, language)
+        length = format_duration_range(milestone.lasts_low, milestone.required("lasts_high"), language)
         if from_day_of_surgery:
             return words(FROM_DAY_OF_SURGERY_FOR, length=length)
-        return words(FROM_FOR, start=format_duration(milestone.start, language), length=length)
+        return words(FROM_FOR, start=format_duration(milestone.required("start"), language), length=length)
     if from_day_of_surgery:
         return words(FROM_DAY_OF_SURGERY)
-    return words(FROM, start=format_duration(milestone.start, language))
+    return words(FROM, start=format_duration(milestone.required("start"), language))
 
 
 def format_calendar_date(day: date, language: str, with_year: bool = True) -> str:
@@ -319,7 +322,7 @@ def format_date_range(first: date, last: date, language: str) -> str:
     return f"{start} {EN_DASH} {format_calendar_date(last, language)}"
 
 
-def date_text(milestone, surgery_date: date, language: str) -> str:
+def date_text(milestone: Milestone, surgery_date: date, language: str) -> str:
     first, last = milestone_dates(milestone, surgery_date)
     if milestone.kind == "point":
         return format_calendar_date(first, language)
@@ -337,16 +340,16 @@ def date_text(milestone, surgery_date: date, language: str) -> str:
 
 # --- building --------------------------------------------------------------------------------------
 
-def _repeat_positions(milestone, axis: TimeAxis) -> tuple[float, ...]:
+def _repeat_positions(milestone: Milestone, axis: TimeAxis) -> tuple[float, ...]:
     """Later occurrences of a repeat that can be shown: within a bounded window, or after a point
     up to the end of the axis. An open-ended repeat has no known last occurrence: none are drawn."""
     every = milestone.every
     if every is None or every.hours <= 0:
         return ()
     if milestone.kind == "point":
-        first, last = milestone.at.hours, axis.end_hours
+        first, last = milestone.required("at").hours, axis.end_hours
     elif milestone.kind == "window" and milestone.end is not None:
-        first, last = milestone.start.hours, milestone.end.hours
+        first, last = milestone.required("start").hours, milestone.end.hours
     else:
         return ()
     positions: list[float] = []
@@ -361,20 +364,21 @@ def _repeat_positions(milestone, axis: TimeAxis) -> tuple[float, ...]:
     return tuple(positions)
 
 
-def _item(milestone, lane: int, axis: TimeAxis, language: str, surgery_date: date | None) -> TimelineItem:
+def _item(milestone: ShownMilestone, lane: int, axis: TimeAxis, language: str,
+          surgery_date: date | None) -> TimelineItem:
     uncertain_x1 = tail_x1 = None
     open_end = False
     if milestone.kind == "point":
-        x0, x1 = axis.x(_hours(milestone.at)), axis.x(_day_end_hours(milestone.at))
+        x0, x1 = axis.x(_hours(milestone.required("at"))), axis.x(_day_end_hours(milestone.required("at")))
     elif milestone.kind == "not_before":
-        x0, x1 = 0.0, axis.x(_hours(milestone.until))
+        x0, x1 = 0.0, axis.x(_hours(milestone.required("until")))
     else:
-        x0 = axis.x(_hours(milestone.start))
+        x0 = axis.x(_hours(milestone.required("start")))
         if milestone.end is not None:
             x1 = axis.x(_day_end_hours(milestone.end))
         elif milestone.lasts_low is not None:
-            x1 = axis.x(_day_end_hours(milestone.start, milestone.lasts_low))
-            uncertain_x1 = axis.x(_day_end_hours(milestone.start, milestone.lasts_high))
+            x1 = axis.x(_day_end_hours(milestone.required("start"), milestone.lasts_low))
+            uncertain_x1 = axis.x(_day_end_hours(milestone.required("start"), milestone.required("lasts_high")))
         else:
             x1, open_end = x0, True
             tail_x1 = min(1.0, x0 + OPEN_END_TAIL)
@@ -423,7 +427,7 @@ def _legend(items: tuple[TimelineItem, ...], language: str) -> tuple[LegendEntry
                  if kind in shown)
 
 
-def build_timeline(milestones, language: str, surgery_date: date | None = None) -> Timeline:
+def build_timeline(milestones: Sequence[ShownMilestone], language: str, surgery_date: date | None = None) -> Timeline:
     """The timeline of `milestones` (ShownMilestone, in their authored order, one lane each) in the
     patient's `language`; with `surgery_date`, every item and tick also carries calendar dates."""
     milestones = tuple(milestones)

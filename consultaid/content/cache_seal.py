@@ -60,5 +60,5 @@ def seal(key: bytes, purpose: str, body: bytes) -> str:
     return hmac.new(key, purpose.encode("utf-8") + b"\0" + body, hashlib.sha256).hexdigest()
 
 
-def is_sealed(key: bytes, purpose: str, body: bytes, mac) -> bool:
+def is_sealed(key: bytes, purpose: str, body: bytes, mac: object) -> bool:
     return isinstance(mac, str) and hmac.compare_digest(seal(key, purpose, body), mac)

@@ -25,7 +25,7 @@ class Duration:
     unit: str
 
     @classmethod
-    def parse(cls, text: str) -> "Duration":
+    def parse(cls, text: str) -> Duration:
         match = _PATTERN.match(text.strip())
         if not match:
             raise ValueError(f"not a duration: {text!r}")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 
 
-def content_fingerprint(facts, texts: dict) -> str:
+def content_fingerprint(facts: object, texts: Mapping[str, object]) -> str:
     """`facts`: pack.yaml as data; `texts`: language -> that language file as data."""
     canonical = {"facts": facts, "texts": {language: texts[language] for language in sorted(texts)}}
     encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from consultaid.content.durations import Duration
 from consultaid.content.model import (
@@ -28,6 +28,7 @@ from consultaid.content.problems import Problem
 from consultaid.i18n import _
 
 if TYPE_CHECKING:
+    from consultaid.content.pack_cache import PackCache
     from consultaid.content.validation import PackCheck
 
 
@@ -55,14 +56,14 @@ class PackListing:
         return self.summaries[language]
 
     @classmethod
-    def of(cls, pack: ProcedurePack) -> "PackListing":
+    def of(cls, pack: ProcedurePack) -> PackListing:
         from consultaid.content.wording import render
 
         return cls(pack.id, pack.folder, tuple(pack.texts),
                    {language: texts.title for language, texts in pack.texts.items()},
                    {language: render(pack, language, texts.summary) for language, texts in pack.texts.items()})
 
-    def as_data(self) -> dict:
+    def as_data(self) -> dict[str, Any]:
         return {"id": self.id, "languages": list(self.languages), "titles": self.titles, "summaries": self.summaries}
 
 
@@ -71,7 +72,7 @@ class ContentLibrary:
     first time it is asked for (from the cache, or validated again), so opening a large library only
     costs its listings."""
 
-    def __init__(self, cache=None):
+    def __init__(self, cache: PackCache | None = None) -> None:
         self.broken: list[BrokenPack] = []
         self.listings: list[PackListing] = []
         self._by_id: dict[str, PackListing] = {}
@@ -117,6 +118,7 @@ class ContentLibrary:
         no longer passes or is no longer the pack that was listed."""
         key = self._keys.get(listing.id)
         data = self._cache.pack_data(key) if self._cache is not None and key else None
+        pack: ProcedurePack | None
         if data is not None:
             pack = pack_from_data(listing.folder, data)
         else:
@@ -191,7 +193,7 @@ def _duration(text: str | None) -> Duration | None:
     return Duration.parse(text) if text is not None else None
 
 
-def _outcome(data: dict) -> Outcome:
+def _outcome(data: dict[str, Any]) -> Outcome:
     fields = ("unit", "value", "low", "high", "upper", "verbal", "group", "window")
     estimates = tuple(
         RiskEstimate(source=estimate["source"], **{name: estimate.get(name) for name in fields})
@@ -200,7 +202,7 @@ def _outcome(data: dict) -> Outcome:
     return Outcome(id=data["id"], estimates=estimates, within=data.get("within"))
 
 
-def _milestone(data: dict) -> Milestone:
+def _milestone(data: dict[str, Any]) -> Milestone:
     lasts = data.get("lasts") or {}
     return Milestone(
         id=data["id"],
@@ -216,9 +218,12 @@ def _milestone(data: dict) -> Milestone:
     )
 
 
-def pack_data(check: PackCheck) -> dict:
+def pack_data(check: PackCheck) -> dict[str, Any]:
     """What a pack's model is built from, as plain data (what the cache keeps)."""
     from consultaid.content.validation import fingerprint
+
+    if check.facts is None:
+        raise ValueError("only a pack that passed validation has data to build from")
 
     return {"facts": check.facts.data,
             "texts": {language: document.data for language, document in check.texts.items()},
@@ -230,7 +235,7 @@ def build_pack(check: PackCheck) -> ProcedurePack:
     return pack_from_data(check.folder, pack_data(check))
 
 
-def pack_from_data(folder: Path, pack: dict) -> ProcedurePack:
+def pack_from_data(folder: Path, pack: dict[str, Any]) -> ProcedurePack:
     data = pack["facts"]
     return ProcedurePack(
         id=data["id"],

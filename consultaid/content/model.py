@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 from consultaid.content.durations import Duration
 
@@ -97,6 +98,14 @@ class Milestone:
     until: Duration | None = None
     every: Duration | None = None
 
+    def required(self, name: Literal["at", "start", "end", "lasts_low", "lasts_high", "until"]) -> Duration:
+        """A timing this milestone's kind must have (a point its `at`, a window its `start`...): validation
+        refuses a pack without it, so a missing one is a bug, named by pack field and never by patient."""
+        value = getattr(self, name)
+        if not isinstance(value, Duration):
+            raise ValueError(f"milestone {self.id!r} has no {name}")
+        return value
+
 
 @dataclass(frozen=True)
 class Alternative:
@@ -118,18 +127,22 @@ class PackTexts:
     """The patient-facing words of a pack in one language, as written in `<language>.yaml`."""
 
     language: str
-    data: dict
+    # The language file as parsed YAML; its shape is the schema's (resources/schema), checked before this is built.
+    data: dict[str, Any]
 
     @property
     def title(self) -> str:
-        return self.data["title"]
+        title: str = self.data["title"]
+        return title
 
     @property
     def summary(self) -> str:
-        return self.data["summary"]
+        summary: str = self.data["summary"]
+        return summary
 
-    def entry(self, collection: str, item_id: str) -> dict | str:
-        return self.data[collection][item_id]
+    def entry(self, collection: str, item_id: str) -> dict[str, Any] | str:
+        entry: dict[str, Any] | str = self.data[collection][item_id]
+        return entry
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,16 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from consultaid import __version__
 from consultaid.content.cache_seal import cache_key, is_sealed, seal
 
 CACHE_FORMAT = 2  # 2: sealed index entries with the content fingerprint
 INDEX_NAME = "index.json"
+
+# A JSON object as read back from the cache: every field is checked before it is trusted.
+JsonObject = dict[str, Any]
 
 
 def validator_fingerprint() -> str:
@@ -64,7 +68,7 @@ def folder_key(folder: Path, validator: str) -> str | None:
         for name, path in sorted((entry.name, entry.path) for entry in os.scandir(folder) if entry.is_file()):
             with open(path, "rb") as handle:
                 content = handle.read()
-            digest.update(f"{name}\0{len(content)}\0".encode("utf-8"))
+            digest.update(f"{name}\0{len(content)}\0".encode())
             digest.update(content)
     except OSError:
         return None
@@ -82,16 +86,18 @@ class PackCache:
         self.validator = validator_fingerprint()
         self._seal_key = cache_key()
         self._old = self._read_index() if self._seal_key is not None else {}
-        self._new: dict[str, dict] = {}
+        self._new: dict[str, JsonObject] = {}
         self._fingerprints: dict[str, str] = {}  # key -> the sealed content fingerprint of that pack
 
     def key(self, folder: Path) -> str | None:
         return folder_key(folder, self.validator)
 
-    def listing(self, folder: Path, key: str | None) -> dict | None:
+    def listing(self, folder: Path, key: str | None) -> JsonObject | None:
         """The picker entry of a pack whose files are byte for byte those that passed validation."""
         entry = self._old.get(folder.name)
         if key is None or not isinstance(entry, dict) or entry.get("key") != key or not _is_listing(entry):
+            return None
+        if self._seal_key is None:  # no key: _old is empty and this is never reached; said for the type checker
             return None
         if not is_sealed(self._seal_key, self._purpose(folder.name), _entry_body(entry), entry.get("mac")):
             return None
@@ -99,7 +105,7 @@ class PackCache:
         self._fingerprints[key] = entry["fingerprint"]
         return entry
 
-    def put(self, folder: Path, key: str | None, listing: dict, pack_data: dict) -> None:
+    def put(self, folder: Path, key: str | None, listing: JsonObject, pack_data: JsonObject) -> None:
         """Keep a pack that has just passed validation. Only data that JSON gives back unchanged is kept,
         so a pack read from the cache is exactly the pack validation built."""
         if key is None or self._seal_key is None:
@@ -112,7 +118,7 @@ class PackCache:
             self._new[folder.name] = entry
             self._fingerprints[key] = entry["fingerprint"]
 
-    def pack_data(self, key: str) -> dict | None:
+    def pack_data(self, key: str) -> JsonObject | None:
         """The cached data of a pack listed this time, or None unless its content is, recomputed from the
         data itself, exactly the content whose fingerprint the sealed index entry holds."""
         from consultaid.content.fingerprint import content_fingerprint
@@ -126,7 +132,7 @@ class PackCache:
             return None
         if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or not isinstance(data.get("pack"), dict):
             return None
-        pack = data["pack"]
+        pack: JsonObject = data["pack"]
         if not isinstance(pack.get("texts"), dict) or pack.get("fingerprint") != expected:
             return None
         if content_fingerprint(pack.get("facts"), pack["texts"]) != expected:
@@ -152,23 +158,24 @@ class PackCache:
         # Bound to this content folder's cache and to the pack folder: a sealed entry moved elsewhere fails.
         return f"index/{self.folder.name}/{folder_name}"
 
-    def _read_index(self) -> dict:
+    def _read_index(self) -> dict[str, object]:
         try:
             data = json.loads((self.folder / INDEX_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or not isinstance(data.get("packs"), dict):
             return {}
-        return data["packs"]
+        packs: dict[str, object] = data["packs"]
+        return packs
 
 
-def _entry_body(entry: dict) -> bytes:
+def _entry_body(entry: JsonObject) -> bytes:
     """What an index entry's MAC covers: every field but the MAC, in one canonical form."""
     body = {name: value for name, value in entry.items() if name != "mac"}
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _is_listing(entry: dict) -> bool:
+def _is_listing(entry: JsonObject) -> bool:
     """An index entry of the shape `put` writes (a damaged or hand-edited one is validated again)."""
     languages, titles, summaries = entry.get("languages"), entry.get("titles"), entry.get("summaries")
     return (isinstance(entry.get("id"), str) and isinstance(entry.get("fingerprint"), str)
@@ -178,11 +185,11 @@ def _is_listing(entry: dict) -> bool:
                     and all(isinstance(text, str) for text in texts.values()) for texts in (titles, summaries)))
 
 
-def _json_round_trip(data):
+def _json_round_trip(data: object) -> object:
     return json.loads(json.dumps(data, ensure_ascii=False))
 
 
-def _write_atomically(path: Path, data: dict) -> bool:
+def _write_atomically(path: Path, data: JsonObject) -> bool:
     from consultaid.files import write_atomically
 
     try:

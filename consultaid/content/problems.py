@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,9 @@ _NOT_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-
 _PLAIN_KEY = re.compile(r"^[^\s:.\[\]\"'\\]+$")
 
 DOCUMENT = "$"  # the path shown for a problem with the whole document (syntax, size, encoding)
+
+# Where a field stands in a document: mapping keys and list indexes, outermost first.
+FieldParts = tuple[str | int, ...]
 
 
 @dataclass(frozen=True, order=True)
@@ -34,7 +38,7 @@ def printable(text: str) -> str:
     return _NOT_PRINTABLE.sub(lambda match: match.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
-def field_path(parts) -> str:
+def field_path(parts: Iterable[object]) -> str:
     """('risks', 2, 'low') -> 'risks[2].low'. A key that is not a plain word (a space, a dot, a colon, a
     quote: anything that would make the path ambiguous or split the line) is written as ["…"], escaped."""
     text = ""

@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import difflib
 import json
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING
 
 from consultaid.content.problems import Problem, field_path
 from consultaid.content.yaml_source import YamlDocument
 from consultaid.i18n import N_, _, ngettext
 from consultaid.paths import schema_dir
+
+if TYPE_CHECKING:  # jsonschema ships no types (pyproject: ignore_missing_imports), so these read as Any
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 PACK_SCHEMA = "pack.schema.json"
 TEXTS_SCHEMA = "texts.schema.json"
@@ -28,8 +34,8 @@ _TYPE_WORDS = {
 }
 
 
-@lru_cache(maxsize=None)
-def _validator(schema_name: str):
+@cache
+def _validator(schema_name: str) -> Validator:
     from jsonschema import Draft202012Validator
 
     schema = json.loads((schema_dir() / schema_name).read_text(encoding="utf-8"))
@@ -44,7 +50,7 @@ def schema_problems(document: YamlDocument, schema_name: str) -> list[Problem]:
     return sorted(problems)
 
 
-def _type_name(value) -> str:
+def _type_name(value: object) -> str:
     # bool before int: in Python, True is an int.
     for name, python_type in (("boolean", bool), ("integer", int), ("number", float),
                               ("string", str), ("array", list), ("object", dict)):
@@ -53,18 +59,18 @@ def _type_name(value) -> str:
     return _(_TYPE_WORDS["null"]) if value is None else type(value).__name__
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _describe(document: YamlDocument, error) -> list[Problem]:
+def _describe(document: YamlDocument, error: ValidationError) -> list[Problem]:
     parts = tuple(error.absolute_path)
     line = document.line_of(parts)
     kind = error.validator
     instance = error.instance
 
-    def problem(message, at_parts=parts):
+    def problem(message: str, at_parts: Iterable[str | int] = parts) -> Problem:
         return Problem(document.file, document.line_of(at_parts), field_path(at_parts), message)
 
     if kind == "propertyNames" or "propertyNames" in error.absolute_schema_path:
@@ -88,7 +94,8 @@ def _describe(document: YamlDocument, error) -> list[Problem]:
             found.append(problem(message, parts + (key,)))
         return found
     if kind == "type":
-        expected = error.validator_value
+        # The schema's "type": one JSON type name or a list of them.
+        expected: list[str] = error.validator_value
         expected = expected if isinstance(expected, list) else [expected]
         words = _(" or ").join(_(_TYPE_WORDS.get(name, name)) for name in expected)
         if instance is None:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from consultaid.content.durations import Duration
 from consultaid.content.fingerprint import content_fingerprint
 from consultaid.content.model import PACK_FILE
-from consultaid.content.problems import DOCUMENT, Problem, field_path
+from consultaid.content.problems import DOCUMENT, FieldParts, Problem, field_path
 from consultaid.content.schema_check import PACK_SCHEMA, TEXTS_SCHEMA, schema_problems
 from consultaid.content.wording import PLACEHOLDER
 from consultaid.content.yaml_source import YamlDocument, YamlRejected, load_yaml
@@ -77,7 +79,7 @@ def check_pack(folder: Path, sources_dir: Path | None = None) -> PackCheck:
     check.problems += schema_problems(facts, PACK_SCHEMA)
     if not isinstance(facts.data, dict):
         return check
-    _FactsChecker(check, facts, sources_dir).run()
+    _FactsChecker(check, facts, facts.data, sources_dir).run()
 
     languages = facts.data.get("languages")
     if not isinstance(languages, list):
@@ -121,7 +123,12 @@ def _read(check: PackCheck, path: Path) -> YamlDocument | None:
         return None
 
 
-def _items(data: dict, collection: str):
+# A mapping as parsed from YAML: the schema has checked its shape, but every field is still looked at with
+# isinstance before use, because these rules run on packs that failed the schema too.
+YamlMapping = dict[str, Any]
+
+
+def _items(data: YamlMapping, collection: str) -> list[tuple[int, YamlMapping]]:
     """(index, item) for the well-formed items of a collection; the schema reports the others."""
     items = data.get(collection)
     if not isinstance(items, list):
@@ -129,11 +136,11 @@ def _items(data: dict, collection: str):
     return [(index, item) for index, item in enumerate(items) if isinstance(item, dict)]
 
 
-def _ids(data: dict, collection: str) -> list[str]:
+def _ids(data: YamlMapping, collection: str) -> list[str]:
     return [item["id"] for _index, item in _items(data, collection) if isinstance(item.get("id"), str)]
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -147,11 +154,11 @@ def _inside(folder: Path, name: str) -> bool:
         return False
 
 
-def _is_finite(number) -> bool:
+def _is_finite(number: float) -> bool:
     return isinstance(number, int) or math.isfinite(number)  # an int of any size is finite (and no float)
 
 
-def _short(value, limit: int = 40) -> str:
+def _short(value: object, limit: int = 40) -> str:
     """A value as quoted in a message: a pasted number of thousands of digits is cut, never printed whole."""
     text = str(value) if not isinstance(value, int) or value.bit_length() < 1000 else f"{value:.3e}"
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -160,14 +167,14 @@ def _short(value, limit: int = 40) -> str:
 class _FactsChecker:
     """The rules of pack.yaml that a JSON Schema cannot say: references, bounds, order, uniqueness."""
 
-    def __init__(self, check: PackCheck, document: YamlDocument, sources_dir: Path | None):
+    def __init__(self, check: PackCheck, document: YamlDocument, data: YamlMapping, sources_dir: Path | None):
         self.check = check
         self.document = document
-        self.data: dict = document.data
+        self.data = data  # document.data, once known to be a mapping
         self.sources_dir = sources_dir
         self.source_ids = set(_ids(self.data, "sources"))
 
-    def report(self, parts: tuple, message: str) -> None:
+    def report(self, parts: FieldParts, message: str) -> None:
         self.check.problems.append(Problem(self.document.file, self.document.line_of(parts),
                                            field_path(parts), message))
 
@@ -207,11 +214,11 @@ class _FactsChecker:
             if isinstance(risk.get("id"), str) and risk["id"] in benefit_ids:
                 self.report(("risks", index, "id"), _("'{id}' is already the id of a benefit").format(id=risk["id"]))
 
-    def check_source_ref(self, parts: tuple, source_id) -> None:
+    def check_source_ref(self, parts: FieldParts, source_id: object) -> None:
         if isinstance(source_id, str) and source_id not in self.source_ids:
             self.report(parts, _("source '{id}' is not listed under sources").format(id=source_id))
 
-    def check_source_list(self, parts: tuple, source_ids) -> None:
+    def check_source_list(self, parts: FieldParts, source_ids: object) -> None:
         if isinstance(source_ids, list):
             for position, source_id in enumerate(source_ids):
                 self.check_source_ref(parts + (position,), source_id)
@@ -246,7 +253,7 @@ class _FactsChecker:
                 self.report(parts, _("illustration '{file}' refers to a file outside resources/illustrations: "
                                      "only packaged pictures can be shown").format(file=name))
 
-    def check_figures(self, parts: tuple, item: dict, unit) -> list[str]:
+    def check_figures(self, parts: FieldParts, item: YamlMapping, unit: object) -> list[str]:
         """Bounds and order of value / low / high / upper, in percent or per 1000."""
         given = [name for name in FIGURES if name in item]  # wrong types are the schema's to report
         present = [name for name in given if _is_number(item[name])]
@@ -294,7 +301,7 @@ class _FactsChecker:
 
     def check_outcomes(self, collection: str) -> None:
         ids = _ids(self.data, collection)
-        parents = {}
+        parents: dict[str, tuple[int, str]] = {}
         for index, outcome in _items(self.data, collection):
             within = outcome.get("within")
             if isinstance(within, str):
@@ -328,7 +335,7 @@ class _FactsChecker:
                 seen.add(current)
                 current = parents[current][1]
 
-    def duration(self, parts: tuple, text) -> Duration | None:
+    def duration(self, parts: FieldParts, text: object) -> Duration | None:
         if not isinstance(text, str):
             return None
         try:
@@ -345,7 +352,7 @@ class _FactsChecker:
             return None
         return duration
 
-    def check_milestone(self, parts: tuple, item: dict) -> None:
+    def check_milestone(self, parts: FieldParts, item: YamlMapping) -> None:
         kind = item.get("kind")
         self.check_source_list(parts + ("sources",), item.get("sources"))
         allowed = MILESTONE_FIELDS.get(kind) if isinstance(kind, str) else None  # the schema reports the rest
@@ -384,9 +391,10 @@ class _FactsChecker:
                 self.report(("reviews", index, "about"), _("'{about}' names no item of this pack").format(about=about))
 
 
-def _expected_text_keys(facts: dict) -> dict[str, list[str]]:
+def _expected_text_keys(facts: YamlMapping) -> dict[str, list[str]]:
     expected = {collection: _ids(facts, collection) for collection in TEXT_COLLECTIONS}
-    groups, windows = [], []
+    groups: list[str] = []
+    windows: list[str] = []
     for collection in ("benefits", "risks"):
         for _index, outcome in _items(facts, collection):
             estimates = outcome.get("estimates")
@@ -401,7 +409,7 @@ def _expected_text_keys(facts: dict) -> dict[str, list[str]]:
     return expected
 
 
-def _placeholder_names(facts: dict) -> set[str]:
+def _placeholder_names(facts: YamlMapping) -> set[str]:
     values = facts.get("values")
     names = set(values) if isinstance(values, dict) else set()
     names |= set(_ids(facts, "milestones")) | set(_ids(facts, "sources"))
@@ -412,7 +420,7 @@ def _placeholder_names(facts: dict) -> set[str]:
     return names
 
 
-def _strings(node, parts: tuple, keys: bool = False):
+def _strings(node: object, parts: FieldParts, keys: bool = False) -> Iterator[tuple[FieldParts, str]]:
     """(path, string) for every string value under `node` (and every string key, with `keys`)."""
     if isinstance(node, str):
         yield parts, node
@@ -432,11 +440,13 @@ def _check_texts(check: PackCheck) -> None:
         return
     expected = _expected_text_keys(facts)
     placeholders = _placeholder_names(facts)
-    texts = {language: doc for language, doc in check.texts.items() if isinstance(doc.data, dict)}
+    mappings: dict[str, YamlMapping] = {
+        language: doc.data for language, doc in check.texts.items() if isinstance(doc.data, dict)}
+    texts = {language: check.texts[language] for language in mappings}
     for language, document in texts.items():
-        data = document.data
+        data = mappings[language]
 
-        def report(parts, message, document=document):
+        def report(parts: FieldParts, message: str, document: YamlDocument = document) -> None:
             check.problems.append(Problem(document.file, document.line_of(parts), field_path(parts), message))
 
         if data.get("language") not in (None, language):
@@ -449,7 +459,7 @@ def _check_texts(check: PackCheck) -> None:
                 if item_id in given:
                     continue
                 elsewhere = [other.file.name for lang, other in texts.items()
-                             if lang != language and item_id in (other.data.get(collection) or {})]
+                             if lang != language and item_id in (mappings[lang].get(collection) or {})]
                 if elsewhere:
                     message = _("no text for '{id}' in this language, but {files} has one").format(
                         id=item_id, files=", ".join(elsewhere))
@@ -458,13 +468,15 @@ def _check_texts(check: PackCheck) -> None:
                 report((collection, item_id), message)
             for item_id in given:
                 if item_id not in ids:
-                    report((collection, item_id), _("unknown id '{id}': pack.yaml does not define it under {collection}")
+                    report((collection, item_id),
+                           _("unknown id '{id}': pack.yaml does not define it under {collection}")
                            .format(id=item_id, collection=collection))
         for parts, text in _strings(data, ()):
             if parts and parts[0] in ("$schema", "language"):
                 continue
 
-            def report_at(offset, message, parts=parts, text=text, document=document):
+            def report_at(offset: int, message: str, parts: FieldParts = parts, text: str = text,
+                          document: YamlDocument = document) -> None:
                 check.problems.append(Problem(document.file, document.line_in_text(parts, offset, text),
                                               field_path(parts), message))
 
@@ -484,4 +496,7 @@ def _check_texts(check: PackCheck) -> None:
 
 def fingerprint(check: PackCheck) -> str:
     """SHA-256 of the pack's content as data: comments and layout do not change it, any word or figure does."""
-    return content_fingerprint(check.facts.data, {language: document.data for language, document in check.texts.items()})
+    if check.facts is None:
+        raise ValueError("only a pack whose pack.yaml was read has a fingerprint")
+    texts = {language: document.data for language, document in check.texts.items()}
+    return content_fingerprint(check.facts.data, texts)

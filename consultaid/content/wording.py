@@ -21,21 +21,23 @@ def milestone_timing(milestone: Milestone, language: str, part: str = "") -> str
     if part == "end" and milestone.end is not None:
         return format_duration(milestone.end, language)
     if part == "lasts" and milestone.lasts_low is not None:
-        return format_duration_range(milestone.lasts_low, milestone.lasts_high, language)
+        return format_duration_range(milestone.lasts_low, milestone.required("lasts_high"), language)
     if milestone.kind == "point":
-        return format_duration(milestone.at, language)
+        return format_duration(milestone.required("at"), language)
     if milestone.kind == "not_before":
-        return format_duration(milestone.until, language)
+        return format_duration(milestone.required("until"), language)
     if milestone.end is not None:
-        return format_duration_range(milestone.start, milestone.end, language)
+        return format_duration_range(milestone.required("start"), milestone.end, language)
     if milestone.lasts_low is not None:
-        return format_duration_range(milestone.lasts_low, milestone.lasts_high, language)
-    return format_duration(milestone.start, language)
+        return format_duration_range(milestone.lasts_low, milestone.required("lasts_high"), language)
+    return format_duration(milestone.required("start"), language)
 
 
 def quoted_value(value: QuotedValue, language: str) -> str:
     if value.value is not None:
         return format_amount(value.value, None, value.unit, language)
+    if value.low is None:
+        raise ValueError(f"value {value.name!r} has neither a value nor a low figure")  # validation refuses it
     return format_amount(value.low, value.high, value.unit, language)
 
 
@@ -43,7 +45,7 @@ def render(pack: ProcedurePack, language: str, text: str) -> str:
     milestones = {milestone.id: milestone for milestone in pack.milestones}
     sources = {source.id: source for source in pack.sources}
 
-    def substitute(match: re.Match) -> str:
+    def substitute(match: re.Match[str]) -> str:
         name, _dot, part = match.group(1).partition(".")
         if name in pack.values and not part:
             return quoted_value(pack.values[name], language)
@@ -51,6 +53,7 @@ def render(pack: ProcedurePack, language: str, text: str) -> str:
             return milestone_timing(milestones[name], language, part)
         if name in sources and not part:
             return sources[name].file
-        return match.group(0)  # validation rejects unknown names; never hide text if one slips through
+        whole: str = match.group(0)
+        return whole  # validation rejects unknown names; never hide text if one slips through
 
     return PLACEHOLDER.sub(substitute, text)

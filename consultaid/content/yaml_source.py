@@ -7,12 +7,14 @@ nesting, aliases (the "billion laughs" expansion) and duplicate keys (which YAML
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import yaml
 
-from consultaid.content.problems import DOCUMENT, Problem, field_path
+from consultaid.content.problems import DOCUMENT, FieldParts, Problem, field_path
 from consultaid.i18n import _
 
 MAX_FILE_BYTES = 512 * 1024
@@ -23,6 +25,8 @@ MAX_DEPTH = 32
 # it builds the same nodes with the same marks. Any error is read again by the pure-Python parser, whose
 # messages the content authors' documentation and tests quote.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+# The pure-Python SafeLoader or libyaml's CSafeLoader: both build the same nodes with the same marks.
+_LoaderClass = type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 _CONTEXT_FIRST = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a block scalar")
 
 
@@ -37,28 +41,29 @@ class YamlDocument:
     file: Path
     data: object
     # (path parts) -> line (1-based) where that field's key stands; the value's line for list items.
-    lines: dict[tuple, int] = field(default_factory=dict)
+    lines: dict[FieldParts, int] = field(default_factory=dict)
     # (path parts) -> first line of the text of a literal block scalar (`key: |`), to point inside it.
-    block_text_lines: dict[tuple, int] = field(default_factory=dict)
+    block_text_lines: dict[FieldParts, int] = field(default_factory=dict)
 
-    def line_of(self, parts) -> int:
+    def line_of(self, parts: Iterable[str | int]) -> int:
         """The line of the field, or of its nearest parent that exists in the file."""
-        parts = tuple(parts)
-        while parts:
-            if parts in self.lines:
-                return self.lines[parts]
-            parts = parts[:-1]
+        key = tuple(parts)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
         return self.lines.get((), 1)
 
-    def line_in_text(self, parts, offset: int, text: str) -> int:
+    def line_in_text(self, parts: Iterable[str | int], offset: int, text: str) -> int:
         """The line of character `offset` of a text field: inside a `|` block, the line it stands on."""
-        first = self.block_text_lines.get(tuple(parts))
+        key = tuple(parts)
+        first = self.block_text_lines.get(key)
         if first is None:
-            return self.line_of(parts)
+            return self.line_of(key)
         return first + text.count("\n", 0, offset)
 
 
-def _reject(file: Path, line: int, message: str, path: str = DOCUMENT):
+def _reject(file: Path, line: int, message: str, path: str = DOCUMENT) -> NoReturn:
     raise YamlRejected(Problem(file, line, path, message))
 
 
@@ -95,7 +100,7 @@ def load_yaml(file: Path) -> YamlDocument:
         _reject(file, 1, _("the document is nested too deeply"))
 
 
-def _compose(file: Path, text: str, loader_class) -> YamlDocument:
+def _compose(file: Path, text: str, loader_class: _LoaderClass) -> YamlDocument:
     _check_events(file, text, loader_class)
     loader = loader_class(text)
     try:
@@ -110,8 +115,9 @@ def _compose(file: Path, text: str, loader_class) -> YamlDocument:
         loader.dispose()
 
 
-def _reject_marked(file: Path, error: yaml.MarkedYAMLError):
+def _reject_marked(file: Path, error: yaml.MarkedYAMLError) -> NoReturn:
     context = error.context or ""
+    mark: yaml.Mark | None
     if context.startswith(_CONTEXT_FIRST) and error.context_mark is not None:
         mark, reason = error.context_mark, f"{context}, {error.problem}"
     else:
@@ -121,11 +127,12 @@ def _reject_marked(file: Path, error: yaml.MarkedYAMLError):
     _reject(file, mark.line + 1 if mark else 1, _("YAML error: {reason}").format(reason=reason))
 
 
-def _check_events(file: Path, text: str, loader_class) -> None:
+def _check_events(file: Path, text: str, loader_class: _LoaderClass) -> None:
     """Refuse aliases and deep nesting from the event stream, which (unlike composing) is not recursive."""
     depth = 0
     for event in yaml.parse(text, Loader=loader_class):
-        line = event.start_mark.line + 1
+        # The parser marks every event; the stubs allow None because a hand-built event may have none.
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
         if isinstance(event, yaml.AliasEvent):
             _reject(file, line, _("YAML aliases (*name) are not allowed in content files"))
         if isinstance(event, yaml.CollectionStartEvent):
@@ -136,7 +143,7 @@ def _check_events(file: Path, text: str, loader_class) -> None:
             depth -= 1
 
 
-def _index(file: Path, node, parts: tuple, document: YamlDocument) -> None:
+def _index(file: Path, node: yaml.Node, parts: FieldParts, document: YamlDocument) -> None:
     document.lines.setdefault(parts, node.start_mark.line + 1)
     if isinstance(node, yaml.ScalarNode) and node.style == "|":
         document.block_text_lines[parts] = node.start_mark.line + 2  # the text starts below the `|`
