@@ -2,7 +2,8 @@
 discussed consultation is printed, in English and French, for every shipped pack: the procedure summary,
 each section's full explanation (not only its key points) and its key points, each benefit's and risk's
 explanation, each milestone's. Read back from the PDF with pdftotext, page bodies only, so a passage that
-goes on over a page break is still found whole.
+goes on over a page break is still found whole, and in content-stream order (-raw), so a text in a table
+cell reads whole rather than interleaved with the cells beside it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from consultaid.consultation.shown_content import shown_content
 from consultaid.content.library import load_library
 from consultaid.report import render_summary
 from tests.conftest import CONTENT
-from tests.test_summary_pdf import body_text, words
+from tests.test_summary_pdf import PAGE_SIZES, run, words
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is needed")
 LIBRARY = load_library(CONTENT)
@@ -39,6 +40,14 @@ def fully_discussed_record(pack_id: str, language: str) -> dict:
     return consultation.to_record()
 
 
+def printed_text(pdf) -> str:
+    """The page bodies' text in the order it was drawn, without running headers and footers."""
+    width, height = PAGE_SIZES["a4"]
+    top, bottom = 50, 66   # as tests/test_summary_pdf.body_text: the header and footer bands
+    return words(run("pdftotext", "-raw", "-enc", "UTF-8", "-x", 0, "-y", top, "-W", round(width), "-H",
+                     round(height - top - bottom), pdf, "-"))
+
+
 def passages(content: dict) -> list[str]:
     """Every passage of patient text the screens showed, paragraph by paragraph."""
     texts = [content["summary"]]
@@ -56,6 +65,6 @@ def test_every_passage_shown_is_in_the_summary(pack_id, language, tmp_path):
     record = fully_discussed_record(pack_id, language)
     pdf = tmp_path / "summary.pdf"
     pdf.write_bytes(render_summary(record))
-    printed = body_text(pdf)
+    printed = printed_text(pdf)
     missing = [passage for passage in passages(record["content"]) if passage not in printed]
     assert not missing, f"{len(missing)} passages not printed, e.g. {missing[:3]}"

@@ -82,7 +82,7 @@ PAPER_SIZES = {"a4": A4, "letter": LETTER}
 SIDE_MARGIN = 20 * mm
 TOP_MARGIN = 20 * mm
 BOTTOM_MARGIN = 24 * mm      # room for the two-line footer
-FOOTER_SIZE = 7.0
+FOOTER_SIZE = 8.0
 LOGO_HEIGHT = 18 * mm         # the clinic's logo, top left of page 1
 CHECK, CIRCLE = "✓", "○"
 
@@ -622,7 +622,7 @@ class SummaryDocument:
         return [heading, *(piece for paragraph in paragraphs for piece in self.flow(paragraph))]
 
     def section_title(self, title: str, discussed: bool) -> Paragraph:
-        text = (f"{markup(title, BOLD)}&nbsp;&nbsp;<font name=\"{REGULAR}\" size=\"7.5\" "
+        text = (f"{markup(title, BOLD)}&nbsp;&nbsp;<font name=\"{REGULAR}\" size=\"9\" "
                 f"color=\"{palette.MUTED}\">{markup(self.status(discussed))}</font>")
         paragraph = Paragraph(text, self.s["h2"])
         paragraph.keepWithNext = 1
