@@ -128,6 +128,17 @@ install_hospital_test_peers() {
   npm install --silent --no-audit --no-fund --prefix "$folder" "${packages[@]}" >/dev/null
 }
 
+install_verapdf_test_peer() {
+  # veraPDF's command-line validator for tests/test_verapdf.py, from Maven Central (pinned in the pom).
+  local folder="${CONSULTAID_TEST_PEERS:-$HOME/.cache/consultaid-test-peers}/verapdf"
+  local pom=tests/peers/verapdf-pom.xml
+  command -v mvn >/dev/null 2>&1 || install_system_packages maven openjdk-17-jre-headless
+  cmp -s "$pom" "$folder/pom.xml" && ls "$folder"/lib/greenfield-apps-*.jar >/dev/null 2>&1 && return 0
+  echo "Installing veraPDF into $folder" >&2
+  rm -rf "$folder/lib" && mkdir -p "$folder"
+  mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$folder/lib" && cp "$pom" "$folder/pom.xml"
+}
+
 command="${1:-}"
 shift || true
 case "$command" in
@@ -145,6 +156,7 @@ case "$command" in
     install_python_environment
     start_print_system
     install_hospital_test_peers
+    install_verapdf_test_peer
     start_database_server
     trap stop_database_server EXIT
     export QT_QPA_PLATFORM=offscreen

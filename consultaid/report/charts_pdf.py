@@ -34,8 +34,8 @@ def colour(value: str):
 # ---- The risk chart ---------------------------------------------------------------------------------------
 
 TRACK_HEIGHT = 11.0
-TICK_SIZE = 6.3
-BAR_LABEL_SIZE = 7.5
+TICK_SIZE = 8.0
+BAR_LABEL_SIZE = 8.5
 
 # The bars on paper: smaller and finer than on screen, drawn by the same code (charts/draw_risk.py).
 RISK_LOOK = RiskLook(
@@ -165,10 +165,10 @@ def risk_chart_table(chart: RiskChart, width: float, notes: dict[str, str] | Non
                  f"<font size=\"{s['tiny'].fontSize}\" color=\"{palette.MUTED}\">{mark}{markup(status)}</font>")
         extras = [text for text in (row.within_text, row.custom_text) if text]
         if extras:
-            title += f"<br/><font color=\"{palette.MUTED}\" size=\"8\">{markup(' · '.join(extras))}</font>"
+            title += f"<br/><font color=\"{palette.MUTED}\" size=\"9\">{markup(' · '.join(extras))}</font>"
         details = [text for text in (row.detail, row.sources_differ_text) if text]
         if details:
-            title += f"<br/><font color=\"{palette.MUTED}\" size=\"8\">{markup(chr(10).join(details))}</font>"
+            title += f"<br/><font color=\"{palette.MUTED}\" size=\"9\">{markup(chr(10).join(details))}</font>"
         title_row = len(rows)
         rows.append([Paragraph(title, s["small"]), "", ""])
         commands += [("SPAN", (0, title_row), (-1, title_row)), ("TOPPADDING", (0, title_row), (-1, title_row), 5),
@@ -176,7 +176,7 @@ def risk_chart_table(chart: RiskChart, width: float, notes: dict[str, str] | Non
         for bar in row.bars:
             words = f"<b>{markup(bar.number_label, BOLD)}</b>"
             if bar.verbal_text:
-                words += f" <font size=\"7.5\" color=\"{palette.MUTED}\">{markup(bar.verbal_text)}</font>"
+                words += f" <font size=\"9\" color=\"{palette.MUTED}\">{markup(bar.verbal_text)}</font>"
             if bar.frames_text:
                 words += f"<br/>{markup(bar.frames_text)}"
             estimate_row = len(rows)
@@ -207,10 +207,10 @@ def risk_chart_table(chart: RiskChart, width: float, notes: dict[str, str] | Non
 
 # ---- The recovery timeline --------------------------------------------------------------------------------
 
-TL_SIZE = 8.0          # timing words
-TL_SMALL = 7.0         # dates, tick labels, legend
-TL_LABEL = 8.0         # milestone names (bold)
-TL_LINE = 10.5         # one line, in points
+TL_SIZE = 9.0          # timing words
+TL_SMALL = 8.0         # dates, tick labels, legend
+TL_LABEL = 9.0         # milestone names (bold)
+TL_LINE = 12.0         # one line, in points
 
 # The timeline on paper, drawn by the same code as on screen (charts/draw_timeline.py). No caption: the
 # summary says "a guide, not a promise" in its text; no column for the "Discussed" boxes.

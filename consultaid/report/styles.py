@@ -1,4 +1,5 @@
-"""The summary's typography: one calm family (DejaVu Sans), 10 pt body, clear headings, muted secondary text."""
+"""The summary's typography: one calm family (DejaVu Sans), 10 pt body, clear headings, muted secondary text.
+Nothing is set under 8 pt (issue 18: the patients who read it again at home are often in their seventies)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from consultaid.charts.palette import ACCENT, INK, MUTED
 
 BODY_SIZE = 10
 BODY_LEADING = 14
-SMALL_SIZE = 8.5
-SMALL_LEADING = 11.5
-TINY_SIZE = 7.5
-TINY_LEADING = 10
+SMALL_SIZE = 9.5
+SMALL_LEADING = 12.5
+TINY_SIZE = 9
+TINY_LEADING = 11.5
 
 
 @lru_cache(maxsize=None)
@@ -52,7 +53,7 @@ def styles() -> dict:
         "value": style("value", fontSize=BODY_SIZE, leading=13),
         "box_heading": style("box_heading", fontName=BOLD, fontSize=SMALL_SIZE, leading=SMALL_LEADING,
                              textColor=accent),
-        "note": style("note", fontName=ITALIC, fontSize=SMALL_SIZE + 0.5, leading=SMALL_LEADING + 1),
-        "meaning": style("meaning", fontName=ITALIC, fontSize=SMALL_SIZE + 0.5, leading=SMALL_LEADING + 1),
-        "caption": style("caption", fontSize=SMALL_SIZE + 0.5, leading=SMALL_LEADING + 1),
+        "note": style("note", fontName=ITALIC, fontSize=BODY_SIZE, leading=BODY_LEADING),
+        "meaning": style("meaning", fontName=ITALIC, fontSize=BODY_SIZE, leading=BODY_LEADING),
+        "caption": style("caption", fontSize=BODY_SIZE, leading=BODY_LEADING),
     }

@@ -82,7 +82,7 @@ PAPER_SIZES = {"a4": A4, "letter": LETTER}
 SIDE_MARGIN = 20 * mm
 TOP_MARGIN = 20 * mm
 BOTTOM_MARGIN = 24 * mm      # room for the two-line footer
-FOOTER_SIZE = 7.0
+FOOTER_SIZE = 8.0
 LOGO_HEIGHT = 18 * mm         # the clinic's logo, top left of page 1
 CHECK, CIRCLE = "✓", "○"
 
@@ -118,6 +118,8 @@ NOT_DISCUSSED_SECTIONS = N_("Not discussed during the consultation")
 NOT_DISCUSSED_NOTE = N_("These parts of the information were not marked as discussed. They are listed so that "
                         "nothing is left out silently.")
 NO_SECTION_LEFT = N_("Every part of the information was discussed.")
+# Over a discussed section's full explanation, after its key points: the whole text the patient was shown.
+EXPLANATION_SHOWN = N_("What you were shown")
 DRAWN = N_("Drawn during the consultation: {title}")
 ILLUSTRATION_MISSING = N_("The illustration could not be shown.")
 
@@ -594,6 +596,7 @@ class SummaryDocument:
             if progress.note:
                 block += self.flow(self.t(SURGEONS_NOTE, note=progress.note), "note")
             parts.append(KeepTogether(block))
+            parts += self.explanation(section.body)
             parts += self.illustration(section)
         parts.append(Spacer(1, 4))
         if left_out:
@@ -607,8 +610,19 @@ class SummaryDocument:
             parts.append(self.p(self.t(NO_SECTION_LEFT), "small_muted"))
         return parts
 
+    def explanation(self, body: str) -> list[Flowable]:
+        """A section's full text as the screen showed it, paragraph by paragraph, under a small heading: the
+        key points above are a reminder, this is what the patient reads again at home. Not kept together
+        with the key points: an explanation may be longer than a page."""
+        paragraphs = [paragraph for paragraph in body.split("\n") if paragraph.strip()]
+        if not paragraphs:
+            return []
+        heading = self.p(self.t(EXPLANATION_SHOWN), "h3")
+        heading.keepWithNext = 1
+        return [heading, *(piece for paragraph in paragraphs for piece in self.flow(paragraph))]
+
     def section_title(self, title: str, discussed: bool) -> Paragraph:
-        text = (f"{markup(title, BOLD)}&nbsp;&nbsp;<font name=\"{REGULAR}\" size=\"7.5\" "
+        text = (f"{markup(title, BOLD)}&nbsp;&nbsp;<font name=\"{REGULAR}\" size=\"9\" "
                 f"color=\"{palette.MUTED}\">{markup(self.status(discussed))}</font>")
         paragraph = Paragraph(text, self.s["h2"])
         paragraph.keepWithNext = 1
