@@ -161,7 +161,10 @@ def _classify(error: Exception) -> StoreError:
                                          "try again."))
     if "locked" in text or "busy" in text:
         return StoreError("locked", _("The database is in use by another program: close it, then try again."))
-    if "malformed" in text or "not a database" in text:
+    # SQLCipher reports a page whose HMAC check fails (a flipped byte in an encrypted page) as a bare
+    # SQLITE_ERROR "SQL logic error", not SQLITE_CORRUPT: the store's statements are fixed and tested, so from
+    # them that message means a page could not be read.
+    if "malformed" in text or "not a database" in text or text == "sql logic error":
         return StoreError("damaged", _("The records database is damaged: part of it cannot be read. Nothing was "
                                        "changed. Keep the data folder as it is and call IT (consultaid records "
                                        "check)."))
