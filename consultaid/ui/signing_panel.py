@@ -255,7 +255,7 @@ class SigningPanel(QWidget):
         self._columns = 0
 
         self.add_witness_button = QPushButton(_("Add a witness"))
-        self.add_witness_button.setAccessibleName(_("Add a witness signature"))
+        self.add_witness_button.setAccessibleDescription(_("Add a witness signature"))
         self.add_witness_button.clicked.connect(self.add_witness)
 
         # The reason the patient does not sign now: only while the patient's pad is empty.
@@ -269,6 +269,8 @@ class SigningPanel(QWidget):
         self.reason.setEditText(consultation.patient_signature_missing_reason)
         self.reason.lineEdit().setPlaceholderText(_("Choose or type the reason, in the patient's language"))
         self.reason.setAccessibleName(_("Reason the patient does not sign now"))
+        # The typing field inside the list is what takes the focus: it gets the same name.
+        self.reason.lineEdit().setAccessibleName(_("Reason the patient does not sign now"))
         self.reason.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.reason.editTextChanged.connect(self._reason_changed)
         self.reason_label = QLabel(_("If the patient does not sign now, the reason:"))
@@ -287,7 +289,7 @@ class SigningPanel(QWidget):
         paper_label.setBuddy(self.paper)
         self.finalize_button = QPushButton(_("Finalize summary"))
         self.finalize_button.setObjectName("PrimaryButton")
-        self.finalize_button.setAccessibleName(_("Finalize the summary: lock the signatures and show the PDF"))
+        self.finalize_button.setAccessibleDescription(_("Finalize the summary: lock the signatures and show the PDF"))
         self.finalize_button.clicked.connect(self.finalize)
         # Shown while the summary is made in the background: moving, so nobody thinks the app froze.
         self.progress = QProgressBar()
@@ -426,7 +428,7 @@ class SigningPanel(QWidget):
         if finalized:
             when = self.consultation.finalized_at
             self.finalize_button.setText(_("Show the summary"))
-            self.finalize_button.setAccessibleName(_("Show the finalized summary"))
+            self.finalize_button.setAccessibleDescription(_("Show the finalized summary"))
             self._show_message("\u2713 " + _("Finalized on {date} at {time}. The signatures can no longer be "
                                              "changed.").format(date=format_long_date(when.date(), interface_language()),
                                                                 time=when.strftime("%H:%M")), SUCCESS_INK)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
+    QLabel,
     QDoubleSpinBox,
     QGridLayout,
     QGroupBox,
@@ -56,8 +57,14 @@ class PatientRiskForm(QGroupBox):
         self.add_button = QPushButton(_("Add risk"))
         self.add_button.clicked.connect(self.submit)
         self.error = FieldError()
+        # Visible labels, each the buddy of its list: a screen reader names a combo box by the label it is
+        # "labelled by" (its own name is its current value, "between"), and sighted users see the same words.
+        kind_label = QLabel(_("Estimate:"))
+        kind_label.setBuddy(self.kind)
+        unit_label = QLabel(_("Unit:"))
+        unit_label.setBuddy(self.unit)
         figures = QHBoxLayout()
-        for widget in (self.kind, self.low, self.high, self.unit):
+        for widget in (kind_label, self.kind, self.low, self.high, unit_label, self.unit):
             figures.addWidget(widget)
         figures.addStretch(1)
         grid.addWidget(self.label, 0, 0, 1, 2)
