@@ -25,11 +25,28 @@ STEP_TITLES = {
     "alternatives_questions": N_("Alternatives & questions"),
     "review": N_("Review"),
 }
+NOT_ALL_DISCUSSED, FINALIZED = "not_all_discussed", "finalized"
 STATUS_WORDS = {
     DISCUSSED: ("\u2713", N_("discussed")),
     IN_PROGRESS: ("\u25d0", N_("in progress")),
     "not_started": ("\u25cb", N_("not started")),
+    # Once the summary is finalized nothing is "in progress" any more: a step is discussed or it is not.
+    NOT_ALL_DISCUSSED: ("\u25d0", N_("not all discussed")),
+    FINALIZED: ("\u2713", N_("finalized")),
 }
+
+
+def rail_status(consultation: Consultation, step: str) -> str:
+    """What the rail says of a step. Review has nothing to tick: opening it is not discussing it, so it
+    is "in progress" once seen and "finalized" once the summary is; after finalizing, a step that was
+    left partly ticked says so instead of "in progress"."""
+    finalized = consultation.finalized_at is not None
+    if step == "review":
+        return FINALIZED if finalized else IN_PROGRESS if step in consultation.visited else "not_started"
+    status = consultation.step_status(step)
+    if finalized and status != DISCUSSED:
+        return NOT_ALL_DISCUSSED
+    return status
 
 
 class StepNavigator(QFrame):
@@ -115,6 +132,7 @@ class ConsultationView(QWidget):
         who.setObjectName("Meta")
         self.patient_button = QPushButton(_("Patient screen"))
         self.patient_button.setCheckable(True)
+        self.patient_button.setAccessibleName(self.patient_button.text())
         self.patient_button.setAccessibleDescription(_("Show the current step to the patient, on a second screen if "
                                                 "there is one"))
         self.patient_button.setToolTip(_("Ctrl+P: large, without your notes and controls; it follows you"))
@@ -203,6 +221,7 @@ class ConsultationView(QWidget):
     @Slot()
     def lock_after_finalizing(self) -> None:
         """What was signed cannot change: the steps stay visible but no longer take input."""
+        self._refresh_navigator()
         for step in STEPS[:-1]:
             page = self.page_for[step]
             page.setEnabled(False)
@@ -223,7 +242,7 @@ class ConsultationView(QWidget):
         self.go_to(STEPS[max(STEPS.index(self.current) - 1, 0)])
 
     def _refresh_navigator(self) -> None:
-        self.navigator.show_status(self.current, {step: self.consultation.step_status(step) for step in STEPS})
+        self.navigator.show_status(self.current, {step: rail_status(self.consultation, step) for step in STEPS})
 
     @Slot()
     def _page_changed(self) -> None:

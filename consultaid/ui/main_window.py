@@ -217,6 +217,8 @@ class MainWindow(QMainWindow):
         from consultaid.ui.history_view import HistoryView
 
         if self.consultation_view is not None:
+            # The records replace the consultation on screen: say why nothing opens rather than nothing.
+            self.statusBar().showMessage(_("Close the consultation to open the records (Ctrl+H)."), 10000)
             return
         if self.history_view is None:
             self.history_view = HistoryView(self.store, self.library)

@@ -32,6 +32,7 @@ from consultaid.i18n import N_, _, interface_language, translate
 from consultaid.ui.style import BORDER, ERROR_INK, MUTED, SUCCESS_INK, SURFACE, WARNING_BG
 from consultaid.ui.widgets.ink_canvas import InkCanvas
 
+MAX_LISTED = 25  # beyond this the question would not fit the screen: the rest are counted
 log = logging.getLogger(__name__)
 
 # Shown in the pad until it is signed, in the patient's language like the meaning above it.
@@ -255,6 +256,7 @@ class SigningPanel(QWidget):
         self._columns = 0
 
         self.add_witness_button = QPushButton(_("Add a witness"))
+        self.add_witness_button.setAccessibleName(self.add_witness_button.text())
         self.add_witness_button.setAccessibleDescription(_("Add a witness signature"))
         self.add_witness_button.clicked.connect(self.add_witness)
 
@@ -289,6 +291,7 @@ class SigningPanel(QWidget):
         paper_label.setBuddy(self.paper)
         self.finalize_button = QPushButton(_("Finalize summary"))
         self.finalize_button.setObjectName("PrimaryButton")
+        self.finalize_button.setAccessibleName(self.finalize_button.text())
         self.finalize_button.setAccessibleDescription(_("Finalize the summary: lock the signatures and show the PDF"))
         self.finalize_button.clicked.connect(self.finalize)
         # Shown while the summary is made in the background: moving, so nobody thinks the app froze.
@@ -399,6 +402,27 @@ class SigningPanel(QWidget):
         self.refresh()
         self.changed.emit()
 
+    def _confirm_undiscussed(self) -> bool:
+        """Items left unticked do not stop finalizing (the surgeon may have covered them otherwise), but
+        they are named, once, in one question, so nothing is signed off without a word."""
+        from consultaid.consultation.review import review_items
+        from consultaid.i18n import ngettext
+        from consultaid.ui.messages import messages
+
+        left = [(section.title, item.label) for section in review_items(self.consultation)
+                for item in section.items if item.discussed is False]
+        if not left:
+            return True
+        listed = "\n".join(f"\u2022 {title}: {label}" for title, label in left[:MAX_LISTED])
+        if len(left) > MAX_LISTED:
+            more = len(left) - MAX_LISTED
+            listed += "\n" + ngettext("and {count} more", "and {count} more", more).format(count=more)
+        text = ngettext("{count} item is not ticked as discussed:", "{count} items are not ticked as discussed:",
+                        len(left)).format(count=len(left))
+        return messages.confirm(self, _("Finalize with items not discussed?"),
+                                text + "\n" + listed + "\n\n" + _("Once finalized, the summary cannot be changed."),
+                                _("Finalize anyway"), _("Go back"))
+
     def problems_now(self) -> list[str]:
         """Why the summary cannot be finalized yet: the consultation's rules, then the printed names."""
         problems = list(self.consultation.finalize_problems())
@@ -428,6 +452,7 @@ class SigningPanel(QWidget):
         if finalized:
             when = self.consultation.finalized_at
             self.finalize_button.setText(_("Show the summary"))
+            self.finalize_button.setAccessibleName(self.finalize_button.text())
             self.finalize_button.setAccessibleDescription(_("Show the finalized summary"))
             self._show_message("\u2713 " + _("Finalized on {date} at {time}. The signatures can no longer be "
                                              "changed.").format(date=format_long_date(when.date(), interface_language()),
@@ -458,6 +483,8 @@ class SigningPanel(QWidget):
         if problems:
             self._problems_shown = True
             self._show_problems(problems)
+            return
+        if not self._confirm_undiscussed():
             return
         self.consultation.finalize()
         log.info("consultation finalized")

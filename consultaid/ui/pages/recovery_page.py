@@ -32,6 +32,7 @@ class RecoveryPage(QWidget):
         top.addWidget(heading(_("Expected recovery")), 1)
         self.export_button = QPushButton(_("Calendar file (.ics)…"))
         self.export_button.setToolTip(_("Save the dates for the patient's calendar"))
+        self.export_button.setAccessibleName(self.export_button.text())
         self.export_button.setAccessibleDescription(_("Save the recovery dates as a calendar file"))
         self.export_button.clicked.connect(self.export_calendar)
         self.export_button.setEnabled(surgery_date is not None)
