@@ -22,7 +22,7 @@ from consultaid.consultation import text_rules
 from consultaid.consultation.session import Consultation
 from consultaid.i18n import _
 from consultaid.ui.field_error import FieldError
-from consultaid.ui.pages.common import heading, paragraph, scrolled, vbox
+from consultaid.ui.pages.common import chain_tab_order, heading, paragraph, scrolled, vbox
 from consultaid.ui.widgets.icon_array_view import IconArrayView
 from consultaid.ui.widgets.risk_chart_view import RiskChartView
 
@@ -150,7 +150,8 @@ class RisksPage(QWidget):
         right_column.addWidget(self.icons_hint)
         right_column.addWidget(self.icons, 1)
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scrolled(left, _("Benefits and risks")))
+        self.scroll = scrolled(left, _("Benefits and risks"))
+        splitter.addWidget(self.scroll)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -180,6 +181,17 @@ class RisksPage(QWidget):
         from consultaid.charts.risk_chart import build_chart
 
         self.chart.set_chart(build_chart(outcomes, self.language, discussed), notes)
+        self._order_tabs()
+
+    def _order_tabs(self) -> None:
+        """Tab follows the page: the chart's rows from the top, then the form under them, then the people
+        on the right; the rows are made after the form, so without this Tab went to the form first."""
+        form = self.form
+        chain_tab_order([self, self.scroll,
+                         *(widget for row in self.chart.rows.values()
+                           for widget in (row, row.show_people, row.note, row.discussed)),
+                         form.label, form.kind, form.low, form.high, form.unit, form.note, form.add_button,
+                         self.icons.grid])
 
     def _discussed(self, outcome_id: str, checked: bool) -> None:
         self._progress(outcome_id).discussed = checked
@@ -198,6 +210,7 @@ class RisksPage(QWidget):
 
         self.icons.set_icon_array(icon_array_for(outcome, self.language, estimate_index))
         self.icons_hint.hide()
+        self._order_tabs()
 
     def _add_patient_risk(self, label: str, estimate: dict, note: str) -> None:
         self.consultation.add_patient_specific_risk(label, note=note, **estimate)
