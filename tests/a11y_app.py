@@ -45,6 +45,41 @@ def focusable_controls(app: QApplication) -> list[dict]:
     return controls
 
 
+def fit_problems(app: QApplication) -> list[str]:
+    """What does not fit, as a user sees it: a window past the screen's available area, a visible
+    horizontal scroll bar, a label or button whose text needs more room than it has."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    area = app.primaryScreen().availableGeometry()
+    problems = []
+    for window in app.topLevelWidgets():
+        if not window.isVisible() or window.windowType() in (Qt.WindowType.ToolTip, Qt.WindowType.Popup):
+            continue
+        frame = window.frameGeometry()
+        if not area.contains(frame):
+            problems.append(f"window {window.windowTitle()!r} {frame.getRect()} is past the screen {area.getRect()}")
+        for scroller in window.findChildren(QAbstractScrollArea):
+            bar = scroller.horizontalScrollBar()
+            if scroller.isVisible() and bar.isVisible() and bar.maximum() > 0:
+                problems.append(f"horizontal scroll bar on {scroller.accessibleName() or type(scroller).__name__}")
+        for widget in window.findChildren(QWidget):
+            if not widget.isVisible() or widget.width() <= 0:
+                continue
+            text = widget.text() if isinstance(widget, (QLabel, QAbstractButton)) else ""
+            if not text.strip() or (isinstance(widget, QLabel) and widget.pixmap() is not None
+                                    and not widget.pixmap().isNull()):
+                continue
+            hint = widget.sizeHint()
+            if isinstance(widget, QLabel) and widget.wordWrap():
+                clipped = widget.heightForWidth(widget.width()) > widget.height() + 1
+            else:
+                clipped = hint.width() > widget.width() + 1 or hint.height() > widget.height() + 1
+            if clipped:
+                problems.append(f"{type(widget).__name__} {text[:60]!r} needs {hint.width()}x{hint.height()}, "
+                                f"has {widget.width()}x{widget.height()}")
+    return problems
+
+
 def main() -> None:
     app = QApplication(sys.argv[:1])
     from consultaid.consultation.session import Consultation
@@ -59,7 +94,10 @@ def main() -> None:
     set_interface_language(language)
     apply_style(app)
     window = create_main_window(CONTENT)
-    window.setGeometry(0, 0, 1366, 768)
+    if len(sys.argv) > 2 and sys.argv[2] == "fitted":
+        pass  # the size the app chooses for this screen
+    else:
+        window.setGeometry(0, 0, 1366, 768)
     window.show()
 
     def settle_then_report() -> None:
@@ -78,6 +116,19 @@ def main() -> None:
         elif line == "people":  # "Show 1000 people" on the first row that has one
             chart = window.consultation_view.page_for["benefits_risks"].chart
             next(row for row in chart.rows.values() if row.show_people.isVisibleTo(row)).show_people.click()
+        elif line == "start":
+            window.start_consultation()
+        elif line == "close-dialog":
+            for widget in app.topLevelWidgets():
+                if widget is not window and widget.isVisible():
+                    widget.close()
+        elif line.startswith("zoom "):
+            window.zoom(float(line.split()[1]) - window.zoom_factor)
+        elif line == "fit":
+            print("ready\n" + json.dumps(fit_problems(app)), flush=True)
+            return
+        elif line.startswith("shot "):
+            app.primaryScreen().grabWindow(0).save(line.split(" ", 1)[1])
         elif line.startswith("step "):
             window.consultation_view.go_to(line.split()[1])
         settle_then_report()

@@ -48,7 +48,7 @@ class ScreenReaderSession:
         self.processes.append(process)
         return process
 
-    def start(self, language: str = "en") -> None:
+    def start(self, language: str = "en", fitted: bool = False, window_manager: bool = False) -> None:
         read, write = os.pipe()
         self._spawn(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{self.size[0]}x{self.size[1]}x24",
                      "-nolisten", "tcp"], pass_fds=(write,), stderr=subprocess.DEVNULL)
@@ -59,10 +59,13 @@ class ScreenReaderSession:
                           stderr=subprocess.DEVNULL, text=True)
         self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()
         self._spawn([BUS_LAUNCHER, "--launch-immediately"], stderr=subprocess.DEVNULL)
+        if window_manager and shutil.which("openbox"):
+            # A real window manager: frames, placement and the available area a user's desktop has.
+            self._spawn(["openbox"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
         self.env.update({"QT_QPA_PLATFORM": "xcb", "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
                          "PYTHONPATH": str(REPO) + os.pathsep + self.env.get("PYTHONPATH", "")})
-        self.app = self._spawn([sys.executable, str(REPO / "tests" / "a11y_app.py"), language], cwd=REPO,
+        self.app = self._spawn([sys.executable, str(REPO / "tests" / "a11y_app.py"), language, "fitted" if fitted else "fixed"], cwd=REPO,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True)
         self.seen = self._read_report()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -25,6 +25,7 @@ from consultaid.content.library import ContentLibrary
 from consultaid.content.model import ProcedurePack
 from consultaid.content.wording import render
 from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _, ngettext
+from consultaid.ui.screen_fit import fit_to_screen
 
 # Qt.ItemDataRole.UserRole. The first screen never touches PySide6's `Qt` namespace: building its
 # hundred-odd enum classes costs about 15 ms, a tenth of a cold start (benchmarks/README.md).
@@ -64,7 +65,7 @@ class BrokenPacksBanner(QFrame):
     def show_details(self) -> None:
         dialog = QDialog(self)
         dialog.setWindowTitle(_("Packs that could not be loaded"))
-        dialog.resize(820, 420)
+        fit_to_screen(dialog, 820, 420)
         layout = QVBoxLayout(dialog)
         report = QPlainTextEdit(dialog)
         report.setReadOnly(True)
@@ -192,6 +193,10 @@ class LibraryPage(QWidget):
         self.search.textChanged.connect(self.refresh_list)
         self.procedures = QListWidget()
         self.procedures.setAccessibleName(_("Procedures"))
+        # Long titles wrap at large presentation sizes instead of a sideways scroll bar.
+        self.procedures.setWordWrap(True)
+        self.procedures.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.procedures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.procedures.currentItemChanged.connect(self.on_current_changed)
         self.empty_note = QLabel()
         self.empty_note.setObjectName("Meta")

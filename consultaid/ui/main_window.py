@@ -16,6 +16,7 @@ from consultaid import __version__
 from consultaid.content.library import ContentLibrary
 from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _, interface_language, set_interface_language
 from consultaid.ui.library_page import LibraryPage
+from consultaid.ui.screen_fit import fit_main_window, keep_on_screen
 from consultaid.ui.style import apply_style
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.autosaver = None
         self.stored_summaries: set[tuple] = set()
-        self.resize(1180, 760)
+        fit_main_window(self)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.consultation_view = None
@@ -199,6 +200,7 @@ class MainWindow(QMainWindow):
 
         self.zoom_factor = 1.0 if step == 0 else min(2.0, max(1.0, self.zoom_factor + step))
         apply_style(QApplication.instance(), self.zoom_factor, self.high_contrast)
+        keep_on_screen(self)  # a larger size may have grown the window past the screen's edge
         self.statusBar().showMessage(_("Presentation size: {percent} %").format(percent=round(self.zoom_factor * 100)))
 
     def toggle_high_contrast(self) -> None:

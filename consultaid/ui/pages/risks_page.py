@@ -63,15 +63,20 @@ class PatientRiskForm(QGroupBox):
         kind_label.setBuddy(self.kind)
         unit_label = QLabel(_("Unit:"))
         unit_label.setBuddy(self.unit)
-        figures = QHBoxLayout()
-        for widget in (kind_label, self.kind, self.low, self.high, unit_label, self.unit):
+        # The unit on a line of its own: the form fits the chart's column on a 1366 px screen.
+        figures, units = QHBoxLayout(), QHBoxLayout()
+        for widget in (kind_label, self.kind, self.low, self.high):
             figures.addWidget(widget)
         figures.addStretch(1)
+        units.addWidget(unit_label)
+        units.addWidget(self.unit)
+        units.addStretch(1)
         grid.addWidget(self.label, 0, 0, 1, 2)
         grid.addLayout(figures, 1, 0, 1, 2)
-        grid.addWidget(self.note, 2, 0)
-        grid.addWidget(self.add_button, 2, 1)
-        grid.addWidget(self.error, 3, 0, 1, 2)
+        grid.addLayout(units, 2, 0, 1, 2)
+        grid.addWidget(self.note, 3, 0)
+        grid.addWidget(self.add_button, 3, 1)
+        grid.addWidget(self.error, 4, 0, 1, 2)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
         for field in (self.label, self.note):  # a pasted text that could not be kept is explained at once
