@@ -13,8 +13,16 @@ import sys
 from datetime import date
 
 from PySide6.QtCore import QSocketNotifier, Qt, QTimer
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QLabel, QLineEdit, QPlainTextEdit,
-                               QTextEdit, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 
 def visible_label(widget: QWidget) -> str:
@@ -40,7 +48,8 @@ def focusable_controls(app: QApplication) -> list[dict]:
             top_left = widget.mapToGlobal(widget.rect().topLeft())
             kind = ("button" if isinstance(widget, QAbstractButton) else "combo" if isinstance(widget, QComboBox)
                     else "field" if isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit)) else "other")
-            controls.append({"class": type(widget).__name__, "object": widget.objectName(), "kind": kind, "label": visible_label(widget),
+            controls.append({"class": type(widget).__name__, "object": widget.objectName(), "kind": kind,
+                             "label": visible_label(widget),
                              "x": top_left.x(), "y": top_left.y(), "w": widget.width(), "h": widget.height()})
     return controls
 

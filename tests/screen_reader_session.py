@@ -65,7 +65,8 @@ class ScreenReaderSession:
         time.sleep(0.5)
         self.env.update({"QT_QPA_PLATFORM": "xcb", "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
                          "PYTHONPATH": str(REPO) + os.pathsep + self.env.get("PYTHONPATH", "")})
-        self.app = self._spawn([sys.executable, str(REPO / "tests" / "a11y_app.py"), language, "fitted" if fitted else "fixed"], cwd=REPO,
+        size = "fitted" if fitted else "fixed"
+        self.app = self._spawn([sys.executable, str(REPO / "tests" / "a11y_app.py"), language, size], cwd=REPO,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True)
         self.seen = self._read_report()

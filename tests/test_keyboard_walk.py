@@ -155,7 +155,8 @@ def assert_top_to_bottom(walked, content, tolerance=12):
     line may differ by a few pixels)."""
     inside = [widget for widget in walked if content.isAncestorOf(widget)]
     tops = [top_on_page(widget, content) for widget in inside]
-    for (before, y_before), (after, y_after) in zip(zip(inside, tops), zip(inside[1:], tops[1:])):
+    pairs = list(zip(inside, tops, strict=True))
+    for (before, y_before), (after, y_after) in zip(pairs, pairs[1:], strict=False):
         assert y_after >= y_before - tolerance, (
             f"Tab goes up the page: {type(before).__name__} {before.accessibleName()!r} at y={y_before}, "
             f"then {type(after).__name__} {after.accessibleName()!r} at y={y_after}")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from consultaid.consultation import text_rules
 from consultaid.consultation.session import (
     DECISION_LABELS,
     DECISIONS,
@@ -24,7 +25,6 @@ from consultaid.consultation.session import (
     Consultation,
     QuestionAnswer,
 )
-from consultaid.consultation import text_rules
 from consultaid.i18n import _
 from consultaid.ui.field_error import FieldError, guard_text
 from consultaid.ui.pages.common import heading, order_tabs_by_position, paragraph, scrolled, vbox

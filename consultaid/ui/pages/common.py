@@ -52,7 +52,7 @@ def chain_tab_order(widgets) -> None:
     must already be where the chain should start. Qt's chain is the order widgets joined the window, so
     rows made later (a rebuilt chart, an added question) would otherwise come after everything else."""
     present = [widget for widget in widgets if widget is not None]
-    for first, second in zip(present, present[1:]):
+    for first, second in zip(present, present[1:], strict=False):
         QWidget.setTabOrder(first, second)
 
 
