@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -193,10 +193,6 @@ class LibraryPage(QWidget):
         self.search.textChanged.connect(self.refresh_list)
         self.procedures = QListWidget()
         self.procedures.setAccessibleName(_("Procedures"))
-        # Long titles wrap at large presentation sizes instead of a sideways scroll bar.
-        self.procedures.setWordWrap(True)
-        self.procedures.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.procedures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.procedures.currentItemChanged.connect(self.on_current_changed)
         self.empty_note = QLabel()
         self.empty_note.setObjectName("Meta")
@@ -270,3 +266,12 @@ class LibraryPage(QWidget):
         if pack is not None:
             self.overview.show_pack(pack, self.content_language)
 
+    def wrap_long_titles(self) -> None:
+        """Long titles wrap instead of a sideways scroll bar; called when the presentation size grows, not
+        when the first screen is built (Qt's enum namespace costs a tenth of a cold start; see
+        tests/test_startup_order.py)."""
+        from PySide6.QtCore import Qt
+
+        self.procedures.setWordWrap(True)
+        self.procedures.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.procedures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

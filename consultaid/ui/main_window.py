@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.library_page)
             self.library_page.deleteLater()
         self.library_page = page
+        if getattr(self, "zoom_factor", 1.0) > 1.0:
+            page.wrap_long_titles()
         self.stack.insertWidget(0, page)
         self.setWindowTitle(_("ConsultAid"))
 
@@ -200,6 +202,8 @@ class MainWindow(QMainWindow):
 
         self.zoom_factor = 1.0 if step == 0 else min(2.0, max(1.0, self.zoom_factor + step))
         apply_style(QApplication.instance(), self.zoom_factor, self.high_contrast)
+        if self.library_page is not None:
+            self.library_page.wrap_long_titles()
         keep_on_screen(self)  # a larger size may have grown the window past the screen's edge
         self.statusBar().showMessage(_("Presentation size: {percent} %").format(percent=round(self.zoom_factor * 100)))
 
