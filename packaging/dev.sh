@@ -102,6 +102,14 @@ stop_database_server() {
   rm -rf "$PG_TEST_DIR"
 }
 
+# The screen-reader test's side (tests/test_screen_reader.py): a D-Bus session bus, the AT-SPI bus and
+# registry, and the system Python's AT-SPI bindings it walks the app's tree with (as Orca does), plus the
+# window manager the screenshots are taken under. Never fails the run: without them that test skips, saying why.
+install_screen_reader_test_tools() {
+  install_system_packages dbus-daemon at-spi2-core python3-gi gir1.2-atspi-2.0 openbox \
+    || echo "The AT-SPI tools could not be installed: the screen-reader test will be skipped." >&2
+}
+
 install_python_environment() {
   local python="${PYTHON:-python3}"
   "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
@@ -157,6 +165,7 @@ case "$command" in
     start_print_system
     install_hospital_test_peers
     install_verapdf_test_peer
+    install_screen_reader_test_tools
     start_database_server
     trap stop_database_server EXIT
     export QT_QPA_PLATFORM=offscreen

@@ -116,6 +116,9 @@ def test_a_finalize_on_a_full_disk_is_stored_and_closing_does_not_call_it_lost(q
             canvas = panel.pads[role].canvas
             w, h = canvas.width(), canvas.height()
             drag(canvas, (w * 0.2, h * 0.6), (w * 0.4, h * 0.4), (w * 0.6, h * 0.65), (w * 0.8, h * 0.45))
+        from tests.test_consultation_flow import finalize_anyway_if_asked
+
+        finalize_anyway_if_asked(view)
         qtbot.mouseClick(panel.finalize_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: panel.preview is not None and panel.preview.isVisible())
         [stored] = window.store.search()

@@ -107,8 +107,18 @@ def pdf_text(pdf: bytes) -> str:
     return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
 
 
+def finalize_anyway_if_asked(view) -> None:
+    """Finalizing with items not discussed asks once (tests/test_step_rail.py): these flows answer
+    "Finalize anyway", and only when the question will come."""
+    from consultaid.consultation.review import review_items
+
+    if any(item.discussed is False for section in review_items(view.consultation) for item in section.items):
+        messages.answers = [*(messages.answers or []), True]
+
+
 def sign_and_finalize(view, qtbot, save_to):
     panel = view.page_for["review"].signing
+    finalize_anyway_if_asked(view)
     for role in ("patient", "surgeon"):
         canvas = panel.pads[role].canvas
         w, h = canvas.width(), canvas.height()

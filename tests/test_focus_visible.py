@@ -37,11 +37,10 @@ def _controls() -> dict[str, QWidget]:
     toggle.setChecked(True)
     step = QPushButton("2. Benefits & risks")
     step.setObjectName("StepButton")
-    step.setCheckable(True)
+    step.setProperty("current", False)
     current_step = QPushButton("1. Procedure")
     current_step.setObjectName("StepButton")
-    current_step.setCheckable(True)
-    current_step.setChecked(True)
+    current_step.setProperty("current", True)  # the step on screen: a style property, not a checked state
     combo = QComboBox()
     combo.addItems(["English", "Français"])
     scroll = QScrollArea()

@@ -130,3 +130,73 @@ def test_a_whole_consultation_by_keyboard(main, qtbot):
     assert record["milestones"] and all(s["discussed"] for s in record["milestones"].values())
     assert all(item["discussed"] for item in record["other_alternatives"])
     assert record["teach_back"]["main_risks"] and record["decision"]["choice"] == "needs_time"
+
+
+def focus_walk(window, page, start) -> list:
+    """From `start`, Tab until the focus leaves `page` (or comes back): the page's controls in Tab order."""
+    start.setFocus()
+    QApplication.processEvents()
+    walked = []
+    for _ in range(MAX_TABS):
+        press(window, Qt.Key.Key_Tab)
+        widget = QApplication.focusWidget()
+        if widget is start or widget is None or not page.isAncestorOf(widget):
+            break
+        walked.append(widget)
+    return walked
+
+
+def top_on_page(widget, content) -> int:
+    return widget.mapTo(content, widget.rect().topLeft()).y()
+
+
+def assert_top_to_bottom(walked, content, tolerance=12):
+    """Every control Tab reaches inside `content` is no higher than the one before it (controls on one
+    line may differ by a few pixels)."""
+    inside = [widget for widget in walked if content.isAncestorOf(widget)]
+    tops = [top_on_page(widget, content) for widget in inside]
+    pairs = list(zip(inside, tops, strict=True))
+    for (before, y_before), (after, y_after) in zip(pairs, pairs[1:], strict=False):
+        assert y_after >= y_before - tolerance, (
+            f"Tab goes up the page: {type(before).__name__} {before.accessibleName()!r} at y={y_before}, "
+            f"then {type(after).__name__} {after.accessibleName()!r} at y={y_after}")
+    return inside
+
+
+def test_tab_on_the_risks_step_starts_at_the_chart_and_follows_the_page(main, qtbot):
+    view = start_by_keyboard(main, qtbot)
+    window = view.window()
+    press(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = view.page_for["benefits_risks"]
+    walked = focus_walk(window, page, view.navigator.buttons["review"])
+    first_row = next(iter(page.chart.rows.values()))
+    first_control = next(widget for widget in walked if widget is not page.scroll)
+    assert first_control is first_row, f"the first Tab goes to {first_control.accessibleName()!r}"
+    inside = assert_top_to_bottom(walked, page.scroll.widget())
+    assert inside.index(page.form.label) > inside.index(list(page.chart.rows.values())[-1].discussed)
+
+    # With people shown, they come after the page's left column, not before it.
+    qtbot.mouseClick(first_row.show_people, Qt.MouseButton.LeftButton)
+    walked = focus_walk(window, page, view.navigator.buttons["review"])
+    assert page.icons.grid in walked and walked.index(page.icons.grid) > walked.index(page.form.add_button)
+
+
+def test_after_adding_a_question_tab_goes_on_to_teach_back_and_the_decision(main, qtbot):
+    view = start_by_keyboard(main, qtbot)
+    window = view.window()
+    press(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    page = view.page_for["alternatives_questions"]
+    tab_to(window, page.add_question_button)
+    press(window, Qt.Key.Key_Space)
+    question = QApplication.focusWidget()
+    assert "Question 1" in question.accessibleName()
+    walked = focus_walk(window, page, question)
+    names = [widget.accessibleName() or getattr(widget, "text", lambda: "")() for widget in walked]
+    assert len(walked) >= 3, f"Tab leaves the page after {names}"
+    assert walked[0].accessibleName() == "Answer to question 1", names
+    assert walked[1] is page.add_question_button, names
+    assert walked[2] is page.teach_back_boxes[next(iter(page.teach_back_boxes))], names
+    assert any(widget in page.decision_buttons.values() for widget in walked), names
+    from PySide6.QtWidgets import QScrollArea
+
+    assert_top_to_bottom([question, *walked], page.findChild(QScrollArea).widget())

@@ -53,7 +53,16 @@ def review(qtbot, qapp, library, summary_renderer):
     apply_style(qapp)
 
     def build(language="en", interpreter=None):
-        view = ConsultationView(make_consultation(library, language, interpreter))
+        consultation = make_consultation(library, language, interpreter)
+        # Everything discussed and a decision recorded: these tests are about the signatures. Finalizing
+        # with items not discussed asks a question of its own (tests/test_step_rail.py).
+        for collection in ("sections", "benefits", "risks", "milestones", "alternatives"):
+            for item_id in consultation.not_discussed()[collection]:
+                consultation.set_discussed(collection, item_id, True)
+        for item in (*consultation.other_alternatives, *consultation.patient_specific_risks):
+            item.discussed = True
+        consultation.decision = "needs_time"
+        view = ConsultationView(consultation)
         view.resize(1366, 768)
         qtbot.addWidget(view)
         with qtbot.waitExposed(view):

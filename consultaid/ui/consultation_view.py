@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -26,11 +25,28 @@ STEP_TITLES = {
     "alternatives_questions": N_("Alternatives & questions"),
     "review": N_("Review"),
 }
+NOT_ALL_DISCUSSED, FINALIZED = "not_all_discussed", "finalized"
 STATUS_WORDS = {
     DISCUSSED: ("\u2713", N_("discussed")),
     IN_PROGRESS: ("\u25d0", N_("in progress")),
     "not_started": ("\u25cb", N_("not started")),
+    # Once the summary is finalized nothing is "in progress" any more: a step is discussed or it is not.
+    NOT_ALL_DISCUSSED: ("\u25d0", N_("not all discussed")),
+    FINALIZED: ("\u2713", N_("finalized")),
 }
+
+
+def rail_status(consultation: Consultation, step: str) -> str:
+    """What the rail says of a step. Review has nothing to tick: opening it is not discussing it, so it
+    is "in progress" once seen and "finalized" once the summary is; after finalizing, a step that was
+    left partly ticked says so instead of "in progress"."""
+    finalized = consultation.finalized_at is not None
+    if step == "review":
+        return FINALIZED if finalized else IN_PROGRESS if step in consultation.visited else "not_started"
+    status = consultation.step_status(step)
+    if finalized and status != DISCUSSED:
+        return NOT_ALL_DISCUSSED
+    return status
 
 
 class StepNavigator(QFrame):
@@ -44,17 +60,17 @@ class StepNavigator(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 12, 8, 12)
         layout.setSpacing(6)
-        self.group = QButtonGroup(self)
         self.buttons: dict[str, QPushButton] = {}
         for number, step in enumerate(STEPS, start=1):
             button = QPushButton()
             button.setObjectName("StepButton")
-            button.setCheckable(True)
+            # Not checkable: a checkable button is announced as a check box ("check box, checked"), and a
+            # step is a place to go, not an option. The current step is a style property and in the name.
+            button.setProperty("current", False)
             button.clicked.connect(lambda _checked=False, step=step: self.step_chosen.emit(step))
             # A QShortcut, not button.setShortcut: setText() resets a button's own shortcut.
             QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda step=step: self.step_chosen.emit(step),
                       context=Qt.ShortcutContext.WindowShortcut)
-            self.group.addButton(button)
             self.buttons[step] = button
             layout.addWidget(button)
         layout.addStretch(1)
@@ -81,10 +97,20 @@ class StepNavigator(QFrame):
             button = self.buttons[step]
             title = _(STEP_TITLES[step]).replace("&", "&&")  # a lone & would become a keyboard mnemonic
             button.setText(f"{symbol} {number}" if self.compact else f"{symbol}  {number}. {title}\n      {_(word)}")
-            button.setAccessibleName(_("Step {number}: {title}, {status}").format(
-                number=number, title=_(STEP_TITLES[step]), status=_(word)))
+            # The name holds the visible words ("1. Procedure", then the status) without the status symbol,
+            # which a screen reader would read out as "white circle" (WCAG 2.5.3: name contains the label).
+            name = _("{number}. {title}, {status}").format(number=number, title=_(STEP_TITLES[step]),
+                                                           status=_(word))
+            if step == current:
+                name += ", " + _("current step")
+            button.setAccessibleName(name)
+            button.setAccessibleDescription(_("Step {number} of {count}; Ctrl+{number}").format(
+                number=number, count=len(STEPS)))
             button.setToolTip(f"{_(STEP_TITLES[step])} ({_(word)}), " + _("Ctrl+{number}").format(number=number))
-            button.setChecked(step == current)
+            if button.property("current") != (step == current):
+                button.setProperty("current", step == current)
+                button.style().unpolish(button)
+                button.style().polish(button)
 
 
 class ConsultationView(QWidget):
@@ -106,7 +132,8 @@ class ConsultationView(QWidget):
         who.setObjectName("Meta")
         self.patient_button = QPushButton(_("Patient screen"))
         self.patient_button.setCheckable(True)
-        self.patient_button.setAccessibleName(_("Show the current step to the patient, on a second screen if "
+        self.patient_button.setAccessibleName(self.patient_button.text())
+        self.patient_button.setAccessibleDescription(_("Show the current step to the patient, on a second screen if "
                                                 "there is one"))
         self.patient_button.setToolTip(_("Ctrl+P: large, without your notes and controls; it follows you"))
         self.patient_button.toggled.connect(self.toggle_patient_screen)
@@ -209,6 +236,7 @@ class ConsultationView(QWidget):
     @Slot()
     def lock_after_finalizing(self) -> None:
         """What was signed cannot change: the steps stay visible but no longer take input."""
+        self._refresh_navigator()
         for step in STEPS[:-1]:
             page = self.page_for[step]
             page.setEnabled(False)
@@ -229,7 +257,7 @@ class ConsultationView(QWidget):
         self.go_to(STEPS[max(STEPS.index(self.current) - 1, 0)])
 
     def _refresh_navigator(self) -> None:
-        self.navigator.show_status(self.current, {step: self.consultation.step_status(step) for step in STEPS})
+        self.navigator.show_status(self.current, {step: rail_status(self.consultation, step) for step in STEPS})
 
     @Slot()
     def _page_changed(self) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from consultaid.i18n import _
+from consultaid.ui.screen_fit import fit_to_screen
 from consultaid.ui.widgets.ink_canvas import shortcut_text
 
 # The keys the page names: plain key names, as the main window's tooltips write them.
@@ -153,7 +154,7 @@ class HelpDialog(QDialog):
         super().__init__(parent)
         self.setModal(False)
         self.setWindowModality(Qt.WindowModality.NonModal)
-        self.resize(640, 720)
+        fit_to_screen(self, 640, 720)
         self.browser = QTextBrowser(self)
         self.browser.setOpenLinks(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

@@ -25,6 +25,7 @@ from consultaid.content.library import ContentLibrary
 from consultaid.content.model import ProcedurePack
 from consultaid.content.wording import render
 from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _, ngettext
+from consultaid.ui.screen_fit import fit_to_screen
 
 # Qt.ItemDataRole.UserRole. The first screen never touches PySide6's `Qt` namespace: building its
 # hundred-odd enum classes costs about 15 ms, a tenth of a cold start (benchmarks/README.md).
@@ -64,7 +65,7 @@ class BrokenPacksBanner(QFrame):
     def show_details(self) -> None:
         dialog = QDialog(self)
         dialog.setWindowTitle(_("Packs that could not be loaded"))
-        dialog.resize(820, 420)
+        fit_to_screen(dialog, 820, 420)
         layout = QVBoxLayout(dialog)
         report = QPlainTextEdit(dialog)
         report.setReadOnly(True)
@@ -208,13 +209,15 @@ class LibraryPage(QWidget):
         actions = QHBoxLayout()
         actions.addStretch(1)
         self.records_button = QPushButton(_("Records…"))
-        self.records_button.setAccessibleName(_("Find past consultations, drafts and signed summaries"))
+        self.records_button.setAccessibleName(self.records_button.text())
+        self.records_button.setAccessibleDescription(_("Find past consultations, drafts and signed summaries"))
         self.records_button.setToolTip(_("Ctrl+H"))
         self.records_button.clicked.connect(self.records_requested)
         actions.addWidget(self.records_button)
         self.start_button = QPushButton(_("Start consultation…"))
         self.start_button.setObjectName("PrimaryButton")
-        self.start_button.setAccessibleName(_("Start a consultation with the selected procedure"))
+        self.start_button.setAccessibleName(self.start_button.text())
+        self.start_button.setAccessibleDescription(_("Start a consultation with the selected procedure"))
         self.start_button.setToolTip(_("Ctrl+N"))
         self.start_button.clicked.connect(self.start_requested)
         actions.addWidget(self.start_button)
@@ -263,3 +266,12 @@ class LibraryPage(QWidget):
         if pack is not None:
             self.overview.show_pack(pack, self.content_language)
 
+    def wrap_long_titles(self) -> None:
+        """Long titles wrap instead of a sideways scroll bar; called when the presentation size grows, not
+        when the first screen is built (Qt's enum namespace costs a tenth of a cold start; see
+        tests/test_startup_order.py)."""
+        from PySide6.QtCore import Qt
+
+        self.procedures.setWordWrap(True)
+        self.procedures.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.procedures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -16,6 +16,7 @@ from consultaid import __version__
 from consultaid.content.library import ContentLibrary
 from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _, interface_language, set_interface_language
 from consultaid.ui.library_page import LibraryPage
+from consultaid.ui.screen_fit import fit_main_window, keep_on_screen
 from consultaid.ui.style import apply_style
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.autosaver = None
         self.stored_summaries: set[tuple] = set()
-        self.resize(1180, 760)
+        fit_main_window(self)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.consultation_view = None
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.library_page)
             self.library_page.deleteLater()
         self.library_page = page
+        if getattr(self, "zoom_factor", 1.0) > 1.0:
+            page.wrap_long_titles()
         self.stack.insertWidget(0, page)
         self.setWindowTitle(_("ConsultAid"))
 
@@ -247,6 +250,9 @@ class MainWindow(QMainWindow):
 
         self.zoom_factor = 1.0 if step == 0 else min(2.0, max(1.0, self.zoom_factor + step))
         apply_style(QApplication.instance(), self.zoom_factor, self.high_contrast)
+        if self.library_page is not None:
+            self.library_page.wrap_long_titles()
+        keep_on_screen(self)  # a larger size may have grown the window past the screen's edge
         self.statusBar().showMessage(_("Presentation size: {percent} %").format(percent=round(self.zoom_factor * 100)))
 
     def toggle_high_contrast(self) -> None:
@@ -265,6 +271,8 @@ class MainWindow(QMainWindow):
         from consultaid.ui.history_view import HistoryView
 
         if self.consultation_view is not None:
+            # The records replace the consultation on screen: say why nothing opens rather than nothing.
+            self.statusBar().showMessage(_("Close the consultation to open the records (Ctrl+H)."), 10000)
             return
         if self.history_view is None:
             self.history_view = HistoryView(self.store, self.library)

@@ -32,6 +32,7 @@ from consultaid.i18n import N_, _, interface_language, translate
 from consultaid.ui.style import BORDER, ERROR_INK, MUTED, SUCCESS_INK, SURFACE, WARNING_BG
 from consultaid.ui.widgets.ink_canvas import InkCanvas
 
+MAX_LISTED = 25  # beyond this the question would not fit the screen: the rest are counted
 log = logging.getLogger(__name__)
 
 # Shown in the pad until it is signed, in the patient's language like the meaning above it.
@@ -255,7 +256,8 @@ class SigningPanel(QWidget):
         self._columns = 0
 
         self.add_witness_button = QPushButton(_("Add a witness"))
-        self.add_witness_button.setAccessibleName(_("Add a witness signature"))
+        self.add_witness_button.setAccessibleName(self.add_witness_button.text())
+        self.add_witness_button.setAccessibleDescription(_("Add a witness signature"))
         self.add_witness_button.clicked.connect(self.add_witness)
 
         # The reason the patient does not sign now: only while the patient's pad is empty.
@@ -269,6 +271,8 @@ class SigningPanel(QWidget):
         self.reason.setEditText(consultation.patient_signature_missing_reason)
         self.reason.lineEdit().setPlaceholderText(_("Choose or type the reason, in the patient's language"))
         self.reason.setAccessibleName(_("Reason the patient does not sign now"))
+        # The typing field inside the list is what takes the focus: it gets the same name.
+        self.reason.lineEdit().setAccessibleName(_("Reason the patient does not sign now"))
         self.reason.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.reason.editTextChanged.connect(self._reason_changed)
         self.reason_label = QLabel(_("If the patient does not sign now, the reason:"))
@@ -287,7 +291,8 @@ class SigningPanel(QWidget):
         paper_label.setBuddy(self.paper)
         self.finalize_button = QPushButton(_("Finalize summary"))
         self.finalize_button.setObjectName("PrimaryButton")
-        self.finalize_button.setAccessibleName(_("Finalize the summary: lock the signatures and show the PDF"))
+        self.finalize_button.setAccessibleName(self.finalize_button.text())
+        self.finalize_button.setAccessibleDescription(_("Finalize the summary: lock the signatures and show the PDF"))
         self.finalize_button.clicked.connect(self.finalize)
         # Shown while the summary is made in the background: moving, so nobody thinks the app froze.
         self.progress = QProgressBar()
@@ -397,6 +402,27 @@ class SigningPanel(QWidget):
         self.refresh()
         self.changed.emit()
 
+    def _confirm_undiscussed(self) -> bool:
+        """Items left unticked do not stop finalizing (the surgeon may have covered them otherwise), but
+        they are named, once, in one question, so nothing is signed off without a word."""
+        from consultaid.consultation.review import review_items
+        from consultaid.i18n import ngettext
+        from consultaid.ui.messages import messages
+
+        left = [(section.title, item.label) for section in review_items(self.consultation)
+                for item in section.items if item.discussed is False]
+        if not left:
+            return True
+        listed = "\n".join(f"\u2022 {title}: {label}" for title, label in left[:MAX_LISTED])
+        if len(left) > MAX_LISTED:
+            more = len(left) - MAX_LISTED
+            listed += "\n" + ngettext("and {count} more", "and {count} more", more).format(count=more)
+        text = ngettext("{count} item is not ticked as discussed:", "{count} items are not ticked as discussed:",
+                        len(left)).format(count=len(left))
+        return messages.confirm(self, _("Finalize with items not discussed?"),
+                                text + "\n" + listed + "\n\n" + _("Once finalized, the summary cannot be changed."),
+                                _("Finalize anyway"), _("Go back"))
+
     def problems_now(self) -> list[str]:
         """Why the summary cannot be finalized yet: the consultation's rules, then the printed names."""
         problems = list(self.consultation.finalize_problems())
@@ -426,7 +452,8 @@ class SigningPanel(QWidget):
         if finalized:
             when = self.consultation.finalized_at
             self.finalize_button.setText(_("Show the summary"))
-            self.finalize_button.setAccessibleName(_("Show the finalized summary"))
+            self.finalize_button.setAccessibleName(self.finalize_button.text())
+            self.finalize_button.setAccessibleDescription(_("Show the finalized summary"))
             self._show_message("\u2713 " + _("Finalized on {date} at {time}. The signatures can no longer be "
                                              "changed.").format(date=format_long_date(when.date(), interface_language()),
                                                                 time=when.strftime("%H:%M")), SUCCESS_INK)
@@ -456,6 +483,8 @@ class SigningPanel(QWidget):
         if problems:
             self._problems_shown = True
             self._show_problems(problems)
+            return
+        if not self._confirm_undiscussed():
             return
         self.consultation.finalize()
         log.info("consultation finalized")

@@ -34,6 +34,7 @@ from consultaid.content.library import ContentLibrary
 from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _
 from consultaid.ui.date_field import DateField
 from consultaid.ui.field_error import FieldError
+from consultaid.ui.screen_fit import fit_to_screen
 
 PACK_ROLE = Qt.ItemDataRole.UserRole
 
@@ -46,15 +47,21 @@ class StartConsultationDialog(QDialog):
         self.today = today or date.today()
         self.result_setup: ConsultationSetup | None = None
         self.setWindowTitle(_("Start a consultation"))
-        self.resize(760, 820)
         self.errors: dict[str, FieldError] = {}
 
+        # Two columns (who, then what and when): in one column the form was 820 px tall and its buttons
+        # were below the bottom of a 768 px screen. Tab still goes down the left column, then the right.
         body = QWidget()
-        column = QVBoxLayout(body)
-        column.addWidget(self._surgeon_group(surgeon))
-        column.addWidget(self._patient_group())
-        column.addWidget(self._procedure_group(patient_language))
-        column.addWidget(self._circumstances_group())
+        columns = QHBoxLayout(body)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(self._surgeon_group(surgeon))
+        left.addWidget(self._patient_group())
+        left.addStretch(1)
+        right.addWidget(self._procedure_group(patient_language))
+        right.addWidget(self._circumstances_group())
+        right.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
         scroll = QScrollArea()
         scroll.setAccessibleName(_("Consultation details"))
         scroll.setWidgetResizable(True)
@@ -70,6 +77,9 @@ class StartConsultationDialog(QDialog):
         outer.addWidget(self.buttons)
         self._fill_procedures(procedure_id)
         self._check_as_typed()
+        # As wide as both columns want at the presentation size in use, as far as the screen allows.
+        wanted = body.sizeHint()
+        fit_to_screen(self, max(1080, wanted.width() + 60), max(640, wanted.height() + 100))
 
     # --- building ------------------------------------------------------------------------------
     def _row(self, form: QFormLayout, label: str, field_name: str, widget: QWidget, accessible: str) -> None:
@@ -83,6 +93,9 @@ class StartConsultationDialog(QDialog):
         stack.addWidget(widget)
         stack.addWidget(error)
         form.addRow(label, holder)
+        # The visible label names the field itself, not its holder: a screen reader reads a field by the
+        # label it is "labelled by", and a list by nothing else (its own name is its current value).
+        form.labelForField(holder).setBuddy(widget.edit if hasattr(widget, "edit") else widget)
 
     def _surgeon_group(self, surgeon: Surgeon | None) -> QGroupBox:
         group = QGroupBox(_("Surgeon"))
@@ -125,6 +138,10 @@ class StartConsultationDialog(QDialog):
         self.procedure_search.textChanged.connect(lambda: self._fill_procedures(self.procedure_id()))
         self.procedure_list = QListWidget()
         self.procedure_list.setMinimumHeight(120)
+        # Long titles wrap in the form's column instead of a sideways scroll bar.
+        self.procedure_list.setWordWrap(True)
+        self.procedure_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.procedure_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         picker = QWidget()
         picker_layout = QVBoxLayout(picker)
         picker_layout.setContentsMargins(0, 0, 0, 0)

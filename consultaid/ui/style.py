@@ -65,7 +65,7 @@ QLabel#PageHeading {{ font-size: @LARGE@pt; font-weight: 600; }}
 QLabel#SubHeading {{ font-weight: 600; color: {c[MUTED]}; }}
 QFrame#Navigator {{ background: {c[SURFACE]}; border: {c[LINE]}px solid {c[BORDER]}; border-radius: 8px; }}
 QPushButton#StepButton {{ text-align: left; padding: 8px 12px; border: {c[LINE]}px solid transparent; background: transparent; }}
-QPushButton#StepButton:checked {{ background: {c[BACKGROUND]}; color: {c[INK]}; border: {c[LINE]}px solid {c[ACCENT]}; border-left: 5px solid {c[ACCENT]}; }}
+QPushButton#StepButton[current="true"] {{ background: {c[BACKGROUND]}; color: {c[INK]}; border: {c[LINE]}px solid {c[ACCENT]}; border-left: 5px solid {c[ACCENT]}; }}
 QPushButton#PrimaryButton {{ background: {c[ACCENT]}; color: {c[ON_ACCENT]}; border-color: {c[ACCENT]}; font-weight: 600; padding: 8px 18px; }}
 QGroupBox {{ font-weight: 600; border: {c[LINE]}px solid {c[BORDER]}; border-radius: 8px; margin-top: 14px; padding: 10px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
@@ -74,7 +74,7 @@ QScrollArea {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; backgr
 QWidget#OverviewBody, QWidget#PageBody {{ background: {c[BACKGROUND]}; }}
 QPushButton#PrimaryButton:focus, QPushButton:checked:focus {{ border: {c[STRONG_FOCUS_WIDTH]}px solid {c[FOCUS_ON_ACCENT]}; }}
 QPushButton#StepButton:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[INK]}; }}
-QPushButton#StepButton:checked:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS_ON_ACCENT]}; border-left: 5px solid {c[ACCENT]}; }}
+QPushButton#StepButton[current="true"]:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS_ON_ACCENT]}; border-left: 5px solid {c[ACCENT]}; }}
 QPlainTextEdit:focus, QTextBrowser:focus, QScrollArea:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
 QComboBox, QAbstractSpinBox {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; padding: 4px 8px; background: {c[BACKGROUND]}; }}
 QComboBox:focus, QAbstractSpinBox:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
@@ -152,3 +152,19 @@ def high_contrast_palette(palette):
                          (role.PlaceholderText, HC_PLACEHOLDER), (role.Mid, h["BORDER"]), (role.Dark, h["BORDER"])):
         palette.setColor(QPalette.ColorGroup.All, name, QColor(colour))
     return palette
+
+
+def _current_colours() -> dict:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    return HIGH_CONTRAST if app is not None and app.property("consultaid_high_contrast") else DEFAULT_COLOURS
+
+
+def focus_colour() -> str:
+    """The focus ring's colour in the look in use, for widgets that paint their own ring."""
+    return _current_colours()["FOCUS"]
+
+
+def focus_width() -> int:
+    return _current_colours()["FOCUS_WIDTH"]

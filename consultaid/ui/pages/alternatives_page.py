@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from consultaid.consultation import text_rules
 from consultaid.consultation.session import (
     DECISION_LABELS,
     DECISIONS,
@@ -24,10 +25,9 @@ from consultaid.consultation.session import (
     Consultation,
     QuestionAnswer,
 )
-from consultaid.consultation import text_rules
 from consultaid.i18n import _
 from consultaid.ui.field_error import FieldError, guard_text
-from consultaid.ui.pages.common import heading, paragraph, scrolled, vbox
+from consultaid.ui.pages.common import heading, order_tabs_by_position, paragraph, scrolled, vbox
 
 
 def _note_field(placeholder: str, text: str, accessible: str) -> QPlainTextEdit:
@@ -55,7 +55,8 @@ class AlternativesPage(QWidget):
         column.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scrolled(body, _("Alternatives and questions")))
+        self.scroll = scrolled(body, _("Alternatives and questions"))
+        layout.addWidget(self.scroll)
 
     # --- alternatives --------------------------------------------------------------------------
     def _alternatives_box(self) -> QGroupBox:
@@ -131,6 +132,7 @@ class AlternativesPage(QWidget):
         if not label or not text_rules.LABEL.accepts(label):
             return  # the error under the field says why
         self._add_other_row(self.consultation.add_other_alternative(label))
+        order_tabs_by_position(self.scroll)
         self.new_alternative.clear()
         self.changed.emit()
 
@@ -178,6 +180,9 @@ class AlternativesPage(QWidget):
         qa = QuestionAnswer("")
         self.consultation.questions.append(qa)
         question, _answer = self._add_question_row(qa)
+        # The new row joins the chain where it is on the page, before "Add a question" and teach-back
+        # (made last, it would otherwise come after the decision, and Tab would jump to the header).
+        order_tabs_by_position(self.scroll)
         question.setFocus()
         self.changed.emit()
 

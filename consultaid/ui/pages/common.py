@@ -45,3 +45,25 @@ def vbox(widget: QWidget, margins: int = 0, spacing: int = 8) -> QVBoxLayout:
 
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+
+
+def chain_tab_order(widgets) -> None:
+    """Puts the keyboard focus chain in this order, the page's own from top to bottom. The first widget
+    must already be where the chain should start. Qt's chain is the order widgets joined the window, so
+    rows made later (a rebuilt chart, an added question) would otherwise come after everything else."""
+    present = [widget for widget in widgets if widget is not None]
+    for first, second in zip(present, present[1:], strict=False):
+        QWidget.setTabOrder(first, second)
+
+
+def order_tabs_by_position(area: QScrollArea) -> None:
+    """Tab through a scrolled page from top to bottom, left to right, as it is laid out now: for pages
+    whose rows can be added (a question, an alternative) after the controls that follow them."""
+    body = area.widget()
+    body.layout().activate()  # the rows just added get their place before they are sorted by it
+    controls = [widget for widget in body.findChildren(QWidget)
+                if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None
+                and not widget.isWindow()]
+    controls.sort(key=lambda widget: (widget.mapTo(body, widget.rect().topLeft()).y(),
+                                      widget.mapTo(body, widget.rect().topLeft()).x()))
+    chain_tab_order([area, *controls])

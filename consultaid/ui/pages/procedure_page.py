@@ -42,7 +42,6 @@ class ProcedurePage(QWidget):
         self.body.setObjectName("Body")
         self.key_points = paragraph()
         self.discussed = QCheckBox(_("Discussed with the patient"))
-        self.discussed.setAccessibleName(_("Section discussed"))
         self.discussed.toggled.connect(self._discussed_toggled)
         column.addWidget(self.title)
         column.addWidget(self.body)
@@ -86,6 +85,9 @@ class ProcedurePage(QWidget):
             done = self.consultation.sections[section_id].discussed
             item.setText(f"{TICK if done else NO_TICK}  {self.sections[section_id].title}")
             item.setToolTip(_("Discussed") if done else _("Not yet discussed"))
+            # Spoken without the tick symbol (a reader says "white circle"), the status in words instead.
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, _("{title}, {status}").format(
+                title=self.sections[section_id].title, status=_("discussed") if done else _("not yet discussed")))
 
     @Slot()
     def _show_current(self, *_items) -> None:
@@ -99,6 +101,8 @@ class ProcedurePage(QWidget):
         self.key_points.setText("<ul>" + "".join(f"<li>{escape(point)}</li>" for point in section.key_points)
                                 + "</ul>")
         self.discussed.blockSignals(True)
+        # Its visible label, then which section it ticks: one tick serves every section in turn.
+        self.discussed.setAccessibleName(_("Discussed with the patient: {section}").format(section=section.title))
         self.discussed.setChecked(self.consultation.sections[section_id].discussed)
         self.discussed.blockSignals(False)
         self._show_illustration(section_id, section.illustration)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -21,7 +22,7 @@ from consultaid.consultation import text_rules
 from consultaid.consultation.session import Consultation
 from consultaid.i18n import _
 from consultaid.ui.field_error import FieldError
-from consultaid.ui.pages.common import heading, paragraph, scrolled, vbox
+from consultaid.ui.pages.common import chain_tab_order, heading, paragraph, scrolled, vbox
 from consultaid.ui.widgets.icon_array_view import IconArrayView
 from consultaid.ui.widgets.risk_chart_view import RiskChartView
 
@@ -56,15 +57,26 @@ class PatientRiskForm(QGroupBox):
         self.add_button = QPushButton(_("Add risk"))
         self.add_button.clicked.connect(self.submit)
         self.error = FieldError()
-        figures = QHBoxLayout()
-        for widget in (self.kind, self.low, self.high, self.unit):
+        # Visible labels, each the buddy of its list: a screen reader names a combo box by the label it is
+        # "labelled by" (its own name is its current value, "between"), and sighted users see the same words.
+        kind_label = QLabel(_("Estimate:"))
+        kind_label.setBuddy(self.kind)
+        unit_label = QLabel(_("Unit:"))
+        unit_label.setBuddy(self.unit)
+        # The unit on a line of its own: the form fits the chart's column on a 1366 px screen.
+        figures, units = QHBoxLayout(), QHBoxLayout()
+        for widget in (kind_label, self.kind, self.low, self.high):
             figures.addWidget(widget)
         figures.addStretch(1)
+        units.addWidget(unit_label)
+        units.addWidget(self.unit)
+        units.addStretch(1)
         grid.addWidget(self.label, 0, 0, 1, 2)
         grid.addLayout(figures, 1, 0, 1, 2)
-        grid.addWidget(self.note, 2, 0)
-        grid.addWidget(self.add_button, 2, 1)
-        grid.addWidget(self.error, 3, 0, 1, 2)
+        grid.addLayout(units, 2, 0, 1, 2)
+        grid.addWidget(self.note, 3, 0)
+        grid.addWidget(self.add_button, 3, 1)
+        grid.addWidget(self.error, 4, 0, 1, 2)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
         for field in (self.label, self.note):  # a pasted text that could not be kept is explained at once
@@ -143,7 +155,8 @@ class RisksPage(QWidget):
         right_column.addWidget(self.icons_hint)
         right_column.addWidget(self.icons, 1)
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scrolled(left, _("Benefits and risks")))
+        self.scroll = scrolled(left, _("Benefits and risks"))
+        splitter.addWidget(self.scroll)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -173,6 +186,17 @@ class RisksPage(QWidget):
         from consultaid.charts.risk_chart import build_chart
 
         self.chart.set_chart(build_chart(outcomes, self.language, discussed), notes)
+        self._order_tabs()
+
+    def _order_tabs(self) -> None:
+        """Tab follows the page: the chart's rows from the top, then the form under them, then the people
+        on the right; the rows are made after the form, so without this Tab went to the form first."""
+        form = self.form
+        chain_tab_order([self, self.scroll,
+                         *(widget for row in self.chart.rows.values()
+                           for widget in (row, row.show_people, row.note, row.discussed)),
+                         form.label, form.kind, form.low, form.high, form.unit, form.note, form.add_button,
+                         self.icons.grid])
 
     def _discussed(self, outcome_id: str, checked: bool) -> None:
         self._progress(outcome_id).discussed = checked
@@ -191,6 +215,7 @@ class RisksPage(QWidget):
 
         self.icons.set_icon_array(icon_array_for(outcome, self.language, estimate_index))
         self.icons_hint.hide()
+        self._order_tabs()
 
     def _add_patient_risk(self, label: str, estimate: dict, note: str) -> None:
         self.consultation.add_patient_specific_risk(label, note=note, **estimate)

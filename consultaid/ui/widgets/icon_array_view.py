@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from consultaid.charts.draw_icons import draw_icon_array, draw_icon_swatch
 from consultaid.charts.icon_array import IconArray, icon_array_for
 from consultaid.ui.style import MUTED
+from consultaid.ui.widgets.focus_frame import paint_focus_frame
 from consultaid.ui.widgets.qt_surface import QtSurface
 
 
@@ -58,7 +59,10 @@ class IconGrid(QWidget):
 
     def paintEvent(self, _event) -> None:
         scale, left, top = self._geometry()
-        draw_icon_array(QtSurface(QPainter(self)), self.icon_array, scale, left, top)
+        painter = QPainter(self)
+        draw_icon_array(QtSurface(painter), self.icon_array, scale, left, top)
+        painter.end()
+        paint_focus_frame(self)
 
 
 class IconSwatch(QWidget):
@@ -118,7 +122,12 @@ class IconArrayView(QWidget):
         self.layout_.addWidget(source)
         self.layout_.addStretch(1)
         self.setAccessibleName(icon_array.caption)
-        self.setAccessibleDescription(" ".join(entry.text for entry in icon_array.legend))
+        described = " ".join([entry.text for entry in icon_array.legend] + [icon_array.source_text])
+        self.setAccessibleDescription(described)
+        # The people take the keyboard focus, so Tab reaches the picture and a screen reader reads the same
+        # words a sighted user reads around it: the caption, a count for each marking, the source.
+        self.grid.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.grid.setAccessibleDescription(described)
 
 
 def _clear(layout) -> None:

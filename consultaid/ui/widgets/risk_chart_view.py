@@ -173,7 +173,7 @@ class RiskRowWidget(QFrame):
         # The estimate the icon array shows until one is clicked: the first with a figure.
         self.current_estimate = next((index for index, bar in enumerate(row.bars) if not bar.not_known), 0)
         self.show_people = QPushButton(_("Show 1000 people"))
-        self.show_people.setAccessibleName(_("Show “{label}” as 1000 people").format(label=row.label))
+        self.show_people.setAccessibleName(_("Show 1000 people: “{label}”").format(label=row.label))
         self.show_people.clicked.connect(lambda: self.select(self.current_estimate))
         # With no figure from any source there is nobody to mark: the button would only show an empty array.
         self.show_people.setVisible(any(not bar.not_known for bar in row.bars))
@@ -219,7 +219,10 @@ class RiskRowWidget(QFrame):
         self.estimates = [EstimateRowWidget(row, index, chart, self.indent) for index in range(len(row.bars))]
         for estimate in self.estimates:
             layout.addWidget(estimate)
-        self.setAccessibleName(row.label)
+        # A screen reader reaches the row, not its labels: the row itself says every figure it shows,
+        # each source's number, group, time window and source, and the notes under the title.
+        self.setAccessibleName(" · ".join(text for text in (row.label, row.within_text, row.custom_text) if text))
+        self.setAccessibleDescription(" ".join([bar.description() for bar in row.bars] + details))
 
     def _title_html(self) -> str:
         html = f"<b><big>{rich(self.row.label)}</big></b>"

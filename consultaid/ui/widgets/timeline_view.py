@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QSizePolicy, QWidget
 from consultaid.charts.draw_timeline import TimelineLayout, TimelineLook, draw_timeline, layout_timeline
 from consultaid.charts.timeline import Timeline, build_timeline
 from consultaid.i18n import _
+from consultaid.ui.widgets.focus_frame import paint_focus_frame
 from consultaid.ui.widgets.paint_cache import PaintCache
 from consultaid.ui.widgets.qt_surface import QtSurface
 
@@ -103,6 +104,7 @@ class TimelineView(QWidget):
         layout = self._current_layout()
         self._paint_cache.paint(self, (self._layout_version, layout.width),
                                 lambda painter: self._paint_all(painter, layout), QColor(Qt.GlobalColor.white))
+        paint_focus_frame(self)  # over the kept drawing: focus is not part of what is cached
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -173,7 +175,15 @@ class TimelineView(QWidget):
                                min_lane_height=box_h)
 
     def _describe_items(self) -> None:
-        """Tooltips and accessible descriptions say in words what the marks show, with the source."""
+        """Tooltips and accessible descriptions say in words what the marks show, with the source; the
+        timeline itself takes the focus and says its caption ("a guide, not a promise", painted only)
+        and every milestone, so the painted words are spoken too."""
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        spoken = [self.timeline.caption]
+        for item in self.timeline.items:
+            parts = [item.label, item.timing_text, item.repeat_text, item.date_text]
+            spoken.append(". ".join(part for part in parts if part) + ".")
+        self.setAccessibleDescription(" ".join(spoken))
         for item in self.timeline.items:
             box = self.checkboxes[item.milestone_id]
             parts = [item.label, item.timing_text, item.repeat_text, item.date_text]

@@ -1,0 +1,47 @@
+"""Windows and dialogs sized to the screen they open on: never past its available area (the part the
+task bar and panels leave), so their buttons are always on screen, on a 1366x768 laptop as on a large one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+# What the window manager adds around a window (title bar, borders), kept free so the frame fits too.
+FRAME_ALLOWANCE = 40
+FRAME_SIDE = 4
+FRAME_BOTTOM = 8
+
+
+def available_area(widget: QWidget) -> QRect:
+    parent = widget.parentWidget()
+    screen = (parent.screen() if parent is not None else None) or widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Resize to the wanted size, or to what the screen leaves if that is less."""
+    area = available_area(widget)
+    widget.resize(min(width, area.width() - 2 * FRAME_SIDE), min(height, area.height() - FRAME_ALLOWANCE))
+
+
+def fit_main_window(window: QWidget) -> None:
+    """The whole available area less the window's frame: the status bar at the bottom is never under the
+    task bar or below the screen (it was at 1180x760 on a 768 px screen), and every step has the room."""
+    area = available_area(window)
+    window.setGeometry(area.adjusted(FRAME_SIDE, FRAME_ALLOWANCE, -FRAME_SIDE, -FRAME_BOTTOM))
+
+
+def keep_on_screen(window: QWidget) -> None:
+    """After the presentation size grew the window's minimum size: back inside the available area."""
+    area = available_area(window)
+    frame = window.frameGeometry()
+    if area.contains(frame):
+        return
+    extra_w, extra_h = frame.width() - window.width(), frame.height() - window.height()
+    width = min(window.width(), area.width() - extra_w)
+    height = min(window.height(), area.height() - extra_h)
+    window.resize(width, height)
+    x = min(max(area.left(), frame.left()), area.right() + 1 - width - extra_w)
+    y = min(max(area.top(), frame.top()), area.bottom() + 1 - height - extra_h)
+    window.move(x, y)
