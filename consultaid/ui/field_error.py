@@ -3,9 +3,9 @@ could not hold out of the consultation (consultation/text_rules.py says what may
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from consultaid.consultation.text_rules import TextRule
 from consultaid.ui.style import ERROR_INK
@@ -23,6 +23,17 @@ class FieldError(QLabel):
     def show_message(self, message: str | None) -> None:
         self.setText("\u26a0 " + message if message else "")
         self.setVisible(bool(message))
+
+
+def with_error(widget: QWidget, error: FieldError) -> QWidget:
+    """A field with its error message right under it, in one holder for a form row."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(widget)
+    layout.addWidget(error)
+    return holder
 
 
 def text_of(field: QLineEdit | QPlainTextEdit) -> str:

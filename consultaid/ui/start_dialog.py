@@ -33,7 +33,7 @@ from consultaid.consultation.setup import (
 from consultaid.content.library import ContentLibrary
 from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _
 from consultaid.ui.date_field import DateField
-from consultaid.ui.field_error import FieldError
+from consultaid.ui.field_error import FieldError, with_error
 from consultaid.ui.screen_fit import fit_to_screen
 
 PACK_ROLE = Qt.ItemDataRole.UserRole
@@ -86,12 +86,7 @@ class StartConsultationDialog(QDialog):
         widget.setAccessibleName(accessible)
         error = FieldError()
         self.errors[field_name] = error
-        holder = QWidget()
-        stack = QVBoxLayout(holder)
-        stack.setContentsMargins(0, 0, 0, 0)
-        stack.setSpacing(2)
-        stack.addWidget(widget)
-        stack.addWidget(error)
+        holder = with_error(widget, error)
         form.addRow(label, holder)
         # The visible label names the field itself, not its holder: a screen reader reads a field by the
         # label it is "labelled by", and a list by nothing else (its own name is its current value).

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from consultaid.i18n import _
 from consultaid.settings import Clinic, Settings
-from consultaid.ui.settings_pages.page import SettingsPage, buddy_label, named, with_error
+from consultaid.ui.field_error import with_error
+from consultaid.ui.settings_pages.page import SettingsPage, buddy_label, named
 
 THUMBNAIL_HEIGHT = 64
 

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from consultaid.i18n import _
 from consultaid.settings import ClinicServer, Settings
-from consultaid.ui.settings_pages.page import SettingsPage, buddy_label, named, with_error
+from consultaid.ui.field_error import with_error
+from consultaid.ui.settings_pages.page import SettingsPage, buddy_label, named
 
 
 def _path_row(edit: QLineEdit, button: QPushButton) -> QWidget:

@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QComboBox, QFormLayout
 
 from consultaid.i18n import LANGUAGE_NAMES, _
 from consultaid.settings import LANGUAGES, Settings
-from consultaid.ui.settings_pages.page import SettingsPage, buddy_label, named, select, with_error
+from consultaid.ui.field_error import with_error
+from consultaid.ui.settings_pages.page import SettingsPage, buddy_label, named, select
 
 
 class LanguagesPage(SettingsPage):

@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QSpin
 
 from consultaid.i18n import _
 from consultaid.settings import MAX_LOCK_MINUTES, MIN_LOCK_MINUTES, Settings
-from consultaid.ui.settings_pages.page import SettingsPage, buddy_label, named, with_error
+from consultaid.ui.field_error import with_error
+from consultaid.ui.settings_pages.page import SettingsPage, buddy_label, named
 
 
 class LockPage(SettingsPage):

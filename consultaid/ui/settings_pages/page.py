@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from consultaid.settings import Settings
 from consultaid.ui.field_error import FieldError
@@ -42,17 +42,6 @@ def named(widget, name: str, description: str = ""):
     if description:
         widget.setAccessibleDescription(description)
     return widget
-
-
-def with_error(widget, error: FieldError) -> QWidget:
-    """A field with its error message right under it."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(widget)
-    layout.addWidget(error)
-    return box
 
 
 def buddy_label(text: str, buddy: QWidget) -> QLabel:

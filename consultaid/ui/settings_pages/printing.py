@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit
 
 from consultaid.i18n import _
 from consultaid.settings import MAX_COPIES, MIN_COPIES, Settings
-from consultaid.ui.settings_pages.page import SettingsPage, buddy_label, named, select, with_error
+from consultaid.ui.field_error import with_error
+from consultaid.ui.settings_pages.page import SettingsPage, buddy_label, named, select
 
 
 class PrintingPage(SettingsPage):

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from consultaid.i18n import _
 from consultaid.pin import hash_pin, pin_problem
 from consultaid.settings import Settings, SurgeonProfile
-from consultaid.ui.settings_pages.page import SettingsPage, named, with_error
+from consultaid.ui.field_error import with_error
+from consultaid.ui.settings_pages.page import SettingsPage, named
 
 
 class SurgeonsPage(SettingsPage):
