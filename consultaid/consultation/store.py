@@ -511,26 +511,36 @@ def search_query(text: str = "", date_from: str | None = None, date_to: str | No
         clauses.append("(r.patient_name_key >= ? AND r.patient_name_key < ? OR r.patient_identifier = ?)")
         key = name_key(text)
         arguments += [key, key + "\U0010ffff", text.strip()]
-    if date_from:
-        clauses.append("r.consultation_date >= ?")
-        arguments.append(date_from)
-    if date_to:
-        clauses.append("r.consultation_date <= ?")
-        arguments.append(date_to)
-    if procedure_id:
-        clauses.append("r.procedure_id = ?")
-        arguments.append(procedure_id)
-    corrected = "EXISTS (SELECT 1 FROM records later WHERE later.supersedes = r.id)"
-    if status == "corrected":
-        clauses.append(corrected)
-    elif status == "finalized":
-        clauses.append("NOT " + corrected)
+    filters, values = record_filters(date_from, date_to, procedure_id, status)
+    clauses += filters
+    arguments += values
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
     query = ("SELECT r.id, r.consultation_id, r.version, r.supersedes, r.patient_name, r.patient_identifier,"
              " r.procedure_id, r.consultation_date, r.finalized_at, r.pdf_sha256,"
-             f" CASE WHEN {corrected} THEN 'corrected' ELSE 'finalized' END"
+             f" CASE WHEN {CORRECTED} THEN 'corrected' ELSE 'finalized' END"
              f" FROM records r{where} ORDER BY r.consultation_date DESC, r.id DESC LIMIT ?")
     return query, (*arguments, limit)
+
+
+CORRECTED = "EXISTS (SELECT 1 FROM records later WHERE later.supersedes = r.id)"  # a later version exists
+
+
+def record_filters(date_from: str | None, date_to: str | None, procedure_id: str | None, status: str | None,
+                   mark: str = "?") -> tuple[list[str], list[str]]:
+    """The search conditions besides the name, and their arguments, shared by the workstation's and the
+    clinic server's search: a date range, a procedure, finalized or corrected. `mark` is the driver's
+    placeholder ("?" for SQLite, "%s" for psycopg)."""
+    clauses, arguments = [], []
+    for clause, value in (("r.consultation_date >= ", date_from), ("r.consultation_date <= ", date_to),
+                          ("r.procedure_id = ", procedure_id)):
+        if value:
+            clauses.append(clause + mark)
+            arguments.append(value)
+    if status == "corrected":
+        clauses.append(CORRECTED)
+    elif status == "finalized":
+        clauses.append("NOT " + CORRECTED)
+    return clauses, arguments
 
 
 def name_key(name: str) -> str:

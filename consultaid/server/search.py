@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from consultaid.consultation.store import name_key
+from consultaid.consultation.store import CORRECTED, name_key, record_filters
 from consultaid.server.migrations import LISTED
 
 
@@ -21,21 +21,7 @@ def search_query(text: str = "", date_from: str | None = None, date_to: str | No
     """The SQL of PgStore.search and its arguments: a name prefix or an exact identifier, a date range,
     a procedure, finalized or corrected; newest first. The name prefix is a range on the "C"-collated key;
     every column listed is in the covering indexes (migration 1), so the records themselves are not read."""
-    clauses, arguments = [], []
-    if date_from:
-        clauses.append("r.consultation_date >= %s")
-        arguments.append(date_from)
-    if date_to:
-        clauses.append("r.consultation_date <= %s")
-        arguments.append(date_to)
-    if procedure_id:
-        clauses.append("r.procedure_id = %s")
-        arguments.append(procedure_id)
-    corrected = "EXISTS (SELECT 1 FROM records later WHERE later.supersedes = r.id)"
-    if status == "corrected":
-        clauses.append(corrected)
-    elif status == "finalized":
-        clauses.append("NOT " + corrected)
+    clauses, arguments = record_filters(date_from, date_to, procedure_id, status, mark="%s")
     order = " ORDER BY r.consultation_date DESC, r.id DESC LIMIT %s"
     listed = ", ".join(f"r.{column.strip()}" for column in LISTED.split(","))
     if text:
@@ -55,6 +41,6 @@ def search_query(text: str = "", date_from: str | None = None, date_to: str | No
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
     query = ("SELECT r.id, r.consultation_id, r.version, r.supersedes, r.patient_name, r.patient_identifier,"
              " r.procedure_id, r.consultation_date, r.finalized_at, r.pdf_sha256,"
-             f" CASE WHEN {corrected} THEN 'corrected' ELSE 'finalized' END"
+             f" CASE WHEN {CORRECTED} THEN 'corrected' ELSE 'finalized' END"
              f" FROM {source}{where}{order}")
     return query, (*arguments, limit)
