@@ -212,13 +212,25 @@ def make_big_pack(root: Path, risks: int = 20, milestones: int = 20) -> Path:
     return folder
 
 
+def bench_consultation(pack):
+    """A consultation of `pack` in English for a fictional patient, as the start form would make it."""
+    from consultaid.consultation.session import Consultation
+    from consultaid.consultation.setup import ConsultationSetup, Patient, Surgeon
+    from consultaid.consultation.shown_content import shown_content
+
+    setup = ConsultationSetup(
+        surgeon=Surgeon("Dr Test Surgeon", "Spine surgeon", "0000000", "Benchmark Clinic"),
+        patient=Patient("Test Patient", date(1950, 3, 12), "BENCH-1"),
+        procedure_id=pack.id, patient_language="en", side_level="L1", indication="benchmark",
+        surgery_date=date.today() + timedelta(days=30), interpreter=None)
+    return Consultation(setup, shown_content(pack, "en"))
+
+
 def bench_step_switch(results: Results, work: Path, cycles: int) -> None:
     say(f"2. Step switching, 20 risks and 20 milestones ({cycles} cycles over the 5 steps, after 1 warm-up cycle)")
     from PySide6.QtWidgets import QApplication
 
-    from consultaid.consultation.session import STEPS, Consultation
-    from consultaid.consultation.setup import ConsultationSetup, Patient, Surgeon
-    from consultaid.consultation.shown_content import shown_content
+    from consultaid.consultation.session import STEPS
     from consultaid.content.library import load_library
     from consultaid.ui.consultation_view import ConsultationView
 
@@ -229,12 +241,7 @@ def bench_step_switch(results: Results, work: Path, cycles: int) -> None:
     library = load_library(root)
     pack = library.get("benchmark-twenty")
     assert pack is not None and len(pack.risks) == 20 and len(pack.milestones) == 20, library.broken
-    setup = ConsultationSetup(
-        surgeon=Surgeon("Dr Test Surgeon", "Spine surgeon", "0000000", "Benchmark Clinic"),
-        patient=Patient("Test Patient", date(1950, 3, 12), "BENCH-1"),
-        procedure_id=pack.id, patient_language="en", side_level="L1", indication="benchmark",
-        surgery_date=date.today() + timedelta(days=30), interpreter=None)
-    consultation = Consultation(setup, shown_content(pack, "en"))
+    consultation = bench_consultation(pack)
     view = ConsultationView(consultation)
     view.resize(1280, 800)
     view.show()
@@ -300,11 +307,9 @@ def bench_finalize(results: Results, runs: int) -> None:
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
-    from consultaid.consultation.session import Consultation
-    from consultaid.consultation.setup import ConsultationSetup, Patient, Surgeon
-    from consultaid.consultation.shown_content import shown_content
     from consultaid.content.library import load_library
     from consultaid.ui.consultation_view import ConsultationView
+    from consultaid.ui.messages import messages
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     pack = load_library(CONTENT).get("vertebroplasty")
@@ -334,12 +339,7 @@ def bench_finalize(results: Results, runs: int) -> None:
         return max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) / 1e9, clock.nsecsElapsed() / 1e9
 
     def one_run() -> tuple[float, float, float]:
-        setup = ConsultationSetup(
-            surgeon=Surgeon("Dr Test Surgeon", "Spine surgeon", "0000000", "Benchmark Clinic"),
-            patient=Patient("Test Patient", date(1950, 3, 12), "BENCH-1"),
-            procedure_id=pack.id, patient_language="en", side_level="L1", indication="benchmark",
-            surgery_date=date.today() + timedelta(days=30), interpreter=None)
-        consultation = Consultation(setup, shown_content(pack, "en"))
+        consultation = bench_consultation(pack)
         view = ConsultationView(consultation)
         view.resize(1366, 768)
         view.show()
@@ -349,6 +349,8 @@ def bench_finalize(results: Results, runs: int) -> None:
         for role in ("patient", "surgeon"):
             draw(panel.pads[role].canvas)
         idle_gap, _idle_total = longest_gap(lambda: False, limit_s=0.3)
+        # Nothing is ticked as discussed: finalizing asks once; the surgeon answers "Finalize anyway".
+        messages.answers = [True]
         start = time.perf_counter()
         panel.finalize_button.click()
         clicked = time.perf_counter() - start     # how long the click itself held the window
