@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -532,7 +532,7 @@ def bench_library(results: Results, work: Path, count: int, runs: int) -> None:
     results.add(f"Picker peak memory, {count} procedures (VmHWM)", mb(rss), mb(rss_reference) + " shipped library",
                 f"{rss / rss_reference:.2f}", "report only", "–")
 
-    say(f"5. Content validation")
+    say("5. Content validation")
     values = [validate_all(CONTENT) for _run in range(max(3, runs))]
     shipped_seconds = median(value[0] for value in values)
     results.add(f"Validation, shipped library ({values[0][1]} packs, median of {len(values)})", sec(shipped_seconds),
@@ -560,10 +560,10 @@ def fill_store(store, count: int, template: dict) -> float:
     its audit entry through the store's own _audit."""
     import hashlib
 
-    from consultaid.consultation.store import name_key
+    from consultaid.consultation.store import case_key, name_key
 
     rng = random.Random(100_000)
-    base = datetime(2016, 1, 1, 9, 0, tzinfo=timezone.utc)
+    base = datetime(2016, 1, 1, 9, 0, tzinfo=UTC)
     pdf = b"%PDF-1.7 x"
     digest = hashlib.sha256(pdf).hexdigest()
     start = time.perf_counter()
@@ -579,9 +579,10 @@ def fill_store(store, count: int, template: dict) -> float:
                                                                        identifier=f"BENCH {number:06d}"))
                 db.execute(
                     "INSERT INTO records (consultation_id, version, supersedes, patient_name, patient_name_key,"
-                    " patient_identifier, procedure_id, consultation_date, finalized_at, record_json, pdf,"
-                    " pdf_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (record["id"], 1, None, name, name_key(name), record["setup"]["patient"]["identifier"],
+                    " patient_name_folded, patient_identifier, procedure_id, consultation_date, finalized_at,"
+                    " record_json, pdf, pdf_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (record["id"], 1, None, name, case_key(name), name_key(name),
+                     record["setup"]["patient"]["identifier"],
                      record["setup"]["procedure_id"], record["started_at"][:10], record["finalized_at"],
                      json.dumps(record, ensure_ascii=False, separators=(",", ":")), pdf, digest))
                 store._audit(db, "finalize", f"{record['id']} v1")
@@ -685,7 +686,7 @@ def bench_server(results: Results, work: Path, count: int, queries: int, writers
 
     from consultaid.consultation.store import Store
     from consultaid.server.pg_store import PgStore
-    from consultaid.server.search import folded_name_key
+    from consultaid.consultation.store import name_key
     from tests.pg_fixtures import stop_cluster
     from tests.pg_own_server import OwnServer, start_cluster
 
@@ -698,7 +699,7 @@ def bench_server(results: Results, work: Path, count: int, queries: int, writers
         # its audit entry; a million of those would take hours). Names and keys as the store folds them.
         import psycopg
 
-        pairs = [(f"{first} {last}", folded_name_key(f"{first} {last}")) for first in FIRST for last in LAST]
+        pairs = [(f"{first} {last}", name_key(f"{first} {last}")) for first in FIRST for last in LAST]
         record_json = json.dumps({"bench": True}, separators=(",", ":"))
         start = time.perf_counter()
         with psycopg.connect(server.admin_db_url, autocommit=True) as admin:

@@ -247,6 +247,52 @@ def test_a_version_one_database_is_migrated(tmp_path):
     migrated.close()
 
 
+def _finalize_as_version_4_did(store, stored, pdf):
+    """Store.finalize as it was before migration 5: the case-folded key only, and the row hash in the
+    finalize entry."""
+    import hashlib
+    import json
+
+    from consultaid.consultation.audit import finalize_subject
+
+    name = stored["setup"]["patient"]["name"]
+    with store.transaction() as db:
+        cursor = db.execute(
+            "INSERT INTO records (consultation_id, version, supersedes, patient_name, patient_name_key,"
+            " patient_identifier, procedure_id, consultation_date, finalized_at, record_json, pdf, pdf_sha256)"
+            " VALUES (?, 1, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (stored["id"], name, " ".join(name.casefold().split()), "IPP-7", "vertebroplasty",
+             stored["started_at"][:10], stored["finalized_at"], json.dumps(stored), pdf, hashlib.sha256(pdf).hexdigest()))
+        store._audit(db, "finalize", finalize_subject(stored["id"], 1, store._row_hash(db, cursor.lastrowid)))
+
+
+def test_records_finalized_before_accent_folding_are_found_and_still_verify(tmp_path, monkeypatch):
+    """Migration 5 adds the accent-folded search key to records stored before it, without changing a
+    column their audit entries hash, and puts the immutability trigger back."""
+    from consultaid.consultation import store as store_module
+
+    data = tmp_path / "data"
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:4])
+    old = open_store(data, actor="dr-test")
+    for consultation_id, name in (("a", "Hélène Dupont"), ("b", "Helene Martin")):
+        _finalize_as_version_4_did(old, record(consultation_id, name), f"%PDF {consultation_id}".encode())
+    old.close()
+    monkeypatch.undo()
+
+    migrated = open_store(data, actor="dr-test")
+    try:
+        assert migrated.connection.execute("PRAGMA user_version").fetchone()[0] == len(store_module.MIGRATIONS)
+        for text in ("helene", "Hélène", "HELENE D"):
+            assert {r.patient_name for r in migrated.search(text)} <= {"Hélène Dupont", "Helene Martin"}
+        assert {r.patient_name for r in migrated.search("helene")} == {"Hélène Dupont", "Helene Martin"}
+        assert [r.patient_name for r in migrated.search("Hélène D")] == ["Hélène Dupont"]
+        assert migrated.verify_audit() == []
+        with pytest.raises(Exception, match="cannot be changed"):
+            migrated.connection.execute("UPDATE records SET patient_name_folded = 'x'")
+    finally:
+        migrated.close()
+
+
 def _all_records_by_brute_force(store):
     """Every stored record's metadata read straight from the table, without any index."""
     rows = store.connection.execute(

@@ -75,6 +75,19 @@ def test_search_by_name_prefix_identifier_and_dates(store):
     assert [r.patient_name for r in store.search(limit=1)] == ["Бoрис"]   # newest first
 
 
+def test_name_search_ignores_accents_and_case(store):
+    """"Helene" finds "Hélène", on the workstation as on the clinic server (issue 14, item 4)."""
+    store.finalize(record("a", "Hélène Dupont"), b"%PDF a")
+    store.finalize(record("b", "Françoise Émery"), b"%PDF b")
+    store.finalize(record("c", "Бoрис Годунов"), b"%PDF c")
+    for text in ("Helene", "helene d", "HÉLÈNE", "hélène", "  Hélène   Dup"):
+        assert [r.patient_name for r in store.search(text)] == ["Hélène Dupont"], text
+    assert [r.patient_name for r in store.search("francoise e")] == ["Françoise Émery"]
+    assert [r.patient_name for r in store.search("бoр")] == ["Бoрис Годунов"]
+    assert {r.patient_name for r in store.search("IPP-7")} == {"Hélène Dupont", "Françoise Émery", "Бoрис Годунов"}
+    assert store.search("helena") == []
+
+
 def test_the_audit_trail_records_each_action_and_verifies(store):
     store.save_draft(record())
     record_id = store.finalize(record(), b"%PDF")

@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import time
+import unicodedata
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,6 +55,10 @@ DATABASE_NAME = "consultaid.sqlite3"
 AUDIT_ANCHOR_NAME = "audit-head.txt"
 # The date the whole database was last found sound (no patient data): the full check runs once a day.
 INTEGRITY_STAMP_NAME = "integrity-checked.txt"
+
+# What a search lists of each record: held by the covering indexes, so a search never reads a record.
+LISTED = ("id, consultation_id, version, supersedes, patient_name, patient_identifier, procedure_id, "
+          "consultation_date, finalized_at, pdf_sha256")
 
 # Each entry migrates from version N to N+1; PRAGMA user_version records where a database stands.
 MIGRATIONS = [
@@ -113,15 +118,14 @@ MIGRATIONS = [
     # 3: a search lists each matching record's metadata. Read from the table, every row found costs its
     # whole record (the JSON and PDF blobs sit before pdf_sha256), each page decrypted: 261 ms p95 for
     # 20,000 records. Covering indexes hold everything a search reads, so it never reads a record.
-    """
+    f"""
     DROP INDEX records_by_name;
     DROP INDEX records_by_date;
     DROP INDEX records_by_identifier;
-    CREATE INDEX records_by_name ON records (patient_name_key, {listed});
-    CREATE INDEX records_by_date ON records (consultation_date, {listed}, patient_name_key);
-    CREATE INDEX records_by_identifier ON records (patient_identifier, {listed});
-    """.format(listed="id, consultation_id, version, supersedes, patient_name, patient_identifier, procedure_id, "
-                      "consultation_date, finalized_at, pdf_sha256"),
+    CREATE INDEX records_by_name ON records (patient_name_key, {LISTED});
+    CREATE INDEX records_by_date ON records (consultation_date, {LISTED}, patient_name_key);
+    CREATE INDEX records_by_identifier ON records (patient_identifier, {LISTED});
+    """,
     # 4: with a clinic server, this store is the workstation's queue while the server cannot be reached
     # (server/clinic_store.py): what was written here then, and must reach the server once it is back.
     # Plain rows, deleted once they arrived: the records and the audit entries they name stay.
@@ -133,6 +137,24 @@ MIGRATIONS = [
         state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'conflict')),
         UNIQUE (kind, key)
     );
+    """,
+    # 5: name search ignores accents as well as case ("Helene" finds "Hélène"). The accent-folded key is a
+    # column of its own: patient_name_key is part of each record's hash in the audit trail (audit.py), so
+    # it keeps the value it was finalized with. The immutability trigger is lifted only inside this
+    # migration's transaction to fill the new column of the existing rows, and put back before COMMIT.
+    # An audit entry queued for the clinic server may carry the id the workstation gave it when it was
+    # first sent (origin): a retry after an answer lost on the way back is then recognised by the server.
+    f"""
+    ALTER TABLE records ADD COLUMN patient_name_folded TEXT NOT NULL DEFAULT '';
+    DROP TRIGGER records_are_immutable;
+    UPDATE records SET patient_name_folded = fold_name(patient_name);
+    CREATE TRIGGER records_are_immutable BEFORE UPDATE ON records
+        BEGIN SELECT RAISE(ABORT, 'a finalized record cannot be changed; make a correction'); END;
+    DROP INDEX records_by_name;
+    DROP INDEX records_by_date;
+    CREATE INDEX records_by_name ON records (patient_name_folded, {LISTED});
+    CREATE INDEX records_by_date ON records (consultation_date, {LISTED}, patient_name_folded);
+    ALTER TABLE server_queue ADD COLUMN origin TEXT;
     """,
 ]
 
@@ -453,11 +475,12 @@ class Store:
                 version = previous[0] + 1
             cursor = db.execute(
                 "INSERT INTO records (consultation_id, version, supersedes, patient_name, patient_name_key,"
-                " patient_identifier, procedure_id, consultation_date, finalized_at, record_json, pdf, pdf_sha256)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (record["id"], version, supersedes, setup["patient"]["name"], name_key(setup["patient"]["name"]),
-                 setup["patient"].get("identifier", ""), setup["procedure_id"], record["started_at"][:10],
-                 record["finalized_at"], json.dumps(record, ensure_ascii=False, separators=(",", ":")), pdf, digest))
+                " patient_name_folded, patient_identifier, procedure_id, consultation_date, finalized_at,"
+                " record_json, pdf, pdf_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (record["id"], version, supersedes, setup["patient"]["name"], case_key(setup["patient"]["name"]),
+                 name_key(setup["patient"]["name"]), setup["patient"].get("identifier", ""), setup["procedure_id"],
+                 record["started_at"][:10], record["finalized_at"],
+                 json.dumps(record, ensure_ascii=False, separators=(",", ":")), pdf, digest))
             db.execute("DELETE FROM drafts WHERE consultation_id = ?", (record["id"],))
             self._queue(db, "record", cursor.lastrowid)
             # The row's hash goes into the chain, so editing the row behind the triggers' back is found.
@@ -505,10 +528,10 @@ class Store:
 def search_query(text: str = "", date_from: str | None = None, date_to: str | None = None,
                  procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> tuple[str, tuple]:
     """The SQL of Store.search and its arguments; every column it reads is in the covering indexes of
-    migration 3, so a search never reads the records themselves."""
+    migrations 3 and 5, so a search never reads the records themselves."""
     clauses, arguments = [], []
     if text:
-        clauses.append("(r.patient_name_key >= ? AND r.patient_name_key < ? OR r.patient_identifier = ?)")
+        clauses.append("(r.patient_name_folded >= ? AND r.patient_name_folded < ? OR r.patient_identifier = ?)")
         key = name_key(text)
         arguments += [key, key + "\U0010ffff", text.strip()]
     filters, values = record_filters(date_from, date_to, procedure_id, status)
@@ -543,9 +566,17 @@ def record_filters(date_from: str | None, date_to: str | None, procedure_id: str
     return clauses, arguments
 
 
-def name_key(name: str) -> str:
-    """What name search compares: case- and accent-insensitive is left to later; case-insensitive now."""
+def case_key(name: str) -> str:
+    """The name case-folded, spaces collapsed: what a record's patient_name_key holds on this store (part
+    of the record's hash, so it stays as it was; search compares name_key)."""
     return " ".join(name.casefold().split())
+
+
+def name_key(name: str) -> str:
+    """What a name search compares, on this store and the clinic server: case- and accent-insensitive, so
+    "helene" finds "Hélène" and "Hélène" finds "Helene"."""
+    decomposed = unicodedata.normalize("NFKD", case_key(name))
+    return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
 def whole_check_due(data_dir: Path, today: str | None = None) -> bool:
@@ -656,6 +687,7 @@ def _key_for(data_dir: Path, state: str) -> DatabaseKey:
 def migrate(connection) -> None:
     """Brings a database to the current schema, one transaction per migration (PRAGMA user_version)."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
+    connection.create_function("fold_name", 1, name_key, deterministic=True)   # migration 5 fills a column
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         connection.execute("BEGIN IMMEDIATE")
         try:

@@ -40,11 +40,11 @@ from consultaid.consultation.audit import (
     record_row_hash,
 )
 from consultaid.consultation.record_store import Whereabouts
-from consultaid.consultation.store import DraftSummary, StoredRecord, StoreError
+from consultaid.consultation.store import DraftSummary, StoredRecord, StoreError, name_key
 from consultaid.i18n import _
 from consultaid.server.connection import CONNECT_TIMEOUT_SECONDS, ServerError, connect, server_reason
 from consultaid.server.migrations import LATEST_VERSION, schema_version
-from consultaid.server.search import folded_name_key, search_query
+from consultaid.server.search import search_query
 
 # The advisory lock that serializes appends to the audit chain (any fixed 64-bit number; "Audit").
 AUDIT_CHAIN_LOCK = 0x4175646974
@@ -333,7 +333,7 @@ class PgStore:
                 " patient_identifier, procedure_id, consultation_date, finalized_at, record_json, pdf, pdf_sha256)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
                 (record["id"], version, supersedes, setup["patient"]["name"],
-                 folded_name_key(setup["patient"]["name"]), setup["patient"].get("identifier", ""),
+                 name_key(setup["patient"]["name"]), setup["patient"].get("identifier", ""),
                  setup["procedure_id"], record["started_at"][:10], record["finalized_at"],
                  json.dumps(record, ensure_ascii=False, separators=(",", ":")), pdf, digest)).fetchone()[0]
             # Not while another workstation has the draft open (it took it over): that would end its work.
@@ -385,7 +385,7 @@ class PgStore:
                 " patient_identifier, procedure_id, consultation_date, finalized_at, record_json, pdf, pdf_sha256)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
                 (row["consultation_id"], row["version"], supersedes, row["patient_name"],
-                 folded_name_key(row["patient_name"]), row["patient_identifier"], row["procedure_id"],
+                 name_key(row["patient_name"]), row["patient_identifier"], row["procedure_id"],
                  row["consultation_date"], row["finalized_at"], row["record_json"], bytes(row["pdf"]),
                  row["pdf_sha256"])).fetchone()[0]
             db.execute("DELETE FROM drafts WHERE consultation_id = %s AND (lease_owner IS NULL OR lease_owner = %s"

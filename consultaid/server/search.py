@@ -3,17 +3,8 @@ with a name key that is accent- as well as case-insensitive ("Helene" finds "Hé
 
 from __future__ import annotations
 
-import unicodedata
-
 from consultaid.consultation.store import CORRECTED, name_key, record_filters
 from consultaid.server.migrations import LISTED
-
-
-def folded_name_key(name: str) -> str:
-    """name_key (case-folded, spaces collapsed) without accents: what the records' patient_name_key holds
-    and what a search compares, so both sides are folded the same way."""
-    decomposed = unicodedata.normalize("NFKD", name_key(name))
-    return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
 def search_query(text: str = "", date_from: str | None = None, date_to: str | None = None,
@@ -29,7 +20,7 @@ def search_query(text: str = "", date_from: str | None = None, date_to: str | No
         # keeps only its newest `limit` rows (a top-N sort, not a sort of every match: a 3-letter prefix
         # matches tens of thousands of a million records), so the UNION de-duplicates at most 2 × limit rows.
         # The newest `limit` of the union are the newest `limit` of those two.
-        key = folded_name_key(text)
+        key = name_key(text)
         extra = "".join(" AND " + clause for clause in clauses)
         source = (f"((SELECT {listed} FROM records r WHERE r.patient_name_key >= %s AND r.patient_name_key < %s"
                   f"{extra}{order}) UNION (SELECT {listed} FROM records r WHERE r.patient_identifier = %s"
