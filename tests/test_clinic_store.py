@@ -39,6 +39,33 @@ def test_with_the_server_up_nothing_is_queued(own_server, tmp_path):
         store.close()
 
 
+def test_an_audit_entry_whose_answer_was_lost_reaches_the_chain_once(own_server, tmp_path, monkeypatch):
+    """The server commits a print entry, then goes away before its answer reaches the workstation: the
+    workstation cannot know, keeps the entry in its queue, and sends it when the server is back. The server
+    must recognise it (the id the workstation gave it) and not append it a second time."""
+    store = ClinicStore(own_server.app_url, tmp_path / "room-1", actor="dr-a", server_name="clinic",
+                        workstation="room-1")
+    try:
+        real_log = PgStore.log
+
+        def committed_then_cut_off(server, *arguments):
+            real_log(server, *arguments)   # committed on the server...
+            own_server.stop()                           # ...which goes away before answering
+            raise StoreError("offline", "the connection was lost before the answer came")
+
+        monkeypatch.setattr(PgStore, "log", committed_then_cut_off)
+        store.log("print", "c-1 v1")
+        monkeypatch.setattr(PgStore, "log", real_log)
+        assert not store.online and [kind for _seq, kind, _key, _state in store.local.queued()] == ["audit"]
+        own_server.start()
+        assert store.reconnect() is True and store.local.queued() == []
+        actions = [row[0] for row in _server_rows(own_server, "SELECT action FROM audit ORDER BY seq")]
+        assert actions.count("print") == 1, actions
+        assert store.verify_audit() == []
+    finally:
+        store.close()
+
+
 def test_a_stopped_server_queues_locally_and_everything_arrives_once_when_it_is_back(own_server, tmp_path):
     store = ClinicStore(own_server.app_url, tmp_path / "room-1", actor="dr-a", server_name="clinic",
                         workstation="room-1")
@@ -82,14 +109,14 @@ def test_a_queue_sent_twice_arrives_once(own_server, tmp_path):
     own_server.stop()
     store.finalize(record("c-2"), b"%PDF two")
     store.log("export", "c-2 v1")
-    queued = store.local.queued()
+    queued = store.local.connection.execute("SELECT seq, kind, key, state, origin FROM server_queue").fetchall()
     own_server.start()
     store.reconnect()
     store.close()
     # Put the same items back in the queue, as if their removal had not been committed.
     local = Store(data)
     with local.transaction() as db:
-        db.executemany("INSERT INTO server_queue (seq, kind, key, state) VALUES (?, ?, ?, ?)", queued)
+        db.executemany("INSERT INTO server_queue (seq, kind, key, state, origin) VALUES (?, ?, ?, ?, ?)", queued)
     local.close()
     again = ClinicStore(own_server.app_url, data, actor="dr-a", server_name="clinic", workstation="room-1")
     try:

@@ -355,7 +355,7 @@ class Store:
                 problems.append(anchor_write_failed(anchor, error))
         self.anchor_problem = problems[0] if problems else None
 
-    def _audit(self, db, action: str, subject: str) -> None:
+    def _audit(self, db, action: str, subject: str, origin: str | None = None) -> None:
         self._audited = True
         last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         previous = last[0] if last else GENESIS_HASH
@@ -363,11 +363,12 @@ class Store:
         cursor = db.execute(
             "INSERT INTO audit (at, actor, action, subject, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
             (at, self.actor, action, subject, previous, entry_hash(previous, at, self.actor, action, subject)))
-        self._queue(db, "audit", cursor.lastrowid)
+        self._queue(db, "audit", cursor.lastrowid, origin)
 
-    def _queue(self, db, kind: str, key) -> None:
+    def _queue(self, db, kind: str, key, origin: str | None = None) -> None:
         if self.queue_for_server:
-            db.execute("INSERT OR IGNORE INTO server_queue (kind, key) VALUES (?, ?)", (kind, str(key)))
+            db.execute("INSERT OR IGNORE INTO server_queue (kind, key, origin) VALUES (?, ?, ?)",
+                       (kind, str(key), origin))
 
     # --- the queue for the clinic server (server/clinic_store.py) --------------------------------
     def queued(self) -> list[tuple[int, str, str, str]]:
@@ -386,10 +387,13 @@ class Store:
             db.execute("UPDATE server_queue SET state = 'conflict' WHERE seq = ?", (seq,))
 
     def audit_entry(self, seq: int) -> tuple[str, str, str, str, str] | None:
-        """(at, actor, action, subject, hash) of one audit entry."""
+        """(at, actor, action, subject, origin) of one audit entry: origin names it on the clinic server,
+        the id the workstation gave it if it was first sent there (ClinicStore.log), else its hash here."""
         with _reading():
-            return self.connection.execute("SELECT at, actor, action, subject, hash FROM audit WHERE seq = ?",
-                                           (seq,)).fetchone()
+            return self.connection.execute(
+                "SELECT a.at, a.actor, a.action, a.subject, coalesce(q.origin, a.hash) FROM audit a"
+                " LEFT JOIN server_queue q ON q.kind = 'audit' AND q.key = CAST(a.seq AS TEXT) WHERE a.seq = ?",
+                (seq,)).fetchone()
 
     def record_row(self, record_id: int) -> dict | None:
         """Every column of a finalized record, with its PDF bytes (what goes to the server)."""
@@ -399,9 +403,10 @@ class Store:
             row = cursor.fetchone()
         return dict(zip([column[0] for column in cursor.description], row)) if row else None
 
-    def log(self, action: str, subject: str) -> None:
+    def log(self, action: str, subject: str, origin: str | None = None) -> None:
+        """One audit entry. `origin`: the id the clinic server may already know it by (ClinicStore.log)."""
         with self.transaction() as db:
-            self._audit(db, action, subject)
+            self._audit(db, action, subject, origin)
 
     def latest_audit_hash(self) -> str:
         row = self.connection.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()

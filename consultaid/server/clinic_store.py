@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from pathlib import Path
 
 from consultaid.consultation.record_store import Whereabouts
@@ -198,12 +199,12 @@ class ClinicStore:
         entry = self.local.audit_entry(int(key))
         if entry is None:
             return "conflict"
-        at, actor, action, subject, digest = entry
+        at, actor, action, subject, origin = entry
         if action in SERVER_WRITTEN_ACTIONS:
             return "present"   # its record's arrival writes the server's own entry, with the server's row hash
         if action == "create" and self.server.has_entry("create", subject):
             return "present"   # created on the server before it went away; saved here only since
-        return self.server.arrive_audit_entry(digest, at, actor, action, subject)
+        return self.server.arrive_audit_entry(origin, at, actor, action, subject)
 
     def _send_draft(self, key: str) -> str:
         try:
@@ -252,7 +253,11 @@ class ClinicStore:
         self.local.close()
 
     def log(self, action: str, subject: str) -> None:
-        self._on_server(lambda server: server.log(action, subject), lambda: self.local.log(action, subject))
+        # One id for the entry wherever it lands: if the server committed it but the answer was lost, the
+        # local copy queued by the fallback is recognised by that id when it is sent, and not added twice.
+        origin = uuid.uuid4().hex
+        self._on_server(lambda server: server.log(action, subject, origin),
+                        lambda: self.local.log(action, subject, origin))
 
     def latest_audit_hash(self) -> str:
         return self._on_server(lambda server: server.latest_audit_hash(), self.local.latest_audit_hash)

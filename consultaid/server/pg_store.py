@@ -174,7 +174,12 @@ class PgStore:
                    " VALUES (%s, %s, %s, %s, %s, %s, %s)", (seq, at, actor, action, subject, previous, digest))
         self._audited = (seq, digest)
 
-    def log(self, action: str, subject: str) -> None:
+    def log(self, action: str, subject: str, origin: str | None = None) -> None:
+        """One audit entry. With `origin` (an id the workstation chose), the entry is kept once under it: a
+        retry after an answer lost on the way back (sent again from the workstation's queue) adds nothing."""
+        if origin is not None:
+            self.arrive_audit_entry(origin, _now(), self.actor, action, subject)
+            return
         with self.transaction() as db:
             self._audit(db, action, subject)
 
@@ -395,9 +400,10 @@ class PgStore:
         return "arrived", record_id
 
     def arrive_audit_entry(self, origin_hash: str, at: str, actor: str, action: str, subject: str) -> str:
-        """Appends an audit entry a workstation wrote in its local queue, exactly once: "arrived", or
-        "present" when the entry with this origin hash is already in the clinic's chain. The entry keeps
-        its actor; the time it was written on the workstation is kept in `arrivals`."""
+        """Appends an audit entry a workstation wrote, exactly once: "arrived", or "present" when the entry
+        with this origin (its hash in the workstation's queue, or the id the workstation gave it) is already
+        in the clinic's chain. The entry keeps its actor; the time it was written on the workstation is
+        kept in `arrivals`."""
         with self.transaction() as db:
             if db.execute("SELECT 1 FROM arrivals WHERE origin_hash = %s", (origin_hash,)).fetchone():
                 return "present"
