@@ -66,6 +66,31 @@ def test_an_audit_entry_whose_answer_was_lost_reaches_the_chain_once(own_server,
         store.close()
 
 
+def test_a_correction_of_a_record_kept_on_the_server_waits_for_the_server(own_server, tmp_path):
+    """Record ids are the server's or this workstation's: while offline, correcting a record read from the
+    server must never be linked to whichever local record has the same number."""
+    store = ClinicStore(own_server.app_url, tmp_path / "room-1", actor="dr-a", server_name="clinic",
+                        workstation="room-1")
+    try:
+        on_server = store.finalize(record("c-1", notes="first"), b"%PDF c-1 v1")
+        own_server.stop()
+        here = store.finalize(record("c-2"), b"%PDF c-2 v1")   # offline: a local record, maybe the same number
+        assert store.local.record_row(here)["consultation_id"] == "c-2"
+        with pytest.raises(StoreError) as refused:
+            store.finalize(record("c-1", notes="corrected"), b"%PDF c-1 v2", supersedes=on_server)
+        assert refused.value.kind == "offline" and "clinic server" in str(refused.value)
+        assert [row.consultation_id for row in store.local.search()] == ["c-2"]   # nothing stored under c-2
+        own_server.start()
+        assert store.reconnect() is True
+        corrected = store.finalize(record("c-1", notes="corrected"), b"%PDF c-1 v2", supersedes=on_server)
+        versions = {(row.consultation_id, row.version, row.supersedes) for row in store.search()}
+        assert versions == {("c-1", 1, None), ("c-1", 2, on_server), ("c-2", 1, None)}, versions
+        assert store.record(corrected)[1] == b"%PDF c-1 v2"
+        assert store.verify_audit() == []
+    finally:
+        store.close()
+
+
 def test_a_stopped_server_queues_locally_and_everything_arrives_once_when_it_is_back(own_server, tmp_path):
     store = ClinicStore(own_server.app_url, tmp_path / "room-1", actor="dr-a", server_name="clinic",
                         workstation="room-1")

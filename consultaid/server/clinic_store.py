@@ -294,7 +294,20 @@ class ClinicStore:
 
     def finalize(self, record: dict, pdf: bytes, supersedes: int | None = None) -> int:
         return self._on_server(lambda server: server.finalize(record, pdf, supersedes),
-                               lambda: self.local.finalize(record, pdf, supersedes))
+                               lambda: self._finalize_here(record, pdf, supersedes))
+
+    def _finalize_here(self, record: dict, pdf: bytes, supersedes: int | None) -> int:
+        """Finalize on this workstation while the server is away. A correction names the record it corrects
+        by its id in the store it was read from: an id on the server means another record here (or none),
+        so a correction is stored here only when that id is this consultation's record here."""
+        if supersedes is not None:
+            corrected = self.local.record_row(supersedes)
+            if corrected is None or corrected["consultation_id"] != record["id"]:
+                raise StoreError("offline", _(
+                    "The record being corrected is kept on the clinic server, which cannot be reached now, so the "
+                    "corrected summary cannot be stored yet. It is stored as soon as the server is back; until "
+                    "then keep this consultation open."))
+        return self.local.finalize(record, pdf, supersedes)
 
     def search(self, text: str = "", date_from: str | None = None, date_to: str | None = None,
                procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> list:
