@@ -203,7 +203,7 @@ def run_render(args) -> int:
             return 1
         if seal.warning:
             print("\u26a0 " + seal.warning, file=sys.stderr)
-        seal_store = _store_for_sealing(data_dir(args))
+        seal_store = _store_for_sealing(data_dir(args), getattr(args, "database_url", None))
         if seal_store is None:
             return 1
     try:
@@ -231,17 +231,19 @@ def run_render(args) -> int:
     return 0
 
 
-def _store_for_sealing(folder: Path):
-    """The record store a `render --seal` is audited in, or None after saying why it cannot be opened.
+def _store_for_sealing(folder: Path, url: str | None):
+    """The record store a `render --seal` is audited in (the clinic server's chain when one is configured:
+    server/opening.py), or None after saying why it cannot be opened.
 
     Why a seal outside the record store is audited rather than refused: sealing an exported or repaired
     record is a real need (IT, tests, a record rebuilt from a backup). Why it is refused without a store:
     a sealed copy that left no trace could not be told from one made with a stolen key. `consultaid
     verify` names such a copy "sealed by this installation but not in the record store" and exits 1."""
-    from consultaid.consultation.store import StoreError, open_store
+    from consultaid.consultation.store import StoreError
+    from consultaid.server.opening import open_record_store
 
     try:
-        store = open_store(folder)
+        store = open_record_store(folder, url=url)
     except StoreError as error:
         print(_("Not sealed: every seal made here is recorded in the audit trail, and the record store could "
                 "not be opened: {reason}").format(reason=error), file=sys.stderr)

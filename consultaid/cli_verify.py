@@ -41,6 +41,24 @@ def data_dir(args) -> Path:
     return user_data_dir()
 
 
+def _clinic_server_opener(args):
+    """How verify opens the record store when it is the clinic server (--database-url,
+    CONSULTAID_DATABASE_URL or Settings › Data): a PDF is compared with the clinic's records, and a
+    `render --seal` is looked up in the clinic's audit trail. None: this workstation's file, if there is one."""
+    from consultaid.consultation.record_store import database_url
+    from consultaid.settings import load_settings
+
+    url = database_url(getattr(args, "database_url", None))
+    if not url and load_settings().record_store != "server":
+        return None
+
+    def open_clinic_store(folder):
+        from consultaid.server.opening import open_record_store
+
+        return open_record_store(folder, url=url)
+    return open_clinic_store
+
+
 def run_verify(args) -> int:
     import logging
 
@@ -68,7 +86,7 @@ def run_verify(args) -> int:
             print(_("{path}: not a certificate that can be read ({error})").format(path=path, error=error),
                   file=sys.stderr)
             return 2
-    verdict = verify_pdf(data, data_dir(args), trusted)
+    verdict = verify_pdf(data, data_dir(args), trusted, _clinic_server_opener(args))
     print(_("File: {path}").format(path=args.pdf))
     if verdict.signer:
         kind = _(" (self-signed certificate of a ConsultAid installation)") if verdict.self_signed else ""

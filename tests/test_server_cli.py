@@ -127,3 +127,39 @@ def test_import_without_a_url_is_a_usage_error(run_cli, workstation, monkeypatch
     monkeypatch.delenv("CONSULTAID_DATABASE_URL", raising=False)
     result = run_cli("--data-dir", workstation, "server", "import")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_render_seal_and_verify_use_the_clinic_server(run_cli, migrated, tmp_path):
+    """With a clinic server, a `render --seal` is audited in the clinic's chain and `verify` compares a PDF
+    with the clinic's records, not with a workstation file that holds neither."""
+    from consultaid.report.archival import attached_record
+    from tests.test_verify_installation import EXAMPLE
+
+    data = tmp_path / "room-3"
+    output = tmp_path / "sealed.pdf"
+    rendered = run_cli("--data-dir", data, "--database-url", migrated["app"], "render", EXAMPLE, "-o", output,
+                       "--seal")
+    assert rendered.returncode == 0, rendered.stderr
+    server = PgStore(migrated["app"], actor="dr-room-3", workstation="room-3", anchor_dir=tmp_path / "room-3-anchor")
+    try:
+        [(seq,)] = server.connection.execute("SELECT seq FROM audit WHERE action = 'seal_outside_store'").fetchall()
+        assert server.verify_audit() == []
+    finally:
+        server.close()
+    assert not (data / "consultaid.sqlite3").exists()   # no workstation file was made to hold the entry
+
+    outside = run_cli("--data-dir", data, "--database-url", migrated["app"], "verify", output)
+    assert outside.returncode == 1
+    assert ("sealed by this installation's key, but not in its record store; the audit trail records that it "
+            f"was sealed with `consultaid render --seal` (entry {seq})") in outside.stdout
+
+    # Stored as the clinic's record (as the app stores what it sealed): the same file now verifies.
+    server = PgStore(migrated["app"], actor="dr-room-3", workstation="room-3", anchor_dir=tmp_path / "room-3-anchor")
+    try:
+        server.finalize(attached_record(output.read_bytes())[0], output.read_bytes())
+    finally:
+        server.close()
+    stored = run_cli("--data-dir", data, "--database-url", migrated["app"], "verify", output)
+    assert stored.returncode == 0, stored.stdout
+    assert ("sealed by this installation and in the record store: same as version 1 (the stored PDF is this "
+            "very file)") in stored.stdout

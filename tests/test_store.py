@@ -262,7 +262,8 @@ def _finalize_as_version_4_did(store, stored, pdf):
             " patient_identifier, procedure_id, consultation_date, finalized_at, record_json, pdf, pdf_sha256)"
             " VALUES (?, 1, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (stored["id"], name, " ".join(name.casefold().split()), "IPP-7", "vertebroplasty",
-             stored["started_at"][:10], stored["finalized_at"], json.dumps(stored), pdf, hashlib.sha256(pdf).hexdigest()))
+             stored["started_at"][:10], stored["finalized_at"], json.dumps(stored), pdf,
+             hashlib.sha256(pdf).hexdigest()))
         store._audit(db, "finalize", finalize_subject(stored["id"], 1, store._row_hash(db, cursor.lastrowid)))
 
 

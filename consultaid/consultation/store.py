@@ -500,6 +500,21 @@ class Store:
                                           (consultation_id,)).fetchone()
         return row[0]
 
+    def stored_versions(self, consultation_id: str) -> list[tuple[int, str, str]]:
+        """(version, record JSON, PDF SHA-256) of every stored version of a consultation, oldest first."""
+        with _reading():
+            return self.connection.execute(
+                "SELECT version, record_json, pdf_sha256 FROM records WHERE consultation_id = ? ORDER BY version",
+                (consultation_id,)).fetchall()
+
+    def sealed_outside_entry(self, pdf_sha256: str) -> int | None:
+        """The audit entry that recorded a `render --seal` of the PDF with this SHA-256, if any."""
+        with _reading():
+            row = self.connection.execute(
+                "SELECT seq FROM audit WHERE action = 'seal_outside_store' AND subject LIKE ?",
+                (f"% pdf-sha256={pdf_sha256}",)).fetchone()
+        return row[0] if row else None
+
     def whereabouts(self):
         """Where the records are, for the status bar: this workstation, always all there."""
         from consultaid.consultation.record_store import Whereabouts

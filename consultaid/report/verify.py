@@ -237,19 +237,19 @@ def _check_record(verdict: Verdict, data: bytes, data_dir, open_store) -> None:
         return
     file_hash = hashlib.sha256(data).hexdigest()
     try:
-        rows = store.connection.execute(
-            "SELECT version, record_json, pdf_sha256 FROM records WHERE consultation_id = ? ORDER BY version",
-            (str(record.get("id")),)).fetchall()
-        sealed_outside = store.connection.execute(
-            "SELECT seq FROM audit WHERE action = 'seal_outside_store' AND subject LIKE ?",
-            (f"% pdf-sha256={file_hash}",)).fetchone()
+        rows = store.stored_versions(str(record.get("id")))
+        sealed_outside = store.sealed_outside_entry(file_hash)
+    except Exception as error:   # the clinic server went away, a damaged page…
+        verdict.add(label, None, _("the record store could not be read ({reason}); the record was not "
+                                   "compared").format(reason=_reason(error)))
+        return
     finally:
         store.close()
     if not rows and verdict.this_installation:
         # This installation's key sealed it, yet its record store never stored it: a copy sealed with
         # `render --seal` (audited) or by whoever holds the key file (not). Not a stored summary either way.
         how = (_("the audit trail records that it was sealed with `consultaid render --seal` (entry {seq})")
-               .format(seq=sealed_outside[0]) if sealed_outside else
+               .format(seq=sealed_outside) if sealed_outside is not None else
                _("no audit entry records its sealing: whoever holds this installation's key file may have made "
                  "it"))
         verdict.add(label, False, _("sealed by this installation's key, but not in its record store; {how}").format(

@@ -252,10 +252,10 @@ class ClinicStore:
                 server.close()
         self.local.close()
 
-    def log(self, action: str, subject: str) -> None:
+    def log(self, action: str, subject: str, origin: str | None = None) -> None:
         # One id for the entry wherever it lands: if the server committed it but the answer was lost, the
         # local copy queued by the fallback is recognised by that id when it is sent, and not added twice.
-        origin = uuid.uuid4().hex
+        origin = origin or uuid.uuid4().hex
         self._on_server(lambda server: server.log(action, subject, origin),
                         lambda: self.local.log(action, subject, origin))
 
@@ -320,6 +320,14 @@ class ClinicStore:
     def latest_version(self, consultation_id: str) -> int | None:
         return self._on_server(lambda server: server.latest_version(consultation_id),
                                lambda: self.local.latest_version(consultation_id))
+
+    def stored_versions(self, consultation_id: str) -> list[tuple[int, str, str]]:
+        return self._on_server(lambda server: server.stored_versions(consultation_id),
+                               lambda: self.local.stored_versions(consultation_id))
+
+    def sealed_outside_entry(self, pdf_sha256: str) -> int | None:
+        return self._on_server(lambda server: server.sealed_outside_entry(pdf_sha256),
+                               lambda: self.local.sealed_outside_entry(pdf_sha256))
 
     # --- two rooms: the draft leases (server only: offline, this workstation is the only one it knows) --
     def draft_lease(self, consultation_id: str):

@@ -37,7 +37,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         version integer NOT NULL CHECK (version >= 1),
         supersedes bigint REFERENCES records (id),
         patient_name text NOT NULL,
-        -- Case- and accent-folded (store.name_key, the same on both back ends); collation "C" so a prefix is a byte range.
+        -- Case- and accent-folded (store.name_key, as on the workstation); collation "C": a prefix is a byte range.
         patient_name_key text COLLATE "C" NOT NULL,
         patient_identifier text NOT NULL,
         procedure_id text NOT NULL,

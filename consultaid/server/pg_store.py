@@ -420,6 +420,21 @@ class PgStore:
         """The newest stored version of a consultation (what a print or export entry names), or None."""
         return self._read("SELECT MAX(version) FROM records WHERE consultation_id = %s", (consultation_id,))[0]
 
+    def stored_versions(self, consultation_id: str) -> list[tuple[int, str, str]]:
+        """(version, record JSON, PDF SHA-256) of every stored version of a consultation, oldest first."""
+        try:
+            return self.connection.execute(
+                "SELECT version, record_json, pdf_sha256 FROM records WHERE consultation_id = %s ORDER BY version",
+                (consultation_id,)).fetchall()
+        except Exception as error:
+            raise _as_store_error(error) from None
+
+    def sealed_outside_entry(self, pdf_sha256: str) -> int | None:
+        """The audit entry that recorded a `render --seal` of the PDF with this SHA-256, if any."""
+        row = self._read("SELECT seq FROM audit WHERE action = 'seal_outside_store' AND subject LIKE %s",
+                         (f"% pdf-sha256={pdf_sha256}",))
+        return row[0] if row else None
+
     def whereabouts(self) -> Whereabouts:
         """The clinic server, reached (this store is used only while it is: ClinicStore queues otherwise)."""
         return Whereabouts("server", self.server_name)
