@@ -684,9 +684,8 @@ def bench_server(results: Results, work: Path, count: int, queries: int, writers
     say(f"4c. Clinic server: {count:,} records, {writers} workstations autosaving every {interval} s")
     import threading
 
-    from consultaid.consultation.store import Store
+    from consultaid.consultation.store import Store, name_key
     from consultaid.server.pg_store import PgStore
-    from consultaid.consultation.store import name_key
     from tests.pg_fixtures import stop_cluster
     from tests.pg_own_server import OwnServer, start_cluster
 
