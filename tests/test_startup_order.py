@@ -58,10 +58,12 @@ def test_the_app_start_paints_then_opens_the_store_and_offers_the_interrupted_co
     again = show_main_window(CONTENT, own_data_dir)
     qtbot.addWidget(again)
     assert again.store is None and again.isVisible(), "shown before the store is opened"
+    assert again.records_place.text() == "Records: opening…"   # not "not being saved" while it opens
     qtbot.waitUntil(lambda: again.consultation_view is not None, timeout=3000)
     assert no_modal_questions.asked[-1] == "Resume the interrupted consultation?"
     assert again.store is not None
     assert again.consultation_view.consultation.id == consultation_id
+    assert again.records_place.text() == "Records: on this workstation"
     no_modal_questions.answers = []
     again.close()
 
@@ -71,9 +73,11 @@ def test_a_store_that_cannot_open_is_reported_in_the_status_bar(qtbot, qapp, tmp
     blocker.write_text("a file where the data folder should be", encoding="utf-8")
     window = create_main_window(CONTENT, open_store_now=False)
     qtbot.addWidget(window)
+    assert window.records_place.text() == "Records: opening…"
     attach_store(window, blocker)
     assert window.store is None
     assert window.statusBar().currentMessage().startswith("\u26a0")
+    assert window.records_place.text() == "Records: not being saved (the record store did not open)"
 
 
 def test_by_default_the_store_opens_with_the_window(qtbot, qapp, own_data_dir):

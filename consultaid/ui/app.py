@@ -47,6 +47,7 @@ def attach_store(window, data_dir: Path | None = None) -> None:
         set_aside = _start_an_empty_store(window, data_dir, error) if error.kind in ("empty", "damaged") else None
         if set_aside is None:
             window.statusBar().showMessage("\u26a0 " + str(error))
+            window.show_whereabouts()   # "not being saved", in place of "opening…"
             return
     window.store_check = DailyStoreCheck(window, data_dir)
     window.store_check.start_if_due()

@@ -50,7 +50,11 @@ class MainWindow(QMainWindow):
         self.records_place = QLabel()
         self.records_place.setObjectName("RecordsPlace")
         self.statusBar().addPermanentWidget(self.records_place)
-        self.show_whereabouts()
+        if store is not None:
+            self.show_whereabouts()
+        else:   # the app opens the store just after the first paint (ui/app.py), which then says where
+            self.records_place.setText(_("Records: opening…"))
+            self.records_place.setAccessibleName(self.records_place.text())
         self._ticks = 0
         self.server_timer = QTimer(self)
         self.server_timer.setInterval(SERVER_TICK_MS)
