@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import json
 import random
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator

@@ -144,27 +144,33 @@ def load_pack(folder: Path, sources_dir: Path | None = None) -> tuple[ProcedureP
 
 def load_library(root: Path, use_cache: bool = True) -> ContentLibrary:
     """Every pack under `root`. Packs whose files have not changed since they last passed validation are
-    listed from the cache (content/pack_cache.py); the others are validated now."""
+    listed from the cache (content/pack_cache.py); the others are validated now (content/checking.py: on
+    every core when there are many)."""
+    from consultaid.content.checking import check_folders
     from consultaid.content.pack_cache import PackCache
 
     cache = PackCache(root) if use_cache else None
     library = ContentLibrary(cache=cache)
+    folders = pack_folders(root)
+    keys = {folder: cache.key(folder) if cache else None for folder in folders}
+    cached = {folder: cache.listing(folder, keys[folder]) if cache else None for folder in folders}
+    checked = check_folders([folder for folder in folders if cached[folder] is None])
     seen_ids: dict[str, Path] = {}
-    for folder in pack_folders(root):
-        key = cache.key(folder) if cache else None
-        cached = cache.listing(folder, key) if cache else None
+    for folder in folders:
+        listed = cached[folder]
         pack = None
-        if cached is not None:
-            listing = PackListing(cached["id"], folder, tuple(cached["languages"]), cached["titles"],
-                                  cached["summaries"])
+        if listed is not None:
+            listing = PackListing(listed["id"], folder, tuple(listed["languages"]), listed["titles"],
+                                  listed["summaries"])
         else:
-            pack, check = load_pack(folder)
-            if pack is None:
-                library.broken.append(BrokenPack(folder, tuple(check.problems)))
+            data, problems = checked[folder]
+            if data is None:
+                library.broken.append(BrokenPack(folder, problems))
                 continue
+            pack = pack_from_data(folder, data)
             listing = PackListing.of(pack)
             if cache:
-                cache.put(folder, key, listing.as_data(), pack_data(check))
+                cache.put(folder, keys[folder], listing.as_data(), data)
         if listing.id in seen_ids:
             # Checked here, not by validation, as it depends on the other packs.
             problem = Problem(folder / PACK_FILE, _id_line(folder), "id",
@@ -173,7 +179,7 @@ def load_library(root: Path, use_cache: bool = True) -> ContentLibrary:
             library.broken.append(BrokenPack(folder, (problem,)))
             continue
         seen_ids[listing.id] = folder
-        library.add(listing, key, pack)
+        library.add(listing, keys[folder], pack)
     if cache:
         cache.save()
     return library
