@@ -35,6 +35,7 @@ def _kill_rounds(server, folder, rounds: int, seed: int) -> dict:
     rng = random.Random(seed)
     store = ClinicStore(server.app_url, folder, actor="dr-fault", server_name="clinic", workstation="room-1")
     acknowledged_records: list[str] = []
+    acknowledged_prints: list[str] = []
     last_draft: dict[str, str] = {}
     queued_at_restart = []
     try:
@@ -50,6 +51,8 @@ def _kill_rounds(server, folder, rounds: int, seed: int) -> dict:
                     store.finalize(record(consultation, notes=notes), f"%PDF {consultation}".encode())
                     acknowledged_records.append(consultation)
                     last_draft.pop(consultation)
+                    store.log("print", f"{consultation} v1")   # an entry alone: its answer may be lost too
+                    acknowledged_prints.append(f"{consultation} v1")
             killer.join()
             time.sleep(0.05)
             queued_at_restart.append(len(store.local.queued()))
@@ -59,9 +62,11 @@ def _kill_rounds(server, folder, rounds: int, seed: int) -> dict:
         with psycopg.connect(server.admin_db_url, autocommit=True) as admin:
             held = admin.execute("SELECT consultation_id, count(*) FROM records GROUP BY consultation_id").fetchall()
             drafts = dict(admin.execute("SELECT consultation_id, record_json FROM drafts").fetchall())
+            prints = [row[0] for row in admin.execute("SELECT subject FROM audit WHERE action = 'print'")]
         counts = dict(held)
         assert sorted(counts) == sorted(acknowledged_records), "a record was lost or invented"
         assert set(counts.values()) == {1}, "a record arrived twice"
+        assert sorted(prints) == sorted(acknowledged_prints), "an audit entry was lost or arrived twice"
         for consultation, notes in last_draft.items():
             assert f'"notes":"{notes}"' in drafts[consultation], f"the last save of {consultation} was lost"
         assert store.verify_audit() == []
