@@ -60,3 +60,19 @@ def test_many_changed_packs_are_checked_in_workers_with_the_same_result(many_pac
     again = load_library(many_packs)
     assert started[-1] == 9 and _summary(again) == _summary(parallel)   # only the broken ones again
     assert again.get(again.in_language("en")[0].id) is not None
+
+
+def test_a_script_without_a_main_guard_loads_a_large_library_once(many_packs, tmp_path):
+    """The workers are not handed the caller's main script to run again."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text("from pathlib import Path\n"
+                      "from consultaid.content.library import load_library\n"
+                      f"library = load_library(Path({str(many_packs)!r}), use_cache=False)\n"
+                      "print('listed', len(library.listings), 'broken', len(library.broken))\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == ["listed 51 broken 9"]

@@ -11,6 +11,9 @@ pack's data as the cache keeps it (library.pack_data), or its problems.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,4 +49,25 @@ def check_folders(folders: list[Path], workers: int | None = None) -> dict[Path,
 
     chunk = max(1, len(folders) // (workers * 4))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return dict(zip(folders, pool.map(check_folder, folders, chunksize=chunk), strict=True))
+        with _main_script_hidden():   # every worker starts during map's submissions
+            results = pool.map(check_folder, folders, chunksize=chunk)
+        return dict(zip(folders, results, strict=True))
+
+
+@contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """The workers need consultaid's modules only. Without this, "spawn" runs the parent's main script again
+    in each worker (as __mp_main__), and a script without an `if __name__ == "__main__"` guard (a
+    benchmark, IT's own script around `load_library`) would start over in every worker."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {name: main.__dict__[name] for name in ("__spec__", "__file__") if name in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
