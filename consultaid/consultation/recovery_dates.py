@@ -151,9 +151,10 @@ def to_ics(milestones, surgery_date: date, language: str, title_prefix: str = ""
     `title_prefix` starts every event's summary (for example the procedure's name); `uid_seed` (for
     example the consultation id) keeps the UIDs stable; `stamp` is the DTSTAMP (default: now, UTC).
     The file holds nothing about the patient beyond what the caller passes."""
-    from consultaid.charts.timeline import build_timeline  # the same words as on screen and in the PDF
+    # The same words as the timeline on screen and in the PDF (imported here: they import this module).
+    from consultaid.consultation.recovery_words import CAPTION, date_text, repeat_text, timing_text
 
-    timeline = build_timeline(milestones, language, surgery_date)
+    caption = translate(CAPTION, language)
     stamp = (stamp or datetime.now(timezone.utc)).astimezone(timezone.utc)
     lines = [
         "BEGIN:VCALENDAR",
@@ -162,16 +163,18 @@ def to_ics(milestones, surgery_date: date, language: str, title_prefix: str = ""
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
     ]
-    for milestone, item in zip(milestones, timeline.items):
+    for milestone in milestones:
         first, last = milestone_dates(milestone, surgery_date)
         rule = _repeat_rule(milestone, surgery_date)
         # DTEND is exclusive for all-day events: a window's last day is included by ending the day after.
         end = (last if last is not None and rule is None else first) + timedelta(days=1)
-        summary = item.label
+        summary = milestone.label
         if milestone.kind == "not_before":
-            summary = translate(FROM_TODAY, language).format(label=item.label)
-        timing = item.timing_text + (f" \u00b7 {item.repeat_text}" if item.repeat_text else "")
-        description = "\n".join(part for part in (item.detail, timing, item.date_text, timeline.caption) if part)
+            summary = translate(FROM_TODAY, language).format(label=milestone.label)
+        repeats = repeat_text(milestone.every, language)
+        timing = timing_text(milestone, language) + (f" \u00b7 {repeats}" if repeats else "")
+        dates = date_text(milestone, surgery_date, language)
+        description = "\n".join(part for part in (milestone.detail, timing, dates, caption) if part)
         lines += [
             "BEGIN:VEVENT",
             f"UID:{event_uid(uid_seed, milestone.id)}",

@@ -14,6 +14,7 @@ from typing import Callable
 
 from consultaid import __version__
 from consultaid.consultation.ink import InkDrawing
+from consultaid.consultation.outcomes import ConsultationOutcomes, consultation_outcomes
 from consultaid.consultation.setup import ConsultationSetup
 from consultaid.consultation.shown_content import ShownContent, ShownEstimate, ShownOutcome
 from consultaid.i18n import N_, translate
@@ -227,6 +228,11 @@ class Consultation:
         left["patient_specific_risks"] = [r.id for r in self.patient_specific_risks if not r.discussed]
         left["other_alternatives"] = [a.id for a in self.other_alternatives if not a.discussed]
         return left
+
+    def outcomes(self) -> ConsultationOutcomes:
+        """Every benefit and risk (the pack's, then this patient's) with its tick, note and estimates in
+        the patient's language: the one list the risks page, patient screen, review and summary show."""
+        return consultation_outcomes(self)
 
     # --- signing -----------------------------------------------------------------------------
     def meaning(self, role: str) -> str:

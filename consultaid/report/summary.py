@@ -132,7 +132,6 @@ OUTCOME, HOW_MANY, WHO, WHEN, SOURCE = (N_("Outcome"), N_("Out of 1000 people"),
                                         N_("When"), N_("Source"))
 NOT_STATED = N_("not stated by the source")
 YOU = N_("you")
-SURGEON_SOURCE = N_("the surgeon, for this patient")
 NO_OUTCOMES = N_("No benefit or risk is listed for this procedure.")
 
 RECOVERY = N_("Expected recovery")
@@ -640,15 +639,10 @@ class SummaryDocument:
     # ---- benefits and risks -----------------------------------------------------------------------------
     def outcomes(self):
         """Benefits, risks and the surgeon's patient-specific risks, as the chart takes them."""
-        c = self.consultation
-        source = self.t(SURGEON_SOURCE)
-        specific = [risk.as_outcome(source) for risk in c.patient_specific_risks]
-        return [*self.content.benefits, *self.content.risks, *specific]
+        return list(self.consultation.outcomes().shown)
 
     def discussed_outcomes(self) -> set[str]:
-        c = self.consultation
-        ids = {key for key, item in {**c.benefits, **c.risks}.items() if item.discussed}
-        return ids | {risk.id for risk in c.patient_specific_risks if risk.discussed}
+        return set(self.consultation.outcomes().discussed)
 
     def risks_part(self) -> list[Flowable]:
         c = self.consultation

@@ -167,10 +167,7 @@ class RisksPage(QWidget):
         self.rebuild()
 
     def outcomes(self):
-        content = self.consultation.content
-        source = _("the surgeon, for this patient")
-        return [*content.benefits, *content.risks,
-                *(risk.as_outcome(source) for risk in self.consultation.patient_specific_risks)]
+        return self.consultation.outcomes().shown
 
     def _progress(self, outcome_id: str):
         """The ticked/note state of an outcome id, wherever it lives."""
@@ -180,12 +177,10 @@ class RisksPage(QWidget):
         return next(risk for risk in self.consultation.patient_specific_risks if risk.id == outcome_id)
 
     def rebuild(self) -> None:
-        outcomes = self.outcomes()
-        discussed = {o.id for o in outcomes if self._progress(o.id).discussed}
-        notes = {o.id: self._progress(o.id).note for o in outcomes if self._progress(o.id).note}
+        outcomes = self.consultation.outcomes()
         from consultaid.charts.risk_chart import build_chart
 
-        self.chart.set_chart(build_chart(outcomes, self.language, discussed), notes)
+        self.chart.set_chart(build_chart(outcomes.shown, self.language, outcomes.discussed), outcomes.notes)
         self._order_tabs()
 
     def _order_tabs(self) -> None:
