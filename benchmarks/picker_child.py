@@ -10,9 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
 from _paint_probe import peak_rss_kb  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 content_dir, data_dir = Path(sys.argv[1]), Path(sys.argv[2])
 app = QApplication(sys.argv[:1])

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -285,7 +285,8 @@ def bench_step_switch(results: Results, work: Path, cycles: int) -> None:
             timings.append(seconds)
             by_step[step].append(seconds)
     slowest = max(STEPS, key=lambda step: median(by_step[step]))
-    results.add("Step switch, median (go_to, then the event loop until the step is painted)", ms(median(timings)), "–", "–", "< 8 ms",
+    results.add("Step switch, median (go_to, then the event loop until the step is painted)", ms(median(timings)),
+                "–", "–", "< 8 ms",
                 yes(median(timings) < 0.008))
     results.add("Step switch, 95th percentile", ms(p95(timings)), "–", "–", "< 8 ms", yes(p95(timings) < 0.008))
     say(f"  forced repaints: {len(unpainted)} of {len(timings)}")
@@ -479,7 +480,8 @@ def make_library(root: Path, count: int) -> Path:
         (folder / "pack.yaml").write_text(facts, encoding="utf-8")
         for lang in ("en", "fr"):
             text = (source / f"{lang}.yaml").read_text(encoding="utf-8")
-            text = re.sub(r'^title: "(.*)"$', lambda match: f'title: "{match.group(1)} ({letters(number)})"',
+            text = re.sub(r'^title: "(.*)"$',
+                          lambda match, number=number: f'title: "{match.group(1)} ({letters(number)})"',
                           text, count=1, flags=re.MULTILINE)
             (folder / f"{lang}.yaml").write_text(text, encoding="utf-8")
     return root
@@ -532,7 +534,7 @@ def bench_library(results: Results, work: Path, count: int, runs: int) -> None:
     results.add(f"Picker peak memory, {count} procedures (VmHWM)", mb(rss), mb(rss_reference) + " shipped library",
                 f"{rss / rss_reference:.2f}", "report only", "–")
 
-    say(f"5. Content validation")
+    say("5. Content validation")
     values = [validate_all(CONTENT) for _run in range(max(3, runs))]
     shipped_seconds = median(value[0] for value in values)
     results.add(f"Validation, shipped library ({values[0][1]} packs, median of {len(values)})", sec(shipped_seconds),
@@ -563,7 +565,7 @@ def fill_store(store, count: int, template: dict) -> float:
     from consultaid.consultation.store import name_key
 
     rng = random.Random(100_000)
-    base = datetime(2016, 1, 1, 9, 0, tzinfo=timezone.utc)
+    base = datetime(2016, 1, 1, 9, 0, tzinfo=UTC)
     pdf = b"%PDF-1.7 x"
     digest = hashlib.sha256(pdf).hexdigest()
     start = time.perf_counter()

@@ -209,7 +209,7 @@ def record_problems(connection) -> list[str]:
     # The actions are constants, written into the query so it runs on SQLite and PostgreSQL alike (their
     # drivers mark parameters differently: ? and %s).
     actions = ", ".join(f"'{action}'" for action in FINALIZE_ACTIONS)
-    for action, subject in connection.execute(
+    for _action, subject in connection.execute(
             f"SELECT action, subject FROM audit WHERE action IN ({actions}) ORDER BY seq"):
         match = FINALIZE_SUBJECT.fullmatch(subject)
         if match:
@@ -219,7 +219,7 @@ def record_problems(connection) -> list[str]:
     problems = []
     columns = ", ".join(name for name in RECORD_COLUMNS if name != "pdf_sha256")
     for row in connection.execute(f"SELECT {columns}, pdf_sha256, pdf FROM records ORDER BY id"):
-        values = dict(zip(RECORD_COLUMNS, row[:-1]))
+        values = dict(zip(RECORD_COLUMNS, row[:-1], strict=True))
         key = (values["consultation_id"], values["version"])
         if key not in entries:
             if values["consultation_id"] not in earlier:

@@ -209,5 +209,6 @@ def check_consultation(consultation) -> None:
             try:
                 milestone_dates(milestone, surgery)
                 uncertain_end_dates(milestone, surgery)
-            except DateOutOfRange:
-                raise RecordProblem(_(BEYOND_CALENDAR).format(where=_(MILESTONE).format(id=short(milestone.id))))
+            except DateOutOfRange:  # its text holds the surgery date: not chained, so no log ever shows it
+                raise RecordProblem(_(BEYOND_CALENDAR).format(
+                    where=_(MILESTONE).format(id=short(milestone.id)))) from None

@@ -40,7 +40,7 @@ class HistoryRow:
         return f"{self.consultation_id} v{self.version}"
 
     @classmethod
-    def from_record(cls, stored: StoredRecord) -> "HistoryRow":
+    def from_record(cls, stored: StoredRecord) -> HistoryRow:
         return cls("record", stored.consultation_id, stored.consultation_date, stored.patient_name,
                    stored.patient_identifier, stored.procedure_id, stored.status, stored.version, stored.id,
                    stored.finalized_at)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import math
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from consultaid import __version__
 from consultaid.content.durations import HOURS_PER_UNIT, Duration
@@ -129,7 +129,7 @@ def _ics_date(day: date) -> str:
 def event_uid(uid_seed: str, milestone_id: str) -> str:
     """The same seed and milestone always give the same UID, so importing the file again updates
     the events instead of duplicating them."""
-    digest = hashlib.sha256(f"{uid_seed}\x1f{milestone_id}".encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(f"{uid_seed}\x1f{milestone_id}".encode()).hexdigest()[:32]
     return f"{digest}@consultaid"
 
 
@@ -155,7 +155,7 @@ def to_ics(milestones, surgery_date: date, language: str, title_prefix: str = ""
     from consultaid.consultation.recovery_words import CAPTION, date_text, repeat_text, timing_text
 
     caption = translate(CAPTION, language)
-    stamp = (stamp or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    stamp = (stamp or datetime.now(UTC)).astimezone(UTC)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Callable
 
 from consultaid import __version__
 from consultaid.consultation.ink import InkDrawing
@@ -118,7 +118,7 @@ class Signature:
                 "meaning": self.meaning, "drawing": self.drawing.to_dict()}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Signature":
+    def from_dict(cls, data: dict) -> Signature:
         return cls(data["role"], data["name"], datetime.fromisoformat(data["signed_at"]), data["meaning"],
                    InkDrawing.from_dict(data["drawing"]))
 
@@ -309,7 +309,7 @@ class Consultation:
         }
 
     @classmethod
-    def from_record(cls, record: dict, clock: Callable[[], float] = time.monotonic) -> "Consultation":
+    def from_record(cls, record: dict, clock: Callable[[], float] = time.monotonic) -> Consultation:
         if record.get("format") != RECORD_FORMAT or record.get("format_version") != RECORD_FORMAT_VERSION:
             raise ValueError("not a ConsultAid record of a version this program reads")
         consultation = cls(ConsultationSetup.from_dict(record["setup"]),

@@ -62,7 +62,7 @@ class ConsultationSetup:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ConsultationSetup":
+    def from_dict(cls, data: dict) -> ConsultationSetup:
         patient = dict(data["patient"], date_of_birth=date.fromisoformat(data["patient"]["date_of_birth"]))
         return cls(
             surgeon=Surgeon(**data["surgeon"]),

@@ -87,7 +87,7 @@ class ShownContent:
         return _plain(asdict(self))
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ShownContent":
+    def from_dict(cls, data: dict) -> ShownContent:
         return cls(
             pack_id=data["pack_id"], pack_version=data["pack_version"], fingerprint=data["fingerprint"],
             language=data["language"], title=data["title"], summary=data["summary"],

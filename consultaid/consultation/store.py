@@ -375,7 +375,7 @@ class Store:
             cursor = self.connection.execute("SELECT *, (SELECT version FROM records p WHERE p.id = r.supersedes)"
                                              " AS supersedes_version FROM records r WHERE id = ?", (record_id,))
             row = cursor.fetchone()
-        return dict(zip([column[0] for column in cursor.description], row)) if row else None
+        return dict(zip([column[0] for column in cursor.description], row, strict=True)) if row else None
 
     def log(self, action: str, subject: str) -> None:
         with self.transaction() as db:
@@ -482,7 +482,7 @@ class Store:
     def _row_hash(db, record_id: int) -> str:
         columns = ", ".join(RECORD_COLUMNS)
         row = db.execute(f"SELECT {columns} FROM records WHERE id = ?", (record_id,)).fetchone()
-        return record_row_hash(dict(zip(RECORD_COLUMNS, row)))
+        return record_row_hash(dict(zip(RECORD_COLUMNS, row, strict=True)))
 
     def search(self, text: str = "", date_from: str | None = None, date_to: str | None = None,
                procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> list[StoredRecord]:
@@ -765,7 +765,8 @@ def encrypt_plain_database(path: Path, key: DatabaseKey) -> None:
         plain.execute("PRAGMA temp_store = MEMORY")
         version = plain.execute("PRAGMA user_version").fetchone()[0]
         counts = _table_counts(plain)
-        head = plain.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone() if "audit" in counts else None
+        head = (plain.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone() if "audit" in counts
+                else None)
         plain.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(temporary), f"x'{key.hex}'"))
         plain.execute("SELECT sqlcipher_export('encrypted')")
         plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")

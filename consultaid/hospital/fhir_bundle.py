@@ -37,8 +37,8 @@ DOCUMENT_REFERENCE_PROFILE = MHD + "IHE.MHD.Minimal.DocumentReference"
 SOURCE_ID_EXTENSION = MHD + "ihe-sourceId"
 LIST_TYPES = "https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes"
 # IHE format code for a document whose MIME type says all (a PDF): IHE ITI TF-3, formatCode value set.
-FORMAT_CODE = ("http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode", "urn:ihe:iti:xds:2017:mimeTypeSufficient",
-               "mimeType Sufficient")
+FORMAT_CODE = ("http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode",
+               "urn:ihe:iti:xds:2017:mimeTypeSufficient", "mimeType Sufficient")
 CONSENT_SCOPE = ("http://terminology.hl7.org/CodeSystem/consentscope", "treatment", "Treatment")
 
 

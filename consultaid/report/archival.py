@@ -162,7 +162,7 @@ def _xmp(info) -> bytes:
             '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
             f'xmlns:pdf="http://ns.adobe.com/pdf/1.3/">{body}</rdf:Description></rdf:RDF></x:xmpmeta>'
-            '<?xpacket end="w"?>').encode("utf-8")
+            '<?xpacket end="w"?>').encode()
 
 
 def attached_record(pdf: bytes) -> tuple[dict, bytes]:

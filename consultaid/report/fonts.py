@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -62,7 +62,7 @@ def fonts_dir() -> Path:
     return resources_dir() / "fonts"
 
 
-@lru_cache(maxsize=None)
+@cache
 def register_fonts() -> None:
     """Registers the embedded family once per process: <b> and <i> in paragraphs map onto it."""
     from reportlab.pdfbase import pdfmetrics
@@ -73,7 +73,7 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _coverage(font_name: str) -> frozenset[int]:
     from reportlab.pdfbase import pdfmetrics
 
@@ -110,7 +110,7 @@ def _register_family(name: str, font) -> None:
     pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def plain_alias() -> str:
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -119,7 +119,7 @@ def plain_alias() -> str:
     return PLAIN_ALIAS
 
 
-@lru_cache(maxsize=None)
+@cache
 def fallback_fonts() -> tuple[str, ...]:
     """The system fonts used for characters DejaVu lacks, registered on first need (searching costs a
     few subprocess calls, so a summary written entirely in DejaVu's scripts never searches)."""

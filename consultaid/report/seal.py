@@ -31,7 +31,7 @@ import os
 import secrets
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from consultaid.i18n import _
@@ -175,7 +175,7 @@ def _create_installation_key(folder: Path) -> None:
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ConsultAid"),
         x509.NameAttribute(NameOID.SERIAL_NUMBER, installation),
     ])
-    now = datetime.now(timezone.utc) - timedelta(minutes=5)
+    now = datetime.now(UTC) - timedelta(minutes=5)
     certificate = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(now)

@@ -3,10 +3,10 @@ Nothing is set under 8 pt (issue 18: the patients who read it again at home are 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
-from consultaid.report.fonts import BOLD, ITALIC, REGULAR, register_fonts
 from consultaid.charts.palette import ACCENT, INK, MUTED
+from consultaid.report.fonts import BOLD, ITALIC, REGULAR, register_fonts
 
 BODY_SIZE = 10
 BODY_LEADING = 14
@@ -16,7 +16,7 @@ TINY_SIZE = 9
 TINY_LEADING = 11.5
 
 
-@lru_cache(maxsize=None)
+@cache
 def styles() -> dict:
     """Paragraph styles by name. splitLongWords and CJK-friendly wrapping keep any text inside the frame."""
     from reportlab.lib.colors import HexColor

@@ -270,9 +270,9 @@ class SummaryDocument:
              bullet: str | None = None) -> list[Flowable]:
         """Plain text of any length as paragraphs that flow across pages: one paragraph when short;
         else consecutive pieces of at most CHUNK characters (see `chunks`), spaced as one paragraph.
-        `prefix`, markup, starts the first piece, and `bullet` marks it. reportlab breaks a paragraph into lines again on each
-        page it continues on, so one huge paragraph costs time quadratic in its length (200 s and more
-        for a 1 MB note); pieces of bounded size keep the cost linear."""
+        `prefix`, markup, starts the first piece, and `bullet` marks it. reportlab breaks a paragraph into
+        lines again on each page it continues on, so one huge paragraph costs time quadratic in its length
+        (200 s and more for a 1 MB note); pieces of bounded size keep the cost linear."""
         pieces = chunks(text)
         if len(pieces) == 1:
             paragraph = self.p(text, style, font)
@@ -545,7 +545,7 @@ class SummaryDocument:
         starts.append(start)
         ends = starts[1:] + [len(rows)]
         result: list[Flowable] = []
-        for first, end in zip(starts, ends):
+        for first, end in zip(starts, ends, strict=True):
             block_commands = []
             for name, (c0, r0), (c1, r1), *rest in commands:
                 r0, r1 = row(r0), row(r1)
@@ -676,7 +676,8 @@ class SummaryDocument:
                    else excerpt(outcome.label))
         detail = self.cell_text(outcome.detail, heading) if outcome.detail else outcome.detail
         estimates = tuple(replace(estimate, **{name: self.cell_text(getattr(estimate, name), excerpt(outcome.label))
-                                               for name in ESTIMATE_TEXTS if len(getattr(estimate, name) or "") > LONG_TEXT})
+                                               for name in ESTIMATE_TEXTS
+                                               if len(getattr(estimate, name) or "") > LONG_TEXT})
                           for estimate in outcome.estimates)
         if (label, detail, estimates) == (outcome.label, outcome.detail, outcome.estimates):
             return outcome
@@ -717,7 +718,7 @@ class SummaryDocument:
             if extra:
                 name += f"<br/><font color=\"{palette.MUTED}\">{markup(' · '.join(extra))}</font>"
             status = self.p(self.status(row.discussed), "tiny")
-            for index, (bar, estimate) in enumerate(zip(row.bars, outcome.estimates)):
+            for index, (bar, estimate) in enumerate(zip(row.bars, outcome.estimates, strict=True)):
                 figure = f"<b>{markup(bar.number_label, BOLD)}</b>"
                 if bar.verbal_text:
                     figure += f"<br/><font color=\"{palette.MUTED}\">{markup(bar.verbal_text)}</font>"

@@ -97,7 +97,8 @@ def verify_pdf(data: bytes, data_dir: Path | None = None, trusted: list[bytes] =
         certification, level = None, None
         verdict.add(sealed_label, False, _reason(error))
     certifies = (certification is not None and level == MDPPerm.NO_CHANGES
-                 and certification.permission == MDPPerm.NO_CHANGES and certification.author_sig == signature.sig_object)
+                 and certification.permission == MDPPerm.NO_CHANGES
+                 and certification.author_sig == signature.sig_object)
     verdict.add(_("Certification"), certifies,
                 _("certified, no changes allowed after sealing") if certifies
                 else _("the seal does not certify the document against every change"))

@@ -114,7 +114,7 @@ def _import(source, server) -> ImportReport:
         cursor = source.execute("SELECT r.*, (SELECT version FROM records p WHERE p.id = r.supersedes)"
                                 " AS supersedes_version FROM records r ORDER BY r.id")
         columns = [column[0] for column in cursor.description]
-        rows = [dict(zip(columns, values)) for values in cursor.fetchall()]
+        rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
         entries = source.execute("SELECT at, actor, action, subject, hash FROM audit ORDER BY seq").fetchall()
     except sqlcipher.Error as error:
         raise classify_error(error) from error

@@ -349,7 +349,7 @@ class PgStore:
     @staticmethod
     def _row_hash(db, record_id: int) -> str:
         row = db.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE id = %s", (record_id,)).fetchone()
-        return record_row_hash(dict(zip(RECORD_COLUMNS, row)))
+        return record_row_hash(dict(zip(RECORD_COLUMNS, row, strict=True)))
 
     # --- arrivals: what a workstation wrote while the server was away (server/clinic_store.py) ---------
     def arrive_record(self, row: dict) -> tuple[str, int | None]:

@@ -42,13 +42,13 @@ class PatientRiskForm(QGroupBox):
         self.label.setPlaceholderText(_("What may happen, in the patient's language"))
         self.label.setAccessibleName(_("Patient-specific risk"))
         self.kind = QComboBox()
-        for kind, text in zip(ESTIMATE_KINDS, (_("between"), _("about"), _("fewer than"))):
+        for kind, text in zip(ESTIMATE_KINDS, (_("between"), _("about"), _("fewer than")), strict=True):
             self.kind.addItem(text, kind)
         self.kind.setAccessibleName(_("Kind of estimate"))
         self.low = self._number(_("Lower figure"))
         self.high = self._number(_("Higher figure"))
         self.unit = QComboBox()
-        for unit, text in zip(UNITS, (_("percent"), _("in 1000"))):
+        for unit, text in zip(UNITS, (_("percent"), _("in 1000")), strict=True):
             self.unit.addItem(text, unit)
         self.unit.setAccessibleName(_("Unit of the estimate"))
         self.note = QLineEdit()
