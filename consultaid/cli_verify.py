@@ -8,6 +8,7 @@ themselves are in consultaid/report/verify.py.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 from consultaid.i18n import _
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify = commands.add_parser(
         "verify", help=_("check the seal of a summary PDF and its attached record"),
         description=_("Check a sealed summary: who sealed it and when, whether it is unchanged since sealing, "
@@ -27,21 +28,21 @@ def add_parser(commands) -> None:
                                "may be given more than once)"))
 
 
-def data_dir(args) -> Path:
+def data_dir(args: argparse.Namespace) -> Path:
     """Where records and the seal key are: --data-dir, then CONSULTAID_DATA_DIR, then Settings, then the
     platform's default (the order the app and `consultaid records` use)."""
     from consultaid.paths import user_data_dir
     from consultaid.settings import load_settings
 
     if args.data_dir is not None:
-        return args.data_dir
+        return Path(args.data_dir)
     configured = load_settings().data_dir
     if configured and not os.environ.get("CONSULTAID_DATA_DIR"):
         return Path(configured)
     return user_data_dir()
 
 
-def run_verify(args) -> int:
+def run_verify(args: argparse.Namespace) -> int:
     import logging
 
     from consultaid.report.verify import verify_pdf

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from consultaid.consultation.record_store import RecordStore
 from consultaid.consultation.store import DatabaseError, StoredRecord, StoreError, name_key
 from consultaid.i18n import _
 
@@ -65,7 +66,7 @@ class HistorySearch:
     Drafts, only the consultations not yet signed, are few: their summaries are filtered here, and a
     draft's identifier, which only its JSON holds, is read once per saved revision."""
 
-    def __init__(self, store):
+    def __init__(self, store: RecordStore) -> None:
         self.store = store
         self._identifiers: dict[tuple[str, int], str] = {}
 

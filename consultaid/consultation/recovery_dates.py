@@ -22,11 +22,17 @@ from __future__ import annotations
 import calendar
 import hashlib
 import math
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from consultaid import __version__
 from consultaid.content.durations import HOURS_PER_UNIT, Duration
 from consultaid.i18n import N_, translate
+
+if TYPE_CHECKING:
+    from consultaid.consultation.shown_content import ShownMilestone
+    from consultaid.content.model import Milestone
 
 CALENDAR_UNITS = {"month": 1, "year": 12}  # months in one of these units
 
@@ -65,26 +71,26 @@ def date_after(surgery_date: date, *durations: Duration) -> date:
                              "last date the calendar can hold") from error
 
 
-def milestone_dates(milestone, surgery_date: date) -> tuple[date, date | None]:
+def milestone_dates(milestone: Milestone, surgery_date: date) -> tuple[date, date | None]:
     """(first, last) calendar days of a milestone; see the module docstring for each kind."""
     if milestone.kind == "point":
-        return date_after(surgery_date, milestone.at), None
+        return date_after(surgery_date, milestone.required("at")), None
     if milestone.kind == "not_before":
-        return date_after(surgery_date, milestone.until), None
-    first = date_after(surgery_date, milestone.start)
+        return date_after(surgery_date, milestone.required("until")), None
+    first = date_after(surgery_date, milestone.required("start"))
     if milestone.end is not None:
         return first, date_after(surgery_date, milestone.end)
     if milestone.lasts_high is not None:
-        return first, date_after(surgery_date, milestone.start, milestone.lasts_high)
+        return first, date_after(surgery_date, milestone.required("start"), milestone.lasts_high)
     return first, None
 
 
-def uncertain_end_dates(milestone, surgery_date: date) -> tuple[date, date] | None:
+def uncertain_end_dates(milestone: Milestone, surgery_date: date) -> tuple[date, date] | None:
     """Earliest and latest last day of a window whose length is a range (lasts 1–3 months), else None."""
     if milestone.kind != "window" or milestone.end is not None or milestone.lasts_low is None:
         return None
-    return (date_after(surgery_date, milestone.start, milestone.lasts_low),
-            date_after(surgery_date, milestone.start, milestone.lasts_high))
+    return (date_after(surgery_date, milestone.required("start"), milestone.lasts_low),
+            date_after(surgery_date, milestone.required("start"), milestone.required("lasts_high")))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -133,7 +139,7 @@ def event_uid(uid_seed: str, milestone_id: str) -> str:
     return f"{digest}@consultaid"
 
 
-def _repeat_rule(milestone, surgery_date: date) -> str | None:
+def _repeat_rule(milestone: Milestone, surgery_date: date) -> str | None:
     """An RRULE only when the repeat is bounded (a window with an end) and counts in days or weeks;
     an open-ended or monthly repeat is said in the description instead of filling a calendar forever."""
     every = milestone.every
@@ -141,11 +147,13 @@ def _repeat_rule(milestone, surgery_date: date) -> str | None:
             or every.unit not in RRULE_FREQUENCY or not float(every.value).is_integer() or every.value < 1):
         return None
     _first, last = milestone_dates(milestone, surgery_date)
+    if last is None:  # a window with an end has a last day; said again for the type checker
+        return None
     return f"FREQ={RRULE_FREQUENCY[every.unit]};INTERVAL={int(every.value)};UNTIL={_ics_date(last)}"
 
 
-def to_ics(milestones, surgery_date: date, language: str, title_prefix: str = "", uid_seed: str = "",
-           stamp: datetime | None = None) -> str:
+def to_ics(milestones: Sequence[ShownMilestone], surgery_date: date, language: str, title_prefix: str = "",
+           uid_seed: str = "", stamp: datetime | None = None) -> str:
     """A VCALENDAR with one all-day VEVENT per milestone, in the patient's language, CRLF line endings.
 
     `title_prefix` starts every event's summary (for example the procedure's name); `uid_seed` (for

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any, TypedDict, Unpack
 
 from consultaid import __version__
 from consultaid.consultation.ink import InkDrawing
@@ -87,6 +88,18 @@ class PatientSpecificRisk:
                             detail=self.note, custom=True)
 
 
+class RiskFields(TypedDict, total=False):
+    """The fields of a PatientSpecificRisk besides its id and label, as `add_patient_specific_risk` takes them."""
+
+    unit: str | None
+    value: float | None
+    low: float | None
+    high: float | None
+    upper: float | None
+    note: str
+    discussed: bool
+
+
 @dataclass
 class OtherAlternative:
     """An alternative the surgeon names (no treatment is always one): label, what was said, ticked."""
@@ -113,12 +126,12 @@ class Signature:
     meaning: str
     drawing: InkDrawing
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"role": self.role, "name": self.name, "signed_at": self.signed_at.isoformat(timespec="seconds"),
                 "meaning": self.meaning, "drawing": self.drawing.to_dict()}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Signature:
+    def from_dict(cls, data: dict[str, Any]) -> Signature:
         return cls(data["role"], data["name"], datetime.fromisoformat(data["signed_at"]), data["meaning"],
                    InkDrawing.from_dict(data["drawing"]))
 
@@ -197,7 +210,7 @@ class Consultation:
     def set_note(self, collection: str, item_id: str, note: str) -> None:
         self.collection(collection)[item_id].note = note
 
-    def add_patient_specific_risk(self, label: str, **estimate) -> PatientSpecificRisk:
+    def add_patient_specific_risk(self, label: str, **estimate: Unpack[RiskFields]) -> PatientSpecificRisk:
         risk = PatientSpecificRisk(id=f"patient-{len(self.patient_specific_risks) + 1}", label=label, **estimate)
         self.patient_specific_risks.append(risk)
         return risk
@@ -271,11 +284,11 @@ class Consultation:
         self.finalized_at = self._now()
 
     # --- record ------------------------------------------------------------------------------
-    def to_record(self) -> dict:
+    def to_record(self) -> dict[str, Any]:
         """The versioned JSON record (docs/record.md). Banks the running clock first."""
         self._bank_time()
 
-        def progress(items: dict[str, ItemProgress]) -> dict:
+        def progress(items: dict[str, ItemProgress]) -> dict[str, Any]:
             return {item_id: asdict(item) for item_id, item in items.items()}
 
         return {
@@ -309,7 +322,7 @@ class Consultation:
         }
 
     @classmethod
-    def from_record(cls, record: dict, clock: Callable[[], float] = time.monotonic) -> Consultation:
+    def from_record(cls, record: dict[str, Any], clock: Callable[[], float] = time.monotonic) -> Consultation:
         if record.get("format") != RECORD_FORMAT or record.get("format_version") != RECORD_FORMAT_VERSION:
             raise ValueError("not a ConsultAid record of a version this program reads")
         consultation = cls(ConsultationSetup.from_dict(record["setup"]),

@@ -18,17 +18,19 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 from sqlcipher3 import dbapi2 as sqlcipher  # SQLite with encryption, same DB-API as sqlite3 (~5 ms import)
 
 from consultaid.consultation.audit import (
     GENESIS_HASH,
     RECORD_COLUMNS,
+    AuditAnchor,
     FileAnchor,
     PrintedHeadAnchor,
     anchor_write_failed,
@@ -41,6 +43,12 @@ from consultaid.consultation.audit import (
 )
 from consultaid.consultation.keystore import DatabaseKey, KeyUnavailable, create_key, find_key
 from consultaid.i18n import _
+
+if TYPE_CHECKING:
+    from consultaid.consultation.record_store import Whereabouts
+
+# sqlcipher3 has no type information: to the type checker its connections are Any, named so here.
+Connection: TypeAlias = Any
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +197,7 @@ def _unusable(kind: str, path: Path) -> StoreError:
 
 
 @contextmanager
-def _reading():
+def _reading() -> Iterator[None]:
     """Reads report a damaged page as a StoreError, like writes do, never as a raw DatabaseError."""
     try:
         yield
@@ -266,7 +274,7 @@ class Store:
         self.connection.close()
 
     @contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator[Connection]:
         """BEGIN IMMEDIATE … COMMIT; anything that fails rolls back and is reported as a StoreError."""
         try:
             self.connection.execute("BEGIN IMMEDIATE")
@@ -313,7 +321,7 @@ class Store:
         return self.data_dir / AUDIT_ANCHOR_NAME
 
     @property
-    def anchors(self) -> list:
+    def anchors(self) -> list[AuditAnchor]:
         """The anchors written after each commit. The clinic server and the hospital outbox will be added
         here, each an AuditAnchor (audit.py)."""
         return [FileAnchor(self.anchor_path)]
@@ -323,6 +331,8 @@ class Store:
         is never raised as a failure to store. It is kept in `anchor_problem` for the caller to show, and
         logged without patient data; the next successful write clears it."""
         head = latest_head(self.connection)
+        if head is None:  # never after a commit, which always writes an audit entry
+            return
         problems = []
         for anchor in self.anchors:
             try:
@@ -333,7 +343,7 @@ class Store:
                 problems.append(anchor_write_failed(anchor, error))
         self.anchor_problem = problems[0] if problems else None
 
-    def _audit(self, db, action: str, subject: str) -> None:
+    def _audit(self, db: Connection, action: str, subject: str) -> None:
         self._audited = True
         last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         previous = last[0] if last else GENESIS_HASH
@@ -343,7 +353,7 @@ class Store:
             (at, self.actor, action, subject, previous, entry_hash(previous, at, self.actor, action, subject)))
         self._queue(db, "audit", cursor.lastrowid)
 
-    def _queue(self, db, kind: str, key) -> None:
+    def _queue(self, db: Connection, kind: str, key: int | str) -> None:
         if self.queue_for_server:
             db.execute("INSERT OR IGNORE INTO server_queue (kind, key) VALUES (?, ?)", (kind, str(key)))
 
@@ -351,7 +361,9 @@ class Store:
     def queued(self) -> list[tuple[int, str, str, str]]:
         """(seq, kind, key, state) of every write waiting for the clinic server, oldest first."""
         with _reading():
-            return self.connection.execute("SELECT seq, kind, key, state FROM server_queue ORDER BY seq").fetchall()
+            queued: list[tuple[int, str, str, str]] = self.connection.execute(
+                "SELECT seq, kind, key, state FROM server_queue ORDER BY seq").fetchall()
+            return queued
 
     def arrived(self, seq: int) -> None:
         """The queued write `seq` reached the server: it leaves the queue (the data stays here)."""
@@ -366,10 +378,11 @@ class Store:
     def audit_entry(self, seq: int) -> tuple[str, str, str, str, str] | None:
         """(at, actor, action, subject, hash) of one audit entry."""
         with _reading():
-            return self.connection.execute("SELECT at, actor, action, subject, hash FROM audit WHERE seq = ?",
-                                           (seq,)).fetchone()
+            entry: tuple[str, str, str, str, str] | None = self.connection.execute(
+                "SELECT at, actor, action, subject, hash FROM audit WHERE seq = ?", (seq,)).fetchone()
+            return entry
 
-    def record_row(self, record_id: int) -> dict | None:
+    def record_row(self, record_id: int) -> dict[str, Any] | None:
         """Every column of a finalized record, with its PDF bytes (what goes to the server)."""
         with _reading():
             cursor = self.connection.execute("SELECT *, (SELECT version FROM records p WHERE p.id = r.supersedes)"
@@ -385,7 +398,7 @@ class Store:
         row = self.connection.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         return row[0] if row else GENESIS_HASH
 
-    def verify_audit(self, printed_heads: list[str] = ()) -> list[str]:
+    def verify_audit(self, printed_heads: Sequence[str] = ()) -> list[str]:
         """Every break in the chain (an edited, deleted or reordered entry), every anchor that is missing,
         unreadable or holds a head the chain lost, and every finalized record that no longer matches its
         finalize entry. `printed_heads`: heads read off printed summaries (see audit.py)."""
@@ -393,7 +406,7 @@ class Store:
         return chain_problems(self.connection, anchors) + record_problems(self.connection)
 
     # --- drafts --------------------------------------------------------------------------------
-    def save_draft(self, record: dict) -> int:
+    def save_draft(self, record: dict[str, Any]) -> int:
         """Store the consultation in progress; returns its revision once committed (then it is safe)."""
         setup = record["setup"]
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
@@ -420,27 +433,28 @@ class Store:
                                            (status,) if status else ())
             return [DraftSummary(*row) for row in rows]
 
-    def load_draft(self, consultation_id: str) -> dict:
+    def load_draft(self, consultation_id: str) -> dict[str, Any]:
         with _reading():
             row = self.connection.execute("SELECT record_json FROM drafts WHERE consultation_id = ?",
                                           (consultation_id,)).fetchone()
         if row is None:
             raise KeyError(consultation_id)
-        return json.loads(row[0])
+        record: dict[str, Any] = json.loads(row[0])
+        return record
 
     def set_draft_aside(self, consultation_id: str) -> None:
         with self.transaction() as db:
             db.execute("UPDATE drafts SET status = 'set_aside' WHERE consultation_id = ?", (consultation_id,))
             self._audit(db, "set_aside", consultation_id)
 
-    def resume_draft(self, consultation_id: str) -> dict:
+    def resume_draft(self, consultation_id: str) -> dict[str, Any]:
         with self.transaction() as db:
             db.execute("UPDATE drafts SET status = 'open' WHERE consultation_id = ?", (consultation_id,))
             self._audit(db, "autosave_recovery", consultation_id)
         return self.load_draft(consultation_id)
 
     # --- finalized records -----------------------------------------------------------------------
-    def finalize(self, record: dict, pdf: bytes, supersedes: int | None = None) -> int:
+    def finalize(self, record: dict[str, Any], pdf: bytes, supersedes: int | None = None) -> int:
         """Store the finalized record and its exact PDF bytes with their SHA-256, in one transaction."""
         setup = record["setup"]
         digest = hashlib.sha256(pdf).hexdigest()
@@ -463,23 +477,25 @@ class Store:
             # The row's hash goes into the chain, so editing the row behind the triggers' back is found.
             self._audit(db, "correct" if supersedes else "finalize",
                         finalize_subject(record["id"], version, self._row_hash(db, cursor.lastrowid)))
-            return cursor.lastrowid
+            record_id: int = cursor.lastrowid
+            return record_id
 
     def latest_version(self, consultation_id: str) -> int | None:
         """The newest stored version of a consultation (what a print or export entry names), or None."""
         with _reading():
             row = self.connection.execute("SELECT MAX(version) FROM records WHERE consultation_id = ?",
                                           (consultation_id,)).fetchone()
-        return row[0]
+        version: int | None = row[0]
+        return version
 
-    def whereabouts(self):
+    def whereabouts(self) -> Whereabouts:
         """Where the records are, for the status bar: this workstation, always all there."""
         from consultaid.consultation.record_store import Whereabouts
 
         return Whereabouts("workstation")
 
     @staticmethod
-    def _row_hash(db, record_id: int) -> str:
+    def _row_hash(db: Connection, record_id: int) -> str:
         columns = ", ".join(RECORD_COLUMNS)
         row = db.execute(f"SELECT {columns} FROM records WHERE id = ?", (record_id,)).fetchone()
         return record_row_hash(dict(zip(RECORD_COLUMNS, row, strict=True)))
@@ -491,7 +507,7 @@ class Store:
         with _reading():
             return [StoredRecord(*row) for row in self.connection.execute(query, arguments)]
 
-    def record(self, record_id: int) -> tuple[dict, bytes]:
+    def record(self, record_id: int) -> tuple[dict[str, Any], bytes]:
         with _reading():
             row = self.connection.execute("SELECT record_json, pdf, pdf_sha256 FROM records WHERE id = ?",
                                           (record_id,)).fetchone()
@@ -503,7 +519,8 @@ class Store:
 
 
 def search_query(text: str = "", date_from: str | None = None, date_to: str | None = None,
-                 procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> tuple[str, tuple]:
+                 procedure_id: str | None = None, status: str | None = None,
+                 limit: int = 500) -> tuple[str, tuple[object, ...]]:
     """The SQL of Store.search and its arguments; every column it reads is in the covering indexes of
     migration 3, so a search never reads the records themselves."""
     clauses, arguments = [], []
@@ -653,7 +670,7 @@ def _key_for(data_dir: Path, state: str) -> DatabaseKey:
         raise StoreError("key", str(error)) from error
 
 
-def migrate(connection) -> None:
+def migrate(connection: Connection) -> None:
     """Brings a database to the current schema, one transaction per migration (PRAGMA user_version)."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
@@ -692,7 +709,7 @@ def _create_database(path: Path, key: DatabaseKey) -> None:
         _fsync_folder(path.parent)
 
 
-def connect(path: Path, key: DatabaseKey, timeout: float = 5.0):
+def connect(path: Path, key: DatabaseKey, timeout: float = 5.0) -> Connection:
     """A connection that reads and writes the database encrypted. The key must be the first statement."""
     connection = sqlcipher.connect(str(path), timeout=timeout, isolation_level=None)
     # SQLCipher otherwise prints its own lines to stderr for a wrong key; the StoreError says it better.
@@ -703,7 +720,7 @@ def connect(path: Path, key: DatabaseKey, timeout: float = 5.0):
     return connection
 
 
-def _check_key(connection, key: DatabaseKey, state: str) -> None:
+def _check_key(connection: Connection, key: DatabaseKey, state: str) -> None:
     """The first read decrypts page 1: with another key it fails. That is a key problem, not damage: the
     file is left as it is (open_store must not move it aside and start an empty database)."""
     try:
@@ -718,7 +735,7 @@ def _check_key(connection, key: DatabaseKey, state: str) -> None:
                                   "right key (see the IT guide), then start again.").format(place=where)) from error
 
 
-def open_connection(data_dir: Path):
+def open_connection(data_dir: Path) -> Connection:
     """A bare connection to the encrypted database of `data_dir` with its key (for tests and repairs)."""
     data_dir = Path(data_dir)
     key = find_key(data_dir)
@@ -740,7 +757,7 @@ def key_opens(data_dir: Path, value: str) -> bool:
         connection.close()
 
 
-def _table_counts(connection, schema: str = "main") -> dict[str, int]:
+def _table_counts(connection: Connection, schema: str = "main") -> dict[str, int]:
     tables = [row[0] for row in connection.execute(
         f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
     return {table: connection.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0] for table in tables}
@@ -807,7 +824,7 @@ def encrypt_plain_database(path: Path, key: DatabaseKey) -> None:
         shm.unlink()   # the old WAL's index: page numbers only, and stale for the new file
 
 
-def _overwrite(handle) -> None:
+def _overwrite(handle: IO[bytes]) -> None:
     """Zeros over the whole file behind `handle` (already renamed over or deleted), then to the disk."""
     handle.seek(0, os.SEEK_END)
     size = handle.tell()

@@ -20,9 +20,14 @@ import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from consultaid.paths import resources_dir
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
 
 REGULAR = "ConsultAidSans"
 BOLD = "ConsultAidSans-Bold"
@@ -103,7 +108,7 @@ def _candidate_files() -> list[str]:
     return [path for path in KNOWN_FALLBACKS if os.path.isfile(path)] + _fontconfig_candidates()
 
 
-def _register_family(name: str, font) -> None:
+def _register_family(name: str, font: TTFont) -> None:
     from reportlab.pdfbase import pdfmetrics
 
     pdfmetrics.registerFont(font)
@@ -203,10 +208,11 @@ def markup(text: str | None, font_name: str = REGULAR) -> str:
 def text_width(text: str, font_name: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return sum(stringWidth(chunk, name, size) for name, chunk in runs(prepare(text), font_name))
+    width: float = sum(stringWidth(chunk, name, size) for name, chunk in runs(prepare(text), font_name))
+    return width
 
 
-def draw_text(canvas, x: float, y: float, text: str, font_name: str, size: float, align: str = "left") -> float:
+def draw_text(canvas: Canvas, x: float, y: float, text: str, font_name: str, size: float, align: str = "left") -> float:
     """Draws one line on a canvas, switching fonts per run; `align` is left, centre or right of x.
     Returns the width drawn."""
     width = text_width(text, font_name, size)

@@ -4,6 +4,7 @@ Nothing is set under 8 pt (issue 18: the patients who read it again at home are 
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from consultaid.charts.palette import ACCENT, INK, MUTED
 from consultaid.report.fonts import BOLD, ITALIC, REGULAR, register_fonts
@@ -17,7 +18,7 @@ TINY_LEADING = 11.5
 
 
 @cache
-def styles() -> dict:
+def styles() -> dict[str, Any]:
     """Paragraph styles by name. splitLongWords and CJK-friendly wrapping keep any text inside the frame."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.enums import TA_LEFT
@@ -30,7 +31,7 @@ def styles() -> dict:
                           wordWrap=None, spaceAfter=0, spaceBefore=0, bulletFontName=REGULAR,
                           bulletFontSize=BODY_SIZE)
 
-    def style(name, **changes):
+    def style(name: str, **changes: Any) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **changes)
 
     return {
