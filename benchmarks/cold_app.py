@@ -6,9 +6,8 @@ import sys
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
 import _paint_probe  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 # run_gui reuses an existing QApplication, so the probe can be installed before it starts.
 app = QApplication(sys.argv[:1])

@@ -4,9 +4,8 @@ import sys
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
-
 import _paint_probe  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 app = QApplication(sys.argv[:1])
 _paint_probe.install(app)

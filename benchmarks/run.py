@@ -285,7 +285,8 @@ def bench_step_switch(results: Results, work: Path, cycles: int) -> None:
             timings.append(seconds)
             by_step[step].append(seconds)
     slowest = max(STEPS, key=lambda step: median(by_step[step]))
-    results.add("Step switch, median (go_to, then the event loop until the step is painted)", ms(median(timings)), "–", "–", "< 8 ms",
+    results.add("Step switch, median (go_to, then the event loop until the step is painted)", ms(median(timings)),
+                "–", "–", "< 8 ms",
                 yes(median(timings) < 0.008))
     results.add("Step switch, 95th percentile", ms(p95(timings)), "–", "–", "< 8 ms", yes(p95(timings) < 0.008))
     say(f"  forced repaints: {len(unpainted)} of {len(timings)}")
@@ -479,7 +480,8 @@ def make_library(root: Path, count: int) -> Path:
         (folder / "pack.yaml").write_text(facts, encoding="utf-8")
         for lang in ("en", "fr"):
             text = (source / f"{lang}.yaml").read_text(encoding="utf-8")
-            text = re.sub(r'^title: "(.*)"$', lambda match: f'title: "{match.group(1)} ({letters(number)})"',
+            text = re.sub(r'^title: "(.*)"$',
+                          lambda match, number=number: f'title: "{match.group(1)} ({letters(number)})"',
                           text, count=1, flags=re.MULTILINE)
             (folder / f"{lang}.yaml").write_text(text, encoding="utf-8")
     return root

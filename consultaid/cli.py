@@ -6,9 +6,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from consultaid import __version__
 from consultaid.i18n import SUPPORTED_LANGUAGES, _, ngettext, set_interface_language
+
+if TYPE_CHECKING:
+    from consultaid.consultation.record_store import RecordStore
+    from consultaid.content.problems import Problem
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_validate(args) -> int:
+def run_validate(args: argparse.Namespace) -> int:
     from consultaid.content.library import pack_folders
     from consultaid.content.validation import check_pack
     from consultaid.paths import bundled_content_dir
@@ -119,7 +124,7 @@ def _copies(text: str) -> int:
     return number
 
 
-def run_print(args) -> int:
+def run_print(args: argparse.Namespace) -> int:
     from consultaid import printing
 
     if not args.pdf.is_file():
@@ -158,7 +163,7 @@ def run_print(args) -> int:
     return 0
 
 
-def run_render(args) -> int:
+def run_render(args: argparse.Namespace) -> int:
     import json
 
     from consultaid.consultation.record_check import RecordProblem
@@ -191,6 +196,7 @@ def run_render(args) -> int:
         print(_("{path}: nested too deeply to be a consultation record").format(path=record_path), file=sys.stderr)
         return 1
     seal = None
+    seal_store: RecordStore | None = None   # with a seal: where it is audited
     if args.seal:
         from consultaid.cli_verify import data_dir
         from consultaid.report.seal import load_seal
@@ -225,13 +231,13 @@ def run_render(args) -> int:
         print(_("{path}: the summary could not be written: {error}").format(
             path=output, error=error.strerror or error), file=sys.stderr)
         return 1
-    if seal is not None and not _audit_sealed_copy(seal_store, record, output):
+    if seal_store is not None and not _audit_sealed_copy(seal_store, record, output):
         return 1
     print(_("Summary written to {path}").format(path=output), file=sys.stderr)
     return 0
 
 
-def _store_for_sealing(folder: Path, url: str | None):
+def _store_for_sealing(folder: Path, url: str | None) -> RecordStore | None:
     """The record store a `render --seal` is audited in (the clinic server's chain when one is configured:
     server/opening.py), or None after saying why it cannot be opened.
 
@@ -253,7 +259,7 @@ def _store_for_sealing(folder: Path, url: str | None):
     return store
 
 
-def _audit_sealed_copy(store, record, output: Path) -> bool:
+def _audit_sealed_copy(store: RecordStore, record: dict[str, Any], output: Path) -> bool:
     """A `seal_outside_store` audit entry with the sealed file's SHA-256; if it cannot be made, the sealed
     file is removed again (a sealed copy never exists without its entry)."""
     import hashlib
@@ -275,7 +281,7 @@ def _audit_sealed_copy(store, record, output: Path) -> bool:
     return True
 
 
-def _ask_passphrase(path) -> str | None:
+def _ask_passphrase(path: Path | str) -> str | None:
     """The PKCS#12 passphrase, asked on the terminal; None when there is no terminal to ask on."""
     import getpass
 
@@ -287,7 +293,7 @@ def _ask_passphrase(path) -> str | None:
         return None
 
 
-def _relative(problem) -> str:
+def _relative(problem: Problem) -> str:
     try:
         shown = os.path.relpath(problem.file)
     except ValueError:  # another drive on Windows
@@ -313,7 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     _early_language(argv)
     args = build_parser().parse_args(argv)
     if args.self_test:  # before any command or the GUI; reads no user settings
-        return __import__("consultaid.selftest", fromlist=["run_self_test"]).run_self_test(args)
+        from consultaid.selftest import run_self_test
+
+        return run_self_test(args)
     if args.command == "validate":
         return run_validate(args)
     if args.command == "render":

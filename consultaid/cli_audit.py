@@ -8,12 +8,13 @@ docs/security.md says what they prove and what they cannot.
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from consultaid.i18n import _
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     audit = commands.add_parser("audit", help=_("check the audit trail"))
     actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = actions.add_parser(
@@ -26,7 +27,7 @@ def add_parser(commands) -> None:
                                "hold it (may be given more than once)"))
 
 
-def run_audit(args) -> int:
+def run_audit(args: argparse.Namespace) -> int:
     from consultaid.cli_verify import data_dir
     from consultaid.consultation.store import DatabaseError, StoreError
     from consultaid.server.opening import open_record_store

@@ -13,18 +13,25 @@ against the database before it changes anything, so the running app keeps a key 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from consultaid.files import write_atomically
 from consultaid.i18n import N_, _, ngettext
 
+if TYPE_CHECKING:
+    from consultaid.consultation.record_store import RecordStore
+    from consultaid.consultation.store import Store
+
 STATUS_WORDS = {"finalized": N_("finalized"), "corrected": N_("corrected")}
 
 
-def add_parsers(commands) -> None:
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     records = commands.add_parser("records", help=_("list, show and export stored consultations"))
     actions = records.add_subparsers(dest="records_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help=_("list finalized consultations, newest first"))
@@ -51,7 +58,7 @@ def add_parsers(commands) -> None:
                        help=_("confirm: the records in the database set aside are no longer listed"))
 
 
-def _data_dir(args) -> Path:
+def _data_dir(args: argparse.Namespace) -> Path:
     from consultaid.paths import user_data_dir
     from consultaid.settings import load_settings
 
@@ -61,7 +68,7 @@ def _data_dir(args) -> Path:
     return args.data_dir or user_data_dir()
 
 
-def _open(args):
+def _open(args: argparse.Namespace) -> RecordStore:
     """The record store of --database-url, CONSULTAID_DATABASE_URL or Settings (server/opening.py)."""
     from consultaid.consultation.store import open_store
     from consultaid.server.opening import open_record_store
@@ -75,7 +82,7 @@ def _open(args):
 WORKSTATION_ONLY = ("key", "check", "reset")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from consultaid.consultation.record_store import database_url
     from consultaid.consultation.store import StoreError
 
@@ -100,8 +107,11 @@ def run(args) -> int:
     if store.key_warning:  # on stderr: `records list --json` output stays clean
         print("\u26a0 " + store.key_warning, file=sys.stderr)
     try:
-        return {"list": _list, "show": _show, "export": _export, "key": _export_key,
-                "check": _check}[args.records_command](store, args)
+        # "key" and "check" get this workstation's Store (_open opens it for WORKSTATION_ONLY), the others
+        # any RecordStore: one table for both, so its store parameter is Any.
+        commands: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+            "list": _list, "show": _show, "export": _export, "key": _export_key, "check": _check}
+        return commands[args.records_command](store, args)
     except StoreError as error:
         print(str(error), file=sys.stderr)
         return 1
@@ -112,7 +122,7 @@ def run(args) -> int:
         store.close()
 
 
-def _list(store, args) -> int:
+def _list(store: RecordStore, args: argparse.Namespace) -> int:
     rows = store.search(args.search, args.date_from, args.date_to)
     if args.json:
         print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=2))
@@ -125,7 +135,7 @@ def _list(store, args) -> int:
     return 0
 
 
-def _stored(store, record_id: int):
+def _stored(store: RecordStore, record_id: int) -> tuple[dict[str, Any], bytes] | None:
     """(record, pdf) of a stored consultation, or None after saying that there is none."""
     try:
         return store.record(record_id)
@@ -134,7 +144,7 @@ def _stored(store, record_id: int):
         return None
 
 
-def _show(store, args) -> int:
+def _show(store: RecordStore, args: argparse.Namespace) -> int:
     stored = _stored(store, args.id)
     if stored is None:
         return 1
@@ -150,7 +160,7 @@ def _show(store, args) -> int:
     return 0
 
 
-def _export(store, args) -> int:
+def _export(store: RecordStore, args: argparse.Namespace) -> int:
     stored = _stored(store, args.id)
     if stored is None:
         return 1
@@ -167,7 +177,7 @@ def _export(store, args) -> int:
     return 0
 
 
-def _check(store, _args) -> int:
+def _check(store: Store, _args: argparse.Namespace) -> int:
     from consultaid.consultation.store import check_whole_database
 
     store.close()  # the check opens the database on its own connection
@@ -184,7 +194,7 @@ def _check(store, _args) -> int:
     return 0
 
 
-def _export_key(store, args) -> int:
+def _export_key(store: Store, args: argparse.Namespace) -> int:
     """A copy of the key in a new owner-only file: the backups of the records are unreadable without it."""
     from consultaid.consultation.keystore import KeyUnavailable, write_key_file
 
@@ -200,7 +210,7 @@ def _export_key(store, args) -> int:
     return 0
 
 
-def _import_key(args) -> int:
+def _import_key(args: argparse.Namespace) -> int:
     """Makes a saved key this data folder's key, once it is shown to open the database (if there is one)."""
     from consultaid.consultation.keystore import KeyUnavailable, find_key, keep_key, read_key_file
     from consultaid.consultation.store import DATABASE_NAME, StoreError, key_opens
@@ -226,7 +236,7 @@ def _import_key(args) -> int:
     return 0
 
 
-def _reset(args) -> int:
+def _reset(args: argparse.Namespace) -> int:
     """Sets an empty or damaged database aside (nothing deleted) and starts an empty one, on explicit request,
     while no ConsultAid holds the data folder. A sound database, or one that only lacks its key, is refused:
     with the right key its records are all there."""

@@ -4,15 +4,21 @@ asked on the terminal; none is ever printed."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from consultaid.i18n import _
+
+if TYPE_CHECKING:
+    import psycopg
 
 URL_VARIABLE = "CONSULTAID_DATABASE_URL"
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from consultaid.server.setup import DEFAULT_APP_ROLE, DEFAULT_DATABASE, DEFAULT_OWNER_ROLE
 
     server = commands.add_parser("server", help=_("set up the clinic's PostgreSQL record server"))
@@ -53,7 +59,7 @@ def add_parser(commands) -> None:
                             help=_("application role (default: {name})").format(name=DEFAULT_APP_ROLE))
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     if args.server_command == "init":
         return _init(args)
     if args.server_command == "import":
@@ -61,7 +67,7 @@ def run(args) -> int:
     return _migrate(args)
 
 
-def _import(args) -> int:
+def _import(args: argparse.Namespace) -> int:
     from consultaid.cli_verify import data_dir
     from consultaid.consultation.store import StoreError
     from consultaid.i18n import ngettext
@@ -103,7 +109,7 @@ def _import(args) -> int:
     return 0
 
 
-def _init(args) -> int:
+def _init(args: argparse.Namespace) -> int:
     from consultaid.server.setup import init_script
 
     if not args.owner_url:
@@ -134,7 +140,7 @@ def _init(args) -> int:
     return 0
 
 
-def _ask_passwords(admin, roles) -> bool:
+def _ask_passwords(admin: psycopg.Connection[Any], roles: Sequence[str]) -> bool:
     """Asks each role's password on the terminal (twice); False when there is no terminal to ask on."""
     import getpass
 
@@ -152,7 +158,7 @@ def _ask_passwords(admin, roles) -> bool:
     return True
 
 
-def _migrate(args) -> int:
+def _migrate(args: argparse.Namespace) -> int:
     from consultaid.server.connection import ServerError, connect
     from consultaid.server.migrations import LATEST_VERSION, MigrationError, migrate
 

@@ -8,14 +8,20 @@ themselves are in consultaid/report/verify.py.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from consultaid.i18n import _
 
+if TYPE_CHECKING:
+    from consultaid.consultation.record_store import RecordStore
 
-def add_parser(commands) -> None:
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify = commands.add_parser(
         "verify", help=_("check the seal of a summary PDF and its attached record"),
         description=_("Check a sealed summary: who sealed it and when, whether it is unchanged since sealing, "
@@ -27,21 +33,21 @@ def add_parser(commands) -> None:
                                "may be given more than once)"))
 
 
-def data_dir(args) -> Path:
+def data_dir(args: argparse.Namespace) -> Path:
     """Where records and the seal key are: --data-dir, then CONSULTAID_DATA_DIR, then Settings, then the
     platform's default (the order the app and `consultaid records` use)."""
     from consultaid.paths import user_data_dir
     from consultaid.settings import load_settings
 
     if args.data_dir is not None:
-        return args.data_dir
+        return Path(args.data_dir)
     configured = load_settings().data_dir
     if configured and not os.environ.get("CONSULTAID_DATA_DIR"):
         return Path(configured)
     return user_data_dir()
 
 
-def _clinic_server_opener(args):
+def _clinic_server_opener(args: argparse.Namespace) -> Callable[[Path | None], RecordStore] | None:
     """How verify opens the record store when it is the clinic server (--database-url,
     CONSULTAID_DATABASE_URL or Settings › Data): a PDF is compared with the clinic's records, and a
     `render --seal` is looked up in the clinic's audit trail. None: this workstation's file, if there is one."""
@@ -52,14 +58,15 @@ def _clinic_server_opener(args):
     if not url and load_settings().record_store != "server":
         return None
 
-    def open_clinic_store(folder):
+    def open_clinic_store(folder: Path | None) -> RecordStore:
+        from consultaid.paths import user_data_dir
         from consultaid.server.opening import open_record_store
 
-        return open_record_store(folder, url=url)
+        return open_record_store(folder or user_data_dir(), url=url)
     return open_clinic_store
 
 
-def run_verify(args) -> int:
+def run_verify(args: argparse.Namespace) -> int:
     import logging
 
     from consultaid.report.verify import verify_pdf

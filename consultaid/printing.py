@@ -62,13 +62,13 @@ def _command(name: str) -> str:
     return path
 
 
-def _run(arguments: list[str], data: bytes | None = None) -> subprocess.CompletedProcess:
+def _run(arguments: list[str], data: bytes | None = None) -> subprocess.CompletedProcess[str]:
     """The command's answer, as text. `data` is given on its standard input (none otherwise)."""
     # The C locale, so the answers can be read ("request id is …"); CUPS' own errors stay readable.
     environment = dict(os.environ, LC_ALL="C", LANG="C")
     try:
         result = subprocess.run(arguments, capture_output=True, timeout=TIMEOUT_SECONDS, env=environment,
-                                **({"input": data} if data is not None else {"stdin": subprocess.DEVNULL}))
+                                input=data, stdin=None if data is not None else subprocess.DEVNULL)
     except subprocess.TimeoutExpired as error:
         raise PrintFailed(_("The print system did not answer within {seconds} seconds.").format(
             seconds=TIMEOUT_SECONDS)) from error
@@ -79,7 +79,7 @@ def _run(arguments: list[str], data: bytes | None = None) -> subprocess.Complete
                                        result.stderr.decode("utf-8", "replace"))
 
 
-def _not_running(result: subprocess.CompletedProcess) -> bool:
+def _not_running(result: subprocess.CompletedProcess[str]) -> bool:
     said = (result.stderr + result.stdout).lower()
     return "scheduler is not running" in said or "unable to connect to server" in said
 
@@ -119,7 +119,7 @@ def is_pdf(data: bytes) -> bool:
     return data[:5] == b"%PDF-"
 
 
-def print_pdf(document: str | os.PathLike | bytes, printer: str | None = None, copies: int = 1,
+def print_pdf(document: str | os.PathLike[str] | bytes, printer: str | None = None, copies: int = 1,
               title: str = "") -> str:
     """Sends a PDF (a file or its bytes) to CUPS as it is; returns the job id, e.g. "Office-42".
 

@@ -10,6 +10,7 @@ status 0 with a one-line report, or 1 with the reason.
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
@@ -128,7 +129,7 @@ def check_window(content_dir: Path, folder: Path) -> None:
     app.processEvents()
 
 
-def run_self_test(args=None) -> int:
+def run_self_test(args: argparse.Namespace | None = None) -> int:
     from consultaid.paths import bundled_content_dir
 
     content_dir = getattr(args, "content_dir", None) or bundled_content_dir()

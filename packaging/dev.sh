@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command for developers on a fresh Debian machine (run as root, or with sudo available):
 #   bash packaging/dev.sh run    set everything up, then start ConsultAid on the bundled content
-#   bash packaging/dev.sh test   set everything up, then run the whole test suite headless; the test
+#   bash packaging/dev.sh test   set everything up, run the checks of .ci/lint (ruff, mypy, import-linter:
+#                                it stops there if one fails), then the whole test suite headless; the test
 #                                command also installs CUPS and starts it with a cups-pdf queue, so
 #                                the printing tests print for real (they skip, saying why, if it can't),
 #                                and starts a throw-away PostgreSQL cluster with TLS for the clinic
@@ -162,6 +163,9 @@ case "$command" in
   test)
     install_system_packages "${SYSTEM_PACKAGES[@]}"
     install_python_environment
+    # Lint, types and the layers contract first (design section 7): a failure stops the run before the
+    # slower set-up. The tools are in the `test` extras install_python_environment put in .venv.
+    bash .ci/lint
     start_print_system
     install_hospital_test_peers
     install_verapdf_test_peer

@@ -235,8 +235,8 @@ def pg_database(pg_server, pg_roles):
 @pytest.fixture
 def migrated(pg_database):
     """A test database at the latest schema version."""
-    from consultaid.server.migrations import migrate
     from consultaid.server.connection import connect
+    from consultaid.server.migrations import migrate
 
     with connect(pg_database["owner"]) as owner:
         migrate(owner, app_role=APP_ROLE)

@@ -1,7 +1,8 @@
 """A process that saves one draft over and over and says "ack N" once save N is committed.
 
 Used by the fault-injection test, which kills it with SIGKILL at random moments. The first argument is a
-data folder (this workstation's SQLite store) or the server's URL or libpq connection string (the clinic server, as workstation
+data folder (this workstation's SQLite store) or the server's URL or libpq connection string (the clinic
+server, as workstation
 "room-fault", so each new process holds the same lease)."""
 
 import sys

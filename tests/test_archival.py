@@ -1,7 +1,8 @@
 """The archival profile (consultaid/report/archival.py): PDF/A-3b as far as it can be checked here.
 
 veraPDF, the reference PDF/A validator, runs in tests/test_verapdf.py; these checks stay beside it, each
-requirement on its own with poppler, qpdf, pyHanko's reader and Pillow's littleCMS: fonts embedded, output intent with a valid sRGB profile, PDF/A identification in XMP that
+requirement on its own with poppler, qpdf, pyHanko's reader and Pillow's littleCMS: fonts embedded,
+output intent with a valid sRGB profile, PDF/A identification in XMP that
 agrees with the information dictionary, no encryption, transparency limited to what PDF/A-3 allows,
 the record attached as an associated file and equal to the record, and a clean `qpdf --check`. Checked
 on the sealed summary, i.e. after the seal's incremental update, which must not break any of them.

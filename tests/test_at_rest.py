@@ -15,8 +15,16 @@ from pathlib import Path
 import pytest
 
 from consultaid.consultation import keystore
-from consultaid.consultation.store import (DATABASE_NAME, MIGRATIONS, PLAIN_HEADER, Store, StoreError, entry_hash,
-                                           open_connection, open_store)
+from consultaid.consultation.store import (
+    DATABASE_NAME,
+    MIGRATIONS,
+    PLAIN_HEADER,
+    Store,
+    StoreError,
+    entry_hash,
+    open_connection,
+    open_store,
+)
 
 MARKER = "Zyxmarqué Ωmega-7f3c"
 # Pieces of the marker searched for in every encoding and case: any one of them found is a leak. ASCII
@@ -67,7 +75,7 @@ def patient_record(consultation_id="c-marker", **extra):
 
 def pdf_with_marker() -> bytes:
     """A PDF whose bytes hold the marker as is, so a PDF stored unencrypted could not go unnoticed."""
-    return (f"%PDF-1.7\n1 0 obj << /Title ({MARKER}) >> endobj\nBT ({MARKER}) Tj ET\n".encode("utf-8")
+    return (f"%PDF-1.7\n1 0 obj << /Title ({MARKER}) >> endobj\nBT ({MARKER}) Tj ET\n".encode()
             + MARKER.encode("utf-16-le") + b"\n%%EOF\n")
 
 
@@ -350,7 +358,8 @@ def plain_database(data: Path) -> tuple[sqlite3.Connection, Path]:
     for seq, action in enumerate(["create", "finalize"], start=1):
         at = f"2026-11-22T10:0{seq}:00+01:00"
         digest = entry_hash(previous, at, "dr-old", action, "c-marker")
-        db.execute("INSERT INTO audit VALUES (?, ?, 'dr-old', ?, 'c-marker', ?, ?)", (seq, at, action, previous, digest))
+        db.execute("INSERT INTO audit VALUES (?, ?, 'dr-old', ?, 'c-marker', ?, ?)",
+                   (seq, at, action, previous, digest))
         previous = digest
     (data / "audit-head.txt").write_text(f"2 {previous}\n")
     return db, data / DATABASE_NAME

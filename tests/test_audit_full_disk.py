@@ -97,8 +97,8 @@ def test_a_finalize_on_a_full_disk_is_stored_and_closing_does_not_call_it_lost(q
     from consultaid.report.seal import installation_seal
     from consultaid.ui.app import create_main_window
     from consultaid.ui.messages import messages
-    from tests.test_consultation_flow import fill_start_form, press_shortcut
     from tests.conftest import drag
+    from tests.test_consultation_flow import fill_start_form, press_shortcut
 
     installation_seal(tiny_disk / "records")   # the seal key exists before the disk fills up
     window = create_main_window(CONTENT, tiny_disk / "records")

@@ -227,7 +227,8 @@ def test_an_interrupted_consultation_is_offered_again_and_resumes(qtbot, qapp, o
     page = view.page_for["procedure"]
     click_box(qtbot, page.discussed)
     assert page.discussed.isChecked()
-    qtbot.waitUntil(lambda: first.store.drafts()[0].revision >= 2, timeout=3000)  # within about a second
+    # `first` bound now: it is deleted below, and the name must not be looked up after that.
+    qtbot.waitUntil(lambda window=first: window.store.drafts()[0].revision >= 2, timeout=3000)  # within about a second
     assert "Saved at" in first.statusBar().currentMessage()
     consultation_id = view.consultation.id
     first.deleteLater()  # the process "crashes": no close, no goodbye

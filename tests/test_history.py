@@ -6,15 +6,15 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from PySide6.QtCore import Qt
 
 from consultaid.consultation import store as store_module
+from consultaid.consultation.record_search import RESULT_LIMIT, HistoryQuery, HistorySearch
 from consultaid.consultation.store import StoreError
 from consultaid.ui.app import create_main_window
-from consultaid.consultation.record_search import RESULT_LIMIT, HistoryQuery, HistorySearch
 from consultaid.ui.history_view import HistoryView
 from consultaid.ui.style import apply_style
 from tests.conftest import CONTENT, REPO, type_text
@@ -45,7 +45,7 @@ def make_record(base: str, name: str, identifier: str, day: str, consultation_id
     return record
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rendered(text: str) -> bytes:
     from consultaid.report import render_summary
 

@@ -140,7 +140,8 @@ def test_the_server_keeps_the_document_and_gives_it_back_by_search(tmp_path, fhi
     assert doc.document_id in [item["masterIdentifier"]["value"][9:] for item in by_patient]
     binary = get(fhir_server, attachment["url"])
     assert base64.b64decode(binary["data"]) == stored_pdf
-    [submission] = search(fhir_server, f"List?identifier=urn:ietf:rfc:3986|{build_bundle(doc)['entry'][0]['resource']['identifier'][1]['value']}")
+    identifier = build_bundle(doc)["entry"][0]["resource"]["identifier"][1]["value"]
+    [submission] = search(fhir_server, f"List?identifier=urn:ietf:rfc:3986|{identifier}")
     assert submission["entry"][0]["item"]["reference"] == f"DocumentReference/{reference['id']}"
 
 

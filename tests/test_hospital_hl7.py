@@ -247,4 +247,5 @@ def test_a_record_without_patient_identifier_is_not_sent(tmp_path):
 def test_message_time_stamps_keep_the_records_utc_offset(tmp_path):
     doc, _ = document(tmp_path)
     text = build_mdm_t02(doc, control_id="C1", sent_at=datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC))
-    assert text.startswith("MSH|^~\\&|ConsultAid|CLINIQUE-PARC|EPR|CHU-TEST|20261201080000+0000||MDM^T02^MDM_T02|C1|P|2.5")
+    assert text.startswith("MSH|^~\\&|ConsultAid|CLINIQUE-PARC|EPR|CHU-TEST|20261201080000+0000||"
+                           "MDM^T02^MDM_T02|C1|P|2.5")

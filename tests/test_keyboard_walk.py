@@ -11,9 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from consultaid.content.library import load_library
-from tests.conftest import CONTENT
-
 MAX_TABS = 120
 
 

@@ -339,9 +339,10 @@ def test_no_networking_system_call_in_the_gui_flow(tmp_path):
         pytest.skip("strace cannot trace here (ptrace not permitted)")
     log = tmp_path / "trace" / "calls"
     log.parent.mkdir()
-    test = f"{Path(__file__).relative_to(REPO)}::test_a_whole_consultation_summary_print_records_and_verify_open_no_socket"
-    result = subprocess.run([STRACE, "-f", "-ff", "-qq", "-e", "trace=%network,access,faccessat,faccessat2", "-o", str(log),
-                             sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+    test = (f"{Path(__file__).relative_to(REPO)}"
+            "::test_a_whole_consultation_summary_print_records_and_verify_open_no_socket")
+    result = subprocess.run([STRACE, "-f", "-ff", "-qq", "-e", "trace=%network,access,faccessat,faccessat2",
+                             "-o", str(log), sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
                             capture_output=True, text=True, timeout=600, cwd=REPO)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "1 passed" in result.stdout

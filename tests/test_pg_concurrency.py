@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def check_everything_arrived_once(migrated, count: int) -> None:
                 assert (actor, action, subject) in set(triples)
         # The workstations really ran at the same time: their entries are interleaved in the chain.
         actors = [entry[1] for entry in entries]
-        assert sum(1 for a, b in zip(actors, actors[1:]) if a != b) > WORKSTATIONS
+        assert sum(1 for a, b in pairwise(actors) if a != b) > WORKSTATIONS
     finally:
         store.close()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -22,7 +22,7 @@ from consultaid.content.library import load_library
 from tests.conftest import CONTENT
 
 SURGERY = date(2027, 1, 31)  # a 31st, so month arithmetic has to clamp
-STAMP = datetime(2027, 1, 10, 9, 30, tzinfo=timezone.utc)
+STAMP = datetime(2027, 1, 10, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

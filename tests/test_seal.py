@@ -16,6 +16,7 @@ import re
 import shutil
 import stat
 import subprocess
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -101,19 +102,20 @@ def test_a_seal_from_another_installation_is_not_trusted_without_trust(sealed, t
 
 
 def test_a_configured_pkcs12_certificate_seals_and_is_named_on_the_summary(tmp_path):
+    from datetime import datetime, timedelta
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
     from cryptography.x509.oid import NameOID
-    from datetime import datetime, timedelta, timezone
 
     from consultaid.settings import Settings
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Dr Émile Roux"),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Clinique du Parc")])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                    .serial_number(7).not_valid_before(now - timedelta(days=1))
                    .not_valid_after(now + timedelta(days=365)).sign(key, hashes.SHA256()))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
-from consultaid.consultation.setup import ConsultationSetup, Interpreter, Patient, Surgeon
 from consultaid.consultation.session import (
     DISCUSSED,
     IN_PROGRESS,
@@ -16,6 +15,7 @@ from consultaid.consultation.session import (
     Consultation,
     QuestionAnswer,
 )
+from consultaid.consultation.setup import ConsultationSetup, Interpreter, Patient, Surgeon
 from consultaid.consultation.shown_content import shown_content
 from consultaid.content.library import load_library
 from tests.conftest import CONTENT
@@ -41,7 +41,7 @@ def make(library, pack_id="vertebroplasty", language="fr", clock=None):
         procedure_id=pack_id, patient_language=language, side_level="L1", indication="fracture",
         surgery_date=date(2027, 1, 4), interpreter=Interpreter("Eleni K.", "el"))
     return Consultation(setup, shown_content(library.get(pack_id), language), clock=clock or FakeClock(),
-                        now=lambda: datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc))
+                        now=lambda: datetime(2026, 11, 22, 9, 30, tzinfo=UTC))
 
 
 def test_time_is_banked_per_step_and_per_section(library):

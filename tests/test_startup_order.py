@@ -48,7 +48,7 @@ def test_the_app_start_paints_then_opens_the_store_and_offers_the_interrupted_co
     qtbot.mouseClick(first.start_button, Qt.MouseButton.LeftButton)
     fill_start_form(first.start_dialog, qtbot, "en")
     click_box(qtbot, first.consultation_view.page_for["procedure"].discussed)
-    qtbot.waitUntil(lambda: first.store.drafts()[0].revision >= 2, timeout=3000)
+    qtbot.waitUntil(lambda window=first: window.store.drafts()[0].revision >= 2, timeout=3000)  # `first` is del'd below
     consultation_id = first.consultation_view.consultation.id
     first.deleteLater()  # a crash: no close
     del first

@@ -61,8 +61,9 @@ def _tamper(db, rng: random.Random) -> str:
         db.execute("DELETE FROM audit WHERE seq = ?", (seq,))
     else:
         other = rng.choice([row[0] for row in rows if row[0] != seq])
-        a = db.execute("SELECT at, actor, action, subject, previous_hash, hash FROM audit WHERE seq = ?", (seq,)).fetchone()
-        b = db.execute("SELECT at, actor, action, subject, previous_hash, hash FROM audit WHERE seq = ?", (other,)).fetchone()
+        entry = "SELECT at, actor, action, subject, previous_hash, hash FROM audit WHERE seq = ?"
+        a = db.execute(entry, (seq,)).fetchone()
+        b = db.execute(entry, (other,)).fetchone()
         for target, values in ((seq, b), (other, a)):
             db.execute("UPDATE audit SET at=?, actor=?, action=?, subject=?, previous_hash=?, hash=? WHERE seq=?",
                        (*values, target))
@@ -99,7 +100,7 @@ def test_a_damaged_database_is_reported_and_left_for_the_user_or_it_to_decide(tm
     data = tmp_path / "data"
     data.mkdir()
     (data / "consultaid.sqlite3").write_bytes(b"this is not a database" * 100)
-    for attempt in range(2):
+    for _attempt in range(2):
         with pytest.raises(StoreError) as raised:
             open_store(data)
         assert raised.value.kind == "damaged" and "Nothing was changed" in str(raised.value)

@@ -9,7 +9,7 @@ cell reads whole rather than interleaved with the cells beside it.
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -32,7 +32,7 @@ def fully_discussed_record(pack_id: str, language: str) -> dict:
                               Patient("A Patient", date(1950, 1, 2), "ID-1"), pack_id, language,
                               indication="Indication", surgery_date=date(2027, 1, 12))
     consultation = Consultation(setup, shown_content(LIBRARY.get(pack_id), language),
-                                now=lambda: datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc))
+                                now=lambda: datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
     for collection in ("sections", "benefits", "risks", "milestones", "alternatives"):
         for item_id in consultation.collection(collection):
             consultation.set_discussed(collection, item_id, True)

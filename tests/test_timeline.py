@@ -13,8 +13,8 @@ from consultaid.charts.timeline import (
     WEEK_HOURS,
     YEAR_HOURS,
     build_timeline,
-    format_date_range,
 )
+from consultaid.consultation.recovery_words import format_date_range
 from consultaid.consultation.shown_content import shown_content
 from consultaid.content.library import load_library
 from tests.conftest import CONTENT

@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from consultaid.charts.risk_chart import (
+from consultaid.consultation.outcome_words import (
     PEOPLE,
     effective_kind,
     estimate_figures,

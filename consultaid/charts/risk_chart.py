@@ -17,31 +17,24 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+# The words beside the bars are the model's (consultation/outcome_words.py), so the review and the summary
+# quote exactly what the chart writes; the names stay importable from here.
+from consultaid.consultation.outcome_words import (
+    PEOPLE,
+    effective_kind,
+    estimate_figures,
+    estimate_words,
+    figure,
+    number_text,
+)
 from consultaid.consultation.shown_content import ShownEstimate, ShownOutcome
-from consultaid.formatting import format_number
 from consultaid.i18n import N_, translate
-
-PEOPLE = 1000  # the one denominator
 
 # How a part of a bar is drawn. Each style differs by pattern, not only by colour.
 SOLID = "solid"        # people it happens to (a point, or up to a range's low figure)
 HATCHED = "hatched"    # from a range's low figure to its high figure
 BRACKET = "bracket"    # "fewer than N": somewhere between 0 and N, outlined, never filled
 NOT_KNOWN = "not_known"
-
-# The source's own word for how often, as the content schema lists them, in plain words.
-VERBAL_WORDS = {
-    "common": N_("common"),
-    "most": N_("most"),
-    "majority": N_("the majority"),
-    "rare": N_("rare"),
-    "extremely_rare": N_("extremely rare"),
-    "exceptional": N_("exceptional"),
-    "theoretical": N_("theoretical"),
-    "possible": N_("possible"),
-    "occasional": N_("occasional"),
-    "sometimes": N_("sometimes"),
-}
 
 KIND_HEADINGS = {"benefit": N_("Benefits"), "risk": N_("Risks")}
 
@@ -183,117 +176,6 @@ def _segments(solid_end: float, band_end: float | None, bracket_end: float | Non
     return tuple(parts)
 
 
-# ---- Numbers and words -------------------------------------------------------------------------------------
-
-def figure(number: float, language: str) -> str:
-    """A per-1000 figure as written: 2.3 % is 23 in 1000, not 22.999999999999996 (float noise only)."""
-    return format_number(round(number, 6), language)
-
-
-def estimate_figures(estimate: ShownEstimate) -> tuple[float | None, float | None]:
-    """(low, high) in 1000: a point gives (v, v), a range (low, high), an upper bound (None, upper)."""
-    kind = estimate.kind
-    if kind == "point":
-        value = estimate.per_1000(estimate.value)
-        return value, value
-    if kind == "range":
-        return estimate.per_1000(estimate.low), estimate.per_1000(estimate.high)
-    if kind == "upper_bound":
-        return None, estimate.per_1000(estimate.upper)
-    return None, None
-
-
-def effective_kind(estimate: ShownEstimate) -> str:
-    """The estimate's kind, or "not_known" if its figure cannot be put in 1000 (validation forbids that)."""
-    low, high = estimate_figures(estimate)
-    if estimate.kind == "upper_bound":
-        return "upper_bound" if high is not None else "not_known"
-    if estimate.kind in ("point", "range"):
-        return estimate.kind if low is not None and high is not None else "not_known"
-    return "not_known"
-
-
-def in_1000(number: float, language: str) -> str:
-    return translate(N_("{number} in 1000"), language).format(number=figure(number, language))
-
-
-def range_in_1000(low: float, high: float, language: str) -> str:
-    if round(low, 6) == round(high, 6):
-        return in_1000(low, language)
-    return translate(N_("{low}–{high} in 1000"), language).format(
-        low=figure(low, language), high=figure(high, language))
-
-
-def fewer_than_in_1000(number: float, language: str) -> str:
-    return translate(N_("fewer than {number} in 1000"), language).format(number=figure(number, language))
-
-
-def more_than_in_1000(number: float, language: str) -> str:
-    return translate(N_("more than {number} in 1000"), language).format(number=figure(number, language))
-
-
-def number_text(estimate: ShownEstimate, language: str) -> str:
-    """The figure in the one denominator: "10–50 in 1000", "fewer than 10 in 1000", "not known"."""
-    # effective_kind says "not_known" whenever a figure its kind needs is missing; the None tests below say
-    # the same to the type checker and never decide on their own.
-    kind = effective_kind(estimate)
-    low, high = estimate_figures(estimate)
-    if kind == "point" and low is not None:
-        return in_1000(low, language)
-    if kind == "range" and low is not None and high is not None:
-        return range_in_1000(low, high, language)
-    if kind == "upper_bound" and high is not None:
-        return fewer_than_in_1000(high, language)
-    return translate(N_("not known"), language)
-
-
-def verbal_text(estimate: ShownEstimate, language: str) -> str:
-    """The source's own word, quoted and attributed, so it is never taken for our figure."""
-    if not estimate.verbal:
-        return ""
-    word = translate(VERBAL_WORDS.get(estimate.verbal, estimate.verbal), language)
-    return translate(N_("in the source’s words: “{word}”"), language).format(word=word)
-
-
-def outcome_phrase(number: str, outcome: str, language: str) -> str:
-    return translate(N_("{number} {outcome}"), language).format(number=number, outcome=outcome)
-
-
-def benefit_frames(estimate: ShownEstimate, outcome: ShownOutcome, language: str) -> str:
-    """Both frames of a benefit: who gets it and who does not, in the same denominator."""
-    kind = effective_kind(estimate)
-    low, high = estimate_figures(estimate)
-    if kind == "not_known" or high is None:  # a known kind always has its high figure (effective_kind)
-        return ""
-    gets = outcome.outcome_text or translate(N_("have this benefit"), language)
-    misses = outcome.no_outcome_text or translate(N_("do not"), language)
-    if kind == "point" and low is not None:
-        yes, no = in_1000(low, language), in_1000(PEOPLE - low, language)
-    elif kind == "range" and low is not None:
-        yes, no = range_in_1000(low, high, language), range_in_1000(PEOPLE - high, PEOPLE - low, language)
-    else:
-        yes, no = fewer_than_in_1000(high, language), more_than_in_1000(PEOPLE - high, language)
-    return translate(N_("{benefit}; {no_benefit}"), language).format(
-        benefit=outcome_phrase(yes, gets, language), no_benefit=outcome_phrase(no, misses, language))
-
-
-def group_text(estimate: ShownEstimate, language: str) -> str:
-    group = estimate.group_text or translate(N_("not stated by the source"), language)
-    return translate(N_("Who: {group}"), language).format(group=group)
-
-
-def window_text(estimate: ShownEstimate, language: str) -> str:
-    window = estimate.window_text or translate(N_("not stated by the source"), language)
-    return translate(N_("When: {window}"), language).format(window=window)
-
-
-def source_text(estimate: ShownEstimate, language: str) -> str:
-    title = estimate.source_title or estimate.source
-    if estimate.source_file:
-        return translate(N_("Source: {title} ({file})"), language).format(title=title, file=estimate.source_file)
-    return translate(N_("Source: {title}"), language).format(title=title)
-
-
 # ---- Scales ------------------------------------------------------------------------------------------------
 
 def linear_position(per_1000: float) -> float:
@@ -352,15 +234,16 @@ def estimate_bar(estimate: ShownEstimate, outcome: ShownOutcome, scale: LogScale
     if kind == "upper_bound" and high is not None:
         bracket, log_bracket = linear_position(high), scale.position(high)
     known = kind != "not_known"
+    words = estimate_words(estimate, outcome, language)
     return EstimateBar(
-        source=estimate.source,
-        estimate_kind=kind,
-        number_text=number_text(estimate, language),
-        verbal_text=verbal_text(estimate, language),
-        frames_text=benefit_frames(estimate, outcome, language) if outcome.kind == "benefit" else "",
-        group_text=group_text(estimate, language),
-        window_text=window_text(estimate, language),
-        source_text=source_text(estimate, language),
+        source=words.source,
+        estimate_kind=words.estimate_kind,
+        number_text=words.number_text,
+        verbal_text=words.verbal_text,
+        frames_text=words.frames_text,
+        group_text=words.group_text,
+        window_text=words.window_text,
+        source_text=words.source_text,
         low_per_1000=low if known else None,
         high_per_1000=high if known else None,
         solid_end=solid or 0.0, band_end=band, bracket_end=bracket,

@@ -25,10 +25,12 @@ import logging
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from consultaid.consultation.db_api import DbConnection
 from consultaid.i18n import _
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ def entry_hash(previous_hash: str, at: str, actor: str, action: str, subject: st
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def record_row_hash(row: dict) -> str:
+def record_row_hash(row: dict[str, Any]) -> str:
     """SHA-256 of a finalized record row: every column in RECORD_COLUMNS (the PDF through its SHA-256)."""
     payload = json.dumps([row[name] for name in RECORD_COLUMNS], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -156,7 +158,7 @@ class PrintedHeadAnchor:
 
 # --- the check -------------------------------------------------------------------------------------
 
-def chain_problems(connection, anchors: list) -> list[str]:
+def chain_problems(connection: DbConnection, anchors: Sequence[AuditAnchor]) -> list[str]:
     """Every break in the chain, every anchored head the chain no longer holds, and every anchor that is
     missing or unreadable. Each problem is one translated line with no patient data."""
     problems, hashes, last_seq = [], {}, None
@@ -176,7 +178,7 @@ def chain_problems(connection, anchors: list) -> list[str]:
     return problems
 
 
-def _anchor_problems(anchor, hashes: dict[int, str], last_seq: int | None) -> list[str]:
+def _anchor_problems(anchor: AuditAnchor, hashes: dict[int, str], last_seq: int | None) -> list[str]:
     reading = anchor.read()
     if reading.state == "missing":
         if last_seq is None or not anchor.required:
@@ -200,7 +202,7 @@ def _anchor_problems(anchor, hashes: dict[int, str], last_seq: int | None) -> li
     return problems
 
 
-def record_problems(connection) -> list[str]:
+def record_problems(connection: DbConnection) -> list[str]:
     """Every finalized record row whose columns or PDF no longer match the hash its finalize entry put in
     the chain, every row with no such entry, and every finalize entry whose row is gone. Entries written
     before rows were hashed (no `row-sha256=`) cannot be compared and are left alone."""
@@ -209,7 +211,7 @@ def record_problems(connection) -> list[str]:
     # The actions are constants, written into the query so it runs on SQLite and PostgreSQL alike (their
     # drivers mark parameters differently: ? and %s).
     actions = ", ".join(f"'{action}'" for action in FINALIZE_ACTIONS)
-    for action, subject in connection.execute(
+    for _action, subject in connection.execute(
             f"SELECT action, subject FROM audit WHERE action IN ({actions}) ORDER BY seq"):
         match = FINALIZE_SUBJECT.fullmatch(subject)
         if match:
@@ -219,7 +221,7 @@ def record_problems(connection) -> list[str]:
     problems = []
     columns = ", ".join(name for name in RECORD_COLUMNS if name != "pdf_sha256")
     for row in connection.execute(f"SELECT {columns}, pdf_sha256, pdf FROM records ORDER BY id"):
-        values = dict(zip(RECORD_COLUMNS, row[:-1]))
+        values = dict(zip(RECORD_COLUMNS, row[:-1], strict=True))
         key = (values["consultation_id"], values["version"])
         if key not in entries:
             if values["consultation_id"] not in earlier:
@@ -235,11 +237,13 @@ def record_problems(connection) -> list[str]:
     return problems
 
 
-def latest_head(connection) -> tuple[int, str] | None:
-    return connection.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+def latest_head(connection: DbConnection) -> tuple[int, str] | None:
+    head: tuple[int, str] | None = connection.execute(
+        "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    return head
 
 
-def anchor_write_failed(anchor, error: OSError) -> str:
+def anchor_write_failed(anchor: AuditAnchor, error: OSError) -> str:
     """What to tell the user when a commit succeeded but an anchor could not be updated."""
     return _("Saved, but {anchor} could not be updated ({reason}). Nothing is lost; until it is updated, "
              "`consultaid audit verify` cannot rule out that the latest audit entries are removed.").format(

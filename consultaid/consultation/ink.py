@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 TOOLS = ("mouse", "pen", "touch")
 NEUTRAL_PRESSURE = 0.5   # what a mouse or a finger "presses": the stroke's nominal width

@@ -27,6 +27,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from consultaid.i18n import _
 
@@ -36,6 +37,9 @@ SERVICE = "ConsultAid"
 # "file" skips the keyring (for a keyring that does not survive a reboot, or one that asks every time).
 STORE_VARIABLE = "CONSULTAID_KEY_STORE"
 _HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 
 class KeyUnavailable(Exception):
@@ -80,7 +84,7 @@ def _keyring_wanted() -> bool:
     return os.environ.get(STORE_VARIABLE, "").strip().lower() != "file"
 
 
-def _keyring():
+def _keyring() -> KeyringBackend | None:
     """The keyring backend, or None when there is no usable one (the `fail` backend, or none at all)."""
     import keyring
     from keyring.backends import fail

@@ -21,8 +21,12 @@ import math
 import types
 import typing
 from functools import cache
+from typing import TYPE_CHECKING, Protocol
 
 from consultaid.i18n import N_, _
+
+if TYPE_CHECKING:
+    from consultaid.consultation.session import Consultation
 
 # A record is about six levels deep (record > content > risks > risk > estimates > estimate); the ink's
 # points add three. Far deeper JSON is not a record, and walking it would exhaust Python's stack.
@@ -55,15 +59,15 @@ class RecordProblem(ValueError):
     """A record this program recognises but must not render: the message is one translated line."""
 
 
-def short(text) -> str:
+def short(text: object) -> str:
     """An id or path as a message may show it: printable, one line, at most SHORT characters."""
     text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
     return text if len(text) <= SHORT else text[:SHORT - 1] + "…"
 
 
-def check_json(data) -> None:
+def check_json(data: object) -> None:
     """The raw document, walked without recursion (so depth itself cannot break the walk)."""
-    pending = [(data, "", 1)]
+    pending: list[tuple[object, str, int]] = [(data, "", 1)]
     while pending:
         value, path, depth = pending.pop()
         if depth > MAX_DEPTH:
@@ -87,11 +91,18 @@ def _check_text(text: str, path: str) -> None:
         raise RecordProblem(_(NOT_UNICODE).format(where=short(path))) from None
 
 
-def is_number(value) -> bool:
+def is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def check_figures(estimate, where: str) -> None:
+class Figures(Protocol):
+    """A content estimate or a patient-specific risk: a unit, and some of `FIGURES` read by name."""
+
+    @property
+    def unit(self) -> str | None: ...
+
+
+def check_figures(estimate: Figures, where: str) -> None:
     """One estimate (a content estimate or a patient-specific risk): see the module docstring."""
     figures = {name: getattr(estimate, name, None) for name in FIGURES}
     given = {name: number for name, number in figures.items() if number is not None}
@@ -121,12 +132,12 @@ def check_figures(estimate, where: str) -> None:
 
 
 @cache
-def _declared(cls) -> tuple[tuple[str, object], ...]:
+def _declared(cls: type) -> tuple[tuple[str, object], ...]:
     hints = typing.get_type_hints(cls)
     return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls) if f.init)
 
 
-def _accepts(kind, value) -> bool | None:
+def _accepts(kind: object, value: object) -> bool | None:
     """Whether `value` fits the declared type `kind`; None for kinds not checked here."""
     options = typing.get_args(kind) if typing.get_origin(kind) in (typing.Union, types.UnionType) else (kind,)
     if value is None and type(None) in options:
@@ -137,7 +148,7 @@ def _accepts(kind, value) -> bool | None:
     return any(verdicts)
 
 
-def _accepts_one(kind, value) -> bool | None:
+def _accepts_one(kind: object, value: object) -> bool | None:
     if kind is str:
         return isinstance(value, str)
     if kind is bool:
@@ -149,12 +160,13 @@ def _accepts_one(kind, value) -> bool | None:
     return None
 
 
-MESSAGES = {str: WRONG_TEXT, bool: WRONG_BOOL, int: WRONG_NUMBER, float: WRONG_NUMBER}
+MESSAGES: dict[object, str] = {str: WRONG_TEXT, bool: WRONG_BOOL, int: WRONG_NUMBER, float: WRONG_NUMBER}
 
 
-def check_fields(item, where: str) -> None:
+def check_fields(item: object, where: str) -> None:
     """Every text, number, flag and list field of a dataclass instance has its declared type."""
-    for name, kind in _declared(type(item)):
+    declared_class: type = type(item)
+    for name, kind in _declared(declared_class):
         value = getattr(item, name)
         if _accepts(kind, value) is False:
             base = next((option for option in (typing.get_args(kind) or (kind,)) if option is not type(None)),
@@ -171,7 +183,7 @@ def check_fields(item, where: str) -> None:
             check_fields(value, f"{where}/{short(name)}")
 
 
-def check_consultation(consultation) -> None:
+def check_consultation(consultation: Consultation) -> None:
     """The loaded record: declared types, figures, recovery dates. See the module docstring."""
     from consultaid.consultation.recovery_dates import (
         DateOutOfRange,
@@ -197,8 +209,8 @@ def check_consultation(consultation) -> None:
         check_fields(item, f"patient_specific_risks/{index}")
         check_figures(item, _(PATIENT_RISK).format(number=index + 1))
     for collection, items in (("other_alternatives", c.other_alternatives), ("questions", c.questions)):
-        for index, item in enumerate(items):
-            check_fields(item, f"{collection}/{index}")
+        for index, entry in enumerate(items):
+            check_fields(entry, f"{collection}/{index}")
     for role, signature in c.signatures.items():
         for name in ("name", "meaning"):
             if not isinstance(getattr(signature, name), str):
@@ -209,5 +221,6 @@ def check_consultation(consultation) -> None:
             try:
                 milestone_dates(milestone, surgery)
                 uncertain_end_dates(milestone, surgery)
-            except DateOutOfRange:
-                raise RecordProblem(_(BEYOND_CALENDAR).format(where=_(MILESTONE).format(id=short(milestone.id))))
+            except DateOutOfRange:  # its text holds the surgery date: not chained, so no log ever shows it
+                raise RecordProblem(_(BEYOND_CALENDAR).format(
+                    where=_(MILESTONE).format(id=short(milestone.id)))) from None

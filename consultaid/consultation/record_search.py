@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from consultaid.consultation.record_store import RecordStore
 from consultaid.consultation.store import DatabaseError, StoredRecord, StoreError, name_key
 from consultaid.i18n import _
 
@@ -40,7 +41,7 @@ class HistoryRow:
         return f"{self.consultation_id} v{self.version}"
 
     @classmethod
-    def from_record(cls, stored: StoredRecord) -> "HistoryRow":
+    def from_record(cls, stored: StoredRecord) -> HistoryRow:
         return cls("record", stored.consultation_id, stored.consultation_date, stored.patient_name,
                    stored.patient_identifier, stored.procedure_id, stored.status, stored.version, stored.id,
                    stored.finalized_at)
@@ -65,7 +66,7 @@ class HistorySearch:
     Drafts, only the consultations not yet signed, are few: their summaries are filtered here, and a
     draft's identifier, which only its JSON holds, is read once per saved revision."""
 
-    def __init__(self, store):
+    def __init__(self, store: RecordStore) -> None:
         self.store = store
         self._identifiers: dict[tuple[str, int], str] = {}
 

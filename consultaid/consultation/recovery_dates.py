@@ -22,11 +22,17 @@ from __future__ import annotations
 import calendar
 import hashlib
 import math
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from consultaid import __version__
 from consultaid.content.durations import HOURS_PER_UNIT, Duration
 from consultaid.i18n import N_, translate
+
+if TYPE_CHECKING:
+    from consultaid.consultation.shown_content import ShownMilestone
+    from consultaid.content.model import Milestone
 
 CALENDAR_UNITS = {"month": 1, "year": 12}  # months in one of these units
 
@@ -65,26 +71,26 @@ def date_after(surgery_date: date, *durations: Duration) -> date:
                              "last date the calendar can hold") from error
 
 
-def milestone_dates(milestone, surgery_date: date) -> tuple[date, date | None]:
+def milestone_dates(milestone: Milestone, surgery_date: date) -> tuple[date, date | None]:
     """(first, last) calendar days of a milestone; see the module docstring for each kind."""
     if milestone.kind == "point":
-        return date_after(surgery_date, milestone.at), None
+        return date_after(surgery_date, milestone.required("at")), None
     if milestone.kind == "not_before":
-        return date_after(surgery_date, milestone.until), None
-    first = date_after(surgery_date, milestone.start)
+        return date_after(surgery_date, milestone.required("until")), None
+    first = date_after(surgery_date, milestone.required("start"))
     if milestone.end is not None:
         return first, date_after(surgery_date, milestone.end)
     if milestone.lasts_high is not None:
-        return first, date_after(surgery_date, milestone.start, milestone.lasts_high)
+        return first, date_after(surgery_date, milestone.required("start"), milestone.lasts_high)
     return first, None
 
 
-def uncertain_end_dates(milestone, surgery_date: date) -> tuple[date, date] | None:
+def uncertain_end_dates(milestone: Milestone, surgery_date: date) -> tuple[date, date] | None:
     """Earliest and latest last day of a window whose length is a range (lasts 1–3 months), else None."""
     if milestone.kind != "window" or milestone.end is not None or milestone.lasts_low is None:
         return None
-    return (date_after(surgery_date, milestone.start, milestone.lasts_low),
-            date_after(surgery_date, milestone.start, milestone.lasts_high))
+    return (date_after(surgery_date, milestone.required("start"), milestone.lasts_low),
+            date_after(surgery_date, milestone.required("start"), milestone.required("lasts_high")))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -129,11 +135,11 @@ def _ics_date(day: date) -> str:
 def event_uid(uid_seed: str, milestone_id: str) -> str:
     """The same seed and milestone always give the same UID, so importing the file again updates
     the events instead of duplicating them."""
-    digest = hashlib.sha256(f"{uid_seed}\x1f{milestone_id}".encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(f"{uid_seed}\x1f{milestone_id}".encode()).hexdigest()[:32]
     return f"{digest}@consultaid"
 
 
-def _repeat_rule(milestone, surgery_date: date) -> str | None:
+def _repeat_rule(milestone: Milestone, surgery_date: date) -> str | None:
     """An RRULE only when the repeat is bounded (a window with an end) and counts in days or weeks;
     an open-ended or monthly repeat is said in the description instead of filling a calendar forever."""
     every = milestone.every
@@ -141,20 +147,23 @@ def _repeat_rule(milestone, surgery_date: date) -> str | None:
             or every.unit not in RRULE_FREQUENCY or not float(every.value).is_integer() or every.value < 1):
         return None
     _first, last = milestone_dates(milestone, surgery_date)
+    if last is None:  # a window with an end has a last day; said again for the type checker
+        return None
     return f"FREQ={RRULE_FREQUENCY[every.unit]};INTERVAL={int(every.value)};UNTIL={_ics_date(last)}"
 
 
-def to_ics(milestones, surgery_date: date, language: str, title_prefix: str = "", uid_seed: str = "",
-           stamp: datetime | None = None) -> str:
+def to_ics(milestones: Sequence[ShownMilestone], surgery_date: date, language: str, title_prefix: str = "",
+           uid_seed: str = "", stamp: datetime | None = None) -> str:
     """A VCALENDAR with one all-day VEVENT per milestone, in the patient's language, CRLF line endings.
 
     `title_prefix` starts every event's summary (for example the procedure's name); `uid_seed` (for
     example the consultation id) keeps the UIDs stable; `stamp` is the DTSTAMP (default: now, UTC).
     The file holds nothing about the patient beyond what the caller passes."""
-    from consultaid.charts.timeline import build_timeline  # the same words as on screen and in the PDF
+    # The same words as the timeline on screen and in the PDF (imported here: they import this module).
+    from consultaid.consultation.recovery_words import CAPTION, date_text, repeat_text, timing_text
 
-    timeline = build_timeline(milestones, language, surgery_date)
-    stamp = (stamp or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    caption = translate(CAPTION, language)
+    stamp = (stamp or datetime.now(UTC)).astimezone(UTC)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -162,16 +171,18 @@ def to_ics(milestones, surgery_date: date, language: str, title_prefix: str = ""
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
     ]
-    for milestone, item in zip(milestones, timeline.items):
+    for milestone in milestones:
         first, last = milestone_dates(milestone, surgery_date)
         rule = _repeat_rule(milestone, surgery_date)
         # DTEND is exclusive for all-day events: a window's last day is included by ending the day after.
         end = (last if last is not None and rule is None else first) + timedelta(days=1)
-        summary = item.label
+        summary = milestone.label
         if milestone.kind == "not_before":
-            summary = translate(FROM_TODAY, language).format(label=item.label)
-        timing = item.timing_text + (f" \u00b7 {item.repeat_text}" if item.repeat_text else "")
-        description = "\n".join(part for part in (item.detail, timing, item.date_text, timeline.caption) if part)
+            summary = translate(FROM_TODAY, language).format(label=milestone.label)
+        repeats = repeat_text(milestone.every, language)
+        timing = timing_text(milestone, language) + (f" \u00b7 {repeats}" if repeats else "")
+        dates = date_text(milestone, surgery_date, language)
+        description = "\n".join(part for part in (milestone.detail, timing, dates, caption) if part)
         lines += [
             "BEGIN:VEVENT",
             f"UID:{event_uid(uid_seed, milestone.id)}",

@@ -49,15 +49,9 @@ def review_items(consultation: Consultation) -> list[ReviewSection]:
 
     sections = [ReviewItem(s.title, "", consultation.sections[s.id].discussed) for s in content.sections]
     outcomes = [
-        ReviewItem(o.label, _join(estimate_summary(o, language), consultation.collection(
-            "benefits" if o.kind == "benefit" else "risks")[o.id].note),
-            consultation.collection("benefits" if o.kind == "benefit" else "risks")[o.id].discussed)
-        for o in (*content.benefits, *content.risks)
-    ]
-    outcomes += [
-        ReviewItem(_("Patient-specific: {label}").format(label=r.label),
-                   _join(estimate_summary(r.as_outcome(_("Surgeon's estimate")), language), r.note), r.discussed)
-        for r in consultation.patient_specific_risks
+        ReviewItem(_("Patient-specific: {label}").format(label=o.outcome.label)
+                   if o.outcome.custom else o.outcome.label, _join(o.estimate_summary, o.note), o.discussed)
+        for o in consultation.outcomes().items
     ]
     milestones = [ReviewItem(m.label, "", consultation.milestones[m.id].discussed) for m in content.milestones]
     alternatives = [ReviewItem(a.label, consultation.alternatives[a.id].note, consultation.alternatives[a.id].discussed)
@@ -79,17 +73,6 @@ def review_items(consultation: Consultation) -> list[ReviewSection]:
         ReviewSection(_("Questions and answers"), "alternatives_questions", questions),
         ReviewSection(_("Decision"), "alternatives_questions", decision + teach_back + notes),
     ]
-
-
-def estimate_summary(outcome, language: str) -> str:
-    """Every source's figure for one outcome, number first, as the chart words it."""
-    from dataclasses import replace
-
-    from consultaid.charts.risk_chart import build_chart
-
-    row = build_chart([replace(outcome, within=None)], language).rows[0]
-    return "; ".join(f"{bar.number_text} ({bar.source_text})" if len(row.bars) > 1 else bar.number_text
-                     for bar in row.bars)
 
 
 def _join(*parts: str) -> str:

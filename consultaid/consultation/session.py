@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Any, TypedDict, Unpack
 
 from consultaid import __version__
 from consultaid.consultation.ink import InkDrawing
+from consultaid.consultation.outcomes import ConsultationOutcomes, consultation_outcomes
 from consultaid.consultation.setup import ConsultationSetup
 from consultaid.consultation.shown_content import ShownContent, ShownEstimate, ShownOutcome
 from consultaid.i18n import N_, translate
@@ -86,6 +88,18 @@ class PatientSpecificRisk:
                             detail=self.note, custom=True)
 
 
+class RiskFields(TypedDict, total=False):
+    """The fields of a PatientSpecificRisk besides its id and label, as `add_patient_specific_risk` takes them."""
+
+    unit: str | None
+    value: float | None
+    low: float | None
+    high: float | None
+    upper: float | None
+    note: str
+    discussed: bool
+
+
 @dataclass
 class OtherAlternative:
     """An alternative the surgeon names (no treatment is always one): label, what was said, ticked."""
@@ -112,12 +126,12 @@ class Signature:
     meaning: str
     drawing: InkDrawing
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"role": self.role, "name": self.name, "signed_at": self.signed_at.isoformat(timespec="seconds"),
                 "meaning": self.meaning, "drawing": self.drawing.to_dict()}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Signature":
+    def from_dict(cls, data: dict[str, Any]) -> Signature:
         return cls(data["role"], data["name"], datetime.fromisoformat(data["signed_at"]), data["meaning"],
                    InkDrawing.from_dict(data["drawing"]))
 
@@ -196,7 +210,7 @@ class Consultation:
     def set_note(self, collection: str, item_id: str, note: str) -> None:
         self.collection(collection)[item_id].note = note
 
-    def add_patient_specific_risk(self, label: str, **estimate) -> PatientSpecificRisk:
+    def add_patient_specific_risk(self, label: str, **estimate: Unpack[RiskFields]) -> PatientSpecificRisk:
         risk = PatientSpecificRisk(id=f"patient-{len(self.patient_specific_risks) + 1}", label=label, **estimate)
         self.patient_specific_risks.append(risk)
         return risk
@@ -227,6 +241,11 @@ class Consultation:
         left["patient_specific_risks"] = [r.id for r in self.patient_specific_risks if not r.discussed]
         left["other_alternatives"] = [a.id for a in self.other_alternatives if not a.discussed]
         return left
+
+    def outcomes(self) -> ConsultationOutcomes:
+        """Every benefit and risk (the pack's, then this patient's) with its tick, note and estimates in
+        the patient's language: the one list the risks page, patient screen, review and summary show."""
+        return consultation_outcomes(self)
 
     # --- signing -----------------------------------------------------------------------------
     def meaning(self, role: str) -> str:
@@ -265,11 +284,11 @@ class Consultation:
         self.finalized_at = self._now()
 
     # --- record ------------------------------------------------------------------------------
-    def to_record(self) -> dict:
+    def to_record(self) -> dict[str, Any]:
         """The versioned JSON record (docs/record.md). Banks the running clock first."""
         self._bank_time()
 
-        def progress(items: dict[str, ItemProgress]) -> dict:
+        def progress(items: dict[str, ItemProgress]) -> dict[str, Any]:
             return {item_id: asdict(item) for item_id, item in items.items()}
 
         return {
@@ -303,7 +322,7 @@ class Consultation:
         }
 
     @classmethod
-    def from_record(cls, record: dict, clock: Callable[[], float] = time.monotonic) -> "Consultation":
+    def from_record(cls, record: dict[str, Any], clock: Callable[[], float] = time.monotonic) -> Consultation:
         if record.get("format") != RECORD_FORMAT or record.get("format_version") != RECORD_FORMAT_VERSION:
             raise ValueError("not a ConsultAid record of a version this program reads")
         consultation = cls(ConsultationSetup.from_dict(record["setup"]),

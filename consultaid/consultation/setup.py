@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 from consultaid.consultation import text_rules
 from consultaid.i18n import SUPPORTED_LANGUAGES, _
@@ -55,14 +56,14 @@ class ConsultationSetup:
     surgery_date: date | None = None
     interpreter: Interpreter | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["patient"]["date_of_birth"] = self.patient.date_of_birth.isoformat()
         data["surgery_date"] = self.surgery_date.isoformat() if self.surgery_date else None
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ConsultationSetup":
+    def from_dict(cls, data: dict[str, Any]) -> ConsultationSetup:
         patient = dict(data["patient"], date_of_birth=date.fromisoformat(data["patient"]["date_of_birth"]))
         return cls(
             surgeon=Surgeon(**data["surgeon"]),
@@ -103,7 +104,7 @@ def clean_text(text: str) -> str:
     return kept.strip()
 
 
-def _check_name(errors: dict, field: str, value: str, label_empty: str) -> None:
+def _check_name(errors: dict[str, Any], field: str, value: str, label_empty: str) -> None:
     problem = text_rules.NAME.problem(value)
     if not value:
         errors[field] = label_empty
@@ -121,7 +122,7 @@ def years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def validate_setup(fields: dict, today: date) -> dict[str, str]:
+def validate_setup(fields: dict[str, Any], today: date) -> dict[str, str]:
     """Field name -> message to show beside that field; empty when the consultation can start.
 
     `fields` holds cleaned values: surgeon_name, patient_name, date_of_birth (date or None),

@@ -8,10 +8,11 @@ The risk chart, icon array and timeline geometry all take these objects, on scre
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 from consultaid.consultation.record_check import BENEFIT, RISK, check_figures, short
 from consultaid.content.durations import Duration
-from consultaid.content.model import Milestone, Outcome, ProcedurePack, RiskEstimate
+from consultaid.content.model import Milestone, Outcome, ProcedurePack, RiskEstimate, Section
 from consultaid.content.wording import render
 from consultaid.i18n import _
 
@@ -83,11 +84,11 @@ class ShownContent:
     reviews: tuple[ShownItem, ...]
     sources: tuple[ShownItem, ...] = field(default=())  # id = source id, label = title, detail = file name
 
-    def to_dict(self) -> dict:
-        return _plain(asdict(self))
+    def to_dict(self) -> dict[str, Any]:
+        return {key: _plain(value) for key, value in asdict(self).items()}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ShownContent":
+    def from_dict(cls, data: dict[str, Any]) -> ShownContent:
         return cls(
             pack_id=data["pack_id"], pack_version=data["pack_version"], fingerprint=data["fingerprint"],
             language=data["language"], title=data["title"], summary=data["summary"],
@@ -104,7 +105,7 @@ class ShownContent:
 _DURATION_FIELDS = ("at", "start", "end", "lasts_low", "lasts_high", "until", "every")
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     """Durations as "12 hours" text, tuples as lists: a JSON-ready copy."""
     if isinstance(value, dict):
         if set(value) == {"value", "unit"}:
@@ -115,7 +116,7 @@ def _plain(value):
     return value
 
 
-def outcome_from_dict(data: dict) -> ShownOutcome:
+def outcome_from_dict(data: dict[str, Any]) -> ShownOutcome:
     """A benefit or risk as a record keeps it. Its figures are checked here, as it is loaded, so a record
     edited to say NaN, -500 or 900–5 in 1000 is refused (RecordProblem) rather than printed."""
     outcome = ShownOutcome(**{**data, "estimates": tuple(ShownEstimate(**e) for e in data["estimates"])})
@@ -125,7 +126,7 @@ def outcome_from_dict(data: dict) -> ShownOutcome:
     return outcome
 
 
-def milestone_from_dict(data: dict) -> ShownMilestone:
+def milestone_from_dict(data: dict[str, Any]) -> ShownMilestone:
     values = {**data, "sources": tuple(data["sources"]), "source_files": tuple(data.get("source_files", ()))}
     for name in _DURATION_FIELDS:
         if values.get(name) is not None:
@@ -141,16 +142,30 @@ def shown_content(pack: ProcedurePack, language: str) -> ShownContent:
     def words(text: str) -> str:
         return render(pack, language, text)
 
+    # Validation gives each benefit, risk, milestone, section and alternative a mapping of texts, and each
+    # source and review one text; these say so to the type checker, and fail loudly if a pack did not.
+    def mapping(collection: str, item_id: str) -> dict[str, Any]:
+        entry = texts.entry(collection, item_id)
+        if not isinstance(entry, dict):
+            raise ValueError(f"{collection}/{item_id} is not a mapping of texts")
+        return entry
+
+    def text(collection: str, item_id: str) -> str:
+        entry = texts.entry(collection, item_id)
+        if not isinstance(entry, str):
+            raise ValueError(f"{collection}/{item_id} is not a text")
+        return entry
+
     def optional(collection: str, key: str | None) -> str:
         return words(texts.data.get(collection, {}).get(key, "")) if key else ""
 
     def outcome(item: Outcome, kind: str) -> ShownOutcome:
-        entry = texts.entry("benefits" if kind == "benefit" else "risks", item.id)
+        entry = mapping("benefits" if kind == "benefit" else "risks", item.id)
         estimates = tuple(
             ShownEstimate(
                 **{f.name: getattr(estimate, f.name) for f in fields(RiskEstimate)},
                 source_file=sources[estimate.source].file,
-                source_title=words(texts.entry("sources", estimate.source)),
+                source_title=words(text("sources", estimate.source)),
                 group_text=optional("groups", estimate.group),
                 window_text=optional("windows", estimate.window),
             )
@@ -163,20 +178,20 @@ def shown_content(pack: ProcedurePack, language: str) -> ShownContent:
         )
 
     def milestone(item: Milestone) -> ShownMilestone:
-        entry = texts.entry("milestones", item.id)
+        entry = mapping("milestones", item.id)
         return ShownMilestone(
             **{f.name: getattr(item, f.name) for f in fields(Milestone)},
             label=words(entry["label"]), detail=words(entry.get("detail", "")),
             source_files=tuple(sources[source].file for source in item.sources),
         )
 
-    def section(item) -> ShownSection:
-        entry = texts.entry("sections", item.id)
+    def section(item: Section) -> ShownSection:
+        entry = mapping("sections", item.id)
         return ShownSection(item.id, item.topic, words(entry["title"]), words(entry["body"]),
                             tuple(words(point) for point in entry["key_points"]), item.illustration)
 
     def labelled(collection: str, item_id: str) -> ShownItem:
-        entry = texts.entry(collection, item_id)
+        entry = mapping(collection, item_id)
         return ShownItem(item_id, words(entry["label"]), words(entry.get("detail", "")))
 
     return ShownContent(
@@ -187,6 +202,6 @@ def shown_content(pack: ProcedurePack, language: str) -> ShownContent:
         risks=tuple(outcome(item, "risk") for item in pack.risks),
         milestones=tuple(milestone(item) for item in pack.milestones),
         alternatives=tuple(labelled("alternatives", item.id) for item in pack.alternatives),
-        reviews=tuple(ShownItem(item.id, words(texts.entry("reviews", item.id))) for item in pack.reviews),
-        sources=tuple(ShownItem(s.id, words(texts.entry("sources", s.id)), s.file) for s in pack.sources),
+        reviews=tuple(ShownItem(item.id, words(text("reviews", item.id))) for item in pack.reviews),
+        sources=tuple(ShownItem(s.id, words(text("sources", s.id)), s.file) for s in pack.sources),
     )

@@ -19,17 +19,19 @@ import os
 import shutil
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 from sqlcipher3 import dbapi2 as sqlcipher  # SQLite with encryption, same DB-API as sqlite3 (~5 ms import)
 
 from consultaid.consultation.audit import (
     GENESIS_HASH,
     RECORD_COLUMNS,
+    AuditAnchor,
     FileAnchor,
     PrintedHeadAnchor,
     anchor_write_failed,
@@ -42,6 +44,12 @@ from consultaid.consultation.audit import (
 )
 from consultaid.consultation.keystore import DatabaseKey, KeyUnavailable, create_key, find_key
 from consultaid.i18n import _
+
+if TYPE_CHECKING:
+    from consultaid.consultation.record_store import Whereabouts
+
+# sqlcipher3 has no type information: to the type checker its connections are Any, named so here.
+Connection: TypeAlias = Any
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +219,7 @@ def _unusable(kind: str, path: Path) -> StoreError:
 
 
 @contextmanager
-def _reading():
+def _reading() -> Iterator[None]:
     """Reads report a damaged page as a StoreError, like writes do, never as a raw DatabaseError."""
     try:
         yield
@@ -288,7 +296,7 @@ class Store:
         self.connection.close()
 
     @contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator[Connection]:
         """BEGIN IMMEDIATE … COMMIT; anything that fails rolls back and is reported as a StoreError."""
         try:
             self.connection.execute("BEGIN IMMEDIATE")
@@ -335,7 +343,7 @@ class Store:
         return self.data_dir / AUDIT_ANCHOR_NAME
 
     @property
-    def anchors(self) -> list:
+    def anchors(self) -> list[AuditAnchor]:
         """The anchors written after each commit. The clinic server and the hospital outbox will be added
         here, each an AuditAnchor (audit.py)."""
         return [FileAnchor(self.anchor_path)]
@@ -345,6 +353,8 @@ class Store:
         is never raised as a failure to store. It is kept in `anchor_problem` for the caller to show, and
         logged without patient data; the next successful write clears it."""
         head = latest_head(self.connection)
+        if head is None:  # never after a commit, which always writes an audit entry
+            return
         problems = []
         for anchor in self.anchors:
             try:
@@ -355,7 +365,7 @@ class Store:
                 problems.append(anchor_write_failed(anchor, error))
         self.anchor_problem = problems[0] if problems else None
 
-    def _audit(self, db, action: str, subject: str, origin: str | None = None) -> None:
+    def _audit(self, db: Connection, action: str, subject: str, origin: str | None = None) -> None:
         self._audited = True
         last = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         previous = last[0] if last else GENESIS_HASH
@@ -365,7 +375,7 @@ class Store:
             (at, self.actor, action, subject, previous, entry_hash(previous, at, self.actor, action, subject)))
         self._queue(db, "audit", cursor.lastrowid, origin)
 
-    def _queue(self, db, kind: str, key, origin: str | None = None) -> None:
+    def _queue(self, db: Connection, kind: str, key: int | str, origin: str | None = None) -> None:
         if self.queue_for_server:
             db.execute("INSERT OR IGNORE INTO server_queue (kind, key, origin) VALUES (?, ?, ?)",
                        (kind, str(key), origin))
@@ -374,7 +384,9 @@ class Store:
     def queued(self) -> list[tuple[int, str, str, str]]:
         """(seq, kind, key, state) of every write waiting for the clinic server, oldest first."""
         with _reading():
-            return self.connection.execute("SELECT seq, kind, key, state FROM server_queue ORDER BY seq").fetchall()
+            queued: list[tuple[int, str, str, str]] = self.connection.execute(
+                "SELECT seq, kind, key, state FROM server_queue ORDER BY seq").fetchall()
+            return queued
 
     def arrived(self, seq: int) -> None:
         """The queued write `seq` reached the server: it leaves the queue (the data stays here)."""
@@ -390,18 +402,19 @@ class Store:
         """(at, actor, action, subject, origin) of one audit entry: origin names it on the clinic server,
         the id the workstation gave it if it was first sent there (ClinicStore.log), else its hash here."""
         with _reading():
-            return self.connection.execute(
+            entry: tuple[str, str, str, str, str] | None = self.connection.execute(
                 "SELECT a.at, a.actor, a.action, a.subject, coalesce(q.origin, a.hash) FROM audit a"
                 " LEFT JOIN server_queue q ON q.kind = 'audit' AND q.key = CAST(a.seq AS TEXT) WHERE a.seq = ?",
                 (seq,)).fetchone()
+            return entry
 
-    def record_row(self, record_id: int) -> dict | None:
+    def record_row(self, record_id: int) -> dict[str, Any] | None:
         """Every column of a finalized record, with its PDF bytes (what goes to the server)."""
         with _reading():
             cursor = self.connection.execute("SELECT *, (SELECT version FROM records p WHERE p.id = r.supersedes)"
                                              " AS supersedes_version FROM records r WHERE id = ?", (record_id,))
             row = cursor.fetchone()
-        return dict(zip([column[0] for column in cursor.description], row)) if row else None
+        return dict(zip([column[0] for column in cursor.description], row, strict=True)) if row else None
 
     def log(self, action: str, subject: str, origin: str | None = None) -> None:
         """One audit entry. `origin`: the id the clinic server may already know it by (ClinicStore.log)."""
@@ -412,7 +425,7 @@ class Store:
         row = self.connection.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         return row[0] if row else GENESIS_HASH
 
-    def verify_audit(self, printed_heads: list[str] = ()) -> list[str]:
+    def verify_audit(self, printed_heads: Sequence[str] = ()) -> list[str]:
         """Every break in the chain (an edited, deleted or reordered entry), every anchor that is missing,
         unreadable or holds a head the chain lost, and every finalized record that no longer matches its
         finalize entry. `printed_heads`: heads read off printed summaries (see audit.py)."""
@@ -420,7 +433,7 @@ class Store:
         return chain_problems(self.connection, anchors) + record_problems(self.connection)
 
     # --- drafts --------------------------------------------------------------------------------
-    def save_draft(self, record: dict) -> int:
+    def save_draft(self, record: dict[str, Any]) -> int:
         """Store the consultation in progress; returns its revision once committed (then it is safe)."""
         setup = record["setup"]
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
@@ -447,27 +460,28 @@ class Store:
                                            (status,) if status else ())
             return [DraftSummary(*row) for row in rows]
 
-    def load_draft(self, consultation_id: str) -> dict:
+    def load_draft(self, consultation_id: str) -> dict[str, Any]:
         with _reading():
             row = self.connection.execute("SELECT record_json FROM drafts WHERE consultation_id = ?",
                                           (consultation_id,)).fetchone()
         if row is None:
             raise KeyError(consultation_id)
-        return json.loads(row[0])
+        record: dict[str, Any] = json.loads(row[0])
+        return record
 
     def set_draft_aside(self, consultation_id: str) -> None:
         with self.transaction() as db:
             db.execute("UPDATE drafts SET status = 'set_aside' WHERE consultation_id = ?", (consultation_id,))
             self._audit(db, "set_aside", consultation_id)
 
-    def resume_draft(self, consultation_id: str) -> dict:
+    def resume_draft(self, consultation_id: str) -> dict[str, Any]:
         with self.transaction() as db:
             db.execute("UPDATE drafts SET status = 'open' WHERE consultation_id = ?", (consultation_id,))
             self._audit(db, "autosave_recovery", consultation_id)
         return self.load_draft(consultation_id)
 
     # --- finalized records -----------------------------------------------------------------------
-    def finalize(self, record: dict, pdf: bytes, supersedes: int | None = None) -> int:
+    def finalize(self, record: dict[str, Any], pdf: bytes, supersedes: int | None = None) -> int:
         """Store the finalized record and its exact PDF bytes with their SHA-256, in one transaction."""
         setup = record["setup"]
         digest = hashlib.sha256(pdf).hexdigest()
@@ -491,21 +505,24 @@ class Store:
             # The row's hash goes into the chain, so editing the row behind the triggers' back is found.
             self._audit(db, "correct" if supersedes else "finalize",
                         finalize_subject(record["id"], version, self._row_hash(db, cursor.lastrowid)))
-            return cursor.lastrowid
+            record_id: int = cursor.lastrowid
+            return record_id
 
     def latest_version(self, consultation_id: str) -> int | None:
         """The newest stored version of a consultation (what a print or export entry names), or None."""
         with _reading():
             row = self.connection.execute("SELECT MAX(version) FROM records WHERE consultation_id = ?",
                                           (consultation_id,)).fetchone()
-        return row[0]
+        version: int | None = row[0]
+        return version
 
     def stored_versions(self, consultation_id: str) -> list[tuple[int, str, str]]:
         """(version, record JSON, PDF SHA-256) of every stored version of a consultation, oldest first."""
         with _reading():
-            return self.connection.execute(
+            versions: list[tuple[int, str, str]] = self.connection.execute(
                 "SELECT version, record_json, pdf_sha256 FROM records WHERE consultation_id = ? ORDER BY version",
                 (consultation_id,)).fetchall()
+        return versions
 
     def sealed_outside_entry(self, pdf_sha256: str) -> int | None:
         """The audit entry that recorded a `render --seal` of the PDF with this SHA-256, if any."""
@@ -513,19 +530,19 @@ class Store:
             row = self.connection.execute(
                 "SELECT seq FROM audit WHERE action = 'seal_outside_store' AND subject LIKE ?",
                 (f"% pdf-sha256={pdf_sha256}",)).fetchone()
-        return row[0] if row else None
+        return int(row[0]) if row else None
 
-    def whereabouts(self):
+    def whereabouts(self) -> Whereabouts:
         """Where the records are, for the status bar: this workstation, always all there."""
         from consultaid.consultation.record_store import Whereabouts
 
         return Whereabouts("workstation")
 
     @staticmethod
-    def _row_hash(db, record_id: int) -> str:
+    def _row_hash(db: Connection, record_id: int) -> str:
         columns = ", ".join(RECORD_COLUMNS)
         row = db.execute(f"SELECT {columns} FROM records WHERE id = ?", (record_id,)).fetchone()
-        return record_row_hash(dict(zip(RECORD_COLUMNS, row)))
+        return record_row_hash(dict(zip(RECORD_COLUMNS, row, strict=True)))
 
     def search(self, text: str = "", date_from: str | None = None, date_to: str | None = None,
                procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> list[StoredRecord]:
@@ -534,7 +551,7 @@ class Store:
         with _reading():
             return [StoredRecord(*row) for row in self.connection.execute(query, arguments)]
 
-    def record(self, record_id: int) -> tuple[dict, bytes]:
+    def record(self, record_id: int) -> tuple[dict[str, Any], bytes]:
         with _reading():
             row = self.connection.execute("SELECT record_json, pdf, pdf_sha256 FROM records WHERE id = ?",
                                           (record_id,)).fetchone()
@@ -546,7 +563,8 @@ class Store:
 
 
 def search_query(text: str = "", date_from: str | None = None, date_to: str | None = None,
-                 procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> tuple[str, tuple]:
+                 procedure_id: str | None = None, status: str | None = None,
+                 limit: int = 500) -> tuple[str, tuple[object, ...]]:
     """The SQL of Store.search and its arguments; every column it reads is in the covering indexes of
     migrations 3 and 5, so a search never reads the records themselves."""
     clauses, arguments = [], []
@@ -704,7 +722,7 @@ def _key_for(data_dir: Path, state: str) -> DatabaseKey:
         raise StoreError("key", str(error)) from error
 
 
-def migrate(connection) -> None:
+def migrate(connection: Connection) -> None:
     """Brings a database to the current schema, one transaction per migration (PRAGMA user_version)."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     connection.create_function("fold_name", 1, name_key, deterministic=True)   # migration 5 fills a column
@@ -744,7 +762,7 @@ def _create_database(path: Path, key: DatabaseKey) -> None:
         _fsync_folder(path.parent)
 
 
-def connect(path: Path, key: DatabaseKey, timeout: float = 5.0):
+def connect(path: Path, key: DatabaseKey, timeout: float = 5.0) -> Connection:
     """A connection that reads and writes the database encrypted. The key must be the first statement."""
     connection = sqlcipher.connect(str(path), timeout=timeout, isolation_level=None)
     # SQLCipher otherwise prints its own lines to stderr for a wrong key; the StoreError says it better.
@@ -755,7 +773,7 @@ def connect(path: Path, key: DatabaseKey, timeout: float = 5.0):
     return connection
 
 
-def _check_key(connection, key: DatabaseKey, state: str) -> None:
+def _check_key(connection: Connection, key: DatabaseKey, state: str) -> None:
     """The first read decrypts page 1: with another key it fails. That is a key problem, not damage: the
     file is left as it is (open_store must not move it aside and start an empty database)."""
     try:
@@ -770,7 +788,7 @@ def _check_key(connection, key: DatabaseKey, state: str) -> None:
                                   "right key (see the IT guide), then start again.").format(place=where)) from error
 
 
-def open_connection(data_dir: Path):
+def open_connection(data_dir: Path) -> Connection:
     """A bare connection to the encrypted database of `data_dir` with its key (for tests and repairs)."""
     data_dir = Path(data_dir)
     key = find_key(data_dir)
@@ -792,7 +810,7 @@ def key_opens(data_dir: Path, value: str) -> bool:
         connection.close()
 
 
-def _table_counts(connection, schema: str = "main") -> dict[str, int]:
+def _table_counts(connection: Connection, schema: str = "main") -> dict[str, int]:
     tables = [row[0] for row in connection.execute(
         f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
     return {table: connection.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0] for table in tables}
@@ -817,7 +835,8 @@ def encrypt_plain_database(path: Path, key: DatabaseKey) -> None:
         plain.execute("PRAGMA temp_store = MEMORY")
         version = plain.execute("PRAGMA user_version").fetchone()[0]
         counts = _table_counts(plain)
-        head = plain.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone() if "audit" in counts else None
+        head = (plain.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone() if "audit" in counts
+                else None)
         plain.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(temporary), f"x'{key.hex}'"))
         plain.execute("SELECT sqlcipher_export('encrypted')")
         plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
@@ -858,7 +877,7 @@ def encrypt_plain_database(path: Path, key: DatabaseKey) -> None:
         shm.unlink()   # the old WAL's index: page numbers only, and stale for the new file
 
 
-def _overwrite(handle) -> None:
+def _overwrite(handle: IO[bytes]) -> None:
     """Zeros over the whole file behind `handle` (already renamed over or deleted), then to the disk."""
     handle.seek(0, os.SEEK_END)
     size = handle.tell()

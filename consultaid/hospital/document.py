@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from consultaid.hospital.errors import HospitalError
 from consultaid.i18n import _
@@ -112,7 +113,7 @@ def document_id(consultation_id: str, version: int) -> str:
     return str(uuid.uuid5(DOCUMENT_NAMESPACE, f"{consultation_id}/{int(version)}"))
 
 
-def build_document(record: dict, pdf: bytes, settings: HospitalSettings, *, version: int = 1,
+def build_document(record: dict[str, Any], pdf: bytes, settings: HospitalSettings, *, version: int = 1,
                    replaces_version: int | None = None, relation: str = "replaces",
                    visit_number: str = "") -> HospitalDocument:
     """The submission for one stored version of a finalized record.

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from typing import Any
 from urllib.parse import quote
 
 from consultaid.hospital.document import HospitalDocument
@@ -37,8 +38,8 @@ DOCUMENT_REFERENCE_PROFILE = MHD + "IHE.MHD.Minimal.DocumentReference"
 SOURCE_ID_EXTENSION = MHD + "ihe-sourceId"
 LIST_TYPES = "https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes"
 # IHE format code for a document whose MIME type says all (a PDF): IHE ITI TF-3, formatCode value set.
-FORMAT_CODE = ("http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode", "urn:ihe:iti:xds:2017:mimeTypeSufficient",
-               "mimeType Sufficient")
+FORMAT_CODE = ("http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode",
+               "urn:ihe:iti:xds:2017:mimeTypeSufficient", "mimeType Sufficient")
 CONSENT_SCOPE = ("http://terminology.hl7.org/CodeSystem/consentscope", "treatment", "Treatment")
 
 
@@ -82,9 +83,9 @@ def _conditional(system: str, value: str) -> str:
     return f"identifier={quote(token, safe='')}"
 
 
-def _patient(document: HospitalDocument) -> tuple[dict, str]:
+def _patient(document: HospitalDocument) -> tuple[dict[str, Any], str]:
     settings = document.settings
-    identifier = {"use": "usual", "value": document.patient_identifier}
+    identifier: dict[str, Any] = {"use": "usual", "value": document.patient_identifier}
     if settings.identifier_system:
         identifier["system"] = settings.identifier_system
     if settings.identifier_authority:
@@ -94,13 +95,13 @@ def _patient(document: HospitalDocument) -> tuple[dict, str]:
     return patient, _conditional(settings.identifier_system, document.patient_identifier)
 
 
-def _document_reference(document: HospitalDocument, patient_url: str, binary_url: str) -> dict:
+def _document_reference(document: HospitalDocument, patient_url: str, binary_url: str) -> dict[str, Any]:
     settings = document.settings
     master = f"urn:uuid:{document.document_id}"
     author = {"resourceType": "Practitioner", "id": "author", "name": [{"text": document.surgeon_name}]}
     if document.surgeon_registration:
         author["identifier"] = [{"value": document.surgeon_registration}]
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "DocumentReference",
         "meta": {"profile": [DOCUMENT_REFERENCE_PROFILE]},
         "contained": [author],
@@ -142,7 +143,7 @@ def _document_reference(document: HospitalDocument, patient_url: str, binary_url
     return _without_empty(resource)
 
 
-def _consent(document: HospitalDocument, patient_url: str, reference_url: str) -> dict:
+def _consent(document: HospitalDocument, patient_url: str, reference_url: str) -> dict[str, Any]:
     return {
         "resourceType": "Consent",
         "identifier": [{"system": URI_SYSTEM, "value": entry_uuid(document, "Consent")}],
@@ -162,7 +163,7 @@ def _consent(document: HospitalDocument, patient_url: str, reference_url: str) -
     }
 
 
-def _submission_set(document: HospitalDocument, patient_url: str, reference_url: str) -> dict:
+def _submission_set(document: HospitalDocument, patient_url: str, reference_url: str) -> dict[str, Any]:
     return {
         "resourceType": "List",
         "meta": {"profile": [SUBMISSION_SET_PROFILE]},
@@ -181,7 +182,7 @@ def _submission_set(document: HospitalDocument, patient_url: str, reference_url:
     }
 
 
-def build_bundle(document: HospitalDocument) -> dict:
+def build_bundle(document: HospitalDocument) -> dict[str, Any]:
     """The transaction Bundle as a JSON-ready dict."""
     patient_url = full_url(document, "Patient")
     reference_url = full_url(document, "DocumentReference")
@@ -215,12 +216,16 @@ def build_bundle(document: HospitalDocument) -> dict:
     }
 
 
-def _without_empty(value):
+def _without_empty(resource: dict[str, Any]) -> dict[str, Any]:
     """FHIR forbids empty values: drops None, empty strings, lists and objects, recursively."""
+    cleaned = {key: _cleaned(item) for key, item in resource.items()}
+    return {key: item for key, item in cleaned.items() if item not in (None, "", [], {})}
+
+
+def _cleaned(value: object) -> object:
     if isinstance(value, dict):
-        cleaned = {key: _without_empty(item) for key, item in value.items()}
-        return {key: item for key, item in cleaned.items() if item not in (None, "", [], {})}
+        return _without_empty(value)
     if isinstance(value, list):
-        cleaned = [_without_empty(item) for item in value]
+        cleaned = [_cleaned(item) for item in value]
         return [item for item in cleaned if item not in (None, "", [], {})]
     return value

@@ -13,6 +13,7 @@ import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from consultaid.hospital.document import HospitalSettings
@@ -66,7 +67,7 @@ def _context(settings: HospitalSettings, credentials: Credentials) -> ssl.SSLCon
     return context
 
 
-def post_transaction(settings: HospitalSettings, bundle: dict, credentials: Credentials = Credentials(),
+def post_transaction(settings: HospitalSettings, bundle: dict[str, Any], credentials: Credentials = Credentials(),
                      timeout: float = TIMEOUT) -> TransactionResult:
     """Sends the Bundle; returns the server's answer per entry or raises HospitalError (rejected=True
     when the server answered with a 4xx refusal)."""

@@ -50,7 +50,7 @@ def unescape(text: str) -> str:
     """The inverse of `escape`, for text read from a receiver (hex escapes decoded as UTF-8)."""
     plain = {"E": ESCAPE, "F": FIELD, "S": COMPONENT, "T": SUBCOMPONENT, "R": REPETITION, ".br": "\r"}
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         code = match.group(1)
         if code in plain:
             return plain[code]

@@ -58,10 +58,10 @@ class MllpConnection:
         self.connect()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def connect(self) -> None:
+    def connect(self) -> socket.socket:
         where = f"{self.host}:{self.port}"
         try:
             raw = socket.create_connection((self.host, self.port), timeout=self.connect_timeout)
@@ -76,6 +76,7 @@ class MllpConnection:
                 raise HospitalError(_("The secure connection to the HL7 receiver at {where} failed: {reason}")
                                     .format(where=where, reason=getattr(error, "reason", None) or error)) from None
         self._socket = raw
+        return raw
 
     def close(self) -> None:
         if self._socket is not None:
@@ -89,13 +90,12 @@ class MllpConnection:
         """Sends one message and returns the receiver's ACK (accepted or not); raises HospitalError when
         the connection fails or no ACK comes within the timeout (the message may or may not have arrived:
         sending it again is safe, the document id is the same)."""
-        if self._socket is None:
-            self.connect()
+        connection = self._socket if self._socket is not None else self.connect()
         where = f"{self.host}:{self.port}"
         try:
-            self._socket.settimeout(self.ack_timeout)
-            self._socket.sendall(frame(message))
-            answer = self._read_frame()
+            connection.settimeout(self.ack_timeout)
+            connection.sendall(frame(message))
+            answer = self._read_frame(connection)
         except TimeoutError:
             self.close()
             raise HospitalError(_("The HL7 receiver at {where} did not answer in time.").format(where=where)) from None
@@ -113,7 +113,7 @@ class MllpConnection:
             raise HospitalError(_("The HL7 receiver at {where} answered with something that is not an "
                                   "acknowledgement.").format(where=where)) from None
 
-    def _read_frame(self) -> bytes | None:
+    def _read_frame(self, connection: socket.socket) -> bytes | None:
         while True:
             start = self._buffer.find(START_BLOCK)
             end = self._buffer.find(END_BLOCK, start + 1) if start >= 0 else -1
@@ -123,7 +123,7 @@ class MllpConnection:
                 return payload
             if len(self._buffer) > MAX_ACK_BYTES:
                 raise OSError("answer too long")
-            chunk = self._socket.recv(65536)
+            chunk = connection.recv(65536)
             if not chunk:
                 return None
             self._buffer += chunk

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from consultaid.report.seal import Seal
 
 PAPERS = ("a4", "letter")
 
@@ -22,7 +26,7 @@ class RecordError(ValueError):
     """The data is not a consultation record this program can read."""
 
 
-def render_summary(record: dict, paper: str = "a4", logo_path: str | os.PathLike | None = None) -> bytes:
+def render_summary(record: dict[str, Any], paper: str = "a4", logo_path: str | os.PathLike[str] | None = None) -> bytes:
     """The summary of `record` as PDF bytes. The same record always gives the same bytes. `logo_path`, a
     PNG or JPEG file, is drawn top left of page 1 (at most 18 mm high); one that cannot be read is left out."""
     from consultaid.report.summary import render
@@ -30,8 +34,8 @@ def render_summary(record: dict, paper: str = "a4", logo_path: str | os.PathLike
     return render(record, paper, logo_path)
 
 
-def sealed_summary(record: dict, paper: str = "a4", logo_path: str | os.PathLike | None = None,
-                   seal=None) -> bytes:
+def sealed_summary(record: dict[str, Any], paper: str = "a4", logo_path: str | os.PathLike[str] | None = None,
+                   seal: Seal | None = None) -> bytes:
     """The finalized summary as it is stored and handed out: rendered with a line that says who sealed it,
     rewritten as PDF/A-3b with `record` attached as JSON, then sealed (certified, no change allowed).
     `seal` comes from `consultaid.report.seal.load_seal()`; None uses this installation's own seal.
@@ -44,7 +48,8 @@ def sealed_summary(record: dict, paper: str = "a4", logo_path: str | os.PathLike
     return seal_pdf(archival_pdf(render(record, paper, logo_path, seal), record), seal)
 
 
-def write_summary(record: dict, path: str | os.PathLike, paper: str = "a4", seal=None) -> Path:
+def write_summary(record: dict[str, Any], path: str | os.PathLike[str], paper: str = "a4",
+                  seal: Seal | None = None) -> Path:
     """Renders, then writes to a temporary file in the same folder and renames it over `path`, so a
     reader never sees a half-written PDF and a failure (rendering, full disk, no permission) leaves
     whatever was at `path` untouched and no partial file behind. The file is readable by its owner

@@ -28,7 +28,11 @@ import io
 import json
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.generic import DictionaryObject
 
 RECORD_FILE_NAME = "consultation-record.json"
 RECORD_MIME_TYPE = "application/json"
@@ -41,19 +45,19 @@ class ArchivalError(ValueError):
     """The PDF does not carry a readable consultation record."""
 
 
-def record_bytes(record: dict) -> bytes:
+def record_bytes(record: dict[str, Any]) -> bytes:
     """The attached JSON: the record as the store keeps it, UTF-8, readable by any JSON parser."""
     return json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def record_hash(record: dict) -> str:
+def record_hash(record: dict[str, Any]) -> str:
     """SHA-256 of the record's canonical JSON (sorted keys, no spaces): equal for equal records, whatever
     the key order or layout of the text it was read from."""
     canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def archival_pdf(pdf: bytes, record: dict) -> bytes:
+def archival_pdf(pdf: bytes, record: dict[str, Any]) -> bytes:
     """The summary `pdf` (reportlab's output) rewritten as one PDF/A-3b revision with `record` attached."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.embed import EmbeddedFileObject, EmbeddedFileParams, FileSpec
@@ -125,7 +129,7 @@ def xml_text(text: str) -> str:
     return XML_FORBIDDEN.sub(REPLACEMENT, text)
 
 
-def _info_date(value) -> datetime | None:
+def _info_date(value: object) -> datetime | None:
     from pyhanko.pdf_utils.generic import parse_pdf_date
 
     try:
@@ -134,7 +138,7 @@ def _info_date(value) -> datetime | None:
         return None
 
 
-def _xmp(info) -> bytes:
+def _xmp(info: DictionaryObject) -> bytes:
     """XMP with the PDF/A identification and the information dictionary's values, in the same words."""
     def text(key: str) -> str:
         return escape(xml_text(str(info[key]))) if key in info else ""
@@ -162,10 +166,10 @@ def _xmp(info) -> bytes:
             '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
             f'xmlns:pdf="http://ns.adobe.com/pdf/1.3/">{body}</rdf:Description></rdf:RDF></x:xmpmeta>'
-            '<?xpacket end="w"?>').encode("utf-8")
+            '<?xpacket end="w"?>').encode()
 
 
-def attached_record(pdf: bytes) -> tuple[dict, bytes]:
+def attached_record(pdf: bytes) -> tuple[dict[str, Any], bytes]:
     """The consultation record attached to a summary, parsed, and its exact bytes."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 

@@ -9,13 +9,15 @@ reads in black and white.
 
 from __future__ import annotations
 
-from reportlab.lib.colors import HexColor
+from collections.abc import Callable, Sequence
+
+from reportlab.lib.colors import Color, HexColor
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from consultaid.charts import palette
 from consultaid.charts.draw_risk import RiskLook, draw_legend_swatch, draw_scale_bar
 from consultaid.charts.draw_timeline import TimelineLayout, TimelineLook, draw_timeline, layout_timeline
-from consultaid.charts.risk_chart import EstimateBar, RiskChart
+from consultaid.charts.risk_chart import EstimateBar, RiskChart, Tick
 from consultaid.charts.timeline import Timeline, TimelineItem
 from consultaid.i18n import N_, translate
 from consultaid.report.fonts import BOLD, REGULAR, markup
@@ -27,7 +29,7 @@ NOT_DISCUSSED = N_("Not discussed")
 SURGEONS_NOTE = N_("Surgeon's note: {note}")
 
 
-def colour(value: str):
+def colour(value: str) -> Color:
     return HexColor(value)
 
 
@@ -47,10 +49,11 @@ RISK_LOOK = RiskLook(
     swatch_inset=(2.0, 1.0), swatch_parent_inset=(2.5, 2.0))
 
 
-class ScaleBar(Flowable):
+class ScaleBar(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """One estimate on one scale: the track, its marked part, and the labelled ticks under it."""
 
-    def __init__(self, bar: EstimateBar, kind: str, ticks, log_scale: bool, parent_extent: float | None):
+    def __init__(self, bar: EstimateBar, kind: str, ticks: Sequence[Tick], log_scale: bool,
+                 parent_extent: float | None) -> None:
         super().__init__()
         self.bar, self.kind, self.ticks, self.log_scale = bar, kind, ticks, log_scale
         self.parent_extent = parent_extent
@@ -66,38 +69,41 @@ class ScaleBar(Flowable):
             height += 2.0 + TICK_SIZE * 1.15
         return height
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         draw_scale_bar(PdfSurface(self.canv, self.height), RISK_LOOK, self.bar, self.kind, self.ticks,
                        self.log_scale, self.parent_extent, self.width)
 
 
-def scale_bar(bar, kind, ticks, log_scale, parent_extent):
+def scale_bar(bar: EstimateBar, kind: str, ticks: Sequence[Tick], log_scale: bool,
+              parent_extent: float | None) -> ScaleBar:
     return ScaleBar(bar, kind, ticks, log_scale, parent_extent)
 
 
-class LegendSwatch(Flowable):
+class LegendSwatch(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """A small bar in one legend style, painted exactly as the chart paints it."""
 
-    def __init__(self, style: str, width: float = 30.0, height: float = 10.0):
+    def __init__(self, style: str, width: float = 30.0, height: float = 10.0) -> None:
         super().__init__()
         self.style, self.width, self.height = style, width, height
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         draw_legend_swatch(PdfSurface(self.canv, self.height), RISK_LOOK, self.style, self.width, self.height)
 
 
-def legend_table(entries, width: float, swatch_factory, columns: int = 2):
+def legend_table(entries: Sequence[tuple[str, str]], width: float, swatch_factory: Callable[[str], Flowable],
+                 columns: int = 2) -> Table | None:
     """Legend entries (style, text) in a grid of swatch + words, `columns` entries per row."""
 
     style = styles()["small"]
-    cells, row = [], []
+    cells: list[list[Flowable | str]] = []
+    row: list[Flowable | str] = []
     text_width_each = width / columns - 40
     for kind, text in entries:
         row += [swatch_factory(kind), Paragraph(markup(text), style)]
@@ -121,7 +127,7 @@ def legend_table(entries, width: float, swatch_factory, columns: int = 2):
     return table
 
 
-def risk_legend(chart: RiskChart, width: float):
+def risk_legend(chart: RiskChart, width: float) -> Table | None:
     return legend_table([(entry.style, entry.text) for entry in chart.legend], width, LegendSwatch)
 
 
@@ -129,7 +135,7 @@ WORDS_SHARE, LINEAR_SHARE, LOG_SHARE = 0.34, 0.39, 0.27   # about the screen's 9
 NEST_INDENT = 14.0
 
 
-def risk_chart_table(chart: RiskChart, width: float, notes: dict[str, str] | None = None):
+def risk_chart_table(chart: RiskChart, width: float, notes: dict[str, str] | None = None) -> Table:
     """The chart as one table: a header row repeated on each page, then per outcome a title row and one
     row per source's estimate (words | bar out of 1000 | log close-up). An outcome never splits."""
 
@@ -227,13 +233,13 @@ TIMELINE_LOOK = TimelineLook(
     open_min=1.0, icon_min=0.8, dash=(2, 1.5), open_dash=(2.5, 1.8), bottom_margin=2.0)
 
 
-class TimelineChart(Flowable):
+class TimelineChart(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """The recovery timeline, one lane per milestone, the axis labelled with times and dates.
 
     Splits between lanes when a page is full; each part repeats the axis so it reads on its own."""
 
     def __init__(self, timeline: Timeline, items: tuple[TimelineItem, ...] | None = None,
-                 with_legend: bool = True):
+                 with_legend: bool = True) -> None:
         super().__init__()
         self.timeline = timeline
         self.items = timeline.items if items is None else items
@@ -246,13 +252,13 @@ class TimelineChart(Flowable):
         return layout_timeline(PdfSurface(None, 0.0), TIMELINE_LOOK, self.timeline, width, self.items,
                                self.with_legend)
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         self._layout = self._compute(available_width)
         self.height = self._layout.height
         return self.width, self.height
 
-    def split(self, available_width, available_height):
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
         """Between lanes, each part with its own axis; the legend stays with the first part."""
         layout = self._compute(available_width)
         fitting = [lane for lane in layout.lanes if lane.top + lane.height <= available_height - 2]
@@ -262,10 +268,10 @@ class TimelineChart(Flowable):
         return [TimelineChart(self.timeline, self.items[:count], self.with_legend),
                 TimelineChart(self.timeline, self.items[count:], False)]
 
-    def draw(self):
+    def draw(self) -> None:
         layout = self._layout or self._compute(self.width)
         draw_timeline(PdfSurface(self.canv, self.height), TIMELINE_LOOK, self.timeline, layout)
 
 
-def timeline_flowable(timeline: Timeline):
+def timeline_flowable(timeline: Timeline) -> TimelineChart:
     return TimelineChart(timeline)

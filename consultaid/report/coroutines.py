@@ -11,6 +11,10 @@ so that channel is never used: this loop goes without it, and ConsultAid opens n
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+Result = TypeVar("Result")
 
 
 class _LoopWithoutSelfPipe(asyncio.SelectorEventLoop):
@@ -25,7 +29,7 @@ class _LoopWithoutSelfPipe(asyncio.SelectorEventLoop):
         pass  # only other threads or signal handlers would need to wake this loop
 
 
-def run_offline(coroutine):
+def run_offline(coroutine: Coroutine[Any, Any, Result]) -> Result:
     """The coroutine's result, run on an event loop of its own that has no socket."""
     with asyncio.Runner(loop_factory=_LoopWithoutSelfPipe) as runner:
         return runner.run(coroutine)

@@ -18,11 +18,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from consultaid.paths import resources_dir
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
 
 REGULAR = "ConsultAidSans"
 BOLD = "ConsultAidSans-Bold"
@@ -62,7 +67,7 @@ def fonts_dir() -> Path:
     return resources_dir() / "fonts"
 
 
-@lru_cache(maxsize=None)
+@cache
 def register_fonts() -> None:
     """Registers the embedded family once per process: <b> and <i> in paragraphs map onto it."""
     from reportlab.pdfbase import pdfmetrics
@@ -73,7 +78,7 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _coverage(font_name: str) -> frozenset[int]:
     from reportlab.pdfbase import pdfmetrics
 
@@ -103,14 +108,14 @@ def _candidate_files() -> list[str]:
     return [path for path in KNOWN_FALLBACKS if os.path.isfile(path)] + _fontconfig_candidates()
 
 
-def _register_family(name: str, font) -> None:
+def _register_family(name: str, font: TTFont) -> None:
     from reportlab.pdfbase import pdfmetrics
 
     pdfmetrics.registerFont(font)
     pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def plain_alias() -> str:
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -119,7 +124,7 @@ def plain_alias() -> str:
     return PLAIN_ALIAS
 
 
-@lru_cache(maxsize=None)
+@cache
 def fallback_fonts() -> tuple[str, ...]:
     """The system fonts used for characters DejaVu lacks, registered on first need (searching costs a
     few subprocess calls, so a summary written entirely in DejaVu's scripts never searches)."""
@@ -203,10 +208,11 @@ def markup(text: str | None, font_name: str = REGULAR) -> str:
 def text_width(text: str, font_name: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return sum(stringWidth(chunk, name, size) for name, chunk in runs(prepare(text), font_name))
+    width: float = sum(stringWidth(chunk, name, size) for name, chunk in runs(prepare(text), font_name))
+    return width
 
 
-def draw_text(canvas, x: float, y: float, text: str, font_name: str, size: float, align: str = "left") -> float:
+def draw_text(canvas: Canvas, x: float, y: float, text: str, font_name: str, size: float, align: str = "left") -> float:
     """Draws one line on a canvas, switching fonts per run; `align` is left, centre or right of x.
     Returns the width drawn."""
     width = text_width(text, font_name, size)

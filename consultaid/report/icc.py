@@ -15,6 +15,7 @@ back in tests/test_archival.py, an independent check that it is a valid profile.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterable
 from functools import lru_cache
 
 DESCRIPTION = "sRGB IEC61966-2.1"
@@ -32,7 +33,7 @@ def _s15f16(value: float) -> bytes:
     return struct.pack(">i", round(value * 65536))
 
 
-def _xyz(values) -> bytes:
+def _xyz(values: Iterable[float]) -> bytes:
     return b"XYZ " + bytes(4) + b"".join(_s15f16(v) for v in values)
 
 

@@ -10,10 +10,16 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from consultaid.consultation.ink import InkDrawing
 from consultaid.paths import resources_dir
 from consultaid.report.ink_pdf import draw_drawing, fit_area, fixed_flowable
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Flowable
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +40,7 @@ def illustration_path(name: str | None) -> Path | None:
 
 
 @lru_cache(maxsize=16)
-def _svg(path: str, modified: float):
+def _svg(path: str, modified: float) -> Drawing:
     """The parsed SVG (a reportlab Drawing), kept per process: a summary draws the same one often."""
     from svglib.svglib import svg2rlg
 
@@ -50,7 +56,7 @@ def _svg(path: str, modified: float):
     return drawing
 
 
-def load_svg(name: str | None):
+def load_svg(name: str | None) -> Drawing | None:
     from consultaid.content.svg_references import RefusedSvg, check_svg
 
     path = illustration_path(name)
@@ -72,7 +78,7 @@ DEFAULT_ASPECT = 4 / 3   # the bundled illustrations' shape, used when the pictu
 
 
 def illustration_flowable(name: str | None, ink: InkDrawing, width: float, max_height: float,
-                          missing_text: str = "", font_name: str = "Helvetica"):
+                          missing_text: str = "", font_name: str = "Helvetica") -> Flowable:
     """A flowable `width` wide (at most `max_height` high): the illustration with its ink, framed."""
     from reportlab.graphics import renderPDF
 
@@ -80,7 +86,7 @@ def illustration_flowable(name: str | None, ink: InkDrawing, width: float, max_h
     aspect = picture.width / picture.height if picture is not None else (ink.aspect or DEFAULT_ASPECT)
     height = min(max_height, width / aspect)
 
-    def paint(canvas, width, height):
+    def paint(canvas: Canvas, width: float, height: float) -> None:
         x, y, w, h = fit_area(0, 0, width, height, aspect)
         canvas.saveState()
         if picture is not None:

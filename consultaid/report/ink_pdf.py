@@ -7,9 +7,18 @@ coordinates, the signature's baseline, and a fixed-size flowable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from consultaid.charts import draw_ink
 from consultaid.charts.surface import Pen, Rect
 from consultaid.consultation.ink import InkDrawing
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Flowable
+
+    from consultaid.report.pdf_surface import PdfSurface
 
 MIN_LINE = 0.5          # pt: a hairline still prints
 SIGNATURE_BASELINE = 0.72   # where the pad's signature line is, as ink_canvas.BASELINE draws it
@@ -23,40 +32,40 @@ def fit_area(x: float, y: float, width: float, height: float, aspect: float | No
     return area.x, area.y, area.width, area.height
 
 
-def _surface(canvas, y: float, height: float):
+def _surface(canvas: Canvas, y: float, height: float) -> PdfSurface:
     """A surface whose top-down origin is the top of the area (x, y bottom-left, `height` high)."""
     from consultaid.report.pdf_surface import PdfSurface
 
     return PdfSurface(canvas, y + height)
 
 
-def draw_drawing(canvas, drawing: InkDrawing, x: float, y: float, width: float, height: float) -> None:
+def draw_drawing(canvas: Canvas, drawing: InkDrawing, x: float, y: float, width: float, height: float) -> None:
     """Every stroke, oldest first, in the area (x, y, width, height), y being the area's bottom edge."""
     draw_ink.draw_drawing(_surface(canvas, y, height), drawing, Rect(x, 0.0, width, height), MIN_LINE)
 
 
-def fixed_flowable(width: float, height: float, paint):
+def fixed_flowable(width: float, height: float, paint: Callable[[Canvas, float, float], None]) -> Flowable:
     """A flowable of a fixed size whose content `paint(canvas, width, height)` draws."""
     from reportlab.platypus import Flowable
 
-    class FixedFlowable(Flowable):
-        def __init__(self):
+    class FixedFlowable(Flowable):  # type: ignore[misc]  # reportlab has no type information
+        def __init__(self) -> None:
             super().__init__()
             self.width, self.height = width, height
 
-        def wrap(self, available_width, available_height):
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
             return self.width, self.height
 
-        def draw(self):
+        def draw(self) -> None:
             paint(self.canv, self.width, self.height)
 
     return FixedFlowable()
 
 
-def signature_flowable(drawing: InkDrawing, width: float, height: float):
+def signature_flowable(drawing: InkDrawing, width: float, height: float) -> Flowable:
     """A signature as a flowable: the pad's shape fitted into width × height, its baseline, the ink."""
 
-    def paint(canvas, width, height):
+    def paint(canvas: Canvas, width: float, height: float) -> None:
         from consultaid.report.pdf_surface import PdfSurface
 
         surface = PdfSurface(canvas, height)

@@ -29,12 +29,21 @@ import hashlib
 import io
 import os
 import secrets
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from consultaid.i18n import _
+
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+    from pyhanko.sign.signers import Signer, SimpleSigner
+
+    from consultaid.settings import Settings
 
 SEAL_FOLDER = "seal"
 KEY_NAME = "installation-key.pem"
@@ -59,7 +68,7 @@ class SealError(Exception):
 class Seal:
     """A signer ready to seal, and what the summary says about it."""
 
-    signer: object              # a pyHanko Signer
+    signer: Signer              # pyHanko's
     certificate_der: bytes
     holder: str                 # the certificate's subject, for people
     self_signed: bool           # the installation's own certificate
@@ -72,7 +81,8 @@ def seal_folder(data_dir: Path | None = None) -> Path:
     return Path(data_dir or user_data_dir()) / SEAL_FOLDER
 
 
-def load_seal(settings=None, data_dir: Path | None = None, ask_passphrase=None) -> Seal:
+def load_seal(settings: Settings | None = None, data_dir: Path | None = None,
+              ask_passphrase: Callable[[Path], str | None] | None = None) -> Seal:
     """The configured PKCS#12 seal, else the installation's self-signed one (made on first use).
     `ask_passphrase(path) -> str | None` is called when the keyring has no passphrase; None cancels.
     Raises SealError when a configured certificate cannot be used."""
@@ -85,7 +95,6 @@ def load_seal(settings=None, data_dir: Path | None = None, ask_passphrase=None) 
 def installation_seal(data_dir: Path | None = None) -> Seal:
     """This installation's key and self-signed certificate, created the first time."""
     from cryptography import x509
-    from pyhanko.sign.signers import SimpleSigner
 
     folder = seal_folder(data_dir)
     key_path, certificate_path = folder / KEY_NAME, folder / CERTIFICATE_NAME
@@ -98,7 +107,7 @@ def installation_seal(data_dir: Path | None = None) -> Seal:
         if files not in _LOADED_SEALS:
             key, protected = _load_installation_key(files[0], key_path)
             certificate = x509.load_pem_x509_certificate(files[1])
-            seal = _seal_from(SimpleSigner, key, certificate, [], self_signed=True)
+            seal = _seal_from(key, certificate, [], self_signed=True)
             seal.warning = None if protected else _(
                 "No system keyring is available: this installation's seal key {path} is not encrypted. Anyone "
                 "who can read this account's files can seal documents with it; `consultaid verify` still tells "
@@ -110,7 +119,7 @@ def installation_seal(data_dir: Path | None = None) -> Seal:
     return _LOADED_SEALS[files]
 
 
-def _load_installation_key(pem: bytes, key_path: Path):
+def _load_installation_key(pem: bytes, key_path: Path) -> tuple[PrivateKeyTypes, bool]:
     """(the private key, whether it is encrypted at rest). An encrypted key is opened with its passphrase
     from the keyring (keystore.seal_key_passphrase); a plain one is encrypted as soon as a keyring can keep
     its passphrase (a key made before there was one, or by an earlier version)."""
@@ -137,7 +146,7 @@ def _load_installation_key(pem: bytes, key_path: Path):
     return key, True
 
 
-def _key_pem(key, passphrase: bytes | None) -> bytes:
+def _key_pem(key: PrivateKeyTypes, passphrase: bytes | None) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
     encryption = (serialization.BestAvailableEncryption(passphrase) if passphrase
@@ -175,7 +184,7 @@ def _create_installation_key(folder: Path) -> None:
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ConsultAid"),
         x509.NameAttribute(NameOID.SERIAL_NUMBER, installation),
     ])
-    now = datetime.now(timezone.utc) - timedelta(minutes=5)
+    now = datetime.now(UTC) - timedelta(minutes=5)
     certificate = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(now)
@@ -207,9 +216,8 @@ def _write_private(path: Path, data: bytes) -> None:
     write_atomically(path, data)
 
 
-def _pkcs12_seal(path: Path, ask_passphrase) -> Seal:
+def _pkcs12_seal(path: Path, ask_passphrase: Callable[[Path], str | None] | None) -> Seal:
     from cryptography.hazmat.primitives.serialization import pkcs12
-    from pyhanko.sign.signers import SimpleSigner
 
     try:
         data = path.read_bytes()
@@ -232,7 +240,7 @@ def _pkcs12_seal(path: Path, ask_passphrase) -> Seal:
                     from error
     if key is None or certificate is None:
         raise SealError(_("The seal certificate {path} holds no private key and certificate.").format(path=path))
-    return _seal_from(SimpleSigner, key, certificate, list(others or []), self_signed=False)
+    return _seal_from(key, certificate, list(others or []), self_signed=False)
 
 
 def keyring_passphrase(path: Path) -> str | None:
@@ -256,7 +264,8 @@ def keep_passphrase(path: Path, passphrase: str) -> bool:
         return False
 
 
-def _seal_from(signer_class, key, certificate, others, self_signed: bool) -> Seal:
+def _seal_from(key: PrivateKeyTypes, certificate: x509.Certificate, others: list[x509.Certificate],
+               self_signed: bool) -> Seal:
     from cryptography.hazmat.primitives import serialization
     from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
     from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -267,21 +276,22 @@ def _seal_from(signer_class, key, certificate, others, self_signed: bool) -> Sea
     chain = [c.public_bytes(serialization.Encoding.PEM) for c in others]
     registry = SimpleCertificateStore.from_certs(
         [c for data in chain for c in load_certs_from_pemder_data(data)])
-    signer = _signer_with_loaded_key(signer_class)(
+    signer = _signer_with_loaded_key(key)(
         signing_key=load_private_key_from_pemder_data(key_pem, passphrase=None),
         signing_cert=next(iter(load_certs_from_pemder_data(der))), cert_registry=registry)
-    signer.loaded_key = key
     return Seal(signer=signer, certificate_der=der, holder=_holder(certificate), self_signed=self_signed)
 
 
-def _signer_with_loaded_key(signer_class):
+def _signer_with_loaded_key(key: PrivateKeyTypes) -> type[SimpleSigner]:
     """pyHanko's SimpleSigner loads the key again from its DER form at every signature, with the checks
     cryptography makes of an RSA key: 0.1 s of each finalize for a 3072-bit key. This signer signs with
     the key object loaded (and checked) once, for the PKCS#1 v1.5 signatures the seal makes; anything
     else goes to pyHanko's own code."""
 
-    class SignerWithLoadedKey(signer_class):
-        loaded_key = None
+    from pyhanko.sign.signers import SimpleSigner
+
+    class SignerWithLoadedKey(SimpleSigner):
+        loaded_key = key
 
         def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
             from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -296,11 +306,11 @@ def _signer_with_loaded_key(signer_class):
     return SignerWithLoadedKey
 
 
-def _holder(certificate) -> str:
+def _holder(certificate: x509.Certificate) -> str:
     """The certificate's common name (and organisation), as people read it."""
     from cryptography.x509.oid import NameOID
 
-    def first(oid) -> str:
+    def first(oid: x509.ObjectIdentifier) -> str:
         values = certificate.subject.get_attributes_for_oid(oid)
         return str(values[0].value) if values else ""
 
@@ -359,4 +369,5 @@ def seal_pdf(pdf: bytes, seal: Seal, reason: str = "") -> bytes:
             writer, bytes_reserved=RESERVED_BYTES, in_place=False))
     except Exception as error:   # pyHanko's errors have many types; the summary must say why
         raise SealError(_("The summary could not be sealed: {reason}").format(reason=error)) from error
-    return output.getvalue()
+    sealed: bytes = output.getvalue()
+    return sealed

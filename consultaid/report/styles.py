@@ -3,10 +3,11 @@ Nothing is set under 8 pt (issue 18: the patients who read it again at home are 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
+from typing import Any
 
-from consultaid.report.fonts import BOLD, ITALIC, REGULAR, register_fonts
 from consultaid.charts.palette import ACCENT, INK, MUTED
+from consultaid.report.fonts import BOLD, ITALIC, REGULAR, register_fonts
 
 BODY_SIZE = 10
 BODY_LEADING = 14
@@ -16,8 +17,8 @@ TINY_SIZE = 9
 TINY_LEADING = 11.5
 
 
-@lru_cache(maxsize=None)
-def styles() -> dict:
+@cache
+def styles() -> dict[str, Any]:
     """Paragraph styles by name. splitLongWords and CJK-friendly wrapping keep any text inside the frame."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.enums import TA_LEFT
@@ -30,7 +31,7 @@ def styles() -> dict:
                           wordWrap=None, spaceAfter=0, spaceBefore=0, bulletFontName=REGULAR,
                           bulletFontSize=BODY_SIZE)
 
-    def style(name, **changes):
+    def style(name: str, **changes: Any) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **changes)
 
     return {

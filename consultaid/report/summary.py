@@ -13,8 +13,10 @@ so a stored summary can be checked against a new rendering of its record.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
@@ -78,6 +80,16 @@ from consultaid.report.illustrations import illustration_flowable
 from consultaid.report.ink_pdf import signature_flowable
 from consultaid.report.styles import styles
 
+if TYPE_CHECKING:
+    import os
+    from datetime import date as Day
+
+    from reportlab.lib.styles import ParagraphStyle
+
+    from consultaid.charts.risk_chart import RiskChart
+    from consultaid.consultation.shown_content import ShownEstimate, ShownOutcome, ShownSection
+    from consultaid.report.seal import Seal
+
 PAPER_SIZES = {"a4": A4, "letter": LETTER}
 SIDE_MARGIN = 20 * mm
 TOP_MARGIN = 20 * mm
@@ -132,7 +144,6 @@ OUTCOME, HOW_MANY, WHO, WHEN, SOURCE = (N_("Outcome"), N_("Out of 1000 people"),
                                         N_("When"), N_("Source"))
 NOT_STATED = N_("not stated by the source")
 YOU = N_("you")
-SURGEON_SOURCE = N_("the surgeon, for this patient")
 NO_OUTCOMES = N_("No benefit or risk is listed for this procedure.")
 
 RECOVERY = N_("Expected recovery")
@@ -186,7 +197,7 @@ TIMELINE_BLOCK = 40   # milestones in one drawing of a long recovery timeline
 CHUNK = 1500   # characters in one paragraph piece of a long text (about a quarter of a page)
 
 
-def load_consultation(record) -> Consultation:
+def load_consultation(record: object) -> Consultation:
     """The consultation a record holds, checked (consultation/record_check.py) before anything is drawn:
     RecordError for a document that is not a record, RecordProblem for a record that must not be
     rendered as it is (impossible figures or dates, wrong types); both carry a one-line message."""
@@ -219,7 +230,7 @@ def short_line(text: str, limit: int = 200) -> str:
 class _RecordTimeStamp:
     """What reportlab's PDF writer reads for CreationDate/ModDate: the record's time, not the clock's."""
 
-    def __init__(self, moment: datetime):
+    def __init__(self, moment: datetime) -> None:
         offset = moment.utcoffset()
         minutes = int(offset.total_seconds() // 60) if offset is not None else 0
         self.YMDhms = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
@@ -233,7 +244,8 @@ class _RecordTimeStamp:
 class SummaryDocument:
     """One record, laid out. `build()` returns the PDF bytes."""
 
-    def __init__(self, record: dict, paper: str = "a4", logo_path=None, seal=None):
+    def __init__(self, record: dict[str, Any], paper: str = "a4", logo_path: str | os.PathLike[str] | None = None,
+                 seal: Seal | None = None) -> None:
         if paper not in PAPER_SIZES:
             raise ValueError(f"unknown paper size {paper!r}: choose one of {', '.join(PAPER_SIZES)}")
         register_fonts()
@@ -256,7 +268,7 @@ class SummaryDocument:
         self.seal = seal   # a report.seal.Seal when the PDF will be sealed: the page says by whom
 
     # ---- small helpers ----------------------------------------------------------------------------------
-    def t(self, text: str, **values) -> str:
+    def t(self, text: str, **values: object) -> str:
         words = translate(text, self.language)
         return words.format(**values) if values else words
 
@@ -271,9 +283,9 @@ class SummaryDocument:
              bullet: str | None = None) -> list[Flowable]:
         """Plain text of any length as paragraphs that flow across pages: one paragraph when short;
         else consecutive pieces of at most CHUNK characters (see `chunks`), spaced as one paragraph.
-        `prefix`, markup, starts the first piece, and `bullet` marks it. reportlab breaks a paragraph into lines again on each
-        page it continues on, so one huge paragraph costs time quadratic in its length (200 s and more
-        for a 1 MB note); pieces of bounded size keep the cost linear."""
+        `prefix`, markup, starts the first piece, and `bullet` marks it. reportlab breaks a paragraph into
+        lines again on each page it continues on, so one huge paragraph costs time quadratic in its length
+        (200 s and more for a 1 MB note); pieces of bounded size keep the cost linear."""
         pieces = chunks(text)
         if len(pieces) == 1:
             paragraph = self.p(text, style, font)
@@ -292,7 +304,7 @@ class SummaryDocument:
                                     bulletText=bullet if index == 0 else None))
         return result
 
-    def date(self, value) -> str:
+    def date(self, value: Day) -> str:
         return format_long_date(value, self.language)
 
     @staticmethod
@@ -368,22 +380,22 @@ class SummaryDocument:
         document.build(self.story(), canvasmaker=self._canvas_maker(moment))
         return buffer.getvalue()
 
-    def _canvas_maker(self, moment: datetime):
+    def _canvas_maker(self, moment: datetime) -> type[Canvas]:
         summary = self
 
-        class SummaryCanvas(Canvas):
+        class SummaryCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type information
             """Holds every page until the end, so each footer can say "page X of Y"."""
 
-            def __init__(self, *args, **kwargs):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:   # reportlab's Canvas arguments
                 super().__init__(*args, **kwargs)
                 self._doc._timeStamp = _RecordTimeStamp(moment)
-                self._pages: list[dict] = []
+                self._pages: list[dict[str, Any]] = []
 
-            def showPage(self):
+            def showPage(self) -> None:
                 self._pages.append(dict(self.__dict__))
                 self._startPage()
 
-            def save(self):
+            def save(self) -> None:
                 total = len(self._pages)
                 for state in self._pages:
                     self.__dict__.update(state)
@@ -393,7 +405,7 @@ class SummaryDocument:
 
         return SummaryCanvas
 
-    def draw_page_furniture(self, canvas, page: int, pages: int) -> None:
+    def draw_page_furniture(self, canvas: Canvas, page: int, pages: int) -> None:
         """Footer on every page; from page 2, a running header naming the patient and the consultation."""
         c, content = self.consultation, self.content
         left, right = SIDE_MARGIN, self.page_width - SIDE_MARGIN
@@ -491,7 +503,7 @@ class SummaryDocument:
         half = (self.width - gutter) / 2
         cells = [self.info_box(title, pairs, half - 12) for title, pairs in boxes]
         panel = HexColor(palette.SURFACE)
-        commands = [
+        commands: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
             ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
@@ -506,7 +518,7 @@ class SummaryDocument:
         parts += [grid, *self.overflow(), Spacer(1, 8), self.p(self.t(INTRO), "small_muted")]
         return parts
 
-    def info_box(self, title: str, pairs, width: float) -> Table:
+    def info_box(self, title: str, pairs: Sequence[tuple[str, str]], width: float) -> Table:
         s = self.s
         label_w = 0.38 * width
         rows = [[Paragraph(markup(title.upper(), BOLD), s["box_heading"]), ""]]
@@ -520,7 +532,8 @@ class SummaryDocument:
             ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
         ])
 
-    def tables(self, rows, widths, commands, repeat_rows: int = 1) -> list[Flowable]:
+    def tables(self, rows: list[list[Any]], widths: Sequence[float], commands: Sequence[tuple[Any, ...]],
+               repeat_rows: int = 1) -> list[Flowable]:
         """A long table as consecutive tables of at most TABLE_BLOCK rows, each with the header rows, cut
         only between rows no SPAN or NOSPLIT joins. reportlab measures every remaining row again each time
         a table continues on a new page, so one table of thousands of rows costs time quadratic in its
@@ -546,7 +559,7 @@ class SummaryDocument:
         starts.append(start)
         ends = starts[1:] + [len(rows)]
         result: list[Flowable] = []
-        for first, end in zip(starts, ends):
+        for first, end in zip(starts, ends, strict=True):
             block_commands = []
             for name, (c0, r0), (c1, r1), *rest in commands:
                 r0, r1 = row(r0), row(r1)
@@ -563,7 +576,8 @@ class SummaryDocument:
                                      repeat_rows=repeat_rows))
         return result
 
-    def table(self, rows, widths, commands, repeat_rows: int = 0, row_heights=None) -> Table:
+    def table(self, rows: list[list[Any]], widths: Sequence[float], commands: Sequence[tuple[Any, ...]],
+              repeat_rows: int = 0, row_heights: Sequence[float | None] | None = None) -> Table:
         """A table whose rows stay whole across pages, unless a row is taller than a page (a very long
         note): then that table may split inside rows, so nothing is ever cut off."""
         def make(split_in_row: int) -> Table:
@@ -628,7 +642,7 @@ class SummaryDocument:
         paragraph.keepWithNext = 1
         return paragraph
 
-    def illustration(self, section) -> list[Flowable]:
+    def illustration(self, section: ShownSection) -> list[Flowable]:
         drawing = self.consultation.ink.get(section.id)
         if drawing is None or drawing.is_empty:
             return []
@@ -638,17 +652,12 @@ class SummaryDocument:
         return [Spacer(1, 4), KeepTogether([picture, Spacer(1, 3), caption]), Spacer(1, 6)]
 
     # ---- benefits and risks -----------------------------------------------------------------------------
-    def outcomes(self):
+    def outcomes(self) -> list[ShownOutcome]:
         """Benefits, risks and the surgeon's patient-specific risks, as the chart takes them."""
-        c = self.consultation
-        source = self.t(SURGEON_SOURCE)
-        specific = [risk.as_outcome(source) for risk in c.patient_specific_risks]
-        return [*self.content.benefits, *self.content.risks, *specific]
+        return list(self.consultation.outcomes().shown)
 
     def discussed_outcomes(self) -> set[str]:
-        c = self.consultation
-        ids = {key for key, item in {**c.benefits, **c.risks}.items() if item.discussed}
-        return ids | {risk.id for risk in c.patient_specific_risks if risk.discussed}
+        return set(self.consultation.outcomes().discussed)
 
     def risks_part(self) -> list[Flowable]:
         c = self.consultation
@@ -675,15 +684,19 @@ class SummaryDocument:
                   *long_notes]
         return parts + self.sources_part()
 
-    def fitting_outcome(self, outcome):
+    def fitting_outcome(self, outcome: ShownOutcome) -> ShownOutcome:
         """`outcome` with a label and detail short enough for a table row; the whole texts are queued."""
         label = self.cell_text(outcome.label, excerpt(outcome.label))
         heading = (self.t(SURGEONS_NOTE, note=excerpt(outcome.label)).rstrip() if outcome.custom
                    else excerpt(outcome.label))
         detail = self.cell_text(outcome.detail, heading) if outcome.detail else outcome.detail
-        estimates = tuple(replace(estimate, **{name: self.cell_text(getattr(estimate, name), excerpt(outcome.label))
-                                               for name in ESTIMATE_TEXTS if len(getattr(estimate, name) or "") > LONG_TEXT})
-                          for estimate in outcome.estimates)
+
+        def fitted(estimate: ShownEstimate) -> ShownEstimate:
+            long_texts: dict[str, Any] = {name: self.cell_text(getattr(estimate, name), excerpt(outcome.label))
+                                          for name in ESTIMATE_TEXTS if len(getattr(estimate, name) or "") > LONG_TEXT}
+            return replace(estimate, **long_texts)
+
+        estimates = tuple(fitted(estimate) for estimate in outcome.estimates)
         if (label, detail, estimates) == (outcome.label, outcome.detail, outcome.estimates):
             return outcome
         return replace(outcome, label=label, detail=detail, estimates=estimates)
@@ -693,7 +706,7 @@ class SummaryDocument:
         number = self.source_numbers.get(source_id)
         return f"[{number}]" if number else (title or source_id)
 
-    def header_row(self, texts) -> list[Paragraph]:
+    def header_row(self, texts: Sequence[str]) -> list[Paragraph]:
         style = self.s["tiny"].clone("th", fontName=BOLD)
         return [Paragraph(markup(text, BOLD), style) for text in texts]
 
@@ -704,7 +717,8 @@ class SummaryDocument:
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
     )
 
-    def figures_table(self, chart, outcomes, notes: dict[str, str]) -> list[Flowable]:
+    def figures_table(self, chart: RiskChart, outcomes: Sequence[ShownOutcome],
+                      notes: dict[str, str]) -> list[Flowable]:
         """Every source's figure for every outcome: number first, who, when, which source, discussed."""
         s = self.s
         by_id = {outcome.id: outcome for outcome in outcomes}
@@ -723,7 +737,7 @@ class SummaryDocument:
             if extra:
                 name += f"<br/><font color=\"{palette.MUTED}\">{markup(' · '.join(extra))}</font>"
             status = self.p(self.status(row.discussed), "tiny")
-            for index, (bar, estimate) in enumerate(zip(row.bars, outcome.estimates)):
+            for index, (bar, estimate) in enumerate(zip(row.bars, outcome.estimates, strict=True)):
                 figure = f"<b>{markup(bar.number_label, BOLD)}</b>"
                 if bar.verbal_text:
                     figure += f"<br/><font color=\"{palette.MUTED}\">{markup(bar.verbal_text)}</font>"
@@ -824,14 +838,14 @@ class SummaryDocument:
             if progress and progress.note:
                 block += self.flow(self.t(SURGEONS_NOTE, note=progress.note), "note")
             parts.append(KeepTogether(block))
-        for item in c.other_alternatives:
-            label = self.t(REFUSAL_CONSEQUENCES) if item.id == "no_treatment" else self.t(WHAT_WAS_SAID)
-            block = [self.section_title(item.label, item.discussed)]
-            note = item.note.strip()
+        for other in c.other_alternatives:
+            label = self.t(REFUSAL_CONSEQUENCES) if other.id == "no_treatment" else self.t(WHAT_WAS_SAID)
+            block = [self.section_title(other.label, other.discussed)]
+            note = other.note.strip()
             said = f"<b>{markup(self.t(LABELLED, label=label), BOLD)}</b> "
-            block += (self.flow(item.note, prefix=said) if note else [Paragraph(
+            block += (self.flow(other.note, prefix=said) if note else [Paragraph(
                 f"{said}<i>{markup(self.t(NOTHING_RECORDED), ITALIC)}</i>", self.s["body"])])
-            if len(item.note) < 1500:
+            if len(other.note) < 1500:
                 parts.append(KeepTogether(block))
             else:
                 parts += block
@@ -951,10 +965,10 @@ class SummaryDocument:
 
 # ---- Small flowables ---------------------------------------------------------------------------------------
 
-class _Heading(Flowable):
+class _Heading(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """A section heading with a thin accent rule under it; always kept with what follows."""
 
-    def __init__(self, text: str, style, width: float):
+    def __init__(self, text: str, style: ParagraphStyle, width: float) -> None:
         super().__init__()
         self.paragraph = Paragraph(text, style)
         self.style = style
@@ -963,16 +977,16 @@ class _Heading(Flowable):
         self.spaceBefore = style.spaceBefore
         self.spaceAfter = style.spaceAfter
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         _w, h = self.paragraph.wrap(available_width, available_height)
         self.height = h + 5
         return self.width, self.height
 
-    def split(self, available_width, available_height):
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
         return []
 
-    def draw(self):
+    def draw(self) -> None:
         self.paragraph.drawOn(self.canv, 0, 5)
         self.canv.saveState()
         self.canv.setStrokeColor(HexColor(palette.ACCENT))
@@ -984,27 +998,27 @@ class _Heading(Flowable):
         self.canv.restoreState()
 
 
-class _Callout(Flowable):
+class _Callout(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """Text on a light panel with an accent bar on its left (as the timeline's caption on screen)."""
 
-    def __init__(self, text: str, style, width: float, accent: bool = False):
+    def __init__(self, text: str, style: ParagraphStyle, width: float, accent: bool = False) -> None:
         super().__init__()
         self.paragraph = Paragraph(text, style)
         self.width = width
         self.accent = accent
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         _w, h = self.paragraph.wrap(available_width - 22, available_height)
         self.height = h + 14
         return self.width, self.height
 
-    def split(self, available_width, available_height):
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
         if self.height <= available_height:
             return []
         return [Paragraph(self.paragraph.text, self.paragraph.style)]   # too long for a panel: plain text
 
-    def draw(self):
+    def draw(self) -> None:
         canvas = self.canv
         canvas.saveState()
         canvas.setFillColor(HexColor("#EAF3FA" if self.accent else palette.SURFACE))
@@ -1016,7 +1030,7 @@ class _Callout(Flowable):
 
 
 class _Banner(_Callout):
-    def draw(self):
+    def draw(self) -> None:
         canvas = self.canv
         canvas.saveState()
         canvas.setFillColor(HexColor(palette.WARNING_BG))
@@ -1027,17 +1041,17 @@ class _Banner(_Callout):
         self.paragraph.drawOn(canvas, 11, 7)
 
 
-class _EmptyPad(Flowable):
+class _EmptyPad(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """Where a signature would be: the signature line only."""
 
-    def __init__(self, width: float, height: float):
+    def __init__(self, width: float, height: float) -> None:
         super().__init__()
         self.width, self.height = width, height
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         self.canv.saveState()
         self.canv.setStrokeColor(HexColor(palette.BORDER))
         self.canv.setLineWidth(0.6)
@@ -1096,7 +1110,8 @@ def attach_headings(story: list[Flowable]) -> list[Flowable]:
     return result + pending
 
 
-def clinic_logo(logo_path, max_width: float, max_height: float = LOGO_HEIGHT) -> Flowable | None:
+def clinic_logo(logo_path: str | os.PathLike[str] | None, max_width: float,
+                max_height: float = LOGO_HEIGHT) -> Flowable | None:
     """The clinic's logo image, its aspect kept, at most `max_height` high and `max_width` wide; None when
     there is no logo or it cannot be read (the summary is made without it)."""
     if not logo_path:
@@ -1117,7 +1132,8 @@ def clinic_logo(logo_path, max_width: float, max_height: float = LOGO_HEIGHT) ->
         return None
 
 
-def render(record: dict, paper: str = "a4", logo_path=None, seal=None) -> bytes:
+def render(record: dict[str, Any], paper: str = "a4", logo_path: str | os.PathLike[str] | None = None,
+           seal: Seal | None = None) -> bytes:
     return SummaryDocument(record, paper, logo_path, seal).build()
 
 

@@ -29,11 +29,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from consultaid.i18n import _
+
+if TYPE_CHECKING:
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+    from pyhanko.sign.validation.status import PdfSignatureStatus
+
+    from consultaid.consultation.record_store import RecordStore
+    from consultaid.consultation.store import Store
 
 
 @dataclass
@@ -49,7 +58,7 @@ class Verdict:
     signer: str = ""
     self_signed: bool = False
     signed_at: datetime | None = None
-    record: dict | None = None
+    record: dict[str, Any] | None = None
     stored_version: int | None = None
     fingerprint: str = ""            # short SHA-256 fingerprint of the sealing certificate
     this_installation: bool = False  # sealed with this installation's own key
@@ -66,8 +75,8 @@ class Verdict:
 CONTENTS_FORM = re.compile(rb"<([0-9A-F]*)>")
 
 
-def verify_pdf(data: bytes, data_dir: Path | None = None, trusted: list[bytes] = (),
-               open_store=None) -> Verdict:
+def verify_pdf(data: bytes, data_dir: Path | None = None, trusted: Sequence[bytes] = (),
+               open_store: Callable[[Path | None], RecordStore | None] | None = None) -> Verdict:
     """`open_store(data_dir) -> Store | None` opens the record store (the CLI passes one that honours
     settings and the environment); None means: look for the default database in `data_dir`."""
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -97,7 +106,8 @@ def verify_pdf(data: bytes, data_dir: Path | None = None, trusted: list[bytes] =
         certification, level = None, None
         verdict.add(sealed_label, False, _reason(error))
     certifies = (certification is not None and level == MDPPerm.NO_CHANGES
-                 and certification.permission == MDPPerm.NO_CHANGES and certification.author_sig == signature.sig_object)
+                 and certification.permission == MDPPerm.NO_CHANGES
+                 and certification.author_sig == signature.sig_object)
     verdict.add(_("Certification"), certifies,
                 _("certified, no changes allowed after sealing") if certifies
                 else _("the seal does not certify the document against every change"))
@@ -110,7 +120,7 @@ def verify_pdf(data: bytes, data_dir: Path | None = None, trusted: list[bytes] =
     return verdict
 
 
-def _check_coverage(verdict: Verdict, data: bytes, signature) -> bool:
+def _check_coverage(verdict: Verdict, data: bytes, signature: EmbeddedPdfSignature) -> bool:
     label = _("Whole file sealed")
     try:
         start, first, second, rest = (int(n) for n in signature.sig_object["/ByteRange"])
@@ -122,7 +132,7 @@ def _check_coverage(verdict: Verdict, data: bytes, signature) -> bool:
     gap = CONTENTS_FORM.fullmatch(data[first:second])
     der = bytes.fromhex(gap.group(1).decode("ascii")) if gap and len(gap.group(1)) % 2 == 0 else None
     length = _der_length(der) if der else None
-    if length is None or any(der[length:]):
+    if der is None or length is None or any(der[length:]):
         return verdict.add(label, False, _("the signature's contents are not in the form the seal wrote them"))
     return verdict.add(label, True, _("{size} bytes, nothing added, removed or changed since sealing").format(
         size=len(data)))
@@ -142,7 +152,8 @@ def _der_length(der: bytes) -> int | None:
     return total if total <= len(der) else None
 
 
-def _validate(verdict: Verdict, signature, trusted, data_dir, covered: bool):
+def _validate(verdict: Verdict, signature: EmbeddedPdfSignature, trusted: Sequence[bytes], data_dir: Path | None,
+              covered: bool) -> PdfSignatureStatus | None:
     from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
@@ -166,7 +177,7 @@ def _validate(verdict: Verdict, signature, trusted, data_dir, covered: bool):
     return status
 
 
-def _person_or_body(subject: dict) -> str:
+def _person_or_body(subject: dict[str, Any]) -> str:
     """The certificate's common name, and its organisation when that adds something: as people read it
     (not the serial number and attribute names of the distinguished name)."""
     name, organisation = subject.get("common_name") or "", subject.get("organization_name") or ""
@@ -175,7 +186,8 @@ def _person_or_body(subject: dict) -> str:
     return name or organisation or ", ".join(str(value) for value in subject.values())
 
 
-def _check_signer(verdict: Verdict, status, trusted, data_dir) -> None:
+def _check_signer(verdict: Verdict, status: PdfSignatureStatus, trusted: Sequence[bytes],
+                  data_dir: Path | None) -> None:
     from consultaid.report.seal import (
         EARLIER_SELF_SIGNED_NAMES,
         SELF_SIGNED_NAME,
@@ -207,13 +219,14 @@ def _check_signer(verdict: Verdict, status, trusted, data_dir) -> None:
                     .format(fingerprint=verdict.fingerprint))
 
 
-def _trust_list(trusted, data_dir) -> list[bytes]:
+def _trust_list(trusted: Sequence[bytes], data_dir: Path | None) -> list[bytes]:
     from consultaid.report.seal import known_certificates
 
     return list(dict.fromkeys([*known_certificates(data_dir), *trusted]))
 
 
-def _check_record(verdict: Verdict, data: bytes, data_dir, open_store) -> None:
+def _check_record(verdict: Verdict, data: bytes, data_dir: Path | None,
+                  open_store: Callable[[Path | None], RecordStore | None] | None) -> None:
     from consultaid.report.archival import ArchivalError, attached_record, record_hash
 
     try:
@@ -280,7 +293,7 @@ def _check_record(verdict: Verdict, data: bytes, data_dir, open_store) -> None:
                                 "attached record"))
 
 
-def _default_store(data_dir):
+def _default_store(data_dir: Path | None) -> Store | None:
     from consultaid.consultation.store import DATABASE_NAME, open_store
     from consultaid.paths import user_data_dir
 

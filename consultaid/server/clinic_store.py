@@ -25,12 +25,16 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from consultaid.consultation.record_store import Whereabouts
-from consultaid.consultation.store import StoreError, open_store
+from consultaid.consultation.store import DraftSummary, StoredRecord, StoreError, open_store
 from consultaid.i18n import _
-from consultaid.server.pg_store import DEFAULT_LEASE_SECONDS, PgStore
+from consultaid.server.pg_store import DEFAULT_LEASE_SECONDS, DraftLease, PgStore
+
+Result = TypeVar("Result")
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +71,7 @@ class ClinicStore:
         self.background = background
         self._trying: threading.Thread | None = None
         self._found: PgStore | None = None
-        self._connect()
-        if self.server is not None:
+        if self._connect():
             self.sync()
 
     key_warning = property(lambda self: self.local.key_warning)
@@ -153,7 +156,7 @@ class ClinicStore:
                 return True
         return self.reconnect()
 
-    def _on_server(self, call, fallback):
+    def _on_server(self, call: Callable[[PgStore], Result], fallback: Callable[[], Result]) -> Result:
         """`call(server)`, or `fallback()` on the local store when the server is away or cannot store."""
         self.reconnect()
         if self.server is not None:
@@ -175,7 +178,7 @@ class ClinicStore:
                 if state == "conflict" or self.server is None:
                     continue
                 outcome = {"record": self._send_record, "audit": self._send_audit_entry,
-                           "draft": self._send_draft}[kind](key)
+                           "draft": self._send_draft}[kind](self.server, key)
                 counts[outcome] += 1
                 if outcome == "conflict":
                     log.warning("a queued %s conflicts with what the clinic server holds: kept here", kind)
@@ -189,32 +192,32 @@ class ClinicStore:
         self.last_sync = counts
         return counts
 
-    def _send_record(self, key: str) -> str:
+    def _send_record(self, server: PgStore, key: str) -> str:
         row = self.local.record_row(int(key))
         if row is None:
             return "conflict"
-        return self.server.arrive_record(row)[0]
+        return server.arrive_record(row)[0]
 
-    def _send_audit_entry(self, key: str) -> str:
+    def _send_audit_entry(self, server: PgStore, key: str) -> str:
         entry = self.local.audit_entry(int(key))
         if entry is None:
             return "conflict"
         at, actor, action, subject, origin = entry
         if action in SERVER_WRITTEN_ACTIONS:
             return "present"   # its record's arrival writes the server's own entry, with the server's row hash
-        if action == "create" and self.server.has_entry("create", subject):
+        if action == "create" and server.has_entry("create", subject):
             return "present"   # created on the server before it went away; saved here only since
-        return self.server.arrive_audit_entry(origin, at, actor, action, subject)
+        return server.arrive_audit_entry(origin, at, actor, action, subject)
 
-    def _send_draft(self, key: str) -> str:
+    def _send_draft(self, server: PgStore, key: str) -> str:
         try:
             record = self.local.load_draft(key)
         except KeyError:
             return "present"   # finalized here meanwhile: the record itself is queued
-        if self.server.latest_version(key) is not None:
+        if server.latest_version(key) is not None:
             return "present"   # finalized on the server meanwhile: the draft is over
         try:
-            self.server.arrive_draft(record)
+            server.arrive_draft(record)
         except StoreError as error:
             if error.kind == "leased":
                 return "conflict"
@@ -262,7 +265,7 @@ class ClinicStore:
     def latest_audit_hash(self) -> str:
         return self._on_server(lambda server: server.latest_audit_hash(), self.local.latest_audit_hash)
 
-    def verify_audit(self, printed_heads: list[str] = ()) -> list[str]:
+    def verify_audit(self, printed_heads: Sequence[str] = ()) -> list[str]:
         """The clinic's chain on the server; while offline it cannot be checked, and that is said."""
         return self._on_server(lambda server: server.verify_audit(printed_heads), self._cannot_verify)
 
@@ -270,13 +273,13 @@ class ClinicStore:
         raise StoreError("offline", _("The clinic server could not be reached: {reason}").format(
             reason=self.offline_reason))
 
-    def save_draft(self, record: dict) -> int:
+    def save_draft(self, record: dict[str, Any]) -> int:
         return self._on_server(lambda server: server.save_draft(record), lambda: self.local.save_draft(record))
 
-    def drafts(self, status: str | None = None) -> list:
+    def drafts(self, status: str | None = None) -> list[DraftSummary]:
         return self._on_server(lambda server: server.drafts(status), lambda: self.local.drafts(status))
 
-    def load_draft(self, consultation_id: str) -> dict:
+    def load_draft(self, consultation_id: str) -> dict[str, Any]:
         return self._on_server(lambda server: server.load_draft(consultation_id),
                                lambda: self.local.load_draft(consultation_id))
 
@@ -288,15 +291,15 @@ class ClinicStore:
         if any(draft.consultation_id == consultation_id for draft in self.local.drafts()):
             self.local.set_draft_aside(consultation_id)
 
-    def resume_draft(self, consultation_id: str) -> dict:
+    def resume_draft(self, consultation_id: str) -> dict[str, Any]:
         return self._on_server(lambda server: server.resume_draft(consultation_id),
                                lambda: self.local.resume_draft(consultation_id))
 
-    def finalize(self, record: dict, pdf: bytes, supersedes: int | None = None) -> int:
+    def finalize(self, record: dict[str, Any], pdf: bytes, supersedes: int | None = None) -> int:
         return self._on_server(lambda server: server.finalize(record, pdf, supersedes),
                                lambda: self._finalize_here(record, pdf, supersedes))
 
-    def _finalize_here(self, record: dict, pdf: bytes, supersedes: int | None) -> int:
+    def _finalize_here(self, record: dict[str, Any], pdf: bytes, supersedes: int | None) -> int:
         """Finalize on this workstation while the server is away. A correction names the record it corrects
         by its id in the store it was read from: an id on the server means another record here (or none),
         so a correction is stored here only when that id is this consultation's record here."""
@@ -310,11 +313,11 @@ class ClinicStore:
         return self.local.finalize(record, pdf, supersedes)
 
     def search(self, text: str = "", date_from: str | None = None, date_to: str | None = None,
-               procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> list:
+               procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> list[StoredRecord]:
         arguments = (text, date_from, date_to, procedure_id, status, limit)
         return self._on_server(lambda server: server.search(*arguments), lambda: self.local.search(*arguments))
 
-    def record(self, record_id: int) -> tuple[dict, bytes]:
+    def record(self, record_id: int) -> tuple[dict[str, Any], bytes]:
         return self._on_server(lambda server: server.record(record_id), lambda: self.local.record(record_id))
 
     def latest_version(self, consultation_id: str) -> int | None:
@@ -330,10 +333,10 @@ class ClinicStore:
                                lambda: self.local.sealed_outside_entry(pdf_sha256))
 
     # --- two rooms: the draft leases (server only: offline, this workstation is the only one it knows) --
-    def draft_lease(self, consultation_id: str):
+    def draft_lease(self, consultation_id: str) -> DraftLease | None:
         return self._on_server(lambda server: server.draft_lease(consultation_id), lambda: None)
 
-    def take_over_draft(self, consultation_id: str) -> dict:
+    def take_over_draft(self, consultation_id: str) -> dict[str, Any]:
         return self._on_server(lambda server: server.take_over_draft(consultation_id),
                                lambda: self.local.resume_draft(consultation_id))
 

@@ -5,8 +5,12 @@ from settings files, and never written to a log or a message."""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 from consultaid.i18n import _
+
+if TYPE_CHECKING:
+    import psycopg
 
 # Weaker modes would accept an impostor's certificate (verify-ca checks the CA but not the host name).
 REQUIRED_SSL_MODE = "verify-full"
@@ -46,7 +50,7 @@ def checked_conninfo(url: str) -> str:
     # ignores sslmode on a local socket, so requiring verification there costs nothing.
     hidden = not hosts and (parts.get("service") or os.environ.get("PGSERVICE"))
     if not network and not addresses and not hidden:
-        return make_conninfo(**parts)  # only local sockets: the operating system protects them
+        return make_conninfo("", **parts)  # only local sockets: the operating system protects them
     mode = parts.get("sslmode") or os.environ.get("PGSSLMODE")
     if mode is None:
         parts["sslmode"] = REQUIRED_SSL_MODE
@@ -55,10 +59,10 @@ def checked_conninfo(url: str) -> str:
             "Refused: the clinic server {host} must be reached over TLS with its certificate verified "
             "(sslmode=verify-full), and this address asks for sslmode={mode}. Give the CA certificate with "
             "sslrootcert=FILE.").format(host=",".join(network) or addresses or hidden, mode=mode))
-    return make_conninfo(**parts)
+    return make_conninfo("", **parts)
 
 
-def keyring_account(parts: dict) -> str:
+def keyring_account(parts: dict[str, Any]) -> str:
     """The keyring entry of a server password: the user and where, never the password itself."""
     return f"{parts.get('user', '')}@{parts.get('host', '')}:{parts.get('port', '5432')}/{parts.get('dbname', '')}"
 
@@ -77,23 +81,22 @@ def _keyring_password(conninfo: str) -> str | None:
         return None
 
 
-def connect(url: str, use_keyring: bool = False, timeout: int = CONNECT_TIMEOUT_SECONDS):
+def connect(url: str, use_keyring: bool = False, timeout: int = CONNECT_TIMEOUT_SECONDS) -> psycopg.Connection[Any]:
     """An autocommit psycopg connection (transactions are opened explicitly), after checked_conninfo.
     With `use_keyring`, a password missing from the URL is looked up in the system keyring. A network
     cut is noticed within about `timeout` seconds, also mid-query (TCP keepalives and user timeout): the
     app then goes on with its local queue instead of waiting for the server."""
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
     conninfo = checked_conninfo(url)
-    extra = {}
-    if use_keyring:
-        password = _keyring_password(conninfo)
-        if password:
-            extra["password"] = password
+    password = _keyring_password(conninfo) if use_keyring else None
+    if password:
+        conninfo = make_conninfo(conninfo, password=password)
     try:
         return psycopg.connect(conninfo, autocommit=True, connect_timeout=timeout, application_name="ConsultAid",
                                keepalives=1, keepalives_idle=timeout, keepalives_interval=1, keepalives_count=3,
-                               tcp_user_timeout=timeout * 1000, **extra)
+                               tcp_user_timeout=timeout * 1000)
     except psycopg.Error as error:
         raise ServerError("offline", _("The clinic server could not be reached: {reason}").format(
             reason=server_reason(error))) from None

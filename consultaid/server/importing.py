@@ -22,12 +22,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from consultaid.consultation.audit import chain_problems
-from consultaid.consultation.store import DATABASE_NAME, StoreError, classify_error
+from consultaid.consultation.store import DATABASE_NAME, Connection, StoreError, classify_error
 from consultaid.i18n import _
+
+if TYPE_CHECKING:
+    from consultaid.server.pg_store import PgStore
 
 # Audit entries the server writes itself when a record arrives.
 SERVER_WRITTEN_ACTIONS = ("finalize", "correct")
@@ -47,7 +52,7 @@ class ImportReport:
         return not self.conflicts and self.source_fingerprint == self.server_fingerprint
 
 
-def open_copy(data_dir: Path, folder: Path):
+def open_copy(data_dir: Path, folder: Path) -> Connection:
     """A read-only connection to a copy, in `folder`, of the workstation's encrypted database (with its
     WAL), made while the data folder's lock is held: the workstation's own files are only read."""
     import shutil
@@ -81,7 +86,7 @@ def open_copy(data_dir: Path, folder: Path):
     return connection
 
 
-def fingerprint(rows) -> str:
+def fingerprint(rows: Iterable[tuple[str, int, str, str]]) -> str:
     """SHA-256 over (consultation id, version, SHA-256 of record_json, pdf_sha256) of every record, in order."""
     digest = hashlib.sha256()
     for consultation_id, version, record_json, pdf_sha256 in sorted(rows, key=lambda row: (row[0], row[1])):
@@ -90,7 +95,7 @@ def fingerprint(rows) -> str:
     return digest.hexdigest()
 
 
-def import_workstation(data_dir: Path, server) -> ImportReport:
+def import_workstation(data_dir: Path, server: PgStore) -> ImportReport:
     """Copies the records and audit entries of the SQLite store in `data_dir` to `server` (a PgStore)."""
     import tempfile
 
@@ -102,7 +107,7 @@ def import_workstation(data_dir: Path, server) -> ImportReport:
             source.close()
 
 
-def _import(source, server) -> ImportReport:
+def _import(source: Connection, server: PgStore) -> ImportReport:
     from sqlcipher3 import dbapi2 as sqlcipher
 
     report = ImportReport()
@@ -114,7 +119,7 @@ def _import(source, server) -> ImportReport:
         cursor = source.execute("SELECT r.*, (SELECT version FROM records p WHERE p.id = r.supersedes)"
                                 " AS supersedes_version FROM records r ORDER BY r.id")
         columns = [column[0] for column in cursor.description]
-        rows = [dict(zip(columns, values)) for values in cursor.fetchall()]
+        rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
         entries = source.execute("SELECT at, actor, action, subject, hash FROM audit ORDER BY seq").fetchall()
     except sqlcipher.Error as error:
         raise classify_error(error) from error
@@ -133,10 +138,10 @@ def _import(source, server) -> ImportReport:
     # The same records, read back from the server.
     held = []
     for consultation_id, version, _record_json, _pdf_sha256 in keys:
-        row = server.connection.execute("SELECT consultation_id, version, record_json, pdf_sha256 FROM records"
-                                        " WHERE consultation_id = %s AND version = %s",
-                                        (consultation_id, version)).fetchone()
-        if row is not None:
-            held.append(tuple(row))
+        stored = server.connection.execute("SELECT consultation_id, version, record_json, pdf_sha256 FROM records"
+                                           " WHERE consultation_id = %s AND version = %s",
+                                           (consultation_id, version)).fetchone()
+        if stored is not None:
+            held.append(tuple(stored))
     report.server_fingerprint = fingerprint(held)
     return report

@@ -9,7 +9,14 @@ and an audit entry must extend the chain's head: with the UNIQUE previous_hash, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from consultaid.consultation.db_api import certain_row
 from consultaid.i18n import _
+
+if TYPE_CHECKING:
+    import psycopg
 
 # Every column a search lists: the covering indexes INCLUDE them, so a search reads no record itself.
 LISTED = ("id, consultation_id, version, supersedes, patient_name, patient_identifier, procedure_id, "
@@ -124,15 +131,19 @@ class MigrationError(Exception):
     """Migrating failed or cannot be done; the message is for IT."""
 
 
-def schema_version(connection) -> int:
+def schema_version(connection: psycopg.Connection[Any]) -> int:
     """The version the database stands at (0: never migrated)."""
-    exists = connection.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()[0]
+    exists = certain_row(connection.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone(),
+                         "to_regclass")[0]
     if not exists:
         return 0
-    return connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    version: int = certain_row(connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone(),
+                               "max(version)")[0]
+    return version
 
 
-def migrate(connection, app_role: str, migrations=None) -> list[int]:
+def migrate(connection: psycopg.Connection[Any], app_role: str,
+            migrations: Sequence[tuple[int, str, str]] | None = None) -> list[int]:
     """Applies the migrations the database does not have yet, in order, each in its own transaction
     (with its schema_version row). Returns the numbers applied. `connection` is the owner role's,
     autocommit. Refuses a database newer than this program."""

@@ -8,12 +8,16 @@ consultation/record_store.py's RecordStore.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from consultaid.consultation.record_store import database_url
+from consultaid.consultation.record_store import RecordStore, database_url
+
+if TYPE_CHECKING:
+    from consultaid.settings import Settings
 
 
-def open_record_store(data_dir: Path, settings=None, url: str | None = None, actor: str = "",
-                      full_check: bool = False, queue: bool = False):
+def open_record_store(data_dir: Path, settings: Settings | None = None, url: str | None = None, actor: str = "",
+                      full_check: bool = False, queue: bool = False) -> RecordStore:
     """The record store to use. With a URL (the CLI's `--database-url` or CONSULTAID_DATABASE_URL): the
     server at that URL (PgStore). Else Settings' record_store: "server" opens the clinic server of
     Settings › Data (password from the keyring); with `queue` (the app) as a ClinicStore that keeps

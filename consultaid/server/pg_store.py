@@ -22,14 +22,17 @@ import hashlib
 import json
 import os
 import socket
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from consultaid.consultation.audit import (
     GENESIS_HASH,
     RECORD_COLUMNS,
+    AuditAnchor,
     FileAnchor,
     PrintedHeadAnchor,
     anchor_write_failed,
@@ -39,12 +42,19 @@ from consultaid.consultation.audit import (
     record_problems,
     record_row_hash,
 )
+from consultaid.consultation.db_api import certain_row
 from consultaid.consultation.record_store import Whereabouts
 from consultaid.consultation.store import DraftSummary, StoredRecord, StoreError, name_key
 from consultaid.i18n import _
 from consultaid.server.connection import CONNECT_TIMEOUT_SECONDS, ServerError, connect, server_reason
 from consultaid.server.migrations import LATEST_VERSION, schema_version
 from consultaid.server.search import search_query
+
+if TYPE_CHECKING:
+    import psycopg
+
+# psycopg's connection, under the name store.py gives sqlcipher's: the two stores' signatures read alike.
+Connection: TypeAlias = "psycopg.Connection[Any]"
 
 # The advisory lock that serializes appends to the audit chain (any fixed 64-bit number; "Audit").
 AUDIT_CHAIN_LOCK = 0x4175646974
@@ -87,7 +97,8 @@ class ServerHeadAnchor(FileAnchor):
 
     def record(self, seq: int, hash_: str) -> None:
         held = self.read()
-        if held.state == "ok" and held.heads[0].seq >= seq:
+        newest = held.heads[0].seq if held.state == "ok" else None
+        if newest is not None and newest >= seq:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         super().record(seq, hash_)
@@ -109,6 +120,7 @@ class PgStore:
         except ServerError as error:
             raise StoreError("offline" if error.kind == "offline" else "other", str(error)) from None
         self._last_audit: tuple[int, str] | None = None
+        self._audited: tuple[int, str] | None = None   # the entry the open transaction wrote, if any
         try:
             version = schema_version(self.connection)
         except Exception as error:
@@ -127,7 +139,7 @@ class PgStore:
         self.connection.close()
 
     @contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator[Connection]:
         """BEGIN … COMMIT; anything that fails rolls back and is reported as a StoreError."""
         import psycopg
 
@@ -137,6 +149,10 @@ class PgStore:
                 yield self.connection
         except psycopg.Error as error:
             raise _as_store_error(error) from None
+        self._anchor_audit()
+
+    def _anchor_audit(self) -> None:
+        """After a commit that wrote an audit entry: that entry is the head this workstation anchors."""
         if self._audited is not None:
             self._last_audit = self._audited
             self._write_anchor()
@@ -147,13 +163,15 @@ class PgStore:
         return self.anchor_dir / ANCHOR_NAME if self.anchor_dir is not None else None
 
     @property
-    def anchors(self) -> list:
+    def anchors(self) -> list[AuditAnchor]:
         """The anchors written after each commit (consultation/audit.py): this workstation's file."""
         return [ServerHeadAnchor(self.anchor_path)] if self.anchor_path is not None else []
 
     def _write_anchor(self) -> None:
         """After a commit, which stands whatever happens here: a failed anchor write is kept in
         `anchor_problem` for the caller to show, never raised as a failure to store."""
+        if self._last_audit is None:  # only called once an audit entry was committed
+            return
         problems = []
         for anchor in self.anchors:
             try:
@@ -162,7 +180,8 @@ class PgStore:
                 problems.append(anchor_write_failed(anchor, error))
         self.anchor_problem = problems[0] if problems else None
 
-    def _audit(self, db, action: str, subject: str, actor: str | None = None) -> None:
+    def _audit(self, db: Connection, action: str, subject: str,
+               actor: str | None = None) -> tuple[int, str]:
         # Held until COMMIT or ROLLBACK: the next workstation reads the head only after this entry is in.
         db.execute("SELECT pg_advisory_xact_lock(%s)", (AUDIT_CHAIN_LOCK,))
         head = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
@@ -173,6 +192,7 @@ class PgStore:
         db.execute("INSERT INTO audit (seq, at, actor, action, subject, previous_hash, hash)"
                    " VALUES (%s, %s, %s, %s, %s, %s, %s)", (seq, at, actor, action, subject, previous, digest))
         self._audited = (seq, digest)
+        return self._audited
 
     def log(self, action: str, subject: str, origin: str | None = None) -> None:
         """One audit entry. With `origin` (an id the workstation chose), the entry is kept once under it: a
@@ -187,7 +207,7 @@ class PgStore:
         row = self._read("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
         return row[0] if row else GENESIS_HASH
 
-    def verify_audit(self, printed_heads: list[str] = ()) -> list[str]:
+    def verify_audit(self, printed_heads: Sequence[str] = ()) -> list[str]:
         """Every break in the chain (an edited, deleted or reordered entry), every anchor that holds a head
         the chain lost, and every finalized record that no longer matches its finalize entry: the same
         check as the SQLite store's (consultation/audit.py)."""
@@ -201,25 +221,27 @@ class PgStore:
         except Exception as error:
             raise _as_store_error(error) from None
 
-    def _read(self, query: str, arguments: tuple = ()):
+    def _read(self, query: str, arguments: tuple[object, ...] = ()) -> Any:
+        """One row as psycopg gives it (a tuple), or None."""
         try:
             return self.connection.execute(query, arguments).fetchone()
         except Exception as error:
             raise _as_store_error(error) from None
 
-    def _read_all(self, query: str, arguments: tuple = ()) -> list:
+    def _read_all(self, query: str, arguments: tuple[object, ...] = ()) -> list[Any]:
         try:
-            return self.connection.execute(query, arguments).fetchall()
+            rows: list[Any] = self.connection.execute(query, arguments).fetchall()
+            return rows
         except Exception as error:
             raise _as_store_error(error) from None
 
     # --- drafts --------------------------------------------------------------------------------
-    def save_draft(self, record: dict) -> int:
+    def save_draft(self, record: dict[str, Any]) -> int:
         """Store the consultation in progress and renew this workstation's lease on it; returns its revision
         once committed. Refused (StoreError "leased") while another workstation's lease on it lasts."""
         return self._save_draft(record, audited=True)
 
-    def arrive_draft(self, record: dict) -> int:
+    def arrive_draft(self, record: dict[str, Any]) -> int:
         """A draft saved in a workstation's local queue while the server was away: saved like save_draft,
         but its "create" entry, if it was new there, arrives on its own (arrive_audit_entry), not twice."""
         return self._save_draft(record, audited=False)
@@ -229,7 +251,7 @@ class PgStore:
         found = self._read("SELECT 1 FROM audit WHERE action = %s AND subject = %s LIMIT 1", (action, subject))
         return found is not None
 
-    def _save_draft(self, record: dict, audited: bool) -> int:
+    def _save_draft(self, record: dict[str, Any], audited: bool) -> int:
         setup = record["setup"]
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         with self.transaction() as db:
@@ -249,11 +271,13 @@ class PgStore:
                 raise self._leased_error(db, record["id"])
             if row[0] == 1 and audited:
                 self._audit(db, "create", record["id"])
-        return row[0]
+        revision: int = row[0]
+        return revision
 
-    def _leased_error(self, db, consultation_id: str) -> StoreError:
+    def _leased_error(self, db: Connection, consultation_id: str) -> StoreError:
         holder = db.execute("SELECT lease_owner, lease_expires FROM drafts WHERE consultation_id = %s",
                             (consultation_id,)).fetchone()
+        holder = certain_row(holder, "the draft's lease")
         return StoreError("leased", _("This consultation is open on workstation {workstation} until {time}: "
                                       "open it read-only, or take it over.").format(
             workstation=holder[0], time=holder[1].astimezone().strftime("%H:%M")))
@@ -264,7 +288,7 @@ class PgStore:
                          " AND lease_owner <> %s AND lease_expires > now()", (consultation_id, self.workstation))
         return DraftLease(row[0], row[1].astimezone().isoformat(timespec="seconds")) if row else None
 
-    def take_over_draft(self, consultation_id: str) -> dict:
+    def take_over_draft(self, consultation_id: str) -> dict[str, Any]:
         """Take the draft from the workstation that has it (it can then no longer save it); audited."""
         with self.transaction() as db:
             row = db.execute("UPDATE drafts SET lease_owner = %s, lease_expires = now() + make_interval(secs => %s)"
@@ -296,11 +320,12 @@ class PgStore:
                               (status,) if status else ())
         return [DraftSummary(*row) for row in rows]
 
-    def load_draft(self, consultation_id: str) -> dict:
+    def load_draft(self, consultation_id: str) -> dict[str, Any]:
         row = self._read("SELECT record_json FROM drafts WHERE consultation_id = %s", (consultation_id,))
         if row is None:
             raise KeyError(consultation_id)
-        return json.loads(row[0])
+        record: dict[str, Any] = json.loads(row[0])
+        return record
 
     def set_draft_aside(self, consultation_id: str) -> None:
         with self.transaction() as db:
@@ -308,7 +333,7 @@ class PgStore:
                        " WHERE consultation_id = %s", (consultation_id,))
             self._audit(db, "set_aside", consultation_id)
 
-    def resume_draft(self, consultation_id: str) -> dict:
+    def resume_draft(self, consultation_id: str) -> dict[str, Any]:
         """Reopen a draft here (after a crash, or one set aside); refused while another workstation has it."""
         with self.transaction() as db:
             row = db.execute(
@@ -322,7 +347,7 @@ class PgStore:
         return self.load_draft(consultation_id)
 
     # --- finalized records -----------------------------------------------------------------------
-    def finalize(self, record: dict, pdf: bytes, supersedes: int | None = None) -> int:
+    def finalize(self, record: dict[str, Any], pdf: bytes, supersedes: int | None = None) -> int:
         """Store the finalized record and its exact PDF bytes with their SHA-256, in one transaction."""
         setup = record["setup"]
         digest = hashlib.sha256(pdf).hexdigest()
@@ -333,14 +358,15 @@ class PgStore:
                 if previous is None:
                     raise StoreError("other", _("The record to correct does not exist."))
                 version = previous[0] + 1
-            record_id = db.execute(
+            record_id: int = certain_row(db.execute(
                 "INSERT INTO records (consultation_id, version, supersedes, patient_name, patient_name_key,"
                 " patient_identifier, procedure_id, consultation_date, finalized_at, record_json, pdf, pdf_sha256)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
                 (record["id"], version, supersedes, setup["patient"]["name"],
                  name_key(setup["patient"]["name"]), setup["patient"].get("identifier", ""),
                  setup["procedure_id"], record["started_at"][:10], record["finalized_at"],
-                 json.dumps(record, ensure_ascii=False, separators=(",", ":")), pdf, digest)).fetchone()[0]
+                 json.dumps(record, ensure_ascii=False, separators=(",", ":")), pdf, digest)).fetchone(),
+                "INSERT … RETURNING id")[0]
             # Not while another workstation has the draft open (it took it over): that would end its work.
             if db.execute("SELECT 1 FROM drafts WHERE consultation_id = %s AND lease_owner <> %s"
                           " AND lease_expires > now() FOR UPDATE", (record["id"], self.workstation)).fetchone():
@@ -352,12 +378,13 @@ class PgStore:
         return record_id
 
     @staticmethod
-    def _row_hash(db, record_id: int) -> str:
-        row = db.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE id = %s", (record_id,)).fetchone()
-        return record_row_hash(dict(zip(RECORD_COLUMNS, row)))
+    def _row_hash(db: Connection, record_id: int) -> str:
+        row = certain_row(db.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE id = %s",
+                                     (record_id,)).fetchone(), "the stored record")
+        return record_row_hash(dict(zip(RECORD_COLUMNS, row, strict=True)))
 
     # --- arrivals: what a workstation wrote while the server was away (server/clinic_store.py) ---------
-    def arrive_record(self, row: dict) -> tuple[str, int | None]:
+    def arrive_record(self, row: dict[str, Any]) -> tuple[str, int | None]:
         """Stores a record finalized on a workstation's local queue, exactly once: ("arrived", id) when
         stored now (with its finalize or correct entry in the clinic's chain, in the same transaction);
         ("present", id) when the server already holds this very record (the same consultation, version,
@@ -371,7 +398,7 @@ class PgStore:
                     raise
         raise StoreError("conflict", _("Another workstation stored this first."))
 
-    def _arrive_record(self, row: dict) -> tuple[str, int | None]:
+    def _arrive_record(self, row: dict[str, Any]) -> tuple[str, int | None]:
         with self.transaction() as db:
             held = db.execute("SELECT id, record_json, pdf_sha256 FROM records WHERE consultation_id = %s"
                               " AND version = %s", (row["consultation_id"], row["version"])).fetchone()
@@ -385,14 +412,14 @@ class PgStore:
                 if earlier is None:
                     return "conflict", None   # the version it corrects is not on the server
                 supersedes = earlier[0]
-            record_id = db.execute(
+            record_id = certain_row(db.execute(
                 "INSERT INTO records (consultation_id, version, supersedes, patient_name, patient_name_key,"
                 " patient_identifier, procedure_id, consultation_date, finalized_at, record_json, pdf, pdf_sha256)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
                 (row["consultation_id"], row["version"], supersedes, row["patient_name"],
                  name_key(row["patient_name"]), row["patient_identifier"], row["procedure_id"],
                  row["consultation_date"], row["finalized_at"], row["record_json"], bytes(row["pdf"]),
-                 row["pdf_sha256"])).fetchone()[0]
+                 row["pdf_sha256"])).fetchone(), "INSERT … RETURNING id")[0]
             db.execute("DELETE FROM drafts WHERE consultation_id = %s AND (lease_owner IS NULL OR lease_owner = %s"
                        " OR lease_expires <= now())", (row["consultation_id"], self.workstation))
             self._audit(db, "correct" if supersedes else "finalize",
@@ -407,9 +434,9 @@ class PgStore:
         with self.transaction() as db:
             if db.execute("SELECT 1 FROM arrivals WHERE origin_hash = %s", (origin_hash,)).fetchone():
                 return "present"
-            self._audit(db, action, subject, actor=actor)
+            seq, _digest = self._audit(db, action, subject, actor=actor)
             db.execute("INSERT INTO arrivals (origin_hash, workstation, queued_at, audit_seq) VALUES (%s, %s, %s, %s)",
-                       (origin_hash, self.workstation, at, self._audited[0]))
+                       (origin_hash, self.workstation, at, seq))
         return "arrived"
 
     def ping(self) -> None:
@@ -418,7 +445,9 @@ class PgStore:
 
     def latest_version(self, consultation_id: str) -> int | None:
         """The newest stored version of a consultation (what a print or export entry names), or None."""
-        return self._read("SELECT MAX(version) FROM records WHERE consultation_id = %s", (consultation_id,))[0]
+        version: int | None = self._read("SELECT MAX(version) FROM records WHERE consultation_id = %s",
+                                         (consultation_id,))[0]
+        return version
 
     def stored_versions(self, consultation_id: str) -> list[tuple[int, str, str]]:
         """(version, record JSON, PDF SHA-256) of every stored version of a consultation, oldest first."""
@@ -446,7 +475,7 @@ class PgStore:
         query, arguments = search_query(text, date_from, date_to, procedure_id, status, limit)
         return [StoredRecord(*row) for row in self._read_all(query, arguments)]
 
-    def record(self, record_id: int) -> tuple[dict, bytes]:
+    def record(self, record_id: int) -> tuple[dict[str, Any], bytes]:
         row = self._read("SELECT record_json, pdf, pdf_sha256 FROM records WHERE id = %s", (record_id,))
         if row is None:
             raise KeyError(record_id)

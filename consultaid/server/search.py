@@ -8,11 +8,13 @@ from consultaid.server.migrations import LISTED
 
 
 def search_query(text: str = "", date_from: str | None = None, date_to: str | None = None,
-                 procedure_id: str | None = None, status: str | None = None, limit: int = 500) -> tuple[str, tuple]:
+                 procedure_id: str | None = None, status: str | None = None,
+                 limit: int = 500) -> tuple[str, tuple[object, ...]]:
     """The SQL of PgStore.search and its arguments: a name prefix or an exact identifier, a date range,
     a procedure, finalized or corrected; newest first. The name prefix is a range on the "C"-collated key;
     every column listed is in the covering indexes (migration 1), so the records themselves are not read."""
-    clauses, arguments = record_filters(date_from, date_to, procedure_id, status, mark="%s")
+    clauses, filters = record_filters(date_from, date_to, procedure_id, status, mark="%s")
+    arguments: list[object] = list(filters)
     order = " ORDER BY r.consultation_date DESC, r.id DESC LIMIT %s"
     listed = ", ".join(f"r.{column.strip()}" for column in LISTED.split(","))
     if text:
@@ -25,7 +27,7 @@ def search_query(text: str = "", date_from: str | None = None, date_to: str | No
         source = (f"((SELECT {listed} FROM records r WHERE r.patient_name_key >= %s AND r.patient_name_key < %s"
                   f"{extra}{order}) UNION (SELECT {listed} FROM records r WHERE r.patient_identifier = %s"
                   f"{extra}{order})) r")
-        arguments = [key, key + "\U0010ffff", *arguments, limit, text.strip(), *arguments, limit]
+        arguments = [key, key + "\U0010ffff", *filters, limit, text.strip(), *filters, limit]
         where = ""
     else:
         source = "records r"

@@ -9,7 +9,12 @@ PQencryptPasswordConn), so no password reaches the server's statement log, a fil
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from consultaid.i18n import _
+
+if TYPE_CHECKING:
+    import psycopg
 
 DEFAULT_DATABASE = "consultaid"
 DEFAULT_OWNER_ROLE = "consultaid_owner"
@@ -53,18 +58,18 @@ def init_script(database: str = DEFAULT_DATABASE, owner: str = DEFAULT_OWNER_ROL
     return "\n".join(lines) + "\n"
 
 
-def create_roles(admin, owner: str, app: str) -> None:
+def create_roles(admin: psycopg.Connection[Any], owner: str, app: str) -> None:
     """Creates both roles, without passwords (see set_password), through an autocommit connection."""
     for statement in role_statements(owner, app):
         admin.execute(statement)
 
 
-def create_database(admin, database: str, owner: str, app: str) -> None:
+def create_database(admin: psycopg.Connection[Any], database: str, owner: str, app: str) -> None:
     for statement in database_statements(database, owner, app):
         admin.execute(statement)
 
 
-def set_password(admin, role: str, password: str) -> None:
+def set_password(admin: psycopg.Connection[Any], role: str, password: str) -> None:
     """Sets a role's password as a SCRAM verifier computed here: the password itself is never sent."""
     from psycopg import sql
 

@@ -9,6 +9,7 @@ kept when it was signed.
 from __future__ import annotations
 
 import logging
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
@@ -321,7 +322,7 @@ class HistoryView(QWidget):
         order = (self.back_button, self.search, self.procedure, self.date_from.edit, self.date_to.edit, self.status,
                  self.clear_button, self.table, self.export_button, self.correct_button, self.resume_button,
                  self.open_button)
-        for first, second in zip(order, order[1:]):
+        for first, second in pairwise(order):
             QWidget.setTabOrder(first, second)
 
         if store is None:
@@ -469,7 +470,7 @@ class HistoryView(QWidget):
                 ("\u2013" if row.version is None else str(row.version), row.version or 0),
             )
             items = []
-            for column, (text, sort_key) in enumerate(cells):
+            for text, sort_key in cells:
                 item = QStandardItem(text)
                 item.setData(sort_key, SORT_ROLE)
                 item.setToolTip(tip)

@@ -7,7 +7,8 @@ How it is put together, and why:
   click, wheel, touch and pen event before any widget sees it) notes the time of the last input, and a
   single-shot timer wakes up when the time could be up and checks. Not an application-wide filter: that
   would run Python for each of the ~340 events (layout, paint…) of a step switch: +1.6 ms median per
-  switch here (8.6 → 10.2 ms), against no measurable cost for the window filter. New windows are watched as they get the focus, which input to them gives them.
+  switch here (8.6 → 10.2 ms), against no measurable cost for the window filter. New windows are watched
+  as they get the focus, which input to them gives them.
 - Locking first saves the draft synchronously (the same path as autosave), so what is in the store is
   what was on screen. Then every visible window gets an opaque `Curtain` (its contents stay untouched
   underneath, and its title loses anything it said), the main window's menus and pages are disabled, and

@@ -274,10 +274,8 @@ class PatientScreen(QWidget):
     def _outcomes(self):
         """Benefits, risks and the risks added for this patient, without anything the surgeon wrote
         beside them (a patient-specific risk's note is the surgeon's)."""
-        content = self.consultation.content
-        source = self.t(N_("your surgeon, for you"))
-        added = [replace(risk.as_outcome(source), detail="") for risk in self.consultation.patient_specific_risks]
-        return [*content.benefits, *content.risks, *added]
+        return [replace(outcome, detail="") if outcome.custom else outcome
+                for outcome in self.consultation.outcomes().shown]
 
     def _outcome(self, outcome_id: str):
         return next((outcome for outcome in self._outcomes() if outcome.id == outcome_id), None)

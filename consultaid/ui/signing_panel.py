@@ -9,6 +9,7 @@ patient's language, exactly as it is printed beside it on the summary.
 from __future__ import annotations
 
 import logging
+from itertools import pairwise
 
 from PySide6.QtCore import QLocale, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -202,7 +203,8 @@ class SignaturePad(QFrame):
         elif signature is not None:
             self.help.setText(_("Signature locked: the summary is finalized."))
         elif self.role == "patient" and self.consultation.patient_signature_missing_reason:
-            self.help.setText(_("Not signed: {reason}").format(reason=self.consultation.patient_signature_missing_reason))
+            reason = self.consultation.patient_signature_missing_reason
+            self.help.setText(_("Not signed: {reason}").format(reason=reason))
         else:
             self.help.setText(_("Not signed when the summary was finalized."))
         self.setAccessibleName(f"{_(ROLE_NAMES[self.role])}: {self.signed_at.text()}")
@@ -376,7 +378,7 @@ class SigningPanel(QWidget):
         for pad in self.pads.values():
             chain += [pad.name, pad.canvas, pad.clear_button]
         chain += [self.add_witness_button, self.reason, self.paper, self.finalize_button]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     # --- state -------------------------------------------------------------------------------
@@ -454,9 +456,9 @@ class SigningPanel(QWidget):
             self.finalize_button.setText(_("Show the summary"))
             self.finalize_button.setAccessibleName(self.finalize_button.text())
             self.finalize_button.setAccessibleDescription(_("Show the finalized summary"))
-            self._show_message("\u2713 " + _("Finalized on {date} at {time}. The signatures can no longer be "
-                                             "changed.").format(date=format_long_date(when.date(), interface_language()),
-                                                                time=when.strftime("%H:%M")), SUCCESS_INK)
+            finalized = _("Finalized on {date} at {time}. The signatures can no longer be changed.").format(
+                date=format_long_date(when.date(), interface_language()), time=when.strftime("%H:%M"))
+            self._show_message("\u2713 " + finalized, SUCCESS_INK)
         elif self._problems_shown:
             self._show_problems(self.problems_now())
 

@@ -55,28 +55,38 @@ QFrame#Banner {{ background: {c[WARNING_BG]}; border: {c[LINE]}px solid {c[BANNE
 QFrame#Banner QLabel {{ color: {c[WARNING_INK]}; }}
 QListWidget {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; background: {c[BACKGROUND]}; padding: 4px; }}
 QListWidget::item {{ padding: 10px 8px; border-bottom: 1px solid {c[ITEM_RULE]}; }}
-QListWidget::item:selected {{ background: {c[SELECTED_BG]}; color: {c[SELECTED_INK]}; border-left: 4px solid {c[ACCENT]}; }}
+QListWidget::item:selected {{ background: {c[SELECTED_BG]}; color: {c[SELECTED_INK]};
+    border-left: 4px solid {c[ACCENT]}; }}
 QLineEdit {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; padding: 6px 8px; }}
 QLineEdit:focus, QListWidget:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
-QPushButton {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; padding: 6px 14px; background: {c[SURFACE]}; }}
+QPushButton {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; padding: 6px 14px;
+    background: {c[SURFACE]}; }}
 QPushButton:checked {{ background: {c[ACCENT]}; color: {c[ON_ACCENT]}; border-color: {c[ACCENT]}; }}
 QPushButton:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
 QLabel#PageHeading {{ font-size: @LARGE@pt; font-weight: 600; }}
 QLabel#SubHeading {{ font-weight: 600; color: {c[MUTED]}; }}
 QFrame#Navigator {{ background: {c[SURFACE]}; border: {c[LINE]}px solid {c[BORDER]}; border-radius: 8px; }}
-QPushButton#StepButton {{ text-align: left; padding: 8px 12px; border: {c[LINE]}px solid transparent; background: transparent; }}
-QPushButton#StepButton[current="true"] {{ background: {c[BACKGROUND]}; color: {c[INK]}; border: {c[LINE]}px solid {c[ACCENT]}; border-left: 5px solid {c[ACCENT]}; }}
-QPushButton#PrimaryButton {{ background: {c[ACCENT]}; color: {c[ON_ACCENT]}; border-color: {c[ACCENT]}; font-weight: 600; padding: 8px 18px; }}
-QGroupBox {{ font-weight: 600; border: {c[LINE]}px solid {c[BORDER]}; border-radius: 8px; margin-top: 14px; padding: 10px; }}
+QPushButton#StepButton {{ text-align: left; padding: 8px 12px; border: {c[LINE]}px solid transparent;
+    background: transparent; }}
+QPushButton#StepButton[current="true"] {{ background: {c[BACKGROUND]}; color: {c[INK]};
+    border: {c[LINE]}px solid {c[ACCENT]}; border-left: 5px solid {c[ACCENT]}; }}
+QPushButton#PrimaryButton {{ background: {c[ACCENT]}; color: {c[ON_ACCENT]}; border-color: {c[ACCENT]};
+    font-weight: 600; padding: 8px 18px; }}
+QGroupBox {{ font-weight: 600; border: {c[LINE]}px solid {c[BORDER]}; border-radius: 8px; margin-top: 14px;
+    padding: 10px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
-QPlainTextEdit, QTextBrowser {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; background: {c[BACKGROUND]}; }}
+QPlainTextEdit, QTextBrowser {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px;
+    background: {c[BACKGROUND]}; }}
 QScrollArea {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; background: {c[BACKGROUND]}; }}
 QWidget#OverviewBody, QWidget#PageBody {{ background: {c[BACKGROUND]}; }}
-QPushButton#PrimaryButton:focus, QPushButton:checked:focus {{ border: {c[STRONG_FOCUS_WIDTH]}px solid {c[FOCUS_ON_ACCENT]}; }}
+QPushButton#PrimaryButton:focus, QPushButton:checked:focus {{
+    border: {c[STRONG_FOCUS_WIDTH]}px solid {c[FOCUS_ON_ACCENT]}; }}
 QPushButton#StepButton:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[INK]}; }}
-QPushButton#StepButton[current="true"]:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS_ON_ACCENT]}; border-left: 5px solid {c[ACCENT]}; }}
+QPushButton#StepButton[current="true"]:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS_ON_ACCENT]};
+    border-left: 5px solid {c[ACCENT]}; }}
 QPlainTextEdit:focus, QTextBrowser:focus, QScrollArea:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
-QComboBox, QAbstractSpinBox {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; padding: 4px 8px; background: {c[BACKGROUND]}; }}
+QComboBox, QAbstractSpinBox {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; padding: 4px 8px;
+    background: {c[BACKGROUND]}; }}
 QComboBox:focus, QAbstractSpinBox:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
 QComboBox::drop-down {{ border: none; width: 1.6em; }}
 QComboBox::down-arrow {{ image: url(@STYLE@/arrow-down{c[INDICATORS]}.svg); width: 0.8em; height: 0.8em; }}

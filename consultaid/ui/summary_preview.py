@@ -9,8 +9,8 @@ front end) can replace the system dialogs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
@@ -130,10 +130,12 @@ class SummaryPreview(QDialog):
         # --- toolbar: zoom on the left, the document's actions on the right ---
         self.zoom_out_button = QPushButton("\u2212")
         self.zoom_out_button.setAccessibleName(_("Zoom out"))
-        self.zoom_out_button.setToolTip(_("Zoom out ({shortcut})").format(shortcut=_shortcut(QKeySequence.StandardKey.ZoomOut)))
+        self.zoom_out_button.setToolTip(
+            _("Zoom out ({shortcut})").format(shortcut=_shortcut(QKeySequence.StandardKey.ZoomOut)))
         self.zoom_in_button = QPushButton("+")
         self.zoom_in_button.setAccessibleName(_("Zoom in"))
-        self.zoom_in_button.setToolTip(_("Zoom in ({shortcut})").format(shortcut=_shortcut(QKeySequence.StandardKey.ZoomIn)))
+        self.zoom_in_button.setToolTip(
+            _("Zoom in ({shortcut})").format(shortcut=_shortcut(QKeySequence.StandardKey.ZoomIn)))
         for button in (self.zoom_out_button, self.zoom_in_button):
             button.setFixedWidth(button.fontMetrics().horizontalAdvance("+") * 2 + 28)
         self.zoom_label = QLabel()

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,7 +40,7 @@ from consultaid.consultation.shown_content import shown_content  # noqa: E402
 from consultaid.content.library import load_library  # noqa: E402
 
 PARIS_WINTER = timezone(timedelta(hours=1))
-LONDON_WINTER = timezone.utc
+LONDON_WINTER = UTC
 SIGNATURE_PAD_ASPECT = 2.8      # the signing pad's shape (width / height)
 ILLUSTRATION_ASPECT = 800 / 600
 
@@ -162,7 +162,8 @@ def vertebroplasty_fr(library) -> Consultation:
         "Nouvelle fracture d'une vertèbre voisine, avec votre ostéoporose sévère", unit="percent", low=10, high=20,
         note="Estimation du chirurgien pour vous : ostéoporose sévère, deux fractures déjà.", discussed=True)
     consultation.set_note("alternatives", "usual_medical_treatment",
-                          "Antalgiques, repos relatif et corset essayés depuis six semaines, sans soulagement suffisant.")
+                          "Antalgiques, repos relatif et corset essayés depuis six semaines, "
+                          "sans soulagement suffisant.")
     consultation.other_alternatives[0].note = (
         "Sans intervention, la douleur peut persister plusieurs semaines ou mois et limiter la marche ; "
         "la vertèbre peut continuer à se tasser. Le traitement médical et le suivi restent possibles.")
@@ -172,7 +173,8 @@ def vertebroplasty_fr(library) -> Consultation:
                        "Le plus souvent oui, ou le lendemain ; quelqu'un devra vous raccompagner."),
         QuestionAnswer("Faut-il arrêter mon anticoagulant ?",
                        "Oui, selon les consignes de l'anesthésiste, que vous recevrez par écrit."),
-        QuestionAnswer("Est-ce que le ciment reste toute la vie ?", "Oui, il durcit en quelques minutes et reste en place."),
+        QuestionAnswer("Est-ce que le ciment reste toute la vie ?",
+                       "Oui, il durcit en quelques minutes et reste en place."),
     ]
     consultation.teach_back.update(what_it_is=True, main_risks=True, recovery=False)
     consultation.decision = "needs_time"

@@ -43,7 +43,8 @@ def ensure_installed() -> str:
     if not (folder / "package.json").exists():
         (folder / "package.json").write_text(json.dumps({"name": "consultaid-test-peers", "private": True}))
     result = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(folder), *NPM_PACKAGES],
-                            capture_output=True, text=True, timeout=600, check=False, env={**os.environ, "HOME": str(cache_dir())})
+                            capture_output=True, text=True, timeout=600, check=False,
+                            env={**os.environ, "HOME": str(cache_dir())})
     if result.returncode != 0 or not installed():
         return f"the npm packages could not be installed: {result.stderr.strip().splitlines()[-1:]}"
     return ""

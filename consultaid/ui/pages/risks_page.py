@@ -42,13 +42,13 @@ class PatientRiskForm(QGroupBox):
         self.label.setPlaceholderText(_("What may happen, in the patient's language"))
         self.label.setAccessibleName(_("Patient-specific risk"))
         self.kind = QComboBox()
-        for kind, text in zip(ESTIMATE_KINDS, (_("between"), _("about"), _("fewer than"))):
+        for kind, text in zip(ESTIMATE_KINDS, (_("between"), _("about"), _("fewer than")), strict=True):
             self.kind.addItem(text, kind)
         self.kind.setAccessibleName(_("Kind of estimate"))
         self.low = self._number(_("Lower figure"))
         self.high = self._number(_("Higher figure"))
         self.unit = QComboBox()
-        for unit, text in zip(UNITS, (_("percent"), _("in 1000"))):
+        for unit, text in zip(UNITS, (_("percent"), _("in 1000")), strict=True):
             self.unit.addItem(text, unit)
         self.unit.setAccessibleName(_("Unit of the estimate"))
         self.note = QLineEdit()
@@ -167,10 +167,7 @@ class RisksPage(QWidget):
         self.rebuild()
 
     def outcomes(self):
-        content = self.consultation.content
-        source = _("the surgeon, for this patient")
-        return [*content.benefits, *content.risks,
-                *(risk.as_outcome(source) for risk in self.consultation.patient_specific_risks)]
+        return self.consultation.outcomes().shown
 
     def _progress(self, outcome_id: str):
         """The ticked/note state of an outcome id, wherever it lives."""
@@ -180,12 +177,10 @@ class RisksPage(QWidget):
         return next(risk for risk in self.consultation.patient_specific_risks if risk.id == outcome_id)
 
     def rebuild(self) -> None:
-        outcomes = self.outcomes()
-        discussed = {o.id for o in outcomes if self._progress(o.id).discussed}
-        notes = {o.id: self._progress(o.id).note for o in outcomes if self._progress(o.id).note}
+        outcomes = self.consultation.outcomes()
         from consultaid.charts.risk_chart import build_chart
 
-        self.chart.set_chart(build_chart(outcomes, self.language, discussed), notes)
+        self.chart.set_chart(build_chart(outcomes.shown, self.language, outcomes.discussed), outcomes.notes)
         self._order_tabs()
 
     def _order_tabs(self) -> None:
