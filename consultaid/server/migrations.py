@@ -119,7 +119,9 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     -- updates the sending state. The application role may update those columns and no other, never delete.
     CREATE TABLE outbox (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        record_id bigint NOT NULL REFERENCES records (id),
+        -- The record sent (no foreign key, like arrivals.audit_seq: it would change how TRUNCATE records is
+        -- refused; rows are written only by finalize, with the record, in its transaction).
+        record_id bigint NOT NULL,
         destination text NOT NULL CHECK (destination IN ('mllp', 'fhir')),
         state text NOT NULL DEFAULT 'pending'
             CHECK (state IN ('pending', 'sending', 'waiting', 'sent', 'failed', 'handed_over')),
