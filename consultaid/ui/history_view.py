@@ -331,8 +331,8 @@ class HistoryView(QWidget):
 
         # Tab goes through the filters row by row, then to the list and its actions.
         order = (self.back_button, self.search, self.procedure, self.date_from.edit, self.date_to.edit, self.status,
-                 self.clear_button, self.table, self.send_again_button, self.export_button, self.correct_button, self.resume_button,
-                 self.open_button)
+                 self.clear_button, self.table, self.send_again_button, self.export_button, self.correct_button,
+                 self.resume_button, self.open_button)
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
 

@@ -22,7 +22,7 @@ from PySide6.QtCore import QThread, Signal
 from consultaid.consultation.store import StoreError
 from consultaid.hospital.document import HospitalSettings
 from consultaid.hospital.fhir_client import Credentials
-from consultaid.hospital.outbox import Outcome, OutboxSender
+from consultaid.hospital.outbox import OutboxSender, Outcome
 
 log = logging.getLogger(__name__)
 
