@@ -31,7 +31,7 @@ def listener():
 
 
 @pytest.fixture
-def store(migrated, tmp_path):
+def store(migrated, tmp_path):  # noqa: F811
     opened = PgStore(migrated["app"], actor="dr-test", workstation="room-1", anchor_dir=tmp_path / "anchor")
     opened.outbox_destinations = ("mllp", "fhir")
     yield opened
@@ -58,7 +58,7 @@ def test_finalize_on_the_server_queues_and_the_sender_delivers_to_both(store, li
     assert store.verify_audit() == []
 
 
-def test_the_application_role_may_change_the_sending_state_and_nothing_else(store, migrated):
+def test_the_application_role_may_change_the_sending_state_and_nothing_else(store, migrated):  # noqa: F811
     store.finalize(example_record(), small_pdf())
     with connect(migrated["app"]) as app:
         app.execute("UPDATE outbox SET state = 'failed', last_error = 'x'")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
@@ -110,12 +111,14 @@ def check_fhir(settings: HospitalSettings, credentials: Credentials) -> str:
 def check_destinations(settings: HospitalSettings, credentials: Credentials) -> list[tuple[str, bool, str]]:
     """Each configured destination: (name, answered well, the answer or the error), one line each."""
     results = []
-    for name, configured, test in (("HL7", settings.mllp_configured, lambda: check_mllp(settings)),
-                                   ("FHIR", settings.fhir_configured, lambda: check_fhir(settings, credentials))):
+    checks: list[tuple[str, bool, Callable[[], str]]] = [
+        ("HL7", settings.mllp_configured, lambda: check_mllp(settings)),
+        ("FHIR", settings.fhir_configured, lambda: check_fhir(settings, credentials))]
+    for name, configured, check in checks:
         if not configured:
             continue
         try:
-            results.append((name, True, test()))
+            results.append((name, True, check()))
         except HospitalError as error:
             results.append((name, False, str(error)))
     return results

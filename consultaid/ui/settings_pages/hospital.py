@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from consultaid.charts.palette import ERROR_INK
 from consultaid.hospital.document import DEFAULT_DOCUMENT_TYPE
 from consultaid.i18n import _
 from consultaid.settings import HospitalRecord, Settings
-from consultaid.ui.field_error import with_error
+from consultaid.ui.field_error import FieldError, with_error
 from consultaid.ui.settings_pages.page import SettingsPage, buddy_label, named, select
-from consultaid.ui.style import ERROR_INK
 
 
 def _file_row(edit: QLineEdit, button: QPushButton) -> QWidget:
@@ -46,7 +46,7 @@ def _file_row(edit: QLineEdit, button: QPushButton) -> QWidget:
 
 
 class HospitalPage(SettingsPage):
-    def __init__(self, errors):
+    def __init__(self, errors: dict[str, FieldError]) -> None:
         super().__init__(errors)
         inside = QWidget()
         column = QVBoxLayout(inside)
@@ -184,7 +184,9 @@ class HospitalPage(SettingsPage):
         auth = self.fhir_auth.currentData()
         self.fhir_token.setEnabled(auth == "bearer")
         for field in (self.fhir_certificate, self.fhir_key):
-            field.parentWidget().setEnabled(auth == "client_certificate")
+            row = field.parentWidget()
+            if row is not None:
+                row.setEnabled(auth == "client_certificate")
 
     # ---- load, collect, keep -------------------------------------------------------------------------------
     def title(self) -> str:
@@ -232,7 +234,7 @@ class HospitalPage(SettingsPage):
             document_type_system=self.document_system.text().strip(),
             document_type_display=self.document_display.text().strip())
 
-    def collect(self, values: dict, problems: dict[str, str]) -> None:
+    def collect(self, values: dict[str, object], problems: dict[str, str]) -> None:
         values["hospital"] = self.hospital()
 
     def keep(self, settings: Settings) -> None:
