@@ -265,3 +265,20 @@ def test_an_entry_left_sending_by_a_dead_sender_is_due_again_at_once(tmp_path):
         assert not store.claim_outbox(entry, "other", now)                # read before the claim: refused
     finally:
         store.close()
+
+
+def test_the_test_message_reaches_each_receiver_and_reports_its_answer(listener, fhir_server):  # noqa: F811
+    from consultaid.hospital.outbox_test_message import check_destinations
+
+    hospital = settings(fhir_base_url=fhir_server, fhir_auth="bearer", **mllp_to(listener))
+    assert check_destinations(hospital, Credentials(token=TOKEN)) == [
+        ("HL7", True, "The HL7 receiver accepted the test message (AA)."),
+        ("FHIR", True, "The FHIR server at " + fhir_server.split("/")[2] + " answered and accepted ConsultAid's "
+                       "credentials.")]
+    [received] = listener.state.received
+    assert received.message is not None and received.message.msh.msh_11.to_er7() == "T"
+    assert search(fhir_server, "Patient?identifier=CONSULTAID-CONNECTION-TEST") == []   # nothing filed
+    listener.state.mode = "error"
+    [(_hl7, good, text), (_fhir, fhir_good, fhir_text)] = check_destinations(hospital, Credentials())
+    assert not good and text.endswith("(AE): Unknown patient identifier")
+    assert not fhir_good and "(401): Unauthorized" in fhir_text
