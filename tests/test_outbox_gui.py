@@ -87,13 +87,15 @@ def finalize_in_the_app(main, qtbot, tmp_path, identifier: str = "IPP 0099001") 
 
 
 def sending_cell(main, qtbot) -> str:
-    """The records list's "Hospital record" cell of the newest record (the finalized consultation closed)."""
+    """The records list's "Hospital record" cell of the newest record (the finalized consultation closed):
+    its word, and the details in its tooltip."""
     if main.consultation_view is not None:
         assert main.close_consultation()
     main.show_history()
     view = main.history_view
     qtbot.waitUntil(lambda: view.model.rowCount() > 0)
-    return view.model.index(0, 6).data()
+    cell = view.model.index(0, 6)
+    return f"{cell.data()} | {cell.data(Qt.ItemDataRole.ToolTipRole)}"
 
 
 def test_a_finalized_consultation_reaches_the_mllp_listener_and_the_fhir_server(
@@ -114,7 +116,7 @@ def test_a_finalized_consultation_reaches_the_mllp_listener_and_the_fhir_server(
     attachment = reference["content"][0]["attachment"]
     assert attachment["hash"] == base64.b64encode(hashlib.sha1(pdf).digest()).decode()
     assert attachment["size"] == len(pdf)
-    qtbot.waitUntil(lambda: sending_cell(main, qtbot) == "HL7: sent; FHIR: sent", timeout=30000)
+    qtbot.waitUntil(lambda: sending_cell(main, qtbot) == "Sent | HL7: sent; FHIR: sent", timeout=30000)
 
 
 def test_a_refusal_is_shown_in_the_records_and_sent_again_with_send_again(window, qtbot, tmp_path, config_dir,
@@ -126,19 +128,20 @@ def test_a_refusal_is_shown_in_the_records_and_sent_again_with_send_again(window
     main = window()
     qtbot.waitUntil(lambda: main.outbox_sender is not None)
     finalize_in_the_app(main, qtbot, tmp_path)
-    qtbot.waitUntil(lambda: "failed" in sending_cell(main, qtbot), timeout=30000)
+    qtbot.waitUntil(lambda: sending_cell(main, qtbot).startswith("Failed"), timeout=30000)
     view = main.history_view
-    assert sending_cell(main, qtbot) == ("HL7: failed (The HL7 receiver refused the document (AE): "
-                                         "Unknown patient identifier)")
+    why = "HL7: failed (The HL7 receiver refused the document (AE): Unknown patient identifier)"
+    assert sending_cell(main, qtbot) == "Failed | " + why
     view.table.selectRow(0)
     assert view.send_again_button.isEnabled()
+    assert view.message.isVisible() and view.message.text() == "\u26a0 " + why   # the reason in full
     main.outbox_sender.wake()
     qtbot.wait(500)
     assert len(listener.state.received) == 1            # not retried by itself
     listener.state.mode = "accept"
     qtbot.mouseClick(view.send_again_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(listener.state.received) == 2, timeout=30000)
-    qtbot.waitUntil(lambda: sending_cell(main, qtbot) == "HL7: sent", timeout=30000)
+    qtbot.waitUntil(lambda: sending_cell(main, qtbot) == "Sent | HL7: sent", timeout=30000)
     assert not view.send_again_button.isEnabled()
 
 
@@ -148,7 +151,7 @@ def test_with_no_destination_no_sender_runs_and_records_say_not_sent(window, qtb
     assert main.outbox_sender is None
     finalize_in_the_app(main, qtbot, tmp_path)
     assert main.store.outbox() == []
-    assert sending_cell(main, qtbot) == "not sent"
+    assert sending_cell(main, qtbot) == "Not sent | not sent"
 
 
 def test_the_hospital_settings_page_keeps_what_is_typed_and_tests_the_receiver(window, qtbot, config_dir,

@@ -59,6 +59,9 @@ DATE, PATIENT, IDENTIFIER, PROCEDURE, STATUS, VERSION, SENDING = range(len(COLUM
 # The hospital outbox's state of a record (consultaid/hospital/outbox.py): its colour and sort order.
 SENDING_INK = {"failed": ERROR_INK, "waiting": WARNING_INK, "sent": SUCCESS_INK, "not_sent": MUTED}
 SENDING_ORDER = {"failed": 0, "waiting": 1, "not_sent": 2, "sent": 3}
+# The cell says the state in a word; its tooltip, accessible description and (for a failure, once the
+# record is selected) the message below the list say it per destination, with the receiver's reason.
+SENDING_WORDS = {"failed": N_("Failed"), "waiting": N_("Waiting"), "not_sent": N_("Not sent"), "sent": N_("Sent")}
 
 # What the status filter offers, and the store's statuses each one keeps.
 STATUS_FILTERS = (
@@ -118,6 +121,7 @@ class HistoryView(QWidget):
         self.searcher = HistorySearch(store) if store is not None else None
         self.rows: list[HistoryRow] = []
         self.sending: dict[int, list] = {}   # record id -> its hospital outbox entries
+        self.sending_note = ""               # the refusal shown below the list for the selected record
         self.limit_reached = False
         self.preview: StoredRecordPreview | None = None
         # The system dialogs; tests (or another front end) replace them, and an opened preview gets them too.
@@ -244,7 +248,8 @@ class HistoryView(QWidget):
                                     (PROCEDURE, QHeaderView.ResizeMode.Stretch, 0),
                                     (STATUS, QHeaderView.ResizeMode.Interactive, digits + 50),
                                     (VERSION, QHeaderView.ResizeMode.Fixed, digits - 10),
-                                    (SENDING, QHeaderView.ResizeMode.Interactive, digits + 60)):
+                                    (SENDING, QHeaderView.ResizeMode.Interactive,
+                                     self.fontMetrics().horizontalAdvance(_("Hospital record")) + 56)):
             head.setSectionResizeMode(column, mode)
             if width:
                 self.table.setColumnWidth(column, width)
@@ -496,7 +501,7 @@ class HistoryView(QWidget):
                 (_(STATUS_WORDS.get(row.status, row.status)), STATUS_ORDER.get(row.status, 9)),
                 ("\u2013" if row.version is None else str(row.version), row.version or 0),
                 ("\u2013", 9) if row.record_id is None else
-                (describe(self.sending.get(row.record_id, [])),
+                (_(SENDING_WORDS[record_state(self.sending.get(row.record_id, []))]),
                  SENDING_ORDER[record_state(self.sending.get(row.record_id, []))]),
             )
             items = []
@@ -512,7 +517,8 @@ class HistoryView(QWidget):
             if row.record_id is not None:
                 state = record_state(self.sending.get(row.record_id, []))
                 items[SENDING].setForeground(QColor(SENDING_INK[state]))
-                items[SENDING].setToolTip(items[SENDING].text())
+                items[SENDING].setToolTip(describe(self.sending.get(row.record_id, [])))
+                items[SENDING].setAccessibleDescription(items[SENDING].toolTip())
             if row.is_draft:
                 items[VERSION].setAccessibleText(_("not signed yet"))
             self.model.appendRow(items)
@@ -563,8 +569,16 @@ class HistoryView(QWidget):
         # Only the latest version is corrected, so versions form one line: v1 → v2 → v3.
         self.correct_button.setEnabled(row is not None and not row.is_draft and row.status == "finalized")
         self.resume_button.setEnabled(row is not None and row.is_draft)
-        self.send_again_button.setEnabled(row is not None and row.record_id is not None and any(
-            entry.state == "failed" for entry in self.sending.get(row.record_id, [])))
+        failed = row is not None and row.record_id is not None and any(
+            entry.state == "failed" for entry in self.sending.get(row.record_id, []))
+        self.send_again_button.setEnabled(failed)
+        if failed:   # why the hospital refused it, in full (the cell has room for one word)
+            from consultaid.hospital.outbox import describe
+
+            self.show_message(describe(self.sending[row.record_id]), error=True)
+            self.sending_note = self.message.text()
+        elif self.sending_note and self.message.text() == self.sending_note:
+            self.hide_message()
         # The primary action follows the row: Enter resumes a draft or opens a record.
         self.resume_button.setObjectName("PrimaryButton" if row is not None and row.is_draft else "")
         self.open_button.setObjectName("" if row is not None and row.is_draft else "PrimaryButton")

@@ -60,7 +60,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
-        self.resize(840, 600)   # the six tabs in French, and the surgeon form beside its list
+        self.resize(960, 600)   # the seven tabs in French, and the surgeon form beside its list
 
     def collected(self) -> tuple[Settings, dict[str, str]]:
         """The settings as the fields say, and the problems found in reading the fields themselves."""
