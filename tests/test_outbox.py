@@ -282,3 +282,20 @@ def test_the_test_message_reaches_each_receiver_and_reports_its_answer(listener,
     [(_hl7, good, text), (_fhir, fhir_good, fhir_text)] = check_destinations(hospital, Credentials())
     assert not good and text.endswith("(AE): Unknown patient identifier")
     assert not fhir_good and "(401): Unauthorized" in fhir_text
+
+
+def test_a_record_that_cannot_be_made_into_a_message_fails_without_its_text(tmp_path, listener):
+    from tests.peers.records import example_record
+
+    record = example_record()
+    record["started_at"] = "not a time: Jeanne Dupont"   # the builders cannot read it
+    _record, row = finalize(tmp_path, ("mllp",), record=record)
+    store = open_store(tmp_path)
+    try:
+        [outcome] = sender(store, **mllp_to(listener)).send_due()
+        [entry] = store.outbox([row])
+    finally:
+        store.close()
+    assert outcome.state == entry.state == "failed"
+    assert entry.last_error == "The document could not be made from the stored record (ValueError)."
+    assert "Jeanne" not in entry.last_error and listener.state.received == []

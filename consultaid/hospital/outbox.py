@@ -158,6 +158,14 @@ class OutboxSender:
             text = str(error)
             self._finish_quietly(taken, "waiting", text, attempt)
             return Outcome(taken, "waiting", text)
+        except Exception as error:  # noqa: BLE001 — a record this version cannot make a message of
+            # Kept as a failure (sending it again would fail the same way) rather than left "sending"; the
+            # kind only, never the text: it could quote the record.
+            text = _("The document could not be made from the stored record ({kind}).").format(
+                kind=type(error).__name__)
+            log.error("outbox entry %s (%s): %s", entry.id, entry.destination, type(error).__name__)
+            self.store.finish_outbox(taken, self.claimer, "failed", text)
+            return Outcome(taken, "failed", text)
         self.store.finish_outbox(taken, self.claimer, "sent")
         log.info("outbox entry %s (%s): sent", entry.id, entry.destination)
         return Outcome(taken, "sent")

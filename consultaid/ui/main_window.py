@@ -225,8 +225,8 @@ class MainWindow(QMainWindow):
         if self.consultation_view is not None:
             self._configure_signing(self.consultation_view)
         self.idle_lock.set_minutes(chosen.lock_after_minutes)
-        if chosen.hospital != before.hospital:
-            self.configure_outbox()
+        if chosen.hospital != before.hospital or chosen.hospital.destinations():
+            self.configure_outbox()   # also a new token, which the keyring has and the settings do not
         if chosen.interface_language != interface_language():
             self.switch_interface_language(chosen.interface_language)
         self.statusBar().showMessage(message)
