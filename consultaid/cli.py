@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help=_("job title shown in the print queue (default: ConsultAid summary); "
                                  "anyone can read it, so keep patient data out of it"))
     from consultaid.cli_audit import add_parser as add_audit_parser
+    from consultaid.cli_outbox import add_parser as add_outbox_parser
     from consultaid.cli_records import add_parsers
     from consultaid.cli_server import add_parser as add_server_parser
     from consultaid.cli_verify import add_parser as add_verify_parser
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_audit_parser(commands)
     add_verify_parser(commands)
     add_server_parser(commands)
+    add_outbox_parser(commands)
     return parser
 
 
@@ -344,6 +346,10 @@ def main(argv: list[str] | None = None) -> int:
         from consultaid.cli_records import run
 
         return run(args)
+    if args.command == "outbox":
+        from consultaid.cli_outbox import run as run_outbox
+
+        return run_outbox(args)
     from consultaid.settings import load_settings
     from consultaid.ui.app import run_gui  # Qt is imported only when the window is wanted
 

@@ -80,6 +80,40 @@ class ClinicServer:
 
 
 RECORD_STORES = ("workstation", "server")
+FHIR_AUTHENTICATIONS = ("none", "bearer", "client_certificate")
+
+
+@dataclass
+class HospitalRecord:
+    """Where finalized summaries are sent (Settings › Hospital record). Both destinations are off while their
+    address is empty, the default. Never the FHIR bearer token, which is kept in the system keyring
+    (consultaid/hospital/outbox_settings.py). The codes are the hospital's (docs/it.md, "Hospital record")."""
+
+    mllp_host: str = ""
+    mllp_port: int = 0
+    mllp_tls: bool = False
+    mllp_ca_file: str = ""
+    fhir_base_url: str = ""
+    fhir_auth: str = "none"            # "none", "bearer" or "client_certificate"
+    fhir_ca_file: str = ""
+    fhir_certificate_file: str = ""    # the client certificate (PEM) and its key, for "client_certificate"
+    fhir_key_file: str = ""
+    sending_application: str = "ConsultAid"
+    sending_facility: str = ""
+    receiving_application: str = ""
+    receiving_facility: str = ""
+    identifier_authority: str = ""
+    identifier_system: str = ""
+    source_oid: str = ""
+    # "" = the default: LOINC 59284-0 "Consent Document" (consultaid/hospital/document.py, docs/it.md)
+    document_type_code: str = ""
+    document_type_system: str = ""
+    document_type_display: str = ""
+
+    def destinations(self) -> tuple[str, ...]:
+        """The destinations configured: "mllp" and/or "fhir"; () sends nothing and opens no socket."""
+        return (("mllp",) if self.mllp_host.strip() and self.mllp_port else ()) + \
+            (("fhir",) if self.fhir_base_url.strip() else ())
 
 
 @dataclass
@@ -101,6 +135,7 @@ class Settings:
     # or "server" (the clinic's PostgreSQL server described by `server`).
     record_store: str = "workstation"
     server: ClinicServer = field(default_factory=ClinicServer)
+    hospital: HospitalRecord = field(default_factory=HospitalRecord)
     # Set by load_settings() when the file could not be used; never saved, not part of equality.
     problem: str = field(default="", compare=False, repr=False)
 
@@ -163,6 +198,15 @@ class _Reader:
                                                   getattr(defaults, f.name), "server.")
                                for f in fields(ClinicServer)})
 
+    def hospital(self, data: object) -> HospitalRecord:
+        defaults = HospitalRecord()
+        if not isinstance(data, dict):
+            self.wrong.append("hospital")
+            return defaults
+        return HospitalRecord(**{f.name: self.value(data, f.name, type(getattr(defaults, f.name)),
+                                                    getattr(defaults, f.name), "hospital.")
+                                 for f in fields(HospitalRecord)})
+
     def settings(self, data: dict[str, Any]) -> Settings:
         defaults = Settings()
         profiles = []
@@ -177,6 +221,7 @@ class _Reader:
             current_profile=self.value(data, "current_profile", int, -1, ""),
             clinic=clinic or Clinic(),
             server=self.server(data.get("server", {})),
+            hospital=self.hospital(data.get("hospital", {})),
             **{name: self.value(data, name, type(getattr(defaults, name)), getattr(defaults, name), "")
                for name in ("paper", "interface_language", "patient_language", "data_dir", "printer", "copies",
                             "seal_certificate", "lock_after_minutes", "record_store")},
@@ -312,6 +357,7 @@ def validate(settings: Settings) -> dict[str, str]:
     elif settings.record_store == "server":
         for name, message in settings.server.location().problems().items():
             problems["server." + name] = message
+    problems.update(hospital_problems(settings.hospital))
     if settings.seal_certificate and not Path(settings.seal_certificate).expanduser().is_file():
         problems["seal_certificate"] = _("There is no certificate file at this place.")
     for number, profile in enumerate(settings.profiles):
@@ -325,5 +371,26 @@ def validate(settings: Settings) -> dict[str, str]:
     return problems
 
 
-__all__ = ["RECORD_STORES", "Clinic", "ClinicServer", "Settings", "SurgeonProfile", "config_dir", "load_settings",
-           "logo_problem", "save_settings", "settings_path", "validate"]
+def hospital_problems(hospital: HospitalRecord) -> dict[str, str]:
+    """What is wrong in Settings › Hospital record, by field ("hospital.mllp_port", …)."""
+    problems: dict[str, str] = {}
+    if hospital.mllp_host.strip() and not 1 <= hospital.mllp_port <= 65535:
+        problems["hospital.mllp_port"] = _("Enter the port of the HL7 receiver (1 to 65535).")
+    url = hospital.fhir_base_url.strip()
+    if url and not url.startswith(("https://", "http://")):
+        problems["hospital.fhir_base_url"] = _("Enter the address of the FHIR server, starting with https://.")
+    if hospital.fhir_auth not in FHIR_AUTHENTICATIONS:
+        problems["hospital.fhir_auth"] = _("Choose how ConsultAid signs in to the FHIR server.")
+    elif url and hospital.fhir_auth == "client_certificate" and not hospital.fhir_certificate_file.strip():
+        problems["hospital.fhir_certificate_file"] = _("Choose the client certificate file.")
+    for name in ("mllp_ca_file", "fhir_ca_file", "fhir_certificate_file", "fhir_key_file"):
+        value = getattr(hospital, name).strip()
+        if value and not Path(value).expanduser().is_file():
+            problems["hospital." + name] = _("There is no certificate file at this place.")
+    if hospital.destinations() and not hospital.identifier_authority.strip():
+        problems["hospital.identifier_authority"] = _("Enter the assigning authority of the patient identifiers.")
+    return problems
+
+
+__all__ = ["RECORD_STORES", "Clinic", "ClinicServer", "HospitalRecord", "Settings", "SurgeonProfile", "config_dir",
+           "hospital_problems", "load_settings", "logo_problem", "save_settings", "settings_path", "validate"]

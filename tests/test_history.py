@@ -144,7 +144,8 @@ def test_every_draft_and_record_is_listed_newest_first_with_words(qtbot, main):
     model = view.model
     first = [model.index(0, column).data() for column in range(model.columnCount())]
     assert first == ["26/11/2026", "Marc Dubois", "IPP 0051200", "Vertebroplasty (vertebral cementoplasty)",
-                     "In progress", "\u2013"]
+                     "In progress", "\u2013", "\u2013"]   # a draft: nothing to send to the hospital yet
+    assert model.index(1, 6).data() == "Not sent"                  # no destination configured
     statuses = [model.index(row, 4).data() for row in range(model.rowCount())]
     assert statuses == ["In progress", "Finalized", "Finalized", "Finalized", "Corrected", "Set aside", "Finalized"]
     versions = [model.index(row, 5).data() for row in range(model.rowCount())]

@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from consultaid.consultation.store import DraftSummary, StoredRecord
+    from datetime import datetime
+
+    from consultaid.consultation.store import DraftSummary, OutboxEntry, StoredRecord
 
 URL_VARIABLE = "CONSULTAID_DATABASE_URL"
 
@@ -76,6 +78,20 @@ class RecordStore(Protocol):
     def stored_versions(self, consultation_id: str) -> list[tuple[int, str, str]]: ...
 
     def sealed_outside_entry(self, pdf_sha256: str) -> int | None: ...
+    # the hospital outbox: finalize queues one row per destination in `outbox_destinations` (in its own
+    # transaction); consultaid/hospital/outbox.py sends them and records each attempt (audited)
+    outbox_destinations: tuple[str, ...]
+
+    def outbox(self, record_ids: list[int] | None = None, states: tuple[str, ...] = ()) -> list[OutboxEntry]: ...
+
+    def claim_outbox(self, entry: OutboxEntry, claimer: str, until: datetime) -> bool: ...
+
+    def finish_outbox(self, entry: OutboxEntry, claimer: str, state: str, error: str = "", receiver_text: str = "",
+                      next_attempt: datetime | None = None) -> bool: ...
+
+    def retry_outbox(self, entry: OutboxEntry) -> bool: ...
+
+    def outbox_document(self, entry: OutboxEntry) -> tuple[dict[str, Any], bytes]: ...
 
     # where the records are, for the status bar
     def whereabouts(self) -> Whereabouts: ...

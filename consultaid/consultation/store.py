@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
@@ -164,7 +164,40 @@ MIGRATIONS = [
     CREATE INDEX records_by_date ON records (consultation_date, {LISTED}, patient_name_folded);
     ALTER TABLE server_queue ADD COLUMN origin TEXT;
     """,
+    # 6: the hospital outbox (consultaid/hospital/outbox.py). finalize writes one row
+    # per configured destination in its own transaction; a sender updates the row's state, never the record.
+    # Rows are never deleted: they are the history of what was sent. `handed_over`: a row of a record
+    # finalized here while the clinic server was away, whose record the server now holds with its own rows.
+    """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        record_id INTEGER NOT NULL REFERENCES records (id),
+        destination TEXT NOT NULL CHECK (destination IN ('mllp', 'fhir')),
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sending', 'waiting', 'sent', 'failed', 'handed_over')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL DEFAULT '',
+        claimed_by TEXT NOT NULL DEFAULT '',
+        claimed_until TEXT NOT NULL DEFAULT '',
+        last_error TEXT NOT NULL DEFAULT '',
+        receiver_text TEXT NOT NULL DEFAULT '',
+        queued_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (record_id, destination)
+    );
+    CREATE INDEX outbox_by_state ON outbox (state, next_attempt_at);
+    CREATE TRIGGER outbox_keeps_its_document BEFORE UPDATE OF id, record_id, destination, queued_at ON outbox
+        BEGIN SELECT RAISE(ABORT, 'an outbox entry always names the same record and destination'); END;
+    CREATE TRIGGER outbox_keeps_entries BEFORE DELETE ON outbox
+        BEGIN SELECT RAISE(ABORT, 'outbox entries are kept'); END;
+    """,
 ]
+
+# What the outbox rows say, for the sender and the records view (consultaid/hospital/outbox.py).
+OUTBOX_DESTINATIONS = ("mllp", "fhir")
+OUTBOX_COLUMNS = ("o.id, o.record_id, r.consultation_id, r.version, (SELECT p.version FROM records p WHERE"
+                  " p.id = r.supersedes), o.destination, o.state, o.attempts, o.next_attempt_at, o.claimed_by,"
+                  " o.claimed_until, o.last_error, o.receiver_text, o.queued_at, o.updated_at")
 
 # An unencrypted SQLite file starts with this; an encrypted one with 16 random bytes (its salt).
 PLAIN_HEADER = b"SQLite format 3\x00"
@@ -253,8 +286,35 @@ class StoredRecord:
     status: str  # "finalized" or "corrected" (a later version supersedes it)
 
 
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One document on its way to one hospital destination. Times are ISO 8601 in UTC ("" when none)."""
+
+    id: int
+    record_id: int
+    consultation_id: str
+    version: int
+    supersedes_version: int | None
+    destination: str      # "mllp" or "fhir"
+    state: str            # "pending", "sending", "waiting", "sent", "failed" or "handed_over"
+    attempts: int
+    next_attempt_at: str  # when a "waiting" entry is tried again
+    claimed_by: str       # the sender sending it ("host:pid"), while "sending"
+    claimed_until: str
+    last_error: str       # one translated line, no patient data
+    receiver_text: str    # what the receiver answered, for a refusal
+    queued_at: str
+    updated_at: str
+    place: str = "workstation"  # whose row: this workstation's store or the clinic server's
+
+
 def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="milliseconds")
+
+
+def outbox_time(moment: datetime | None) -> str:
+    """An aware time as the outbox keeps it: UTC, fixed width, so text order is time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment is not None else ""
 
 
 class Store:
@@ -266,6 +326,8 @@ class Store:
         # True while this store stands in for an unreachable clinic server: each write is then also put in
         # server_queue, in its own transaction, so it reaches the server later (server/clinic_store.py).
         self.queue_for_server = False
+        # The hospital destinations configured ("mllp", "fhir"): finalize queues one outbox row for each.
+        self.outbox_destinations: tuple[str, ...] = ()
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.data_dir, 0o700)
@@ -502,11 +564,84 @@ class Store:
                  json.dumps(record, ensure_ascii=False, separators=(",", ":")), pdf, digest))
             db.execute("DELETE FROM drafts WHERE consultation_id = ?", (record["id"],))
             self._queue(db, "record", cursor.lastrowid)
+            self._queue_outbox(db, cursor.lastrowid)
             # The row's hash goes into the chain, so editing the row behind the triggers' back is found.
             self._audit(db, "correct" if supersedes else "finalize",
                         finalize_subject(record["id"], version, self._row_hash(db, cursor.lastrowid)))
             record_id: int = cursor.lastrowid
             return record_id
+
+    # --- the hospital outbox (consultaid/hospital/outbox.py sends; this only keeps the rows) ------------
+    def _queue_outbox(self, db: Connection, record_id: int) -> None:
+        """In finalize's transaction: one row per configured destination, sent later, never here."""
+        at = outbox_time(datetime.now(UTC))
+        for destination in self.outbox_destinations:
+            db.execute("INSERT INTO outbox (record_id, destination, queued_at, updated_at) VALUES (?, ?, ?, ?)",
+                       (record_id, destination, at, at))
+
+    def outbox(self, record_ids: list[int] | None = None, states: tuple[str, ...] = ()) -> list[OutboxEntry]:
+        """The outbox rows, oldest first: of these records, in these states (all when not given)."""
+        clauses: list[str] = []
+        arguments: list[object] = []
+        if record_ids is not None:
+            clauses.append(f"o.record_id IN ({', '.join('?' * len(record_ids))})")
+            arguments += list(record_ids)
+        if states:
+            clauses.append(f"o.state IN ({', '.join('?' * len(states))})")
+            arguments += list(states)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        with _reading():
+            rows = self.connection.execute(f"SELECT {OUTBOX_COLUMNS} FROM outbox o JOIN records r ON r.id ="
+                                           f" o.record_id{where} ORDER BY o.id", arguments).fetchall()
+        return [OutboxEntry(*row) for row in rows]
+
+    def claim_outbox(self, entry: OutboxEntry, claimer: str, until: datetime) -> bool:
+        """Takes an entry to send it, if it is still as `entry` read it (another sender did not take it
+        first); the attempt goes into the audit trail in the same transaction."""
+        with self.transaction() as db:
+            taken = db.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_by = ?, claimed_until = ?,"
+                " updated_at = ? WHERE id = ? AND state = ? AND claimed_by = ? AND attempts = ?",
+                (claimer, outbox_time(until), outbox_time(datetime.now(UTC)), entry.id, entry.state, entry.claimed_by,
+                 entry.attempts)).rowcount
+            if taken:
+                self._audit(db, "outbox_attempt", outbox_subject(entry, entry.attempts + 1))
+        return bool(taken)
+
+    def finish_outbox(self, entry: OutboxEntry, claimer: str, state: str, error: str = "", receiver_text: str = "",
+                      next_attempt: datetime | None = None) -> bool:
+        """Records how an attempt ended ("sent", "waiting" with its next attempt, "failed"), with its audit
+        entry, unless another sender took the entry over meanwhile (False)."""
+        with self.transaction() as db:
+            done = db.execute(
+                "UPDATE outbox SET state = ?, next_attempt_at = ?, claimed_by = '', claimed_until = '',"
+                " last_error = ?, receiver_text = ?, updated_at = ? WHERE id = ? AND state = 'sending'"
+                " AND claimed_by = ?",
+                (state, outbox_time(next_attempt), error, receiver_text, outbox_time(datetime.now(UTC)),
+                 entry.id, claimer)).rowcount
+            if done:
+                self._audit(db, f"outbox_{state}", outbox_subject(entry, entry.attempts))
+        return bool(done)
+
+    def retry_outbox(self, entry: OutboxEntry) -> bool:
+        """A failed or waiting entry is due now (the user asked); audited. False when it is not one."""
+        with self.transaction() as db:
+            done = db.execute("UPDATE outbox SET state = 'pending', next_attempt_at = '', updated_at = ?"
+                              " WHERE id = ? AND state IN ('failed', 'waiting')",
+                              (outbox_time(datetime.now(UTC)), entry.id)).rowcount
+            if done:
+                self._audit(db, "outbox_retry", outbox_subject(entry, entry.attempts))
+        return bool(done)
+
+    def outbox_document(self, entry: OutboxEntry) -> tuple[dict[str, Any], bytes]:
+        """The record an entry sends, with its exact stored PDF bytes."""
+        return self.record(entry.record_id)
+
+    def hand_over_outbox(self, record_id: int) -> None:
+        """This record reached the clinic server, which queued its own outbox rows: the local ones stop."""
+        with self.transaction() as db:
+            db.execute("UPDATE outbox SET state = 'handed_over', claimed_by = '', updated_at = ? WHERE record_id = ?"
+                       " AND state <> 'sent'", (outbox_time(datetime.now(UTC)), record_id))
 
     def latest_version(self, consultation_id: str) -> int | None:
         """The newest stored version of a consultation (what a print or export entry names), or None."""
@@ -581,6 +716,11 @@ def search_query(text: str = "", date_from: str | None = None, date_to: str | No
              f" CASE WHEN {CORRECTED} THEN 'corrected' ELSE 'finalized' END"
              f" FROM records r{where} ORDER BY r.consultation_date DESC, r.id DESC LIMIT ?")
     return query, (*arguments, limit)
+
+
+def outbox_subject(entry: OutboxEntry, attempt: int) -> str:
+    """An outbox audit entry's subject: ids only, never patient data."""
+    return f"outbox {entry.id} record {entry.record_id} {entry.destination} attempt {attempt}"
 
 
 CORRECTED = "EXISTS (SELECT 1 FROM records later WHERE later.supersedes = r.id)"  # a later version exists

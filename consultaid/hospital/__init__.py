@@ -6,6 +6,9 @@
 - `fhir_bundle.py` and `fhir_client.py`: a FHIR R4 transaction in the IHE MHD ITI-65 shape, POSTed to a
   FHIR server.
 
-Qt-free. Nothing here opens a socket unless it is called with a configured destination; the durable
-outbox that calls it after finalizing is a later step (see docs/it.md).
+- `outbox.py`: the sender of the durable outbox finalize fills (retries, back-off, audit), with
+  `outbox_settings.py` (Settings › Hospital record to destinations and credentials) and
+  `outbox_test_message.py` (the settings page's test).
+
+Qt-free. Nothing here opens a socket unless it is called with a configured destination (docs/it.md).
 """

@@ -26,11 +26,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from consultaid.consultation.record_store import Whereabouts
-from consultaid.consultation.store import DraftSummary, StoredRecord, StoreError, open_store
+from consultaid.consultation.store import DraftSummary, OutboxEntry, Store, StoredRecord, StoreError, open_store
 from consultaid.i18n import _
 from consultaid.server.pg_store import DEFAULT_LEASE_SECONDS, DraftLease, PgStore
 
@@ -58,6 +59,7 @@ class ClinicStore:
         self.workstation = workstation
         self.use_keyring = use_keyring
         self.lease_seconds = lease_seconds
+        self._destinations: tuple[str, ...] = ()
         self.local = open_store(self.data_dir, actor)
         self.local.queue_for_server = True   # only writes made here while offline are queued (see above)
         self.actor = self.local.actor
@@ -77,6 +79,18 @@ class ClinicStore:
     key_warning = property(lambda self: self.local.key_warning)
 
     @property
+    def outbox_destinations(self) -> tuple[str, ...]:
+        return self._destinations
+
+    @outbox_destinations.setter
+    def outbox_destinations(self, destinations: tuple[str, ...]) -> None:
+        """The hospital destinations, for whichever store finalize writes to (both queue the same rows)."""
+        self._destinations = tuple(destinations)
+        for store in (self.local, self.server, self._found):
+            if store is not None:
+                store.outbox_destinations = self._destinations
+
+    @property
     def anchor_problem(self) -> str | None:
         return (self.server.anchor_problem if self.server is not None else None) or self.local.anchor_problem
 
@@ -86,9 +100,11 @@ class ClinicStore:
 
     # --- the connection ----------------------------------------------------------------------------
     def _open_server(self) -> PgStore:
-        return PgStore(self.url, actor=self.actor, workstation=self.workstation, anchor_dir=self.data_dir,
-                       lease_seconds=self.lease_seconds, use_keyring=self.use_keyring, server_name=self.server_name,
-                       timeout=RECONNECT_TIMEOUT_SECONDS)
+        server = PgStore(self.url, actor=self.actor, workstation=self.workstation, anchor_dir=self.data_dir,
+                         lease_seconds=self.lease_seconds, use_keyring=self.use_keyring,
+                         server_name=self.server_name, timeout=RECONNECT_TIMEOUT_SECONDS)
+        server.outbox_destinations = self._destinations
+        return server
 
     def _try_in_background(self) -> None:
         """The thread's work: a connection, handed to the next call on the caller's thread (reconnect)."""
@@ -196,7 +212,12 @@ class ClinicStore:
         row = self.local.record_row(int(key))
         if row is None:
             return "conflict"
-        return server.arrive_record(row)[0]
+        outcome = server.arrive_record(row)[0]
+        if outcome != "conflict":
+            # The server queued the record's hospital documents when it arrived (same document ids): the
+            # workstation's own rows for it stop, so one sender is responsible for it from now on.
+            self.local.hand_over_outbox(int(key))
+        return outcome
 
     def _send_audit_entry(self, server: PgStore, key: str) -> str:
         entry = self.local.audit_entry(int(key))
@@ -331,6 +352,40 @@ class ClinicStore:
     def sealed_outside_entry(self, pdf_sha256: str) -> int | None:
         return self._on_server(lambda server: server.sealed_outside_entry(pdf_sha256),
                                lambda: self.local.sealed_outside_entry(pdf_sha256))
+
+    # --- the hospital outbox: the server's rows, and this workstation's while they wait for the server --
+    def outbox(self, record_ids: list[int] | None = None, states: tuple[str, ...] = ()) -> list[OutboxEntry]:
+        """For the records view (`record_ids`): the rows of the store the records come from now. For the
+        sender (all records): the server's rows and the workstation's own not yet handed over, so a
+        document finalized while the server was away still reaches the hospital."""
+        local_states = states or ("pending", "sending", "waiting", "sent", "failed")
+        if record_ids is not None:
+            return self._on_server(lambda server: server.outbox(record_ids, states),
+                                   lambda: self.local.outbox(record_ids, states))
+        remote = self._on_server(lambda server: server.outbox(None, states), lambda: [])
+        return [*remote, *self.local.outbox(None, tuple(state for state in local_states if state != "handed_over"))]
+
+    def _where(self, entry: OutboxEntry) -> PgStore | Store:
+        """The store an entry belongs to: the server's, or this workstation's own."""
+        if entry.place == "server":
+            if self.server is None:
+                raise StoreError("offline", _("The clinic server could not be reached: {reason}").format(
+                    reason=self.offline_reason))
+            return self.server
+        return self.local
+
+    def claim_outbox(self, entry: OutboxEntry, claimer: str, until: datetime) -> bool:
+        return self._where(entry).claim_outbox(entry, claimer, until)
+
+    def finish_outbox(self, entry: OutboxEntry, claimer: str, state: str, error: str = "", receiver_text: str = "",
+                      next_attempt: datetime | None = None) -> bool:
+        return self._where(entry).finish_outbox(entry, claimer, state, error, receiver_text, next_attempt)
+
+    def retry_outbox(self, entry: OutboxEntry) -> bool:
+        return self._where(entry).retry_outbox(entry)
+
+    def outbox_document(self, entry: OutboxEntry) -> tuple[dict[str, Any], bytes]:
+        return self._where(entry).outbox_document(entry)
 
     # --- two rooms: the draft leases (server only: offline, this workstation is the only one it knows) --
     def draft_lease(self, consultation_id: str) -> DraftLease | None:

@@ -2,7 +2,8 @@
 the schema_version table in the same transaction as its changes (a failed migration leaves no trace).
 
 Least privilege: the owner role owns every table; the application role (`{app}` below) may read, insert
-and update drafts, insert and read finalized records and audit entries, and nothing else. Triggers refuse
+and update drafts, insert and read finalized records and audit entries, insert and read the hospital
+outbox and update only its sending state, and nothing else. Triggers refuse
 any UPDATE, DELETE or TRUNCATE of a record or an audit entry whoever asks (only the owner could drop them),
 and an audit entry must extend the chain's head: with the UNIQUE previous_hash, the chain cannot fork.
 """
@@ -119,6 +120,38 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         EXECUTE FUNCTION refuse_change('the audit trail is append-only');
     REVOKE ALL ON arrivals FROM PUBLIC;
     GRANT SELECT, INSERT ON arrivals TO {app};
+    """),
+    (3, "the hospital outbox: one row per finalized record and destination, its sending state", """
+    -- Written by finalize in the record's own transaction; the sender (consultaid/hospital/outbox.py) only
+    -- updates the sending state. The application role may update those columns and no other, never delete.
+    CREATE TABLE outbox (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        -- The record sent (no foreign key, like arrivals.audit_seq: it would change how TRUNCATE records is
+        -- refused; rows are written only by finalize, with the record, in its transaction).
+        record_id bigint NOT NULL,
+        destination text NOT NULL CHECK (destination IN ('mllp', 'fhir')),
+        state text NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sending', 'waiting', 'sent', 'failed', 'handed_over')),
+        attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        -- ISO 8601 in UTC, fixed width (the workstation's SQLite store keeps the same text).
+        next_attempt_at text NOT NULL DEFAULT '',
+        claimed_by text NOT NULL DEFAULT '',
+        claimed_until text NOT NULL DEFAULT '',
+        last_error text NOT NULL DEFAULT '',
+        receiver_text text NOT NULL DEFAULT '',
+        queued_at text NOT NULL,
+        updated_at text NOT NULL,
+        UNIQUE (record_id, destination)
+    );
+    CREATE INDEX outbox_by_state ON outbox (state, next_attempt_at);
+    CREATE TRIGGER outbox_keeps_entries BEFORE DELETE ON outbox FOR EACH ROW
+        EXECUTE FUNCTION refuse_change('outbox entries are kept');
+    CREATE TRIGGER outbox_keeps_rows BEFORE TRUNCATE ON outbox FOR EACH STATEMENT
+        EXECUTE FUNCTION refuse_change('outbox entries are kept');
+    REVOKE ALL ON outbox FROM PUBLIC;
+    GRANT SELECT, INSERT ON outbox TO {app};
+    GRANT UPDATE (state, attempts, next_attempt_at, claimed_by, claimed_until, last_error, receiver_text,
+                  updated_at) ON outbox TO {app};
     """),
 ]
 

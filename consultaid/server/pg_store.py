@@ -24,8 +24,8 @@ import os
 import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -44,7 +44,16 @@ from consultaid.consultation.audit import (
 )
 from consultaid.consultation.db_api import certain_row
 from consultaid.consultation.record_store import Whereabouts
-from consultaid.consultation.store import DraftSummary, StoredRecord, StoreError, name_key
+from consultaid.consultation.store import (
+    OUTBOX_COLUMNS,
+    DraftSummary,
+    OutboxEntry,
+    StoredRecord,
+    StoreError,
+    name_key,
+    outbox_subject,
+    outbox_time,
+)
 from consultaid.i18n import _
 from consultaid.server.connection import CONNECT_TIMEOUT_SECONDS, ServerError, connect, server_reason
 from consultaid.server.migrations import LATEST_VERSION, schema_version
@@ -115,6 +124,8 @@ class PgStore:
         self.lease_seconds = lease_seconds
         self.anchor_problem: str | None = None
         self.server_name = server_name or _host_of(url)
+        # The hospital destinations configured ("mllp", "fhir"): finalize queues one outbox row for each.
+        self.outbox_destinations: tuple[str, ...] = ()
         try:
             self.connection = connect(url, use_keyring=use_keyring, timeout=timeout)
         except ServerError as error:
@@ -372,6 +383,7 @@ class PgStore:
                           " AND lease_expires > now() FOR UPDATE", (record["id"], self.workstation)).fetchone():
                 raise self._leased_error(db, record["id"])
             db.execute("DELETE FROM drafts WHERE consultation_id = %s", (record["id"],))
+            self._queue_outbox(db, record_id)
             # The row's hash goes into the chain, so editing the row behind the triggers' back is found.
             self._audit(db, "correct" if supersedes else "finalize",
                         finalize_subject(record["id"], version, self._row_hash(db, record_id)))
@@ -422,6 +434,7 @@ class PgStore:
                  row["pdf_sha256"])).fetchone(), "INSERT … RETURNING id")[0]
             db.execute("DELETE FROM drafts WHERE consultation_id = %s AND (lease_owner IS NULL OR lease_owner = %s"
                        " OR lease_expires <= now())", (row["consultation_id"], self.workstation))
+            self._queue_outbox(db, record_id)
             self._audit(db, "correct" if supersedes else "finalize",
                         finalize_subject(row["consultation_id"], row["version"], self._row_hash(db, record_id)))
         return "arrived", record_id
@@ -438,6 +451,69 @@ class PgStore:
             db.execute("INSERT INTO arrivals (origin_hash, workstation, queued_at, audit_seq) VALUES (%s, %s, %s, %s)",
                        (origin_hash, self.workstation, at, seq))
         return "arrived"
+
+    # --- the hospital outbox (the same rows and meaning as the SQLite store's) -------------------------
+    def _queue_outbox(self, db: Connection, record_id: int) -> None:
+        """In finalize's transaction: one row per configured destination, sent later, never here."""
+        at = outbox_time(datetime.now(UTC))
+        for destination in self.outbox_destinations:
+            db.execute("INSERT INTO outbox (record_id, destination, queued_at, updated_at) VALUES (%s, %s, %s, %s)",
+                       (record_id, destination, at, at))
+
+    def outbox(self, record_ids: list[int] | None = None, states: tuple[str, ...] = ()) -> list[OutboxEntry]:
+        """The outbox rows, oldest first: of these records, in these states (all when not given)."""
+        clauses: list[str] = []
+        arguments: list[object] = []
+        if record_ids is not None:
+            clauses.append("o.record_id = ANY(%s)")
+            arguments.append(list(record_ids))
+        if states:
+            clauses.append("o.state = ANY(%s)")
+            arguments.append(list(states))
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        rows = self._read_all(f"SELECT {OUTBOX_COLUMNS} FROM outbox o JOIN records r ON r.id = o.record_id{where}"
+                              " ORDER BY o.id", tuple(arguments))
+        return [replace(OutboxEntry(*row), place="server") for row in rows]
+
+    def claim_outbox(self, entry: OutboxEntry, claimer: str, until: datetime) -> bool:
+        """Takes an entry to send it, if it is still as `entry` read it; the attempt is audited with it."""
+        with self.transaction() as db:
+            taken = db.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_by = %s, claimed_until = %s,"
+                " updated_at = %s WHERE id = %s AND state = %s AND claimed_by = %s AND attempts = %s",
+                (claimer, outbox_time(until), outbox_time(datetime.now(UTC)), entry.id, entry.state, entry.claimed_by,
+                 entry.attempts)).rowcount
+            if taken:
+                self._audit(db, "outbox_attempt", outbox_subject(entry, entry.attempts + 1))
+        return bool(taken)
+
+    def finish_outbox(self, entry: OutboxEntry, claimer: str, state: str, error: str = "", receiver_text: str = "",
+                      next_attempt: datetime | None = None) -> bool:
+        """Records how an attempt ended, with its audit entry, unless another sender took it over (False)."""
+        with self.transaction() as db:
+            done = db.execute(
+                "UPDATE outbox SET state = %s, next_attempt_at = %s, claimed_by = '', claimed_until = '',"
+                " last_error = %s, receiver_text = %s, updated_at = %s WHERE id = %s AND state = 'sending'"
+                " AND claimed_by = %s",
+                (state, outbox_time(next_attempt), error, receiver_text, outbox_time(datetime.now(UTC)),
+                 entry.id, claimer)).rowcount
+            if done:
+                self._audit(db, f"outbox_{state}", outbox_subject(entry, entry.attempts))
+        return bool(done)
+
+    def retry_outbox(self, entry: OutboxEntry) -> bool:
+        """A failed or waiting entry is due now (the user asked); audited. False when it is not one."""
+        with self.transaction() as db:
+            done = db.execute("UPDATE outbox SET state = 'pending', next_attempt_at = '', updated_at = %s"
+                              " WHERE id = %s AND state IN ('failed', 'waiting')",
+                              (outbox_time(datetime.now(UTC)), entry.id)).rowcount
+            if done:
+                self._audit(db, "outbox_retry", outbox_subject(entry, entry.attempts))
+        return bool(done)
+
+    def outbox_document(self, entry: OutboxEntry) -> tuple[dict[str, Any], bytes]:
+        """The record an entry sends, with its exact stored PDF bytes."""
+        return self.record(entry.record_id)
 
     def ping(self) -> None:
         """A round trip to the server; StoreError "offline" when it is gone (the status bar's check)."""

@@ -54,8 +54,15 @@ SEARCH_DELAY_MS = 250   # typing pauses this long before the store is asked
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1    # the HistoryRow, on the first column
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2   # what the column sorts by
 
-COLUMNS = (N_("Date"), N_("Patient"), N_("Identifier"), N_("Procedure"), N_("Status"), N_("Version"))
-DATE, PATIENT, IDENTIFIER, PROCEDURE, STATUS, VERSION = range(len(COLUMNS))
+COLUMNS = (N_("Date"), N_("Patient"), N_("Identifier"), N_("Procedure"), N_("Status"), N_("Version"),
+           N_("Hospital record"))
+DATE, PATIENT, IDENTIFIER, PROCEDURE, STATUS, VERSION, SENDING = range(len(COLUMNS))
+# The hospital outbox's state of a record (consultaid/hospital/outbox.py): its colour and sort order.
+SENDING_INK = {"failed": ERROR_INK, "waiting": WARNING_INK, "sent": SUCCESS_INK, "not_sent": MUTED}
+SENDING_ORDER = {"failed": 0, "waiting": 1, "not_sent": 2, "sent": 3}
+# The cell says the state in a word; its tooltip, accessible description and (for a failure, once the
+# record is selected) the message below the list say it per destination, with the receiver's reason.
+SENDING_WORDS = {"failed": N_("Failed"), "waiting": N_("Waiting"), "not_sent": N_("Not sent"), "sent": N_("Sent")}
 
 # What the status filter offers, and the store's statuses each one keeps.
 STATUS_FILTERS = (
@@ -105,6 +112,7 @@ class HistoryView(QWidget):
     read_only_requested = Signal(object, str)  # a Consultation another workstation has open, and which one
     correction_requested = Signal(int)  # the stored record (latest version) to correct
     preview_opened = Signal(object)     # the StoredRecordPreview just opened
+    send_again_requested = Signal()     # a failed document is due again: the sender should look now
 
     def __init__(self, store, library=None, parent=None):
         super().__init__(parent)
@@ -113,6 +121,8 @@ class HistoryView(QWidget):
         self.library = library
         self.searcher = HistorySearch(store) if store is not None else None
         self.rows: list[HistoryRow] = []
+        self.sending: dict[int, list] = {}   # record id -> its hospital outbox entries
+        self.sending_note = ""               # the refusal shown below the list for the selected record
         self.limit_reached = False
         self.preview: StoredRecordPreview | None = None
         # The system dialogs; tests (or another front end) replace them, and an opened preview gets them too.
@@ -238,7 +248,9 @@ class HistoryView(QWidget):
                                     (IDENTIFIER, QHeaderView.ResizeMode.Interactive, digits + 80),
                                     (PROCEDURE, QHeaderView.ResizeMode.Stretch, 0),
                                     (STATUS, QHeaderView.ResizeMode.Interactive, digits + 50),
-                                    (VERSION, QHeaderView.ResizeMode.Fixed, digits - 10)):
+                                    (VERSION, QHeaderView.ResizeMode.Fixed, digits - 10),
+                                    (SENDING, QHeaderView.ResizeMode.Interactive,
+                                     self.fontMetrics().horizontalAdvance(_("Hospital record")) + 56)):
             head.setSectionResizeMode(column, mode)
             if width:
                 self.table.setColumnWidth(column, width)
@@ -291,6 +303,10 @@ class HistoryView(QWidget):
         self.resume_button = QPushButton(_("Resume consultation"))
         self.resume_button.setAccessibleName(_("Take up the selected consultation where it was left"))
         self.resume_button.clicked.connect(self.resume_selected)
+        self.send_again_button = QPushButton(_("Send again"))
+        self.send_again_button.setAccessibleName(_("Send again: the selected record's documents the hospital "
+                                                   "record refused"))
+        self.send_again_button.clicked.connect(self.send_again_selected)
         self.open_button = QPushButton(_("Open record"))
         self.open_button.setObjectName("PrimaryButton")
         self.open_button.setAccessibleName(_("Show the selected record's signed PDF"))
@@ -298,6 +314,7 @@ class HistoryView(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         bottom.addWidget(self.message, 10)
         bottom.addStretch(1)   # keeps the buttons their own size while there is no message
+        bottom.addWidget(self.send_again_button)
         bottom.addWidget(self.export_button)
         bottom.addWidget(self.correct_button)
         bottom.addWidget(self.resume_button)
@@ -320,8 +337,8 @@ class HistoryView(QWidget):
 
         # Tab goes through the filters row by row, then to the list and its actions.
         order = (self.back_button, self.search, self.procedure, self.date_from.edit, self.date_to.edit, self.status,
-                 self.clear_button, self.table, self.export_button, self.correct_button, self.resume_button,
-                 self.open_button)
+                 self.clear_button, self.table, self.send_again_button, self.export_button, self.correct_button,
+                 self.resume_button, self.open_button)
         for first, second in pairwise(order):
             QWidget.setTabOrder(first, second)
 
@@ -448,9 +465,25 @@ class HistoryView(QWidget):
         self.retry_button.setVisible(error)
         self.results.setCurrentWidget(self.empty)
 
+    def _sending(self, rows: list[HistoryRow]) -> dict[int, list]:
+        """Each shown record's hospital outbox entries; none when they cannot be read (said in the cell)."""
+        from consultaid.hospital.outbox import by_record
+
+        record_ids = [row.record_id for row in rows if row.record_id is not None]
+        if not record_ids:
+            return {}
+        try:
+            return by_record(self.store.outbox(record_ids))
+        except StoreError as error:
+            log.warning("the hospital outbox could not be read (%s)", error.kind)
+            return {}
+
     def _fill(self, rows: list[HistoryRow], keep: HistoryRow | None) -> None:
+        from consultaid.hospital.outbox import describe, record_state
+
         language = interface_language()
         self.model.removeRows(0, self.model.rowCount())
+        self.sending = self._sending(rows)
         for row in rows:
             if row.is_draft:
                 saved_date, saved_time = format_short_moment(row.moment, interface_language())
@@ -468,6 +501,9 @@ class HistoryView(QWidget):
                 (title, title.casefold()),
                 (_(STATUS_WORDS.get(row.status, row.status)), STATUS_ORDER.get(row.status, 9)),
                 ("\u2013" if row.version is None else str(row.version), row.version or 0),
+                ("\u2013", 9) if row.record_id is None else
+                (_(SENDING_WORDS[record_state(self.sending.get(row.record_id, []))]),
+                 SENDING_ORDER[record_state(self.sending.get(row.record_id, []))]),
             )
             items = []
             for text, sort_key in cells:
@@ -479,6 +515,11 @@ class HistoryView(QWidget):
             items[DATE].setData(row, ROW_ROLE)
             items[STATUS].setForeground(QColor(STATUS_INK.get(row.status, INK)))
             items[VERSION].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            if row.record_id is not None:
+                state = record_state(self.sending.get(row.record_id, []))
+                items[SENDING].setForeground(QColor(SENDING_INK[state]))
+                items[SENDING].setToolTip(describe(self.sending.get(row.record_id, [])))
+                items[SENDING].setAccessibleDescription(items[SENDING].toolTip())
             if row.is_draft:
                 items[VERSION].setAccessibleText(_("not signed yet"))
             self.model.appendRow(items)
@@ -529,12 +570,40 @@ class HistoryView(QWidget):
         # Only the latest version is corrected, so versions form one line: v1 → v2 → v3.
         self.correct_button.setEnabled(row is not None and not row.is_draft and row.status == "finalized")
         self.resume_button.setEnabled(row is not None and row.is_draft)
+        failed = row is not None and row.record_id is not None and any(
+            entry.state == "failed" for entry in self.sending.get(row.record_id, []))
+        self.send_again_button.setEnabled(failed)
+        if failed:   # why the hospital refused it, in full (the cell has room for one word)
+            from consultaid.hospital.outbox import describe
+
+            self.show_message(describe(self.sending[row.record_id]), error=True)
+            self.sending_note = self.message.text()
+        elif self.sending_note and self.message.text() == self.sending_note:
+            self.hide_message()
         # The primary action follows the row: Enter resumes a draft or opens a record.
         self.resume_button.setObjectName("PrimaryButton" if row is not None and row.is_draft else "")
         self.open_button.setObjectName("" if row is not None and row.is_draft else "PrimaryButton")
         for button in (self.resume_button, self.open_button):
             button.style().unpolish(button)
             button.style().polish(button)
+
+    @Slot()
+    def send_again_selected(self) -> None:
+        """The user's "Send again" for a record the hospital refused: due now, audited, then sent."""
+        from consultaid.hospital.outbox import retry_record
+
+        row = self.selected_row()
+        if row is None or row.record_id is None:
+            return
+        try:
+            count = retry_record(self.store, row.record_id)
+        except StoreError as error:
+            self.show_message(str(error), error=True)
+            return
+        self.refresh()
+        if count:
+            self.show_message(_("The record will be sent to the hospital again."))
+            self.send_again_requested.emit()
 
     # --- messages -----------------------------------------------------------------------------
     def show_message(self, text: str, error: bool = False) -> None:

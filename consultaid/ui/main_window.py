@@ -62,6 +62,40 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
         QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.zoom(+0.25))  # "+" without Shift
         self._start_idle_lock()
+        # After the store is attached (app.attach_store runs right after this constructor).
+        self.outbox_sender = None
+        QTimer.singleShot(0, self.configure_outbox)
+
+    def configure_outbox(self) -> None:
+        """Settings › Hospital record, applied: what finalize queues, and the background sender, which runs
+        only while a destination is configured (none by default: then no socket is ever opened)."""
+        from consultaid.hospital.outbox_settings import credentials, hospital_settings
+        from consultaid.settings import load_settings
+        from consultaid.ui.outbox_sender import BackgroundSender
+
+        configured = load_settings().hospital
+        if self.store is None:
+            return
+        self.store.outbox_destinations = configured.destinations()
+        if self.outbox_sender is not None:
+            self.outbox_sender.stop()
+            self.outbox_sender = None
+        opener = outbox_store_opener(self.store)
+        if configured.destinations() and opener is not None:
+            self.outbox_sender = BackgroundSender(opener, hospital_settings(configured), credentials(configured),
+                                                  parent=self)
+            self.outbox_sender.passed.connect(self._outbox_passed)
+            self.outbox_sender.start()
+
+    @Slot(object)
+    def _outbox_passed(self, outcomes: list) -> None:
+        """After a pass that sent something: the records view shows the new states."""
+        if outcomes and self.history_view is not None and self.stack.currentWidget() is self.history_view:
+            self.history_view.refresh()
+
+    def wake_outbox(self) -> None:
+        if self.outbox_sender is not None:
+            self.outbox_sender.wake()
 
     def show_whereabouts(self) -> None:
         """The status bar's permanent note: this workstation or the clinic server, online or not, what waits."""
@@ -194,6 +228,8 @@ class MainWindow(QMainWindow):
         if self.consultation_view is not None:
             self._configure_signing(self.consultation_view)
         self.idle_lock.set_minutes(chosen.lock_after_minutes)
+        if chosen.hospital != before.hospital or chosen.hospital.destinations():
+            self.configure_outbox()   # also a new token, which the keyring has and the settings do not
         if chosen.interface_language != interface_language():
             self.switch_interface_language(chosen.interface_language)
         self.statusBar().showMessage(message)
@@ -283,6 +319,7 @@ class MainWindow(QMainWindow):
             self.history_view.resume_requested.connect(self.open_consultation)
             self.history_view.read_only_requested.connect(self.open_read_only)
             self.history_view.correction_requested.connect(self.start_correction)
+            self.history_view.send_again_requested.connect(self.wake_outbox)
             self.stack.addWidget(self.history_view)
         self.stack.setCurrentWidget(self.history_view)
         self.history_view.refresh()   # what was stored since it was last shown
@@ -433,6 +470,7 @@ class MainWindow(QMainWindow):
         self.unstored_summary = None
         self.corrects = None
         self.stored_summaries.add(stored)
+        self.wake_outbox()
         self.statusBar().showMessage(self._with_anchor_note(_("The signed summary is stored in the records.")))
         self.show_whereabouts()
         return True
@@ -558,6 +596,25 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         if self.close_consultation():
+            if self.outbox_sender is not None:
+                self.outbox_sender.stop()
+                self.outbox_sender = None
             event.accept()
         else:
             event.ignore()
+
+
+def outbox_store_opener(store):
+    """How the background sender opens its own connection to the records: this workstation's file, or with
+    a clinic server the server itself (what is finalized while it is away is sent once it has arrived)."""
+    from consultaid.consultation.store import Store, open_store
+    from consultaid.server.clinic_store import ClinicStore
+    from consultaid.server.pg_store import PgStore
+
+    if isinstance(store, Store):
+        return lambda: open_store(store.data_dir, store.actor)
+    if isinstance(store, ClinicStore):
+        return lambda: PgStore(store.url, actor=store.actor, workstation=store.workstation,
+                               anchor_dir=store.data_dir, use_keyring=store.use_keyring,
+                               server_name=store.server_name)
+    return None

@@ -1,5 +1,5 @@
 """The Settings dialog: one tab per page of `ui/settings_pages/` (surgeons, clinic, summary and printing,
-languages, data, screen lock).
+languages, data, screen lock, hospital record).
 
 Each page loads its part of a `consultaid.settings.Settings` and gives it back on OK; the dialog then checks
 the whole with `consultaid.settings.validate()`, shows each problem beside its field (a warning sign and
@@ -16,6 +16,7 @@ from consultaid.settings import Settings, validate
 from consultaid.ui.field_error import FieldError
 from consultaid.ui.settings_pages.clinic import ClinicPage
 from consultaid.ui.settings_pages.data import DataPage
+from consultaid.ui.settings_pages.hospital import HospitalPage
 from consultaid.ui.settings_pages.languages import LanguagesPage
 from consultaid.ui.settings_pages.lock import LockPage
 from consultaid.ui.settings_pages.page import SettingsPage, named
@@ -38,8 +39,9 @@ class SettingsDialog(QDialog):
         self.languages = LanguagesPage(self.errors)
         self.data = DataPage(self.errors)
         self.lock = LockPage(self.errors)
+        self.hospital = HospitalPage(self.errors)
         self.pages: list[SettingsPage] = [self.surgeons, self.clinic, self.printing, self.languages, self.data,
-                                          self.lock]
+                                          self.lock, self.hospital]
         self.tabs = named(QTabWidget(), _("Settings sections"))
         for page in self.pages:
             page.load(settings)
@@ -58,7 +60,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
-        self.resize(840, 600)   # the six tabs in French, and the surgeon form beside its list
+        self.resize(960, 600)   # the seven tabs in French, and the surgeon form beside its list
 
     def collected(self) -> tuple[Settings, dict[str, str]]:
         """The settings as the fields say, and the problems found in reading the fields themselves."""
