@@ -38,10 +38,12 @@ def sealed_summary(record: dict, paper: str = "a4", logo_path: str | os.PathLike
     Raises report.seal.SealError when it cannot be sealed."""
     from consultaid.report.archival import archival_pdf
     from consultaid.report.seal import installation_seal, seal_pdf
-    from consultaid.report.summary import render
+    from consultaid.report.summary import SummaryDocument
 
     seal = seal or installation_seal()
-    return seal_pdf(archival_pdf(render(record, paper, logo_path, seal), record), seal)
+    document = SummaryDocument(record, paper, logo_path, seal)
+    pdf = document.build()
+    return seal_pdf(archival_pdf(pdf, record, document.structure), seal)
 
 
 def write_summary(record: dict, path: str | os.PathLike, paper: str = "a4", seal=None) -> Path:

@@ -10,10 +10,14 @@ from __future__ import annotations
 from consultaid.charts import draw_ink
 from consultaid.charts.surface import Pen, Rect
 from consultaid.consultation.ink import InkDrawing
+from consultaid.i18n import N_
 
 MIN_LINE = 0.5          # pt: a hairline still prints
 SIGNATURE_BASELINE = 0.72   # where the pad's signature line is, as ink_canvas.BASELINE draws it
 BASELINE_COLOUR = "#9EA8B3"  # the pad's light line (0.62, 0.66, 0.70)
+# What a screen reader says for the pictures of the summary (their /Alt, report/tagging.py).
+SIGNATURE_ALT = N_("Signature of {name}")
+ILLUSTRATION_ALT = N_("Illustration of {title}, with what the surgeon drew on it")
 
 
 def fit_area(x: float, y: float, width: float, height: float, aspect: float | None) -> tuple[float, float,
@@ -35,14 +39,16 @@ def draw_drawing(canvas, drawing: InkDrawing, x: float, y: float, width: float, 
     draw_ink.draw_drawing(_surface(canvas, y, height), drawing, Rect(x, 0.0, width, height), MIN_LINE)
 
 
-def fixed_flowable(width: float, height: float, paint):
-    """A flowable of a fixed size whose content `paint(canvas, width, height)` draws."""
+def fixed_flowable(width: float, height: float, paint, alternative_text: str = ""):
+    """A flowable of a fixed size whose content `paint(canvas, width, height)` draws; with
+    `alternative_text`, a picture that a tagged PDF describes in these words."""
     from reportlab.platypus import Flowable
 
     class FixedFlowable(Flowable):
         def __init__(self):
             super().__init__()
             self.width, self.height = width, height
+            self.alternative_text = alternative_text
 
         def wrap(self, available_width, available_height):
             return self.width, self.height
@@ -53,8 +59,9 @@ def fixed_flowable(width: float, height: float, paint):
     return FixedFlowable()
 
 
-def signature_flowable(drawing: InkDrawing, width: float, height: float):
-    """A signature as a flowable: the pad's shape fitted into width × height, its baseline, the ink."""
+def signature_flowable(drawing: InkDrawing, width: float, height: float, alternative_text: str = ""):
+    """A signature as a flowable: the pad's shape fitted into width × height, its baseline, the ink.
+    `alternative_text` says whose it is (SIGNATURE_ALT)."""
 
     def paint(canvas, width, height):
         from consultaid.report.pdf_surface import PdfSurface
@@ -65,4 +72,4 @@ def signature_flowable(drawing: InkDrawing, width: float, height: float):
         surface.line(0, baseline, width, baseline, Pen(BASELINE_COLOUR, 0.6))
         draw_ink.draw_drawing(surface, drawing, area, MIN_LINE)
 
-    return fixed_flowable(width, height, paint)
+    return fixed_flowable(width, height, paint, alternative_text)
