@@ -26,7 +26,6 @@ of each MCID of each page) is written into the archival PDF by `report/structure
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -251,8 +250,17 @@ class _Pop:
 
 # ---- the page's code: regions -> marked content ---------------------------------------------------------
 
-def _paints(entry: str) -> bool:
-    return entry.lstrip().startswith("BT") or not PAINTING.isdisjoint(entry.split())
+def _operators(entry: str) -> tuple[bool, int]:
+    """Whether a code entry paints, and how many graphics states it restores (Q) beyond those it saves (q).
+    A text object paints and never holds q or Q (its strings might hold the letters)."""
+    if entry == "q":
+        return False, -1
+    if entry == "Q":
+        return False, 1
+    if entry.lstrip().startswith("BT"):
+        return True, 0
+    tokens = entry.split()
+    return not PAINTING.isdisjoint(tokens), tokens.count("Q") - tokens.count("q")
 
 
 def mark_page(code: list[str], page: int, structure: DocumentStructure) -> list[str]:
@@ -298,11 +306,10 @@ def mark_page(code: list[str], page: int, structure: DocumentStructure) -> list[
                 regions.pop()
             close()
             continue
-        tokens = [] if entry.lstrip().startswith("BT") else _OPERATOR_TOKENS.findall(entry)
-        restores = tokens.count("Q") - tokens.count("q")
+        paints, restores = _operators(entry)
         if open_depth >= 0 and restores > 0 and depth - restores < open_depth:
             close()
-        if open_depth < 0 and _paints(entry):
+        if open_depth < 0 and paints:
             open_sequence()
         out.append(entry)
         depth -= restores
@@ -311,9 +318,6 @@ def mark_page(code: list[str], page: int, structure: DocumentStructure) -> list[
     close()
     structure.page_parents.append(parents)
     return out
-
-
-_OPERATOR_TOKENS = re.compile(r"(?<![\w.*-])[qQ](?![\w.*-])")
 
 
 class TaggingCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type information
