@@ -3,7 +3,7 @@
     render_summary(record, paper="a4", logo_path=None) -> bytes     the PDF, in memory
     write_summary(record, path, paper="a4") -> Path  the PDF, written whole or not at all
     sealed_summary(record, paper, logo_path, seal) -> bytes   the finalized summary as it is kept:
-        PDF/A-3b with the record attached (report/archival.py), sealed (report/seal.py)
+        tagged PDF/A-3a with the record attached (report/archival.py), sealed (report/seal.py)
 
 `paper` is "a4" or "letter". A record that is not a ConsultAid record raises `RecordError` (a
 ValueError). Importing this package is cheap: reportlab, svglib and the layout code load on the
@@ -33,7 +33,8 @@ def render_summary(record: dict, paper: str = "a4", logo_path: str | os.PathLike
 def sealed_summary(record: dict, paper: str = "a4", logo_path: str | os.PathLike | None = None,
                    seal=None) -> bytes:
     """The finalized summary as it is stored and handed out: rendered with a line that says who sealed it,
-    rewritten as PDF/A-3b with `record` attached as JSON, then sealed (certified, no change allowed).
+    rewritten as tagged PDF/A-3a (PDF/UA-1) with `record` attached as JSON, then sealed (certified, no change
+    allowed).
     `seal` comes from `consultaid.report.seal.load_seal()`; None uses this installation's own seal.
     Raises report.seal.SealError when it cannot be sealed."""
     from consultaid.report.archival import archival_pdf

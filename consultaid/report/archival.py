@@ -3,7 +3,7 @@
     archival_pdf(pdf, record, structure=None) -> bytes
     attached_record(pdf) -> (record, raw JSON bytes) or raises ArchivalError
 
-What PDF/A-3b asks of this document and where each part comes from:
+What PDF/A-3 (level b; level a adds the tagging below) asks of this document and where each part comes from:
 - every font embedded: reportlab already embeds (subsets of) DejaVu; nothing to do here;
 - an output intent with an ICC profile for the RGB the pages are drawn in: an sRGB profile built from
   its published definition (consultaid/report/icc.py), so no third-party file or licence is involved;
