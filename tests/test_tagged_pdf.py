@@ -234,6 +234,8 @@ def test_data_tables_have_column_header_cells_and_regular_rows(tagged, language)
         for row in rows[1:]:
             assert all(cell.role == "TD" for cell in row.kids)
             assert sum(int(cell.attributes.get("/ColSpan", 1)) for cell in row.kids) <= width
+    # A table continued on the next page is one table (its header row drawn again is not read again).
+    assert any(len({page for item in table.walk() for page, _mcid in item.content}) > 1 for table in tables)
     figures_header = [translate(text, language) for text in (
         summary_module.OUTCOME, summary_module.HOW_MANY, summary_module.WHO, summary_module.WHEN,
         summary_module.SOURCE, "Discussed")]
@@ -325,3 +327,40 @@ def test_marked_content_nests_with_the_graphics_state_and_a_label_splits_its_bod
         "q", "/Lbl <</MCID 1>> BDC", "BT (x) Tj ET", "EMC", "/LBody <</MCID 2>> BDC", "BT (item) Tj ET", "EMC", "Q"]
     assert [element.role for element in tagger.structure.page_parents[0]] == ["P", "Lbl", "LBody"]
     assert paragraph.marked_content()[0].mcid == 0 and body.marked_content()[0].mcid == 2
+
+
+def tagged_build(story) -> tuple[bytes, StructureElement]:
+    """A small document drawn with the tagging template: its bytes and its structure."""
+    import io
+
+    from reportlab.platypus import Frame, PageTemplate
+
+    from consultaid.report.tagging import TaggedDocTemplate, TaggingCanvas
+
+    buffer = io.BytesIO()
+    document = TaggedDocTemplate(buffer, lang="en")
+    document.addPageTemplates([PageTemplate(id="page", frames=[Frame(50, 50, 400, 300, id="body")])])
+    document.build(story, canvasmaker=TaggingCanvas)
+    document.structure.prune()
+    return buffer.getvalue(), document.structure.root
+
+
+def test_a_paragraph_and_a_table_continued_on_the_next_page_stay_one_element_each():
+    """reportlab splits what does not fit into two flowables; a screen reader must still get one paragraph
+    and one table, whose header row, drawn again on the next page, is not read twice."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table
+
+    body = ParagraphStyle("body", fontSize=10, leading=14)
+    long_text = " ".join(f"word{index}" for index in range(900))
+    rows = [[Paragraph("Outcome", body), Paragraph("Figure", body)]]
+    rows += [[Paragraph(f"row {index}", body), f"{index} in 1000"] for index in range(60)]
+    _pdf, root = tagged_build([Paragraph(long_text, body), Table(rows, repeatRows=1)])
+    paragraphs = [kid for kid in root.kids if kid.role == "P"]
+    tables = [kid for kid in root.kids if kid.role == "Table"]
+    assert len(paragraphs) == 1 and len({ref.page for ref in paragraphs[0].marked_content()}) >= 2
+    assert len(tables) == 1 and len({ref.page for ref in tables[0].marked_content()}) >= 2
+    table_rows = tables[0].kids
+    assert [cell.role for cell in table_rows[0].kids] == ["TH", "TH"]
+    assert all(cell.role == "TD" for row in table_rows[1:] for cell in row.kids)
+    assert len(table_rows) == 61      # the header once, then every row once

@@ -81,6 +81,8 @@ class Tagger:
         self.heading_level = 0        # the last heading's level: the next may go at most one deeper
         self.pending_label: StructureElement | None = None   # the Lbl of the list item drawing now
         self.continued: StructureElement | None = None       # a paragraph whose next piece may follow
+        self.continued_style: Any = None     # a split paragraph's style: its second part has the same
+        self.last_table: tuple[StructureElement, list[Any]] | None = None   # a data table and its header cells
 
     # ---- regions --------------------------------------------------------------------------------------
     @contextmanager
@@ -133,15 +135,18 @@ class Tagger:
             self.list_element().add(item)
             self.pending_label = item.add(StructureElement("Lbl")) if bullet else None
             element = item.add(StructureElement("LBody"))
-        elif self.continued is not None and name.endswith(CONTINUED_PIECES) and \
-                self.containers[-1].kids[-1:] == [self.continued]:
-            element = self.continued     # the next piece of the same paragraph
+        elif self.continued is not None and self.containers[-1].kids[-1:] == [self.continued] and (
+                name.endswith(CONTINUED_PIECES) or paragraph.style is self.continued_style):
+            element = self.continued     # the next piece of the same paragraph, or its part on the next page
         elif base in HEADING_RANKS:
             self.heading_level = min(HEADING_RANKS[base], self.heading_level + 1)
             element = self.containers[-1].add(StructureElement(f"H{self.heading_level}"))
         else:
             element = self.containers[-1].add(StructureElement("P"))
-        self.continued = element if name.endswith(OPENING_PIECES) and element.role != "LBody" else None
+        # reportlab marks the first part of a paragraph it split between pages with _splitpara.
+        split = bool(getattr(paragraph, "_splitpara", 0))
+        self.continued = element if (name.endswith(OPENING_PIECES) or split) and element.role != "LBody" else None
+        self.continued_style = paragraph.style if split else None
         try:
             with self.region(canvas, element, leaf=True):
                 draw()
@@ -169,30 +174,53 @@ class Tagger:
         """A table with repeated header rows holds data: Table > TR > TH/TD. Any other table only places
         things side by side (the title page's panels, a signature beside its words, a legend): its cells'
         contents are tagged in reading order, row by row, with no table around them."""
-        data = getattr(table, "repeatRows", 0) or 0
+        data = int(getattr(table, "repeatRows", 0) or 0)
         self.continued = None
-        element = StructureElement("Table") if data else None
-        cells = _TableCells(self, table, canvas, data)
+        header = [cell for row in table._cellvalues[:data] for cell in row]
+        last = self.last_table
+        # The part of a table reportlab continued on the next page, or the next block of a long table, has
+        # the very same header cells: it continues the same Table, its repeated header is an artifact.
+        repeated = bool(data and last is not None and self.containers[-1].kids[-1:] == [last[0]]
+                        and len(header) == len(last[1]) and any(not isinstance(cell, str) for cell in header)
+                        and all(cell is before for cell, before in zip(header, last[1], strict=True)))
+        element = last[0] if repeated and last is not None else StructureElement("Table") if data else None
+        cells = _TableCells(self, table, canvas, data, repeated)
         table._renderCB = cells.callback   # reportlab's own hook around each row and cell
-        with self.container(element), self.region(canvas, None, leaf=False):
+        if element is not None and repeated:
+            self.containers.append(element)
+        with self.container(None if repeated else element), self.region(canvas, None, leaf=False):
             draw()
+        if element is not None and repeated:
+            self.containers.pop()
         cells.finish()
+        self.last_table = (element, header) if element is not None else None
 
 
 class _TableCells:
     """reportlab's render callback for one table: opens TR and TH/TD around each row and cell drawn."""
 
-    def __init__(self, tagger: Tagger, table: Table, canvas: Canvas, header_rows: int) -> None:
-        self.tagger, self.table, self.canvas, self.header_rows = tagger, table, canvas, int(header_rows)
+    def __init__(self, tagger: Tagger, table: Table, canvas: Canvas, header_rows: int, repeated: bool) -> None:
+        self.tagger, self.table, self.canvas, self.header_rows = tagger, table, canvas, header_rows
+        self.repeated = repeated   # its header rows repeat those of the part before: artifacts
         self.open: list[Any] = []   # context managers entered for the current row and cell
+        self.row = 0
+
+    def skipped(self, row: int) -> bool:
+        return self.repeated and row < self.header_rows
 
     def callback(self, table: Table, event: str, *args: Any) -> None:
         if event == "startRow" and self.header_rows:
-            self.enter(self.tagger.container(StructureElement("TR")))
+            self.row = int(args[0])
+            if not self.skipped(self.row):
+                self.enter(self.tagger.container(StructureElement("TR")))
         elif event == "endRow" and self.header_rows:
-            self.leave()
+            if not self.skipped(self.row):
+                self.leave()
         elif event == "startCell":
-            self.start_cell(args[0], args[1], args[2])
+            if self.header_rows and self.skipped(int(args[0])):
+                self.enter(self.tagger.region(self.canvas, None, leaf=True))   # drawn, but not read again
+            else:
+                self.start_cell(args[0], args[1], args[2])
         elif event == "endCell":
             self.leave()
 
