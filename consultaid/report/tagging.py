@@ -174,7 +174,10 @@ class Tagger:
         """A table with repeated header rows holds data: Table > TR > TH/TD. Any other table only places
         things side by side (the title page's panels, a signature beside its words, a legend): its cells'
         contents are tagged in reading order, row by row, with no table around them."""
-        data = int(getattr(table, "repeatRows", 0) or 0)
+        repeat = getattr(table, "repeatRows", 0)
+        # reportlab also takes a list of row numbers to repeat; the summary never does, and such a table
+        # is treated as placing only.
+        data = repeat if isinstance(repeat, int) else 0
         self.continued = None
         header = [cell for row in table._cellvalues[:data] for cell in row]
         last = self.last_table
