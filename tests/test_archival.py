@@ -1,4 +1,5 @@
-"""The archival profile (consultaid/report/archival.py): PDF/A-3b as far as it can be checked here.
+"""The archival profile (consultaid/report/archival.py): PDF/A-3 as far as it can be checked here (level A,
+tagged: the tagging itself is checked in tests/test_tagged_pdf.py).
 
 veraPDF, the reference PDF/A validator, runs in tests/test_verapdf.py; these checks stay beside it, each
 requirement on its own with poppler, qpdf, pyHanko's reader and Pillow's littleCMS: fonts embedded,
@@ -90,7 +91,8 @@ def test_output_intent_carries_a_valid_srgb_profile(summary):
 
 NS = {"x": "adobe:ns:meta/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
       "pdfaid": "http://www.aiim.org/pdfa/ns/id/", "dc": "http://purl.org/dc/elements/1.1/",
-      "xmp": "http://ns.adobe.com/xap/1.0/", "pdf": "http://ns.adobe.com/pdf/1.3/"}
+      "xmp": "http://ns.adobe.com/xap/1.0/", "pdf": "http://ns.adobe.com/pdf/1.3/",
+      "pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
 
 
 def xmp_values(xmp: str) -> dict[str, str]:
@@ -115,12 +117,13 @@ def xmp_values(xmp: str) -> dict[str, str]:
     return values
 
 
-def test_xmp_identifies_pdfa_3b_and_agrees_with_the_information_dictionary(summary):
+def test_xmp_identifies_pdfa_3a_and_pdfua_1_and_agrees_with_the_information_dictionary(summary):
     from pyhanko.pdf_utils.generic import parse_pdf_date
 
     path, _record = summary
     xmp = xmp_values(run("pdfinfo", "-meta", str(path)).stdout)
-    assert xmp["pdfaid:part"] == "3" and xmp["pdfaid:conformance"] == "B", xmp
+    assert xmp["pdfaid:part"] == "3" and xmp["pdfaid:conformance"] == "A", xmp
+    assert xmp["pdfuaid:part"] == "1", xmp
     info = reader_of(path).trailer_view["/Info"]
     mirror = {"/Title": "dc:title", "/Author": "dc:creator", "/Subject": "dc:description",
               "/Keywords": "pdf:Keywords", "/Creator": "xmp:CreatorTool", "/Producer": "pdf:Producer"}

@@ -3,7 +3,7 @@
     render_summary(record, paper="a4", logo_path=None) -> bytes     the PDF, in memory
     write_summary(record, path, paper="a4") -> Path  the PDF, written whole or not at all
     sealed_summary(record, paper, logo_path, seal) -> bytes   the finalized summary as it is kept:
-        PDF/A-3b with the record attached (report/archival.py), sealed (report/seal.py)
+        tagged PDF/A-3a with the record attached (report/archival.py), sealed (report/seal.py)
 
 `paper` is "a4" or "letter". A record that is not a ConsultAid record raises `RecordError` (a
 ValueError). Importing this package is cheap: reportlab, svglib and the layout code load on the
@@ -37,15 +37,18 @@ def render_summary(record: dict[str, Any], paper: str = "a4", logo_path: str | o
 def sealed_summary(record: dict[str, Any], paper: str = "a4", logo_path: str | os.PathLike[str] | None = None,
                    seal: Seal | None = None) -> bytes:
     """The finalized summary as it is stored and handed out: rendered with a line that says who sealed it,
-    rewritten as PDF/A-3b with `record` attached as JSON, then sealed (certified, no change allowed).
+    rewritten as tagged PDF/A-3a (PDF/UA-1) with `record` attached as JSON, then sealed (certified, no change
+    allowed).
     `seal` comes from `consultaid.report.seal.load_seal()`; None uses this installation's own seal.
     Raises report.seal.SealError when it cannot be sealed."""
     from consultaid.report.archival import archival_pdf
     from consultaid.report.seal import installation_seal, seal_pdf
-    from consultaid.report.summary import render
+    from consultaid.report.summary import SummaryDocument
 
     seal = seal or installation_seal()
-    return seal_pdf(archival_pdf(render(record, paper, logo_path, seal), record), seal)
+    document = SummaryDocument(record, paper, logo_path, seal)
+    pdf = document.build()
+    return seal_pdf(archival_pdf(pdf, record, document.structure), seal)
 
 
 def write_summary(record: dict[str, Any], path: str | os.PathLike[str], paper: str = "a4",

@@ -1,9 +1,9 @@
-"""The archival profile: turns the summary reportlab drew into a PDF/A-3b file carrying its record. No Qt.
+"""The archival profile: turns the summary reportlab drew into a PDF/A-3 file carrying its record. No Qt.
 
-    archival_pdf(pdf, record) -> bytes
+    archival_pdf(pdf, record, structure=None) -> bytes
     attached_record(pdf) -> (record, raw JSON bytes) or raises ArchivalError
 
-What PDF/A-3b asks of this document and where each part comes from:
+What PDF/A-3 (level b; level a adds the tagging below) asks of this document and where each part comes from:
 - every font embedded: reportlab already embeds (subsets of) DejaVu; nothing to do here;
 - an output intent with an ICC profile for the RGB the pages are drawn in: an sRGB profile built from
   its published definition (consultaid/report/icc.py), so no third-party file or licence is involved;
@@ -13,6 +13,13 @@ What PDF/A-3b asks of this document and where each part comes from:
   summary's ink uses a constant alpha with the Normal blend mode only);
 - the consultation record attached as JSON: an embedded file with its MIME type and dates, listed in
   the EmbeddedFiles name tree and in the catalog's /AF with AFRelationship /Data.
+
+With the `structure` report/tagging.py recorded while the pages were drawn, the file is also a tagged
+PDF/UA-1 document (docs/record.md, "Accessible PDF"): the structure tree (report/structure_tree.py),
+/MarkInfo, the document title shown instead of the file name, /Tabs /S on every page, the seal's
+signature field made here (empty, invisible, tagged as a Form element with a description) so that the
+seal fills it without adding an untagged annotation, and the PDF/UA identification in XMP with the
+extension schema PDF/A asks for; then the conformance level claimed is A (tagged), else B.
 
 Why pyHanko's writer and not pikepdf or reportlab alone: reportlab's open-source edition has no PDF/A
 output, no XMP and no associated files; pyHanko is needed anyway for the seal, it copies a document into
@@ -33,6 +40,9 @@ from xml.sax.saxutils import escape
 
 if TYPE_CHECKING:
     from pyhanko.pdf_utils.generic import DictionaryObject
+    from pyhanko.pdf_utils.writer import BasePdfFileWriter
+
+    from consultaid.report.structure_tree import DocumentStructure
 
 RECORD_FILE_NAME = "consultation-record.json"
 RECORD_MIME_TYPE = "application/json"
@@ -57,8 +67,9 @@ def record_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def archival_pdf(pdf: bytes, record: dict[str, Any]) -> bytes:
-    """The summary `pdf` (reportlab's output) rewritten as one PDF/A-3b revision with `record` attached."""
+def archival_pdf(pdf: bytes, record: dict[str, Any], structure: DocumentStructure | None = None) -> bytes:
+    """The summary `pdf` (reportlab's output) rewritten as one PDF/A-3 revision with `record` attached;
+    tagged (PDF/A-3a, PDF/UA-1) when `structure` is the record of its drawing (report/tagging.py)."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.embed import EmbeddedFileObject, EmbeddedFileParams, FileSpec
     from pyhanko.pdf_utils.generic import pdf_name
@@ -91,7 +102,9 @@ def archival_pdf(pdf: bytes, record: dict[str, Any]) -> bytes:
         pdf_name("/DestOutputProfile"): writer.add_object(profile),
     }))])
 
-    metadata = MetadataStream(stream_data=_xmp(info))
+    if structure is not None:
+        _tag(writer, structure)
+    metadata = MetadataStream(stream_data=_xmp(info, tagged=structure is not None))
     root[pdf_name("/Metadata")] = writer.add_object(metadata)
 
     moment = _info_date(info.get("/CreationDate"))
@@ -138,13 +151,54 @@ def _info_date(value: object) -> datetime | None:
         return None
 
 
-def _xmp(info: DictionaryObject) -> bytes:
-    """XMP with the PDF/A identification and the information dictionary's values, in the same words."""
+def _tag(writer: BasePdfFileWriter, structure: DocumentStructure) -> None:
+    """The tagged-PDF parts of the catalog and pages, and the seal's (empty) field, tagged."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    from consultaid.report.seal import FIELD_NAME
+    from consultaid.report.structure_tree import write_structure_tree
+
+    append_signature_field(writer, SigFieldSpec(sig_field_name=FIELD_NAME, on_page=0))
+    first_page = writer.find_page_for_modification(0)[0].get_object()
+    widget = next(ref for ref in first_page["/Annots"] if str(ref.get_object().get("/T", "")) == FIELD_NAME)
+    # The field's accessible name (PDF/UA 7.18.1: a form field needs a TU).
+    widget.get_object()[pdf_name("/TU")] = generic.TextStringObject(structure.seal_description)
+    write_structure_tree(writer, structure, widget=(0, widget))
+    for index in range(len(structure.page_parents)):
+        page = writer.find_page_for_modification(index)[0].get_object()
+        page[pdf_name("/Tabs")] = pdf_name("/S")   # tab order follows the structure (PDF/UA 7.18.3)
+    preferences = writer.root.get("/ViewerPreferences")
+    preferences = preferences.get_object() if preferences is not None else generic.DictionaryObject()
+    preferences[pdf_name("/DisplayDocTitle")] = generic.BooleanObject(True)
+    writer.root[pdf_name("/ViewerPreferences")] = preferences
+
+
+# The XMP extension schema PDF/A asks for before a schema it does not predefine (ISO 19005-3, 6.6.2.3),
+# here PDF/UA's identification (ISO 14289-1, 5).
+PDFUA_EXTENSION = (
+    '<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">'
+    "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>"
+    "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>"
+    "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
+    '<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">'
+    "<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>"
+    "<pdfaProperty:category>internal</pdfaProperty:category>"
+    "<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>"
+    "</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>")
+
+
+def _xmp(info: DictionaryObject, tagged: bool = False) -> bytes:
+    """XMP with the PDF/A identification (and PDF/UA's when `tagged`) and the information dictionary's
+    values, in the same words."""
     def text(key: str) -> str:
         return escape(xml_text(str(info[key]))) if key in info else ""
 
-    fields = ["<pdfaid:part>3</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
+    fields = ["<pdfaid:part>3</pdfaid:part>", f"<pdfaid:conformance>{'A' if tagged else 'B'}</pdfaid:conformance>",
               "<dc:format>application/pdf</dc:format>"]
+    if tagged:
+        fields += ["<pdfuaid:part>1</pdfuaid:part>", PDFUA_EXTENSION]
     if "/Title" in info:
         fields.append(f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text("/Title")}</rdf:li></rdf:Alt>'
                       "</dc:title>")
@@ -165,6 +219,10 @@ def _xmp(info: DictionaryObject) -> bytes:
             '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
             '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+            'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" '
+            'xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+            'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+            'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#" '
             f'xmlns:pdf="http://ns.adobe.com/pdf/1.3/">{body}</rdf:Description></rdf:RDF></x:xmpmeta>'
             '<?xpacket end="w"?>').encode()
 

@@ -53,10 +53,11 @@ class ScaleBar(Flowable):  # type: ignore[misc]  # reportlab has no type informa
     """One estimate on one scale: the track, its marked part, and the labelled ticks under it."""
 
     def __init__(self, bar: EstimateBar, kind: str, ticks: Sequence[Tick], log_scale: bool,
-                 parent_extent: float | None) -> None:
+                 parent_extent: float | None, alternative_text: str = "") -> None:
         super().__init__()
         self.bar, self.kind, self.ticks, self.log_scale = bar, kind, ticks, log_scale
         self.parent_extent = parent_extent
+        self.alternative_text = alternative_text   # what the bar shows, in words (report/tagging.py)
         self.width = 100.0
         self.height = self._height()
 
@@ -79,8 +80,14 @@ class ScaleBar(Flowable):  # type: ignore[misc]  # reportlab has no type informa
 
 
 def scale_bar(bar: EstimateBar, kind: str, ticks: Sequence[Tick], log_scale: bool,
-              parent_extent: float | None) -> ScaleBar:
-    return ScaleBar(bar, kind, ticks, log_scale, parent_extent)
+              parent_extent: float | None, alternative_text: str = "") -> ScaleBar:
+    return ScaleBar(bar, kind, ticks, log_scale, parent_extent, alternative_text)
+
+
+def bar_alternative_text(axis_title: str, label: str, bar: EstimateBar) -> str:
+    """A bar in words, for a screen reader: the scale, the outcome and every figure of its row
+    ("Out of 1000 people: Pain relief: 800 in 1000. 800 in 1000 have less pain; … Source: …")."""
+    return f"{axis_title}: {label}: {bar.description()}"
 
 
 class LegendSwatch(Flowable):  # type: ignore[misc]  # reportlab has no type information
@@ -187,8 +194,10 @@ def risk_chart_table(chart: RiskChart, width: float, notes: dict[str, str] | Non
                 words += f"<br/>{markup(bar.frames_text)}"
             estimate_row = len(rows)
             rows.append([Paragraph(words, s["small"]),
-                         scale_bar(bar, row.kind, chart.linear_ticks, False, row.parent_extent),
-                         scale_bar(bar, row.kind, chart.log_ticks, True, row.parent_log_extent)
+                         scale_bar(bar, row.kind, chart.linear_ticks, False, row.parent_extent,
+                                   bar_alternative_text(chart.linear_axis_title, row.label, bar)),
+                         scale_bar(bar, row.kind, chart.log_ticks, True, row.parent_log_extent,
+                                   f"{chart.log_axis_title}: {row.label}: {bar.number_label}.")
                          if chart.has_figures else ""])
             commands += [("LEFTPADDING", (0, estimate_row), (0, estimate_row), indent + 6),
                          ("BOTTOMPADDING", (0, estimate_row), (-1, estimate_row), 3)]
@@ -251,6 +260,16 @@ class TimelineChart(Flowable):  # type: ignore[misc]  # reportlab has no type in
     def _compute(self, width: float) -> TimelineLayout:
         return layout_timeline(PdfSurface(None, 0.0), TIMELINE_LOOK, self.timeline, width, self.items,
                                self.with_legend)
+
+    @property
+    def alternative_text(self) -> str:
+        """The drawing in words, for a screen reader (report/tagging.py): the caption, then each milestone
+        this part draws with its timing, dates and repeats."""
+        lines = [self.timeline.caption]
+        for item in self.items:
+            words = [item.timing_text, item.date_text, item.repeat_text]
+            lines.append(f"{item.label}: {', '.join(word for word in words if word)}.")
+        return " ".join(line for line in lines if line)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width

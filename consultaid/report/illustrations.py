@@ -78,8 +78,10 @@ DEFAULT_ASPECT = 4 / 3   # the bundled illustrations' shape, used when the pictu
 
 
 def illustration_flowable(name: str | None, ink: InkDrawing, width: float, max_height: float,
-                          missing_text: str = "", font_name: str = "Helvetica") -> Flowable:
-    """A flowable `width` wide (at most `max_height` high): the illustration with its ink, framed."""
+                          missing_text: str = "", font_name: str = "Helvetica",
+                          alternative_text: str = "") -> Flowable:
+    """A flowable `width` wide (at most `max_height` high): the illustration with its ink, framed;
+    `alternative_text` describes it in a tagged PDF."""
     from reportlab.graphics import renderPDF
 
     picture = load_svg(name)
@@ -109,4 +111,4 @@ def illustration_flowable(name: str | None, ink: InkDrawing, width: float, max_h
         canvas.restoreState()
         draw_drawing(canvas, ink, x, y, w, h)
 
-    return fixed_flowable(width, height, paint)
+    return fixed_flowable(width, height, paint, alternative_text)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from consultaid.charts import draw_ink
 from consultaid.charts.surface import Pen, Rect
 from consultaid.consultation.ink import InkDrawing
+from consultaid.i18n import N_
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 MIN_LINE = 0.5          # pt: a hairline still prints
 SIGNATURE_BASELINE = 0.72   # where the pad's signature line is, as ink_canvas.BASELINE draws it
 BASELINE_COLOUR = "#9EA8B3"  # the pad's light line (0.62, 0.66, 0.70)
+# What a screen reader says for the pictures of the summary (their /Alt, report/tagging.py).
+SIGNATURE_ALT = N_("Signature of {name}")
+ILLUSTRATION_ALT = N_("Illustration of {title}, with what the surgeon drew on it")
 
 
 def fit_area(x: float, y: float, width: float, height: float, aspect: float | None) -> tuple[float, float,
@@ -44,14 +48,17 @@ def draw_drawing(canvas: Canvas, drawing: InkDrawing, x: float, y: float, width:
     draw_ink.draw_drawing(_surface(canvas, y, height), drawing, Rect(x, 0.0, width, height), MIN_LINE)
 
 
-def fixed_flowable(width: float, height: float, paint: Callable[[Canvas, float, float], None]) -> Flowable:
-    """A flowable of a fixed size whose content `paint(canvas, width, height)` draws."""
+def fixed_flowable(width: float, height: float, paint: Callable[[Canvas, float, float], None],
+                   alternative_text: str = "") -> Flowable:
+    """A flowable of a fixed size whose content `paint(canvas, width, height)` draws; with
+    `alternative_text`, a picture that a tagged PDF describes in these words."""
     from reportlab.platypus import Flowable
 
     class FixedFlowable(Flowable):  # type: ignore[misc]  # reportlab has no type information
         def __init__(self) -> None:
             super().__init__()
             self.width, self.height = width, height
+            self.alternative_text = alternative_text
 
         def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
             return self.width, self.height
@@ -62,8 +69,9 @@ def fixed_flowable(width: float, height: float, paint: Callable[[Canvas, float, 
     return FixedFlowable()
 
 
-def signature_flowable(drawing: InkDrawing, width: float, height: float) -> Flowable:
-    """A signature as a flowable: the pad's shape fitted into width × height, its baseline, the ink."""
+def signature_flowable(drawing: InkDrawing, width: float, height: float, alternative_text: str = "") -> Flowable:
+    """A signature as a flowable: the pad's shape fitted into width × height, its baseline, the ink.
+    `alternative_text` says whose it is (SIGNATURE_ALT)."""
 
     def paint(canvas: Canvas, width: float, height: float) -> None:
         from consultaid.report.pdf_surface import PdfSurface
@@ -74,4 +82,4 @@ def signature_flowable(drawing: InkDrawing, width: float, height: float) -> Flow
         surface.line(0, baseline, width, baseline, Pen(BASELINE_COLOUR, 0.6))
         draw_ink.draw_drawing(surface, drawing, area, MIN_LINE)
 
-    return fixed_flowable(width, height, paint)
+    return fixed_flowable(width, height, paint, alternative_text)

@@ -22,9 +22,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
     Frame,
@@ -77,8 +75,9 @@ from consultaid.report.fonts import (
     register_fonts,
 )
 from consultaid.report.illustrations import illustration_flowable
-from consultaid.report.ink_pdf import signature_flowable
+from consultaid.report.ink_pdf import ILLUSTRATION_ALT, SIGNATURE_ALT, signature_flowable
 from consultaid.report.styles import styles
+from consultaid.report.tagging import TaggedDocTemplate, TaggingCanvas
 
 if TYPE_CHECKING:
     import os
@@ -365,7 +364,7 @@ class SummaryDocument:
         buffer = io.BytesIO()
         c, setup = self.consultation, self.setup
         moment = self.moment_of_record()
-        document = BaseDocTemplate(
+        document = TaggedDocTemplate(
             buffer, pagesize=PAPER_SIZES[self.paper], leftMargin=SIDE_MARGIN, rightMargin=SIDE_MARGIN,
             topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
             title=f"{self.t(TITLE)}: {self.content.title}", author=setup.surgeon.name,
@@ -378,12 +377,13 @@ class SummaryDocument:
                       id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         document.build(self.story(), canvasmaker=self._canvas_maker(moment))
+        self.structure = document.structure   # the tagged PDF's structure, for report/archival.py
         return buffer.getvalue()
 
-    def _canvas_maker(self, moment: datetime) -> type[Canvas]:
+    def _canvas_maker(self, moment: datetime) -> type[TaggingCanvas]:
         summary = self
 
-        class SummaryCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type information
+        class SummaryCanvas(TaggingCanvas):
             """Holds every page until the end, so each footer can say "page X of Y"."""
 
             def __init__(self, *args: Any, **kwargs: Any) -> None:   # reportlab's Canvas arguments
@@ -405,7 +405,7 @@ class SummaryDocument:
 
         return SummaryCanvas
 
-    def draw_page_furniture(self, canvas: Canvas, page: int, pages: int) -> None:
+    def draw_page_furniture(self, canvas: TaggingCanvas, page: int, pages: int) -> None:
         """Footer on every page; from page 2, a running header naming the patient and the consultation."""
         c, content = self.consultation, self.content
         left, right = SIDE_MARGIN, self.page_width - SIDE_MARGIN
@@ -647,7 +647,8 @@ class SummaryDocument:
         if drawing is None or drawing.is_empty:
             return []
         picture = illustration_flowable(section.illustration, drawing, width=self.width * 0.62, max_height=260,
-                                        missing_text=self.t(ILLUSTRATION_MISSING), font_name=REGULAR)
+                                        missing_text=self.t(ILLUSTRATION_MISSING), font_name=REGULAR,
+                                        alternative_text=self.t(ILLUSTRATION_ALT, title=section.title))
         caption = self.p(self.t(DRAWN, title=section.title), "small_muted")
         return [Spacer(1, 4), KeepTogether([picture, Spacer(1, 3), caption]), Spacer(1, 6)]
 
@@ -942,7 +943,7 @@ class SummaryDocument:
             words.append(Spacer(1, 3))
             meaning = self.cell_text(signature.meaning, self.t(ROLE_NAMES[role]))
             words.append(Paragraph(self.quoted(markup(meaning, ITALIC)), s["meaning"]))
-            ink = signature_flowable(signature.drawing, ink_w, ink_h)
+            ink = signature_flowable(signature.drawing, ink_w, ink_h, self.t(SIGNATURE_ALT, name=signature.name))
         else:
             name = self.setup.patient.name if role == "patient" else self.setup.surgeon.name
             words.append(self.p(self.cell_text(name, self.t(ROLE_NAMES[role])), "value", BOLD))
