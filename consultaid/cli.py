@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser(
         "render", help=_("make the summary PDF of a consultation record"),
         description=_("Make the summary PDF of a consultation record (JSON). Needs no display. The PDF is "
-                      "written whole or not at all. With --seal it is the summary as it is kept: PDF/A-3b with "
+                      "written whole or not at all. With --seal it is the summary as it is kept: PDF/A-3a with "
                       "the record attached, sealed with the certificate chosen in Settings or else this "
                       "installation's self-signed seal. Exit status: 0 written, 1 the record could not be read, "
                       "sealed or written, 2 wrong arguments or no such record file."))
@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("where to write the summary PDF"))
     render.add_argument("--paper", choices=("a4", "letter"), default="a4", help=_("paper size (default: a4)"))
     render.add_argument("--seal", action="store_true",
-                        help=_("make the archival PDF (PDF/A-3b, record attached) and seal it (default: a plain "
+                        help=_("make the archival PDF (PDF/A-3a, record attached) and seal it (default: a plain "
                                "copy, not sealed)"))
 
     printing = commands.add_parser(

@@ -2,7 +2,7 @@
 
 It loads every content pack (any broken pack fails the test), renders the summary PDF of the bundled
 example record into a temporary folder and reads it back with pypdfium2, seals it as finalizing does
-(PDF/A-3b, record attached, PAdES seal) and verifies the seal, then opens and closes the main window
+(PDF/A-3a, record attached, PAdES seal) and verifies the seal, then opens and closes the main window
 offscreen with its encrypted record store. It never touches the user's records, settings or keyring:
 the store, its key, the seal key and the configuration all live in the same temporary folder. Exit
 status 0 with a one-line report, or 1 with the reason.
