@@ -12,10 +12,10 @@ from consultaid.charts.surface import Path, Pen, Rect, Surface, hatch, polygon
 
 
 def person_path(size: float) -> Path:
-    """A simple person (a head over a rounded body) inside a `size` square, with some padding. The head
+    """A simple person (a head over a rounded body) inside a `size` square, 0.94 of it high. The head
     and the body do not overlap, so the two shapes together are the person's outline."""
-    return (Path().ellipse(size * 0.5, size * 0.2, size * 0.15, size * 0.15)
-            .rounded_rect(Rect(size * 0.22, size * 0.4, size * 0.56, size * 0.55), size * 0.2))
+    return (Path().ellipse(size * 0.5, size * 0.18, size * 0.15, size * 0.15)
+            .rounded_rect(Rect(size * 0.22, size * 0.37, size * 0.56, size * 0.6), size * 0.2))
 
 
 def draw_person(surface: Surface, shape: Path, x: float, y: float, state: str, kind: str, size: float) -> None:
@@ -38,14 +38,20 @@ def draw_person(surface: Surface, shape: Path, x: float, y: float, state: str, k
 
 
 def draw_icon_array(surface: Surface, icons: IconArray, scale: float, left: float, top: float) -> None:
-    """Every person, then the dashed frames around the "fewer than N" region (never a filled block)."""
+    """Every person, then the dashed frames around the "fewer than N" region (never a filled block).
+
+    A person is drawn in a square as high as its cell, centred across the cell: a cell taller than wide
+    (`aspect` over 1) makes bigger people in the same width, their bodies still clear of each other."""
     if not icons.cells:
         return
-    size = icons.cells[0].size * scale
+    width = icons.cells[0].size * scale
+    size = width * icons.cells[0].aspect
     shape = person_path(size)
+    inset = (width - size) / 2
     for cell in icons.cells:
-        draw_person(surface, shape, left + cell.x * scale, top + cell.y * scale, cell.state, icons.kind, size)
-    frame = Pen(palette.kind_colour(icons.kind), max(1.5, size / 6), "dash")
+        draw_person(surface, shape, left + cell.x * scale + inset, top + cell.y * scale, cell.state, icons.kind,
+                    size)
+    frame = Pen(palette.kind_colour(icons.kind), max(1.5, width / 6), "dash")
     for outline in icons.outlines:
         surface.path(polygon([(left + x * scale, top + y * scale) for x, y in outline.points]), frame)
 

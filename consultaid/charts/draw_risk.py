@@ -189,3 +189,57 @@ def draw_legend_swatch(surface: Surface, look: RiskLook, style: str, width: floa
         return
     draw_track(surface, look, track, style == NOT_KNOWN)
     draw_segments(surface, look, track, LEGEND_SEGMENTS.get(style, ()), "risk")
+
+
+def draw_overview_bar(surface: Surface, look: RiskLook, bar: EstimateBar, kind: str, parent_extent: float | None,
+                      width: float) -> None:
+    """One line of the overview: the whole 1000 and its marked part on the common linear scale, without the
+    number (the overview prints it first, before the bar) and without ticks (its axis is drawn once)."""
+    track = track_rect(surface, look, width)
+    draw_track(surface, look, track, bar.not_known)
+    if parent_extent is not None:
+        draw_parent_frame(surface, look, track, parent_extent)
+    draw_segments(surface, look, track, bar.segments, kind)
+
+
+def draw_scale_axis(surface: Surface, look: RiskLook, ticks: Iterable[Tick], width: float, height: float) -> None:
+    """The overview's one axis, over its bars: labels on top, ticks down to a base line at the bottom, at the
+    same x as the tracks of bars as wide (`track_rect`), so every row reads off it."""
+    track = track_rect(surface, look, width)
+    pen = Pen(palette.MUTED, look.tick_width)
+    base = height - look.tick_width
+    length = track.height * 0.25
+    label_height = surface.line_height(look.tick_font)
+    surface.line(track.left(), base, track.right(), base, pen)
+    ticks = tuple(ticks)
+    for tick in ticks:
+        x = track.left() + tick.position * track.width
+        surface.line(x, base - length, x, base, pen)
+    for tick, rect in axis_labels(surface, look, ticks, track, base - length - label_height):
+        surface.text(rect, tick.label, look.tick_font, palette.MUTED, CENTRE, TOP)
+
+
+def axis_labels(surface: Surface, look: RiskLook, ticks: tuple[Tick, ...], track: Rect,
+                top: float) -> list[tuple[Tick, Rect]]:
+    """The labelled ticks that fit without touching, their tops at `top`: both ends always, then the
+    others from the left where there is room (a narrow axis keeps 0, 400 and 1000 rather than running
+    "0200400600" together)."""
+    gap = surface.measure("0", look.tick_font)
+    height = surface.line_height(look.tick_font)
+
+    def rect(tick: Tick) -> Rect:
+        width = surface.measure(tick.label, look.tick_font)
+        return Rect(track.left() + tick.position * track.width - width / 2 - 1, top, width + 2, height)
+
+    labelled = [tick for tick in ticks if tick.label]
+    if not labelled:
+        return []
+    kept = [(labelled[0], rect(labelled[0]))]
+    last = (labelled[-1], rect(labelled[-1])) if len(labelled) > 1 else None
+    for tick in labelled[1:-1]:
+        box = rect(tick)
+        clear_before = box.left() >= kept[-1][1].right() + gap
+        clear_after = last is None or box.right() + gap <= last[1].left()
+        if clear_before and clear_after:
+            kept.append((tick, box))
+    return kept + ([last] if last is not None else [])

@@ -96,7 +96,7 @@ class IconArrayView(QWidget):
             self.set_icon_array(icon_array)
 
     @classmethod
-    def for_outcome(cls, outcome, language: str, estimate_index: int = 0, parent=None) -> "IconArrayView":
+    def for_outcome(cls, outcome, language: str, estimate_index: int = 0, parent=None) -> IconArrayView:
         return cls(icon_array_for(outcome, language, estimate_index), parent)
 
     def set_icon_array(self, icon_array: IconArray) -> None:
