@@ -3,7 +3,7 @@ on a real X display with Qt's AT-SPI bridge switched on.
 
 It opens the main window on the shipped content, then obeys one command a line on stdin:
 `library` shows the procedures, `consultation` opens a vertebroplasty consultation, `step NAME` goes to a
-step, `people` presses the first "Show 1000 people", `quit` ends. After each command it prints `ready`
+step, `people` chooses the first row with a figure, `quit` ends. After each command it prints `ready`
 and, on the next line, what a sighted user sees of
 each control the keyboard can reach, as JSON: its visible label and where it is on the screen. The screen
 reader's side is read through the accessibility bus by tests/atspi_walk.py, never from here."""
@@ -122,9 +122,9 @@ def main() -> None:
             setup = ConsultationSetup(Surgeon("Dr A"), Patient("Jeanne Dupont", date(1950, 3, 12)), pack.id,
                                       language)
             window.open_consultation(Consultation(setup, shown_content(pack, language)))
-        elif line == "people":  # "Show 1000 people" on the first row that has one
+        elif line == "people":  # the first row with a figure chosen: its details and people show
             chart = window.consultation_view.page_for["benefits_risks"].chart
-            next(row for row in chart.rows.values() if row.show_people.isVisibleTo(row)).show_people.click()
+            next(row for row in chart.rows.values() if row.item.first_figure is not None).select()
         elif line == "start":
             window.start_consultation()
         elif line == "close-dialog":
