@@ -3,7 +3,7 @@ on a real X display with Qt's AT-SPI bridge switched on.
 
 It opens the main window on the shipped content, then obeys one command a line on stdin:
 `library` shows the procedures, `consultation` opens a vertebroplasty consultation, `step NAME` goes to a
-step, `people` chooses the first row with a figure, `quit` ends. After each command it prints `ready`
+step, `contrast` switches high contrast, `people` chooses the first row with a figure, `quit` ends. After each command it prints `ready`
 and, on the next line, what a sighted user sees of
 each control the keyboard can reach, as JSON: its visible label and where it is on the screen. The screen
 reader's side is read through the accessibility bus by tests/atspi_walk.py, never from here."""
@@ -131,6 +131,8 @@ def main() -> None:
             for widget in app.topLevelWidgets():
                 if widget is not window and widget.isVisible():
                     widget.close()
+        elif line == "contrast":  # View › High contrast
+            window.high_contrast_action.trigger()
         elif line.startswith("zoom "):
             window.zoom(float(line.split()[1]) - window.zoom_factor)
         elif line == "fit":

@@ -46,6 +46,7 @@ class RiskLook:
     parent_dash: Dash
     swatch_inset: tuple[float, float]      # the legend swatch's track inside its box (x, y)
     swatch_parent_inset: tuple[float, float]
+    colours: palette.ChartColours = palette.STANDARD_CHART  # high contrast on screen when the app is
 
 
 LEGEND_SEGMENTS = {SOLID: (BarSegment(0, 0.45, SOLID),),
@@ -65,8 +66,8 @@ def track_rect(surface: Surface, look: RiskLook, width: float) -> Rect:
 
 def draw_track(surface: Surface, look: RiskLook, track: Rect, not_known: bool) -> None:
     """The whole 1000 people: a white bar with a dark frame; dashed when no figure is known."""
-    surface.rect(track, Pen(palette.TRACK_OUTLINE, look.line, look.track_dash if not_known else None),
-                 palette.TRACK_FILL)
+    surface.rect(track, Pen(look.colours.track_outline, look.line, look.track_dash if not_known else None),
+                 look.colours.track_fill)
 
 
 def draw_bracket(surface: Surface, look: RiskLook, rect: Rect, colour: str) -> None:
@@ -85,7 +86,7 @@ def draw_bracket(surface: Surface, look: RiskLook, rect: Rect, colour: str) -> N
 
 def draw_segments(surface: Surface, look: RiskLook, track: Rect, segments: Iterable[BarSegment],
                   kind: str) -> None:
-    colour, tint = palette.kind_colour(kind), palette.kind_tint(kind)
+    colour, tint = look.colours.kind_colour(kind), look.colours.kind_tint(kind)
     for segment in segments:
         left = track.left() + segment.start * track.width
         right = track.left() + segment.end * track.width
@@ -110,7 +111,7 @@ def draw_parent_frame(surface: Surface, look: RiskLook, track: Rect, extent: flo
     margin = max(look.parent_margin_min, track.height * 0.18)
     frame = Rect(track.left() - margin, track.top() - margin, extent * track.width + 2 * margin,
                  track.height + 2 * margin)
-    surface.rect(frame, Pen(palette.TRACK_OUTLINE, look.line, look.parent_dash))
+    surface.rect(frame, Pen(look.colours.track_outline, look.line, look.parent_dash))
 
 
 def label_place(bar: EstimateBar, track: Rect, text_width: float, pad: float) -> str:
@@ -134,22 +135,22 @@ def draw_label(surface: Surface, look: RiskLook, bar: EstimateBar, track: Rect) 
     pad = look.label_pad
     place = label_place(bar, track, width, pad)
     if place == "centre":
-        surface.text(track, text, look.label_font, palette.MUTED, CENTRE, MIDDLE)
+        surface.text(track, text, look.label_font, look.colours.muted, CENTRE, MIDDLE)
         return
     if place == "after":
         end = track.left() + (bar.outer_end or 0) * track.width
-        area, colour = Rect(end + pad, track.top(), width + look.label_slack, track.height), palette.LABEL_COLOUR
+        area, colour = Rect(end + pad, track.top(), width + look.label_slack, track.height), look.colours.label
     else:
         area = Rect(track.left() + pad, track.top(), width + look.label_slack, track.height)
-        colour = palette.WHITE if place == "inside" else palette.LABEL_COLOUR
+        colour = look.colours.white if place == "inside" else look.colours.label
         if place == "boxed":
             inset = look.label_box_inset
-            surface.rect(area.adjusted(-pad / 2, inset, pad / 2, -inset), fill=palette.TRACK_FILL)
+            surface.rect(area.adjusted(-pad / 2, inset, pad / 2, -inset), fill=look.colours.track_fill)
     surface.text(area, text, look.label_font, colour, LEFT, MIDDLE)
 
 
 def draw_ticks(surface: Surface, look: RiskLook, track: Rect, ticks: Iterable[Tick]) -> None:
-    pen = Pen(palette.MUTED, look.tick_width)
+    pen = Pen(look.colours.muted, look.tick_width)
     length = track.height * 0.2
     height = surface.line_height(look.tick_font)
     for tick in ticks:
@@ -158,7 +159,7 @@ def draw_ticks(surface: Surface, look: RiskLook, track: Rect, ticks: Iterable[Ti
         if tick.label:
             width = surface.measure(tick.label, look.tick_font)
             surface.text(Rect(x - width / 2 - 1, track.bottom() + length, width + 2, height), tick.label,
-                         look.tick_font, palette.MUTED, CENTRE, TOP)
+                         look.tick_font, look.colours.muted, CENTRE, TOP)
 
 
 def draw_scale_bar(surface: Surface, look: RiskLook, bar: EstimateBar, kind: str, ticks: Iterable[Tick],
@@ -206,7 +207,7 @@ def draw_scale_axis(surface: Surface, look: RiskLook, ticks: Iterable[Tick], wid
     """The overview's one axis, over its bars: labels on top, ticks down to a base line at the bottom, at the
     same x as the tracks of bars as wide (`track_rect`), so every row reads off it."""
     track = track_rect(surface, look, width)
-    pen = Pen(palette.MUTED, look.tick_width)
+    pen = Pen(look.colours.muted, look.tick_width)
     base = height - look.tick_width
     length = track.height * 0.25
     label_height = surface.line_height(look.tick_font)
@@ -216,7 +217,7 @@ def draw_scale_axis(surface: Surface, look: RiskLook, ticks: Iterable[Tick], wid
         x = track.left() + tick.position * track.width
         surface.line(x, base - length, x, base, pen)
     for tick, rect in axis_labels(surface, look, ticks, track, base - length - label_height):
-        surface.text(rect, tick.label, look.tick_font, palette.MUTED, CENTRE, TOP)
+        surface.text(rect, tick.label, look.tick_font, look.colours.muted, CENTRE, TOP)
 
 
 def axis_labels(surface: Surface, look: RiskLook, ticks: tuple[Tick, ...], track: Rect,

@@ -168,3 +168,18 @@ def focus_colour() -> str:
 
 def focus_width() -> int:
     return _current_colours()["FOCUS_WIDTH"]
+
+
+def high_contrast_on() -> bool:
+    """Whether the app is in its high-contrast look now (View › High contrast)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    return bool(app is not None and app.property("consultaid_high_contrast"))
+
+
+def chart_colours():
+    """The charts' colours for the look in use: the risk chart, icon array and timeline recolour with it."""
+    from consultaid.charts import palette
+
+    return palette.HIGH_CONTRAST_CHART if high_contrast_on() else palette.STANDARD_CHART

@@ -23,7 +23,7 @@ from consultaid.charts.risk_chart import EstimateBar, RiskChart
 from consultaid.charts.risk_overview import OverviewRow, RiskOverview, build_overview
 from consultaid.i18n import _
 from consultaid.ui.pages.common import heading
-from consultaid.ui.style import ACCENT, MUTED
+from consultaid.ui.style import ACCENT, MUTED, high_contrast_on
 from consultaid.ui.widgets.focus_frame import paint_focus_frame
 from consultaid.ui.widgets.paint_cache import PaintCache
 from consultaid.ui.widgets.qt_surface import QtSurface
@@ -68,13 +68,6 @@ def column_label(html: str, parent: QWidget | None = None) -> QLabel:
     return label
 
 
-def high_contrast() -> bool:
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    return bool(app is not None and app.property("consultaid_high_contrast"))
-
-
 class OverviewBar(QWidget):
     """One line's bar: the whole 1000 people and its marked part, no number and no ticks."""
 
@@ -92,7 +85,7 @@ class OverviewBar(QWidget):
         return QSize(0, self.sizeHint().height())
 
     def paintEvent(self, _event) -> None:
-        self._paint_cache.paint(self, high_contrast(), self._paint_bar)
+        self._paint_cache.paint(self, high_contrast_on(), self._paint_bar)
 
     def _paint_bar(self, painter: QPainter) -> None:
         draw_overview_bar(QtSurface(painter), compact_look(self), self.bar, self.kind, self.parent_extent,
