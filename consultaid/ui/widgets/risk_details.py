@@ -34,6 +34,8 @@ class RiskDetails(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("RiskDetails")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet("QWidget#RiskDetails { background: white; }")  # white like the overview beside it
         self.item: OverviewRow | None = None
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(4, 4, 4, 4)

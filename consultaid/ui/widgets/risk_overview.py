@@ -130,7 +130,6 @@ class OverviewHeader(QWidget):
         self.axis = OverviewAxis(chart)
         discussed = QLabel(_("Discussed"))
         discussed.setObjectName("Meta")
-        discussed.setFont(scaled_font(self, 0.85))
         discussed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
         # The title over the numbers and their bars; "Discussed" over the references and the ticks, right
         # aligned so it ends over the tick boxes (the tick column itself is only a box wide).
@@ -170,10 +169,13 @@ class OverviewRowWidget(QFrame):
         self.bars: list[OverviewBar] = []
         for index, line in enumerate(item.lines):
             number = column_label(f"<b>{escape(line.bar.number_label)}</b>" if not line.bar.not_known
-                                  else f"<span style='color:{MUTED}'>{escape(line.bar.number_label)}</span>")
+                                  else escape(line.bar.number_label))
             bar = OverviewBar(line.bar, row.kind, row.parent_extent)
-            reference = column_label(f"<small><span style='color:{MUTED}'>{escape(line.reference_text)}"
-                                     "</span></small>")
+            reference = column_label(escape(line.reference_text))
+            # Secondary words in the style sheet's muted colour, which the high-contrast look makes black.
+            reference.setObjectName("Meta")
+            if line.bar.not_known:
+                number.setObjectName("Meta")
             grid.addWidget(number, index, 1, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(bar, index, 2, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(reference, index, 3, Qt.AlignmentFlag.AlignTop)
@@ -269,11 +271,11 @@ class RiskOverviewView(QWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         numbers = QFontMetricsF(bold)
-        small = QFontMetricsF(scaled_font(self, 0.85))
+        plain = QFontMetricsF(self.font())  # the app's style sheet sets every label's size: no smaller font
         line_height = numbers.height()
         widest_number = max((numbers.horizontalAdvance(line.bar.number_label)
                              for row in overview.rows for line in row.lines), default=0.0)
-        widest_reference = max((small.horizontalAdvance(line.reference_text)
+        widest_reference = max((plain.horizontalAdvance(line.reference_text)
                                 for row in overview.rows for line in row.lines), default=0.0)
         # A very long number (a French range) wraps rather than squeezing the labels and bars.
         return Columns(number=round(min(widest_number + 4, line_height * 9)), reference=round(widest_reference + 4),
@@ -316,7 +318,6 @@ class RiskOverviewView(QWidget):
         key.setObjectName("Meta")
         key.setWordWrap(True)
         key.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        key.setFont(scaled_font(self, 0.85))
         self.sources_key = key
         self.layout_.addWidget(key)
 
