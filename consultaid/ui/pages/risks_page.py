@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -164,6 +165,11 @@ class RisksPage(QWidget):
         self.scroll = scrolled(left, _("Benefits and risks"))
         self.details_scroll = scrolled(self.details, _("Details of the chosen benefit or risk"))
         self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Framed as wide as the focus frame, so the focus frame is seen when the keyboard scrolls either side
+        # (the content covered it: 1 px of it was seen in the default look, none in high contrast).
+        for area in (self.scroll, self.details_scroll):
+            area.setFrameShape(QFrame.Shape.StyledPanel)
+            area.setObjectName("RiskPane")  # its frame: ui/style.py
         splitter.addWidget(self.scroll)
         splitter.addWidget(self.details_scroll)
         splitter.setStretchFactor(0, 11)

@@ -134,6 +134,9 @@ def _clear(layout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item.widget() is not None:
+            # Hidden at once: until it is deleted (at the next turn of the event loop) the old array would
+            # still be painted under the new one, and be in the Tab chain and the accessibility tree.
+            item.widget().hide()
             item.widget().deleteLater()
         elif item.layout() is not None:
             _clear(item.layout())

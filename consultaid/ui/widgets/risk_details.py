@@ -88,6 +88,7 @@ class RiskDetails(QWidget):
         self.about.setText("\n".join(details))
         self.about.setVisible(bool(details))
         for widget in self.estimates:
+            widget.hide()  # at once: deleted only at the next turn of the event loop
             widget.deleteLater()
         self.estimates = [EstimateRowWidget(row, index, chart, 0) for index in range(len(row.bars))]
         for widget in self.estimates:
@@ -101,6 +102,7 @@ class RiskDetails(QWidget):
         """One button per source with a figure, when there are two or more: whose figure the people show."""
         for button in self.choice_buttons.values():
             self.choice_group.removeButton(button)
+            button.hide()
             button.deleteLater()
         self.choice_buttons = {}
         while self.choices.count():

@@ -285,6 +285,7 @@ class RiskOverviewView(QWidget):
         while self.layout_.count():
             item = self.layout_.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # out of sight, the Tab chain and the accessibility tree at once
                 item.widget().deleteLater()
         overview = build_overview(chart)
         self.overview, self.rows, self._selected_id = overview, {}, None
