@@ -61,6 +61,10 @@ def test_sources_are_numbered_in_order_of_first_use_and_listed_in_full(library):
                 assert texts[number] == item.row.bars[index].source_text
     first = overview.rows[0].lines[0]
     assert first.reference_text == "[1]"
+    infection = next(item for item in overview.rows if item.row.outcome_id == "infection")
+    assert infection.lines[0].reference_text == "[1–3]"  # three sources in a row, no figure from any
+    bruise = next(item for item in overview.rows if item.row.outcome_id == "haematoma")
+    assert bruise.lines[0].reference_text == "[1, 3]"
 
 
 def open_consultation(window, pack_id: str, language: str = "en"):
@@ -90,6 +94,27 @@ def test_every_row_is_in_view_at_1366x768_without_scrolling(main, qtbot, pack_id
             hidden.append(f"{outcome_id}: ends at {bottom}, the view at {viewport.height()}")
     assert hidden == []
     assert page.scroll.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_row_is_in_view_in_a_real_window_on_a_1366x768_screen(language):
+    """The same in a real window under a window manager (its frame and the screen's fonts included)."""
+    from tests import screen_reader_session as session_module
+
+    why = session_module.unavailable()
+    if why:
+        pytest.skip(f"No X display to open real windows on: {why}")
+    session = session_module.ScreenReaderSession(1366, 768)
+    hidden = {}
+    try:
+        session.start(language, fitted=True, window_manager=True)
+        for pack_id in PACKS:
+            session.command(f"consultation {pack_id}")
+            session.command("step benefits_risks")
+            hidden[pack_id] = session.command("hidden-rows")
+    finally:
+        session.stop()
+    assert hidden == {pack_id: [] for pack_id in PACKS}
 
 
 def person_height(page) -> float:

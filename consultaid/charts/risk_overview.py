@@ -27,7 +27,16 @@ class OverviewLine:
 
     @property
     def reference_text(self) -> str:
-        return "[" + ", ".join(str(number) for number in sorted(self.references)) + "]"
+        """"[1]", "[1, 3]", or "[1–3]" for three or more in a row (the column stays narrow)."""
+        numbers = sorted(set(self.references))
+        runs: list[list[int]] = []
+        for number in numbers:
+            if runs and number == runs[-1][-1] + 1:
+                runs[-1].append(number)
+            else:
+                runs.append([number])
+        parts = [f"{run[0]}–{run[-1]}" if len(run) >= 3 else ", ".join(map(str, run)) for run in runs]
+        return "[" + ", ".join(parts) + "]"
 
 
 @dataclass(frozen=True)

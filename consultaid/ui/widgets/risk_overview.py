@@ -30,7 +30,7 @@ from consultaid.ui.widgets.qt_surface import QtSurface
 from consultaid.ui.widgets.risk_chart_view import risk_look, scaled_font
 
 # The label and the bar share what the number, reference and tick columns leave, in this ratio.
-STRETCH_LABEL, STRETCH_BAR = 4, 3
+STRETCH_LABEL, STRETCH_BAR = 3, 2
 COLUMN_GAP = 6
 
 
@@ -278,7 +278,8 @@ class RiskOverviewView(QWidget):
         widest_reference = max((plain.horizontalAdvance(line.reference_text)
                                 for row in overview.rows for line in row.lines), default=0.0)
         # A very long number (a French range) wraps rather than squeezing the labels and bars.
-        return Columns(number=round(min(widest_number + 4, line_height * 9)), reference=round(widest_reference + 4),
+        return Columns(number=round(min(widest_number + line_height * 0.3, line_height * 12)),
+                       reference=round(widest_reference + line_height * 0.4),
                        tick=round(line_height * 1.3))
 
     def set_chart(self, chart: RiskChart, title: str = "") -> None:
