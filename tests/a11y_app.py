@@ -1,14 +1,17 @@
 """The real ConsultAid window for the screen-reader walk (tests/test_screen_reader.py), run in its own process
 on a real X display with Qt's AT-SPI bridge switched on.
 
-It opens the main window on the shipped content, then obeys one command a line on stdin:
-`library` shows the procedures, `consultation` opens a vertebroplasty consultation, `step NAME` goes to a
-step, `people` presses the first "Show 1000 people", `quit` ends. After each command it prints `ready`
-and, on the next line, what a sighted user sees of
-each control the keyboard can reach, as JSON: its visible label and where it is on the screen. The screen
+It opens the main window on the shipped content, then obeys one command a line on stdin: `library` shows
+the procedures, `consultation [PACK [DATE]]` opens a consultation (vertebroplasty by default), `close`
+closes it, `records` opens the records, `select ID` chooses a row of the risks overview, `section N` shows
+a section of step 1 and `draw` draws on its illustration, `step NAME` goes to a step, `contrast` switches
+high contrast, `people` chooses the first row with a figure, `hidden-rows` lists the overview's rows out of
+view, `quit` ends. After each command it prints `ready` and, on the next line, what a sighted user
+sees of each control the keyboard can reach, as JSON: its visible label and where it is on the screen. The screen
 reader's side is read through the accessibility bus by tests/atspi_walk.py, never from here."""
 
 import json
+import math
 import sys
 from datetime import date
 
@@ -99,6 +102,9 @@ def main() -> None:
     from consultaid.ui.style import apply_style
     from tests.conftest import CONTENT
 
+    PATIENTS = (Patient("Jeanne Dupont", date(1950, 3, 12)), Patient("Marc Leroy", date(1947, 11, 2)),
+                Patient("Amina Diallo", date(1961, 6, 25)))
+    opened = [0]
     language = sys.argv[1] if len(sys.argv) > 1 else "en"
     set_interface_language(language)
     apply_style(app)
@@ -117,22 +123,56 @@ def main() -> None:
         if line in ("", "quit"):
             app.quit()
             return
-        if line == "consultation":
-            pack = window.library.get("vertebroplasty")
-            setup = ConsultationSetup(Surgeon("Dr A"), Patient("Jeanne Dupont", date(1950, 3, 12)), pack.id,
-                                      language)
+        if line.split()[0] == "consultation":  # consultation [PACK [SURGERY-DATE]]
+            words = line.split()
+            pack = window.library.get(words[1] if len(words) > 1 else "vertebroplasty")
+            surgery = date.fromisoformat(words[2]) if len(words) > 2 else None
+            patient = PATIENTS[opened[0] % len(PATIENTS)]  # fictional patients, one after the other
+            opened[0] += 1
+            setup = ConsultationSetup(Surgeon("Dr A"), patient, pack.id, language, surgery_date=surgery)
             window.open_consultation(Consultation(setup, shown_content(pack, language)))
-        elif line == "people":  # "Show 1000 people" on the first row that has one
+        elif line == "close":  # close the consultation, answering yes to its question
+            from consultaid.ui.messages import messages
+
+            messages.answers = [True, True]
+            window.close_consultation()
+            messages.answers = None
+        elif line == "records":  # Consultation › Records… (Ctrl+H)
+            window.show_history()
+        elif line.startswith("select "):  # a row of the risks overview, as a click does
+            window.consultation_view.page_for["benefits_risks"].chart.select(line.split()[1])
+        elif line.startswith("section "):  # a section of step 1
+            window.consultation_view.page_for["procedure"].section_list.setCurrentRow(int(line.split()[1]))
+        elif line == "draw":  # a few strokes on the illustration shown, as a mouse draws them
+            from tests.conftest import drag
+
+            page = window.consultation_view.page_for["procedure"]
+            canvas = page.panels[page.current_section_id()].canvas
+            w, h = canvas.width(), canvas.height()
+            drag(canvas, *[(w * (0.45 + 0.08 * math.cos(a / 6)), h * (0.45 + 0.08 * math.sin(a / 6)))
+                           for a in range(0, 40)])
+            drag(canvas, (w * 0.25, h * 0.7), (w * 0.33, h * 0.62), (w * 0.4, h * 0.55))
+        elif line == "people":  # the first row with a figure chosen: its details and people show
             chart = window.consultation_view.page_for["benefits_risks"].chart
-            next(row for row in chart.rows.values() if row.show_people.isVisibleTo(row)).show_people.click()
+            next(row for row in chart.rows.values() if row.item.first_figure is not None).select()
         elif line == "start":
             window.start_consultation()
         elif line == "close-dialog":
             for widget in app.topLevelWidgets():
                 if widget is not window and widget.isVisible():
                     widget.close()
+        elif line == "contrast":  # View › High contrast
+            window.high_contrast_action.trigger()
         elif line.startswith("zoom "):
             window.zoom(float(line.split()[1]) - window.zoom_factor)
+        elif line == "hidden-rows":  # rows of the risks overview not in view without scrolling
+            page = window.consultation_view.page_for["benefits_risks"]
+            viewport = page.scroll.viewport()
+            hidden = [outcome_id for outcome_id, row in page.chart.rows.items()
+                      if row.mapTo(viewport, row.rect().bottomLeft()).y() >= viewport.height()
+                      or page.scroll.verticalScrollBar().value() != 0]
+            print("ready\n" + json.dumps(hidden), flush=True)
+            return
         elif line == "fit":
             print("ready\n" + json.dumps(fit_problems(app)), flush=True)
             return

@@ -64,6 +64,7 @@ def walk_procedure_step(view, qtbot):
 def walk_risks_step(view, qtbot):
     qtbot.mouseClick(view.navigator.buttons["benefits_risks"], Qt.MouseButton.LeftButton)
     page = view.page_for["benefits_risks"]
+    qtbot.mouseClick(page.add_toggle, Qt.MouseButton.LeftButton)  # the form opens under its button
     form = page.form
     qtbot.keyClicks(form.label, "Slow wound healing (diabetes)")
     form.low.clear()
@@ -74,8 +75,8 @@ def walk_risks_step(view, qtbot):
     outcome_ids = [o.id for o in page.outcomes()]
     for outcome_id in outcome_ids:
         click_box(qtbot, page.chart.row_widget(outcome_id).discussed)
-    first = page.chart.row_widget(outcome_ids[0])
-    qtbot.keyClicks(first.note, "Explained with the icon array")
+    qtbot.mouseClick(page.chart.row_widget(outcome_ids[0]), Qt.MouseButton.LeftButton)  # its details show
+    qtbot.keyClicks(page.details.note, "Explained with the icon array")
     return outcome_ids
 
 

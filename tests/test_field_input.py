@@ -161,7 +161,9 @@ def start(main, qtbot):
 def test_a_pasted_8000_character_risk_label_is_explained_and_not_added(main, qtbot):
     view = start(main, qtbot)
     qtbot.mouseClick(view.navigator.buttons["benefits_risks"], Qt.MouseButton.LeftButton)
-    form = view.page_for["benefits_risks"].form
+    page = view.page_for["benefits_risks"]
+    qtbot.mouseClick(page.add_toggle, Qt.MouseButton.LeftButton)  # the form opens under its button
+    form = page.form
     paste(qtbot, form.label, "Slow wound healing " * 420)  # 7,980 characters
     assert form.error.isVisible() and "at most 300" in form.error.text()
     qtbot.mouseClick(form.add_button, Qt.MouseButton.LeftButton)
@@ -178,7 +180,8 @@ def test_a_pasted_note_with_a_noncharacter_never_reaches_the_record(main, qtbot)
     qtbot.mouseClick(view.navigator.buttons["benefits_risks"], Qt.MouseButton.LeftButton)
     page = view.page_for["benefits_risks"]
     outcome_id = page.outcomes()[0].id
-    note = page.chart.row_widget(outcome_id).note
+    qtbot.mouseClick(page.chart.row_widget(outcome_id), Qt.MouseButton.LeftButton)  # its details show
+    note = page.details.note
     qtbot.keyClicks(note, "Explained")
     paste(qtbot, note, "\uffff")
     assert page.note_error.isVisible() and "U+FFFF" in page.note_error.text()

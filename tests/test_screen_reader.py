@@ -115,6 +115,20 @@ def test_each_risk_row_and_the_icon_array_say_their_figures(reader):
               and node["role"] not in ("panel",)]
     assert people, "the icon array takes no focus, or does not say its source"
     assert any(words(bar.number_label) in words(node["name"] + " " + node["description"]) for node in people)
+    # The people say in words what each marking counts ("980 in 1000 have less pain…; 20 in 1000 do not"),
+    # and which outcome they are: the figure a sighted user reads off the picture.
+    from consultaid.charts.icon_array import icon_array_for
+
+    outcome = next(o for o in content.benefits + content.risks if o.id == first.outcome_id)
+    icons = icon_array_for(outcome, reader.language, first.bars.index(bar))
+    heard = [words(node["name"] + " " + node["description"]) for node in people]
+    for entry in icons.legend:
+        assert any(words(entry.text) in text for text in heard), f"{entry.text!r} is not spoken"
+    assert any(words(first.label) in text for text in heard)
+    # Each overview row's tick says which outcome it is for (its column title "Discussed" is its label).
+    ticks = [node["name"] for node in nodes if node["role"] == "check box" and node["showing"]]
+    for row in chart.rows:
+        assert any(words(row.label) in words(name) for name in ticks), row.label
 
 
 def test_the_recovery_timeline_says_its_caption_and_every_milestone(reader):

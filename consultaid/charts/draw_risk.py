@@ -46,6 +46,7 @@ class RiskLook:
     parent_dash: Dash
     swatch_inset: tuple[float, float]      # the legend swatch's track inside its box (x, y)
     swatch_parent_inset: tuple[float, float]
+    colours: palette.ChartColours = palette.STANDARD_CHART  # high contrast on screen when the app is
 
 
 LEGEND_SEGMENTS = {SOLID: (BarSegment(0, 0.45, SOLID),),
@@ -65,8 +66,8 @@ def track_rect(surface: Surface, look: RiskLook, width: float) -> Rect:
 
 def draw_track(surface: Surface, look: RiskLook, track: Rect, not_known: bool) -> None:
     """The whole 1000 people: a white bar with a dark frame; dashed when no figure is known."""
-    surface.rect(track, Pen(palette.TRACK_OUTLINE, look.line, look.track_dash if not_known else None),
-                 palette.TRACK_FILL)
+    surface.rect(track, Pen(look.colours.track_outline, look.line, look.track_dash if not_known else None),
+                 look.colours.track_fill)
 
 
 def draw_bracket(surface: Surface, look: RiskLook, rect: Rect, colour: str) -> None:
@@ -85,7 +86,7 @@ def draw_bracket(surface: Surface, look: RiskLook, rect: Rect, colour: str) -> N
 
 def draw_segments(surface: Surface, look: RiskLook, track: Rect, segments: Iterable[BarSegment],
                   kind: str) -> None:
-    colour, tint = palette.kind_colour(kind), palette.kind_tint(kind)
+    colour, tint = look.colours.kind_colour(kind), look.colours.kind_tint(kind)
     for segment in segments:
         left = track.left() + segment.start * track.width
         right = track.left() + segment.end * track.width
@@ -110,7 +111,7 @@ def draw_parent_frame(surface: Surface, look: RiskLook, track: Rect, extent: flo
     margin = max(look.parent_margin_min, track.height * 0.18)
     frame = Rect(track.left() - margin, track.top() - margin, extent * track.width + 2 * margin,
                  track.height + 2 * margin)
-    surface.rect(frame, Pen(palette.TRACK_OUTLINE, look.line, look.parent_dash))
+    surface.rect(frame, Pen(look.colours.track_outline, look.line, look.parent_dash))
 
 
 def label_place(bar: EstimateBar, track: Rect, text_width: float, pad: float) -> str:
@@ -134,22 +135,22 @@ def draw_label(surface: Surface, look: RiskLook, bar: EstimateBar, track: Rect) 
     pad = look.label_pad
     place = label_place(bar, track, width, pad)
     if place == "centre":
-        surface.text(track, text, look.label_font, palette.MUTED, CENTRE, MIDDLE)
+        surface.text(track, text, look.label_font, look.colours.muted, CENTRE, MIDDLE)
         return
     if place == "after":
         end = track.left() + (bar.outer_end or 0) * track.width
-        area, colour = Rect(end + pad, track.top(), width + look.label_slack, track.height), palette.LABEL_COLOUR
+        area, colour = Rect(end + pad, track.top(), width + look.label_slack, track.height), look.colours.label
     else:
         area = Rect(track.left() + pad, track.top(), width + look.label_slack, track.height)
-        colour = palette.WHITE if place == "inside" else palette.LABEL_COLOUR
+        colour = look.colours.white if place == "inside" else look.colours.label
         if place == "boxed":
             inset = look.label_box_inset
-            surface.rect(area.adjusted(-pad / 2, inset, pad / 2, -inset), fill=palette.TRACK_FILL)
+            surface.rect(area.adjusted(-pad / 2, inset, pad / 2, -inset), fill=look.colours.track_fill)
     surface.text(area, text, look.label_font, colour, LEFT, MIDDLE)
 
 
 def draw_ticks(surface: Surface, look: RiskLook, track: Rect, ticks: Iterable[Tick]) -> None:
-    pen = Pen(palette.MUTED, look.tick_width)
+    pen = Pen(look.colours.muted, look.tick_width)
     length = track.height * 0.2
     height = surface.line_height(look.tick_font)
     for tick in ticks:
@@ -158,7 +159,7 @@ def draw_ticks(surface: Surface, look: RiskLook, track: Rect, ticks: Iterable[Ti
         if tick.label:
             width = surface.measure(tick.label, look.tick_font)
             surface.text(Rect(x - width / 2 - 1, track.bottom() + length, width + 2, height), tick.label,
-                         look.tick_font, palette.MUTED, CENTRE, TOP)
+                         look.tick_font, look.colours.muted, CENTRE, TOP)
 
 
 def draw_scale_bar(surface: Surface, look: RiskLook, bar: EstimateBar, kind: str, ticks: Iterable[Tick],
@@ -189,3 +190,57 @@ def draw_legend_swatch(surface: Surface, look: RiskLook, style: str, width: floa
         return
     draw_track(surface, look, track, style == NOT_KNOWN)
     draw_segments(surface, look, track, LEGEND_SEGMENTS.get(style, ()), "risk")
+
+
+def draw_overview_bar(surface: Surface, look: RiskLook, bar: EstimateBar, kind: str, parent_extent: float | None,
+                      width: float) -> None:
+    """One line of the overview: the whole 1000 and its marked part on the common linear scale, without the
+    number (the overview prints it first, before the bar) and without ticks (its axis is drawn once)."""
+    track = track_rect(surface, look, width)
+    draw_track(surface, look, track, bar.not_known)
+    if parent_extent is not None:
+        draw_parent_frame(surface, look, track, parent_extent)
+    draw_segments(surface, look, track, bar.segments, kind)
+
+
+def draw_scale_axis(surface: Surface, look: RiskLook, ticks: Iterable[Tick], width: float, height: float) -> None:
+    """The overview's one axis, over its bars: labels on top, ticks down to a base line at the bottom, at the
+    same x as the tracks of bars as wide (`track_rect`), so every row reads off it."""
+    track = track_rect(surface, look, width)
+    pen = Pen(look.colours.muted, look.tick_width)
+    base = height - look.tick_width
+    length = track.height * 0.25
+    label_height = surface.line_height(look.tick_font)
+    surface.line(track.left(), base, track.right(), base, pen)
+    ticks = tuple(ticks)
+    for tick in ticks:
+        x = track.left() + tick.position * track.width
+        surface.line(x, base - length, x, base, pen)
+    for tick, rect in axis_labels(surface, look, ticks, track, base - length - label_height):
+        surface.text(rect, tick.label, look.tick_font, look.colours.muted, CENTRE, TOP)
+
+
+def axis_labels(surface: Surface, look: RiskLook, ticks: tuple[Tick, ...], track: Rect,
+                top: float) -> list[tuple[Tick, Rect]]:
+    """The labelled ticks that fit without touching, their tops at `top`: both ends always, then the
+    others from the left where there is room (a narrow axis keeps 0, 400 and 1000 rather than running
+    "0200400600" together)."""
+    gap = surface.measure("0", look.tick_font)
+    height = surface.line_height(look.tick_font)
+
+    def rect(tick: Tick) -> Rect:
+        width = surface.measure(tick.label, look.tick_font)
+        return Rect(track.left() + tick.position * track.width - width / 2 - 1, top, width + 2, height)
+
+    labelled = [tick for tick in ticks if tick.label]
+    if not labelled:
+        return []
+    kept = [(labelled[0], rect(labelled[0]))]
+    last = (labelled[-1], rect(labelled[-1])) if len(labelled) > 1 else None
+    for tick in labelled[1:-1]:
+        box = rect(tick)
+        clear_before = box.left() >= kept[-1][1].right() + gap
+        clear_after = last is None or box.right() + gap <= last[1].left()
+        if clear_before and clear_after:
+            kept.append((tick, box))
+    return kept + ([last] if last is not None else [])

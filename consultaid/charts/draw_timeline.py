@@ -80,6 +80,7 @@ class TimelineLook:
     dash: Dash                  # dashed outlines (a possible longer end)
     open_dash: Dash             # an open end's line
     bottom_margin: float
+    colours: palette.ChartColours = palette.STANDARD_CHART  # high contrast on screen when the app is
 
 
 @dataclass
@@ -177,9 +178,9 @@ def place_ticks(surface: Surface, look: TimelineLook, ticks: tuple[AxisTick, ...
 
 def words_for(look: TimelineLook, item: TimelineItem) -> Words:
     timing = item.timing_text + (f" \u00b7 {item.repeat_text}" if item.repeat_text else "")
-    lines = [(timing, look.words_font, palette.INK)]
+    lines = [(timing, look.words_font, look.colours.ink)]
     if item.date_text:
-        lines.append((item.date_text, look.small_font, palette.MUTED))
+        lines.append((item.date_text, look.small_font, look.colours.muted))
     return Words(lines)
 
 
@@ -286,7 +287,7 @@ def draw_timeline(surface: Surface, look: TimelineLook, timeline: Timeline, layo
         draw_caption(surface, look, timeline.caption, layout.caption_rect)
     for entry in layout.legend:
         draw_legend_mark(surface, look, entry.kind, entry.swatch)
-        surface.text(entry.text_rect, entry.text, look.legend_font, palette.INK, LEFT, MIDDLE)
+        surface.text(entry.text_rect, entry.text, look.legend_font, look.colours.ink, LEFT, MIDDLE)
     draw_axis(surface, look, timeline, layout)
     for lane in layout.lanes:
         draw_lane(surface, look, layout, lane)
@@ -294,10 +295,10 @@ def draw_timeline(surface: Surface, look: TimelineLook, timeline: Timeline, layo
 
 def draw_caption(surface: Surface, look: TimelineLook, caption: str, rect: Rect) -> None:
     line = look.line
-    surface.rect(rect, fill=palette.SURFACE, radius=0.3 * line)
-    surface.rect(Rect(rect.left(), rect.top(), 0.25 * line, rect.height), fill=palette.EVENT, radius=0.12 * line)
+    surface.rect(rect, fill=look.colours.surface, radius=0.3 * line)
+    surface.rect(Rect(rect.left(), rect.top(), 0.25 * line, rect.height), fill=look.colours.event, radius=0.12 * line)
     surface.text(rect.adjusted(0.9 * line, 0.45 * line, -0.7 * line, -0.45 * line), caption, look.words_font,
-                 palette.INK, LEFT, MIDDLE, wrap=True)
+                 look.colours.ink, LEFT, MIDDLE, wrap=True)
 
 
 def draw_axis(surface: Surface, look: TimelineLook, timeline: Timeline, layout: TimelineLayout) -> None:
@@ -308,25 +309,25 @@ def draw_axis(surface: Surface, look: TimelineLook, timeline: Timeline, layout: 
         if index % 2 == 0:
             surface.rect(Rect(layout.chart_left + stretch.x0 * chart_w, layout.lanes_top,
                               (stretch.x1 - stretch.x0) * chart_w, layout.lanes_bottom - layout.lanes_top),
-                         fill=palette.STRETCH_SHADE)
-    separator = Pen(palette.SEPARATOR, look.separator_width)
+                         fill=look.colours.stretch_shade)
+    separator = Pen(look.colours.separator, look.separator_width)
     for lane in layout.lanes[1:]:
         surface.line(look.pad, lane.top, layout.width - look.pad, lane.top, separator)
     label_h = surface.line_height(look.tick_font)
     for tick, rect in layout.ticks:
         px = layout.x(tick.x)
-        pen = (Pen(palette.MUTED, look.axis_width) if tick.x == 0 else Pen(palette.GRID, look.grid_width))
+        pen = (Pen(look.colours.muted, look.axis_width) if tick.x == 0 else Pen(look.colours.grid, look.grid_width))
         surface.line(px, layout.lanes_top - look.grid_overhang, px, layout.lanes_bottom, pen)
         align = RIGHT if tick.x <= 0 or tick.x >= 1 else CENTRE
-        surface.text(Rect(rect.left(), rect.top(), rect.width, label_h), tick.label, look.tick_font, palette.INK,
+        surface.text(Rect(rect.left(), rect.top(), rect.width, label_h), tick.label, look.tick_font, look.colours.ink,
                      align, TOP)
         if tick.date_text:
             surface.text(Rect(rect.left(), rect.top() + label_h, rect.width, rect.height - label_h), tick.date_text,
-                         look.tick_date_font, palette.MUTED, align, TOP)
+                         look.tick_date_font, look.colours.muted, align, TOP)
 
 
 def draw_lane(surface: Surface, look: TimelineLook, layout: TimelineLayout, lane: Lane) -> None:
-    surface.text(lane.label_rect, lane.item.label, look.label_font, palette.INK, LEFT, TOP, wrap=True)
+    surface.text(lane.label_rect, lane.item.label, look.label_font, look.colours.ink, LEFT, TOP, wrap=True)
     draw_lane_marks(surface, look, layout, lane)
     draw_words(surface, look, lane.words, lane.item)
 
@@ -342,7 +343,7 @@ def draw_lane_marks(surface: Surface, look: TimelineLook, layout: TimelineLayout
         draw_open_tail(surface, look, px(item.x0), px(item.tail_x1 if item.tail_x1 is not None else item.end_x),
                        y, height)
     elif item.drawn_as_period:
-        draw_bar(surface, px(item.x0), px(item.x1), y, height)
+        draw_bar(surface, look, px(item.x0), px(item.x1), y, height)
         if item.uncertain_x1 is not None:
             draw_uncertain(surface, look, px(item.x1), px(item.uncertain_x1), y, height)
     else:
@@ -384,9 +385,9 @@ def draw_legend_mark(surface: Surface, look: TimelineLook, kind: str, swatch: Re
     if kind == "point":
         draw_diamond(surface, look, middle, y, height)
     elif kind == "window":
-        draw_bar(surface, swatch.left(), swatch.right(), y, height)
+        draw_bar(surface, look, swatch.left(), swatch.right(), y, height)
     elif kind == "uncertain":
-        draw_bar(surface, swatch.left(), middle, y, height)
+        draw_bar(surface, look, swatch.left(), middle, y, height)
         draw_uncertain(surface, look, middle, swatch.right(), y, height)
     elif kind == "open":
         draw_open_tail(surface, look, swatch.left() + height / 2, swatch.right() - height * 0.6, y, height)
@@ -396,48 +397,49 @@ def draw_legend_mark(surface: Surface, look: TimelineLook, kind: str, swatch: Re
         draw_repeat_icon(surface, look, middle, y, height)
 
 
-def draw_bar(surface: Surface, left: float, right: float, y: float, height: float) -> None:
+def draw_bar(surface: Surface, look: TimelineLook, left: float, right: float, y: float, height: float) -> None:
     width = max(right - left, height * 0.5)  # a 2-minute window is still visible
-    surface.rect(Rect(left, y - height / 2, width, height), fill=palette.EVENT, radius=height * 0.25)
+    surface.rect(Rect(left, y - height / 2, width, height), fill=look.colours.event, radius=height * 0.25)
 
 
 def draw_uncertain(surface: Surface, look: TimelineLook, left: float, right: float, y: float,
                    height: float) -> None:
     """A possible longer end: lighter, hatched, outlined dashed, so it reads in grey too."""
     rect = Rect(left, y - height / 2, max(right - left, 1.0), height)
-    surface.rect(rect, fill=palette.EVENT_LIGHT)
-    hatch(surface, rect, palette.EVENT, height * 0.45, max(look.min_line, height * look.uncertain_hatch),
+    surface.rect(rect, fill=look.colours.event_light)
+    hatch(surface, rect, look.colours.event, height * 0.45, max(look.min_line, height * look.uncertain_hatch),
           min_step=look.hatch_min_step, cap=look.hatch_cap)
-    surface.rect(rect, Pen(palette.EVENT, max(look.min_line, height * 0.09), look.dash))
+    surface.rect(rect, Pen(look.colours.event, max(look.min_line, height * 0.09), look.dash))
 
 
 def draw_open_tail(surface: Surface, look: TimelineLook, left: float, right: float, y: float,
                    height: float) -> None:
     """An open end: a start dot, then a dashed line and an arrowhead ("goes on")."""
-    surface.line(left, y, right, y, Pen(palette.EVENT, max(look.open_min, height * 0.18), look.open_dash, cap="flat"))
+    surface.line(left, y, right, y,
+                 Pen(look.colours.event, max(look.open_min, height * 0.18), look.open_dash, cap="flat"))
     radius = height * 0.42
-    surface.path(Path().ellipse(left, y, radius, radius), fill=palette.EVENT)
+    surface.path(Path().ellipse(left, y, radius, radius), fill=look.colours.event)
     head = height * 0.5
-    surface.path(polygon([(right + head * 1.2, y), (right, y - head), (right, y + head)]), fill=palette.EVENT)
+    surface.path(polygon([(right + head * 1.2, y), (right, y - head), (right, y + head)]), fill=look.colours.event)
 
 
 def draw_diamond(surface: Surface, look: TimelineLook, x: float, y: float, size: float,
                  hollow: bool = False) -> None:
     half = size / 2
     shape = polygon([(x, y - half), (x + half, y), (x, y + half), (x - half, y)])
-    surface.path(shape, Pen(palette.EVENT if hollow else palette.EVENT_DARK, max(look.min_line, size * 0.1)),
-                 palette.WHITE if hollow else palette.EVENT)
+    surface.path(shape, Pen(look.colours.event if hollow else look.colours.event_dark, max(look.min_line, size * 0.1)),
+                 look.colours.white if hollow else look.colours.event)
 
 
 def draw_restriction(surface: Surface, look: TimelineLook, left: float, right: float, y: float,
                      height: float) -> None:
     """A "not before" zone: tinted and hatched from the surgery to a bold boundary line."""
     rect = Rect(left, y - height / 2, max(right - left, 1.0), height)
-    surface.rect(rect, fill=palette.RESTRICTION_TINT)
-    hatch(surface, rect, palette.RESTRICTION, height * 0.4, max(look.min_line, height * look.restriction_hatch),
+    surface.rect(rect, fill=look.colours.restriction_tint)
+    hatch(surface, rect, look.colours.restriction, height * 0.4, max(look.min_line, height * look.restriction_hatch),
           backwards=True, min_step=look.hatch_min_step, cap=look.hatch_cap)
     surface.line(right, y - height * 0.75, right, y + height * 0.75,
-                 Pen(palette.RESTRICTION, max(look.restriction_min, height * 0.3), cap="flat"))
+                 Pen(look.colours.restriction, max(look.restriction_min, height * 0.3), cap="flat"))
 
 
 def draw_repeat_icon(surface: Surface, look: TimelineLook, x: float, y: float, size: float) -> None:
@@ -445,7 +447,7 @@ def draw_repeat_icon(surface: Surface, look: TimelineLook, x: float, y: float, s
     radius = size * 0.34
     start, span = 100.0, 280.0  # degrees, counter-clockwise from three o'clock
     arc = Path().arc(Rect(x - radius, y - radius, 2 * radius, 2 * radius), start, span)
-    surface.path(arc, Pen(palette.EVENT, max(look.icon_min, size * 0.13), cap="flat"))
+    surface.path(arc, Pen(look.colours.event, max(look.icon_min, size * 0.13), cap="flat"))
     # The arrowhead points along the arc where it ends (y grows downwards).
     angle = math.radians(start + span)
     tip = (x + radius * math.cos(angle), y - radius * math.sin(angle))
@@ -456,4 +458,4 @@ def draw_repeat_icon(surface: Surface, look: TimelineLook, x: float, y: float, s
                           (tip[0] - along[0] * head * 0.3 + across[0] * head * 0.55,
                            tip[1] - along[1] * head * 0.3 + across[1] * head * 0.55),
                           (tip[0] - along[0] * head * 0.3 - across[0] * head * 0.55,
-                           tip[1] - along[1] * head * 0.3 - across[1] * head * 0.55)]), fill=palette.EVENT)
+                           tip[1] - along[1] * head * 0.3 - across[1] * head * 0.55)]), fill=look.colours.event)

@@ -6,8 +6,9 @@ are laid out in 10 x 10 blocks of 100 with a gap between blocks, so "10 in 1000"
 A range is solid up to its low figure and "maybe" up to its high one; an upper bound ("fewer than 10")
 marks the bracketed people as an outlined region, not as people it happened to.
 
-Coordinates are fractions of the array's width (y too, so icons stay square): x and y from 0 to 1 and
-0 to `height`.
+Coordinates are fractions of the array's width (y too): x and y from 0 to 1 and 0 to `height`. A cell is
+`size` wide and `aspect` times that high: people are taller than wide, so on a screen a taller cell (aspect
+1.6) makes each person bigger in the same width; the PDF keeps square cells (aspect 1).
 """
 
 from __future__ import annotations
@@ -45,8 +46,13 @@ class IconCell:
     column: int
     x: float        # top-left corner, as a fraction of the array's width
     y: float
-    size: float     # width and height of the icon's square
+    size: float     # width of the icon's cell
     state: str
+    aspect: float = 1.0  # the cell's height over its width
+
+    @property
+    def height(self) -> float:
+        return self.size * self.aspect
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ class IconArray:
     source_text: str
     kind: str                     # "risk" or "benefit": the renderer's colour, never the only cue
     not_known: bool
+    aspect: float = 1.0           # each cell's height over its width
 
     def count(self, state: str) -> int:
         return sum(1 for cell in self.cells if cell.state == state)
@@ -154,7 +161,7 @@ def _without_redundant_corners(points: Sequence[tuple[float, float]]) -> list[tu
 
 
 def region_outlines(states: list[str], state: str, columns: int, block: int,
-                    width_units: float) -> tuple[RegionOutline, ...]:
+                    width_units: float, aspect: float = 1.0) -> tuple[RegionOutline, ...]:
     per_block = block * block
     outlines = []
     for block_index in range(PEOPLE // per_block):
@@ -164,14 +171,17 @@ def region_outlines(states: list[str], state: str, columns: int, block: int,
         top_row, left_column = cell_position(block_index * per_block, columns, block)
         x0, y0 = _offset(left_column, block), _offset(top_row, block)
         points = _run_outline(positions[0], positions[-1] + 1, block)
-        outlines.append(RegionOutline(state, tuple(((x0 + x) / width_units, (y0 + y) / width_units)
+        outlines.append(RegionOutline(state, tuple(((x0 + x) / width_units, (y0 + y) * aspect / width_units)
                                                    for x, y in points)))
     return tuple(outlines)
 
 
-def layout_icons(solid: int, maybe_to: int, bracket_to: int, columns: int = 50, block: int = 10
-                 ) -> tuple[tuple[IconCell, ...], tuple[RegionOutline, ...], float]:
-    """The cells, the outlines of the bracket regions, and the array's height (its width is 1)."""
+def layout_icons(solid: int, maybe_to: int, bracket_to: int, columns: int = 50, block: int = 10,
+                 aspect: float = 1.0) -> tuple[tuple[IconCell, ...], tuple[RegionOutline, ...], float]:
+    """The cells, the outlines of the bracket regions, and the array's height (its width is 1); each cell
+    is `aspect` times as high as it is wide, and the gaps between blocks grow with it."""
+    if not 0.5 <= aspect <= 2.0:
+        raise ValueError(f"a person's cell {aspect} times as high as wide would squash or stretch the people")
     rows = _check_layout(columns, block)
     width_units = _units(columns, block)
     states = icon_states(solid, maybe_to, bracket_to)
@@ -179,10 +189,10 @@ def layout_icons(solid: int, maybe_to: int, bracket_to: int, columns: int = 50, 
     for index, state in enumerate(states):
         row, column = cell_position(index, columns, block)
         cells.append(IconCell(index, row, column, _offset(column, block) / width_units,
-                              _offset(row, block) / width_units, 1 / width_units, state))
+                              _offset(row, block) * aspect / width_units, 1 / width_units, state, aspect))
     cells.sort(key=lambda cell: (cell.row, cell.column))
-    outlines = region_outlines(states, BRACKET, columns, block, width_units)
-    return tuple(cells), outlines, _units(rows, block) / width_units
+    outlines = region_outlines(states, BRACKET, columns, block, width_units, aspect)
+    return tuple(cells), outlines, _units(rows, block) * aspect / width_units
 
 
 def _legend(estimate: ShownEstimate, outcome: ShownOutcome | None, language: str) -> tuple[IconLegendEntry, ...]:
@@ -221,7 +231,7 @@ def _legend(estimate: ShownEstimate, outcome: ShownOutcome | None, language: str
 
 
 def build_icon_array(estimate: ShownEstimate, language: str, outcome: ShownOutcome | None = None,
-                     columns: int = 50, block: int = 10) -> IconArray:
+                     columns: int = 50, block: int = 10, aspect: float = 1.0) -> IconArray:
     """1000 people for one source's estimate, in the patient's `language`; `outcome` gives label and kind."""
     kind = effective_kind(estimate)
     low, high = estimate_figures(estimate)
@@ -232,7 +242,7 @@ def build_icon_array(estimate: ShownEstimate, language: str, outcome: ShownOutco
         maybe_to = _people(high, math.ceil)
     elif kind == "upper_bound" and high is not None:
         bracket_to = _people(high, math.ceil)
-    cells, outlines, height = layout_icons(solid, maybe_to, bracket_to, columns, block)
+    cells, outlines, height = layout_icons(solid, maybe_to, bracket_to, columns, block, aspect)
     number = number_text(estimate, language)
     label = outcome.label if outcome is not None else ""
     caption = translate(N_("{number}: {label}"), language).format(number=number, label=label) if label else number
@@ -240,13 +250,14 @@ def build_icon_array(estimate: ShownEstimate, language: str, outcome: ShownOutco
         columns=columns, rows=PEOPLE // columns, block=block, height=height, cells=cells, outlines=outlines,
         caption=caption[:1].upper() + caption[1:], legend=_legend(estimate, outcome, language),
         source_text=source_text(estimate, language),
-        kind=outcome.kind if outcome is not None else "risk", not_known=kind == "not_known",
+        kind=outcome.kind if outcome is not None else "risk", not_known=kind == "not_known", aspect=aspect,
     )
 
 
-def icon_array_for(outcome: ShownOutcome, language: str, estimate_index: int = 0, **layout: int) -> IconArray:
+def icon_array_for(outcome: ShownOutcome, language: str, estimate_index: int = 0, columns: int = 50,
+                   block: int = 10, aspect: float = 1.0) -> IconArray:
     """The icon array of one of an outcome's sources (the first by default)."""
-    return build_icon_array(outcome.estimates[estimate_index], language, outcome, **layout)
+    return build_icon_array(outcome.estimates[estimate_index], language, outcome, columns, block, aspect)
 
 
 __all__ = ["AFFECTED", "BRACKET", "IconArray", "IconCell", "IconLegendEntry", "MAYBE", "RegionOutline",

@@ -8,6 +8,8 @@ alone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 WHITE = "#FFFFFF"
 INK = "#1B2631"          # body text: 15.4:1 on white
 MUTED = "#4A5866"        # secondary text: 7.3:1 on white
@@ -53,3 +55,59 @@ def kind_colour(kind: str) -> str:
 
 def kind_tint(kind: str) -> str:
     return KIND_TINTS.get(kind, KIND_TINTS["risk"])
+
+
+@dataclass(frozen=True)
+class ChartColours:
+    """The colours one rendering of the charts draws with: the standard ones (screen and PDF), or the
+    high-contrast ones the screen uses while the app is in high contrast (View › High contrast)."""
+
+    ink: str
+    muted: str
+    white: str
+    surface: str
+    risk: str
+    benefit: str
+    risk_tint: str
+    benefit_tint: str
+    track_fill: str
+    track_outline: str
+    label: str
+    unaffected_outline: str
+    unaffected_fill: str
+    event: str
+    event_dark: str
+    event_light: str
+    restriction: str
+    restriction_tint: str
+    grid: str
+    separator: str
+    stretch_shade: str
+
+    def kind_colour(self, kind: str) -> str:
+        return self.benefit if kind == "benefit" else self.risk
+
+    def kind_tint(self, kind: str) -> str:
+        return self.benefit_tint if kind == "benefit" else self.risk_tint
+
+
+STANDARD_CHART = ChartColours(
+    ink=INK, muted=MUTED, white=WHITE, surface=SURFACE, risk=KIND_COLOURS["risk"], benefit=KIND_COLOURS["benefit"],
+    risk_tint=KIND_TINTS["risk"], benefit_tint=KIND_TINTS["benefit"], track_fill=TRACK_FILL,
+    track_outline=TRACK_OUTLINE, label=LABEL_COLOUR, unaffected_outline=UNAFFECTED_OUTLINE,
+    unaffected_fill=UNAFFECTED_FILL, event=EVENT, event_dark=EVENT_DARK, event_light=EVENT_LIGHT,
+    restriction=RESTRICTION, restriction_tint=RESTRICTION_TINT, grid=GRID, separator=SEPARATOR,
+    stretch_shade=STRETCH_SHADE)
+
+# High contrast (the app's View › High contrast, ui/style.py's HIGH_CONTRAST look): text black, every mark
+# at least 7:1 on white (frames, people's outlines, stripes), no tint under the stripes (stripes on white
+# differ more), grid lines 7:1. Colour still never the only cue: the patterns are the standard ones.
+HIGH_CONTRAST_CHART = ChartColours(
+    ink="#000000", muted="#000000", white=WHITE, surface="#FFFFFF",
+    risk="#0050A0",          # the high-contrast accent: 7.9:1 on white
+    benefit="#005A1E",       # 8.5:1 on white
+    risk_tint=WHITE, benefit_tint=WHITE, track_fill=WHITE, track_outline="#000000", label="#000000",
+    unaffected_outline="#000000", unaffected_fill=WHITE,
+    event="#0050A0", event_dark="#000000", event_light=WHITE,
+    restriction="#9E3500",   # a darker vermillion: 7.1:1 on white, still apart from the blue
+    restriction_tint=WHITE, grid="#595959", separator="#595959", stretch_shade="#F0F0F0")

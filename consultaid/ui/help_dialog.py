@@ -67,11 +67,12 @@ def _sections() -> list[tuple[str, list[str]]]:
             _("Every benefit and risk is shown as a number out of 1000 people, on one scale for all rows. "
               "A range is a striped band, and “fewer than” is a bracket. When a source gives no figure, the "
               "row says “not known”. Each source's figure has its own line, with who it applies to and when."),
-            _("Small numbers are easier to see in the close-up beside each bar, which uses a log scale."),
-            _("Choose “Show 1000 people” on a row to show it as 1000 people, with the people it happens to "
-              "grouped together."),
-            _("Tick “Discussed” on each row you went through, and add a note for this patient if needed. "
-              "Below the chart, you can add a risk that applies to this patient only."),
+            _("Choose a row (click it, or press Enter or the arrow keys on it) to see its details beside the "
+              "overview: 1000 people with the people it happens to grouped together, then each source's "
+              "figure with a close-up of small numbers on a log scale."),
+            _("Tick “Discussed” on each row you went through; a note for this patient goes under the row's "
+              "details. “Add a risk specific to this patient” opens a form for a risk that applies to this "
+              "patient only."),
         ]),
         (_("Recovery"), [
             _("The timeline shows what to expect from the day of surgery, from hours to months. With a "

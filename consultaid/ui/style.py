@@ -25,6 +25,12 @@ DEFAULT_COLOURS = {
     # On controls filled with the accent (the primary button, a checked toggle or step) an accent focus
     # frame would not show: black changes those pixels by 4.0:1 (WCAG 2.2 asks 3:1 between the states).
     "FOCUS_ON_ACCENT": "#000000", "STRONG_FOCUS_WIDTH": 3, "INDICATORS": "",
+    # The step on screen has a white ground framed in the accent: its focus frame is black in both looks
+    # (the accent framed in white, as on filled controls, left a white frame on white: no focus to see).
+    "CURRENT_STEP_FOCUS": "#000000",
+    # The risks step's two panes: a frame as wide as the focus frame, so the content never covers the focus
+    # frame (a 1 px frame left room for 1 px of a 2 px focus frame, and none of high contrast's 4 px).
+    "PANE_BORDER": BORDER,
 }
 
 # The high-contrast look: black text on white, pure black frames, a thicker focus outline, every text
@@ -37,6 +43,7 @@ HIGH_CONTRAST = {
     # The high-contrast accent is dark enough for white text at 7:1, so black beside it is only 2.7:1: a
     # focused accent control gets a white frame inside its edge instead (7.8:1 against the accent).
     "LINE": 2, "FOCUS_WIDTH": 4, "FOCUS_ON_ACCENT": "#FFFFFF", "STRONG_FOCUS_WIDTH": 4, "INDICATORS": "-hc",
+    "PANE_BORDER": "#FFFFFF",  # black would not change when focused: the focus frame alone draws it
 }
 
 HC_PLACEHOLDER = "#3A3A3A"  # placeholder text in high contrast: 11:1 on white
@@ -82,9 +89,11 @@ QWidget#OverviewBody, QWidget#PageBody {{ background: {c[BACKGROUND]}; }}
 QPushButton#PrimaryButton:focus, QPushButton:checked:focus {{
     border: {c[STRONG_FOCUS_WIDTH]}px solid {c[FOCUS_ON_ACCENT]}; }}
 QPushButton#StepButton:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[INK]}; }}
-QPushButton#StepButton[current="true"]:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS_ON_ACCENT]};
+QPushButton#StepButton[current="true"]:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[CURRENT_STEP_FOCUS]};
     border-left: 5px solid {c[ACCENT]}; }}
 QPlainTextEdit:focus, QTextBrowser:focus, QScrollArea:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
+QScrollArea#RiskPane {{ border: {c[FOCUS_WIDTH]}px solid {c[PANE_BORDER]}; }}
+QScrollArea#RiskPane:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
 QComboBox, QAbstractSpinBox {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; padding: 4px 8px;
     background: {c[BACKGROUND]}; }}
 QComboBox:focus, QAbstractSpinBox:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
@@ -178,3 +187,18 @@ def focus_colour() -> str:
 
 def focus_width() -> int:
     return _current_colours()["FOCUS_WIDTH"]
+
+
+def high_contrast_on() -> bool:
+    """Whether the app is in its high-contrast look now (View › High contrast)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    return bool(app is not None and app.property("consultaid_high_contrast"))
+
+
+def chart_colours():
+    """The charts' colours for the look in use: the risk chart, icon array and timeline recolour with it."""
+    from consultaid.charts import palette
+
+    return palette.HIGH_CONTRAST_CHART if high_contrast_on() else palette.STANDARD_CHART

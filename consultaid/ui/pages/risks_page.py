@@ -1,5 +1,5 @@
-"""Step 2: benefits and risks on one "N in 1000 people" scale, an icon array for the selected one, and
-risks the surgeon adds for this patient."""
+"""Step 2: every benefit and risk at a glance on one "N in 1000 people" scale, the details and the 1000
+people of the one selected beside them, and risks the surgeon adds for this patient."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -22,9 +23,9 @@ from consultaid.consultation import text_rules
 from consultaid.consultation.session import Consultation
 from consultaid.i18n import _
 from consultaid.ui.field_error import FieldError
-from consultaid.ui.pages.common import chain_tab_order, heading, paragraph, scrolled, vbox
-from consultaid.ui.widgets.icon_array_view import IconArrayView
-from consultaid.ui.widgets.risk_chart_view import RiskChartView
+from consultaid.ui.pages.common import chain_tab_order, scrolled, vbox
+from consultaid.ui.widgets.risk_details import PEOPLE_ASPECT, RiskDetails
+from consultaid.ui.widgets.risk_overview import RiskOverviewView
 
 ESTIMATE_KINDS = ("range", "value", "upper")
 UNITS = ("percent", "per_1000")
@@ -125,41 +126,55 @@ class PatientRiskForm(QGroupBox):
 
 
 class RisksPage(QWidget):
+    """Every outcome at a glance on the left (compact rows on one scale, a tick each), the selected one's
+    details and its 1000 people on the right, and the form for a risk specific to this patient under a
+    button, so the overview of the largest pack fits a 1366x768 screen without scrolling."""
+
     changed = Signal()
 
     def __init__(self, consultation: Consultation, parent=None):
         super().__init__(parent)
         self.consultation = consultation
         self.language = consultation.content.language
-        self.chart = RiskChartView()
+        self.chart = RiskOverviewView()
         self.chart.setAccessibleName(_("Benefits and risks, out of 1000 people"))
         self.chart.discussed_changed.connect(self._discussed)
-        self.chart.note_changed.connect(self._note)
-        self.chart.estimate_selected.connect(self._show_icons)
-        self.icons = IconArrayView()
-        self.icons.setAccessibleName(_("1000 people: how many it happens to"))
-        self.icons_hint = paragraph(_("Choose “Show 1000 people” on a row to see it as people."), muted=True)
+        self.chart.estimate_selected.connect(self._show_details)
+        self.details = RiskDetails()
+        self.details.note_changed.connect(self._note)
+        self.details.estimate_chosen.connect(self._show_people)
+        self.note_error = self.details.note_error
+        self.icons = self.details.people
         self.form = PatientRiskForm()
         self.form.added.connect(self._add_patient_risk)
+        self.form.hide()
+        self.add_toggle = QPushButton(_("Add a risk specific to this patient"))
+        self.add_toggle.setCheckable(True)
+        self.add_toggle.toggled.connect(self._toggle_form)
 
         left = QWidget()
-        column = vbox(left, spacing=10)
-        column.addWidget(heading(_("Benefits and risks")))
+        column = vbox(left, spacing=6)
         column.addWidget(self.chart)
-        self.note_error = FieldError()  # the chart's note fields: a note that cannot be kept is explained here
-        column.addWidget(self.note_error)
+        toggle_row = QHBoxLayout()
+        toggle_row.addWidget(self.add_toggle)
+        toggle_row.addStretch(1)
+        column.addLayout(toggle_row)
         column.addWidget(self.form)
         column.addStretch(1)
-        right = QWidget()
-        right_column = vbox(right, margins=6)
-        right_column.addWidget(self.icons_hint)
-        right_column.addWidget(self.icons, 1)
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         self.scroll = scrolled(left, _("Benefits and risks"))
+        self.details_scroll = scrolled(self.details, _("Details of the chosen benefit or risk"))
+        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Framed as wide as the focus frame, so the focus frame is seen when the keyboard scrolls either side
+        # (the content covered it: 1 px of it was seen in the default look, none in high contrast).
+        for area in (self.scroll, self.details_scroll):
+            area.setFrameShape(QFrame.Shape.StyledPanel)
+            area.setObjectName("RiskPane")  # its frame: ui/style.py
         splitter.addWidget(self.scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.addWidget(self.details_scroll)
+        splitter.setStretchFactor(0, 11)
+        splitter.setStretchFactor(1, 9)
+        splitter.setChildrenCollapsible(False)
         self._sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -176,22 +191,34 @@ class RisksPage(QWidget):
                 return collection[outcome_id]
         return next(risk for risk in self.consultation.patient_specific_risks if risk.id == outcome_id)
 
-    def rebuild(self) -> None:
+    def rebuild(self, select: str | None = None) -> None:
+        """The overview again (after a risk is added), with `select` (or the one shown, or the first) shown."""
         outcomes = self.consultation.outcomes()
         from consultaid.charts.risk_chart import build_chart
 
-        self.chart.set_chart(build_chart(outcomes.shown, self.language, outcomes.discussed), outcomes.notes)
+        shown = select or self.chart.selected_id()
+        # The page's heading sits in the overview's header, beside its scale: one line less.
+        self.chart.set_chart(build_chart(outcomes.shown, self.language, outcomes.discussed), _("Benefits and risks"))
+        # The details are never empty: the first outcome is shown until another is chosen.
+        if self.chart.rows:
+            self.chart.select(shown if shown in self.chart.rows else next(iter(self.chart.rows)))
         self._order_tabs()
 
     def _order_tabs(self) -> None:
-        """Tab follows the page: the chart's rows from the top, then the form under them, then the people
-        on the right; the rows are made after the form, so without this Tab went to the form first."""
+        """Tab follows the page: the rows from the top (each row, then its tick), the button and form under
+        them, then the details on the right. The rows are made after the form, so without this Tab went to
+        the form first."""
         form = self.form
         chain_tab_order([self, self.scroll,
-                         *(widget for row in self.chart.rows.values()
-                           for widget in (row, row.show_people, row.note, row.discussed)),
-                         form.label, form.kind, form.low, form.high, form.unit, form.note, form.add_button,
-                         self.icons.grid])
+                         *(widget for row in self.chart.rows.values() for widget in (row, row.discussed)),
+                         self.add_toggle, form.label, form.kind, form.low, form.high, form.unit, form.note,
+                         form.add_button, self.details_scroll, *self.details.focus_chain()])
+
+    def _toggle_form(self, shown: bool) -> None:
+        self.form.setVisible(shown)
+        if shown:
+            self.form.label.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll.ensureWidgetVisible(self.form)
 
     def _discussed(self, outcome_id: str, checked: bool) -> None:
         self._progress(outcome_id).discussed = checked
@@ -204,25 +231,33 @@ class RisksPage(QWidget):
             self._progress(outcome_id).note = text
             self.changed.emit()
 
-    def _show_icons(self, outcome_id: str, estimate_index: int) -> None:
+    def _show_details(self, outcome_id: str, estimate_index: int) -> None:
+        overview = self.chart.overview
+        assert overview is not None
+        item = next(row for row in overview.rows if row.row.outcome_id == outcome_id)
+        self.details.show_row(item, overview.chart, self._progress(outcome_id).note or "")
+        self._show_people(outcome_id, estimate_index)
+
+    def _show_people(self, outcome_id: str, estimate_index: int) -> None:
         outcome = next(o for o in self.outcomes() if o.id == outcome_id)
         from consultaid.charts.icon_array import icon_array_for
 
-        self.icons.set_icon_array(icon_array_for(outcome, self.language, estimate_index))
-        self.icons_hint.hide()
+        self.details.show_people(icon_array_for(outcome, self.language, estimate_index, aspect=PEOPLE_ASPECT),
+                                 estimate_index)
+        self.chart.rows[outcome_id].current_estimate = estimate_index
         self._order_tabs()
 
     def _add_patient_risk(self, label: str, estimate: dict, note: str) -> None:
         self.consultation.add_patient_specific_risk(label, note=note, **estimate)
-        self.rebuild()
+        self.rebuild(select=self.consultation.patient_specific_risks[-1].id)
         self.changed.emit()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self._sized:  # the icon array gets a real share of the width, not what is left over
+        if not self._sized:  # the overview gets the room its columns need, the people the rest
             self._sized = True
             total = self.splitter.width()
-            self.splitter.setSizes([round(total * 0.64), round(total * 0.36)])
+            self.splitter.setSizes([round(total * 0.55), round(total * 0.45)])
 
     def on_shown(self) -> None:
         self.consultation.focus("benefits_risks")

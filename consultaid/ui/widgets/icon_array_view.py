@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from consultaid.charts.draw_icons import draw_icon_array, draw_icon_swatch
 from consultaid.charts.icon_array import IconArray, icon_array_for
-from consultaid.ui.style import MUTED
+from consultaid.ui.style import MUTED, chart_colours
 from consultaid.ui.widgets.focus_frame import paint_focus_frame
 from consultaid.ui.widgets.qt_surface import QtSurface
 
@@ -60,7 +60,7 @@ class IconGrid(QWidget):
     def paintEvent(self, _event) -> None:
         scale, left, top = self._geometry()
         painter = QPainter(self)
-        draw_icon_array(QtSurface(painter), self.icon_array, scale, left, top)
+        draw_icon_array(QtSurface(painter), self.icon_array, scale, left, top, chart_colours())
         painter.end()
         paint_focus_frame(self)
 
@@ -78,7 +78,7 @@ class IconSwatch(QWidget):
         return QSize(side, side)
 
     def paintEvent(self, _event) -> None:
-        draw_icon_swatch(QtSurface(QPainter(self)), self.state, self.kind, self.width(), self.height())
+        draw_icon_swatch(QtSurface(QPainter(self)), self.state, self.kind, self.width(), self.height(), chart_colours())
 
 
 class IconArrayView(QWidget):
@@ -134,6 +134,9 @@ def _clear(layout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item.widget() is not None:
+            # Hidden at once: until it is deleted (at the next turn of the event loop) the old array would
+            # still be painted under the new one, and be in the Tab chain and the accessibility tree.
+            item.widget().hide()
             item.widget().deleteLater()
         elif item.layout() is not None:
             _clear(item.layout())

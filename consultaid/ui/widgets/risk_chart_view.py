@@ -35,7 +35,7 @@ from consultaid.charts import palette
 from consultaid.charts.draw_risk import RiskLook, draw_legend_swatch, draw_scale_bar
 from consultaid.charts.risk_chart import EstimateBar, RiskChart, RiskRow, Tick, build_chart
 from consultaid.i18n import _
-from consultaid.ui.style import ACCENT, BORDER, MUTED
+from consultaid.ui.style import ACCENT, BORDER, MUTED, chart_colours, high_contrast_on
 from consultaid.ui.widgets.paint_cache import PaintCache
 from consultaid.ui.widgets.qt_surface import QtSurface
 
@@ -64,7 +64,7 @@ def risk_look(widget: QWidget) -> RiskLook:
         hatch_spacing_min=4.0, hatch_width=max(1.5, line * 1.5), hatch_min_step=0.0, solid_min_width=0.0,
         bracket_width=max(2.0, line * 2), bracket_min_width=0.0, bracket_middle_min=1.0, bracket_middle_dash="dash",
         bracket_cap="square", track_dash="dash", parent_margin_min=2.0, parent_dash="dot",
-        swatch_inset=(3.0, 3.0), swatch_parent_inset=(4.0, 4.0))
+        swatch_inset=(3.0, 3.0), swatch_parent_inset=(4.0, 4.0), colours=chart_colours())
 
 
 class ScaleBar(QWidget):
@@ -95,7 +95,7 @@ class ScaleBar(QWidget):
 
     def paintEvent(self, _event) -> None:
         # A bar never changes once made (a new chart makes new bars): its drawing is kept.
-        self._paint_cache.paint(self, None, self._paint_bar)
+        self._paint_cache.paint(self, high_contrast_on(), self._paint_bar)
 
     def _paint_bar(self, painter: QPainter) -> None:
         draw_scale_bar(QtSurface(painter), risk_look(self), self.bar, self.kind, self.ticks, self.log_scale,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QSizePolicy, QWidget
 from consultaid.charts.draw_timeline import TimelineLayout, TimelineLook, draw_timeline, layout_timeline
 from consultaid.charts.timeline import Timeline, build_timeline
 from consultaid.i18n import _
+from consultaid.ui.style import chart_colours, high_contrast_on
 from consultaid.ui.widgets.focus_frame import paint_focus_frame
 from consultaid.ui.widgets.paint_cache import PaintCache
 from consultaid.ui.widgets.qt_surface import QtSurface
@@ -102,7 +103,7 @@ class TimelineView(QWidget):
 
     def paintEvent(self, event) -> None:
         layout = self._current_layout()
-        self._paint_cache.paint(self, (self._layout_version, layout.width),
+        self._paint_cache.paint(self, (self._layout_version, layout.width, high_contrast_on()),
                                 lambda painter: self._paint_all(painter, layout), QColor(Qt.GlobalColor.white))
         paint_focus_frame(self)  # over the kept drawing: focus is not part of what is cached
 
@@ -165,7 +166,7 @@ class TimelineView(QWidget):
             block_slack=2.0, repeat_icon_width=1.1, repeat_icon_size=0.95, icon_centre=0.5, icon_x_wrapped=0.4,
             repeat_prefix="", min_line=1.0, hatch_min_step=3.0, hatch_cap=None, uncertain_hatch=0.126,
             restriction_hatch=0.112, restriction_min=3.0, open_min=1.5, icon_min=1.3, dash="dash", open_dash="dash",
-            bottom_margin=self._padding())
+            bottom_margin=self._padding(), colours=chart_colours())
 
     def _compute_layout(self, width: float) -> TimelineLayout:
         # The "Discussed" boxes keep a column on the right, and every lane is at least as high as one.
