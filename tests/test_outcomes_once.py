@@ -4,7 +4,7 @@ show it (risks page, patient screen, review, summary) show exactly that, in the 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from consultaid.consultation.review import review_items
 from consultaid.i18n import interface_language
@@ -42,6 +42,7 @@ def french_patient(qtbot, qapp, library):  # noqa: F811
     qtbot.mouseClick(view.navigator.buttons["benefits_risks"], Qt.MouseButton.LeftButton)
     page = view.page_for["benefits_risks"]
     form = page.form
+    qtbot.mouseClick(page.add_toggle, Qt.MouseButton.LeftButton)   # the form is behind its button
     qtbot.keyClicks(form.label, "Cicatrisation lente")
     form.low.clear()
     qtbot.keyClicks(form.low, "2")
@@ -52,7 +53,9 @@ def french_patient(qtbot, qapp, library):  # noqa: F811
     first_risk = view.consultation.content.risks[0].id
     click_box(qtbot, page.chart.row_widget(first_risk).discussed)
     click_box(qtbot, page.chart.row_widget("patient-1").discussed)
-    qtbot.keyClicks(page.chart.row_widget(first_risk).note, NOTE)
+    # The note is written in the chosen row's details.
+    qtbot.mouseClick(page.chart.row_widget(first_risk), Qt.MouseButton.LeftButton, pos=QPoint(20, 8))
+    qtbot.keyClicks(page.details.note, NOTE)
     return view
 
 
@@ -60,7 +63,7 @@ def test_the_risks_page_shows_the_models_outcomes_in_the_patients_language(frenc
     view = french_patient
     outcomes = view.consultation.outcomes()
     chart_view = view.page_for["benefits_risks"].chart
-    chart = chart_view.chart
+    chart = chart_view.overview.chart
     assert chart_words(chart) == model_words(outcomes)
     assert {key for key, row in chart_view.rows.items() if row.discussed.isChecked()} == outcomes.discussed
     assert len(outcomes.discussed) == 2
