@@ -157,6 +157,9 @@ class Consultation:
         self.finalized_at: datetime | None = None
         # The audit chain's latest hash when the summary was made, printed on it: ties paper to log.
         self.audit_hash = ""
+        # Whether the summary is (to be) printed in large print (issue 18): None until chosen for this
+        # consultation (the Settings default is offered); True or False once finalized.
+        self.large_print: bool | None = None
         self._focus: tuple[str, str | None] | None = None
         self._focus_since = clock()
 
@@ -300,6 +303,7 @@ class Consultation:
             "patient_signature_missing_reason": self.patient_signature_missing_reason,
             "finalized_at": self.finalized_at.isoformat(timespec="seconds") if self.finalized_at else None,
             "audit_hash": self.audit_hash,
+            "large_print": self.large_print,
         }
 
     @classmethod
@@ -333,4 +337,5 @@ class Consultation:
         finalized = record.get("finalized_at")
         consultation.finalized_at = datetime.fromisoformat(finalized) if finalized else None
         consultation.audit_hash = record.get("audit_hash", "")
+        consultation.large_print = record.get("large_print")
         return consultation
