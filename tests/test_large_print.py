@@ -307,3 +307,26 @@ def test_large_print_as_the_default_in_settings_and_untickable_per_consultation(
     sign_and_finalize(view, qtbot)
     [stored] = main.store.search()
     assert main.store.record(stored.id)[0]["large_print"] is False
+
+
+# ---- veraPDF ---------------------------------------------------------------------------------------------
+
+def test_every_sealed_large_print_example_is_pdfa_3b_with_no_failed_rule(large_summaries, tmp_path):
+    """As tests/test_verapdf.py for the standard print: veraPDF's PDF/A-3B profile, zero failed rules."""
+    from tests.peers import verapdf
+
+    why = verapdf.ensure_installed()
+    if why:
+        pytest.fail(f"veraPDF unavailable: {why}")
+    paths = []
+    for name, data in large_summaries.items():
+        path = tmp_path / f"{name}-large-print.pdf"
+        path.write_bytes(data)
+        paths.append(path)
+    reports = verapdf.validate(paths, verapdf.PDFA_3B)
+    assert set(reports) == set(paths)
+    for path, report in reports.items():
+        print(report.summary_line(path.name))
+        assert report.profile == "PDF/A-3B validation profile"
+        assert report.compliant and report.failed_rules == 0, (path.name, report.failures)
+        assert report.passed_rules > 100
