@@ -280,7 +280,7 @@ LARGE_TIMELINE_LOOK = replace(
     small_font=PdfFont(REGULAR, LARGE.tiny),
     label_font=PdfFont(BOLD, LARGE.tiny, leading=LARGE.tiny * 1.25, style="small_bold"),
     tick_font=PdfFont(BOLD, LARGE.tiny), tick_date_font=PdfFont(REGULAR, LARGE.tiny),
-    legend_font=PdfFont(REGULAR, LARGE.tiny, middle=0.35), label_share=0.34, label_min=6, label_max=12,
+    legend_font=PdfFont(REGULAR, LARGE.tiny, middle=0.35), label_share=0.28, label_min=5, label_max=12,
     grid_overhang=0.2 * LARGE_TL_LINE, axis_width=1.4, grid_width=0.8, separator_width=0.8, min_line=0.9,
     hatch_min_step=2.2, restriction_min=2.8, open_min=1.4, icon_min=1.1, dash=(3, 2.2), open_dash=(3.5, 2.5))
 

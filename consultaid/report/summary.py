@@ -706,7 +706,7 @@ class SummaryDocument:
         drawing = self.consultation.ink.get(section.id)
         if drawing is None or drawing.is_empty:
             return []
-        share, max_height = (0.9, 400) if self.large else (0.62, 260)   # its labels grow with the type
+        share, max_height = (0.8, 320) if self.large else (0.62, 260)   # bigger, still beside its text
         picture = illustration_flowable(section.illustration, drawing, width=self.width * share, max_height=max_height,
                                         missing_text=self.t(ILLUSTRATION_MISSING), font_name=REGULAR)
         caption = self.p(self.t(DRAWN, title=section.title), "small_muted")
