@@ -52,7 +52,7 @@ SIGNATURE_MEANINGS = {
     "patient": N_("I confirm that this information was explained to me and that my questions were answered."),
     "surgeon": N_("I confirm that I gave this information to the patient and answered their questions."),
     "witness": N_("I confirm that I was present while this information was given."),
-    "interpreter": N_("I confirm that I translated this information for the patient."),
+    "interpreter": N_("I confirm that I told the patient this information in their language."),
 }
 
 

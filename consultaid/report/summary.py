@@ -103,7 +103,7 @@ CONTENT_PACK = N_("Content pack {id}, version {version}, fingerprint {fingerprin
 AUDIT_CHAIN = N_("audit chain {hash}")
 APP = N_("ConsultAid {version}")
 BORN = N_("born {date}")
-METADATA_SUBJECT = N_("Summary of the consultation of {date}: information given to {patient}")
+METADATA_SUBJECT = N_("Summary of the consultation of {date}: what {patient} was told")
 
 PATIENT, SURGEON, INTERPRETER = N_("Patient"), N_("Surgeon"), N_("Interpreter")
 CONSULTATION, PROCEDURE = N_("Consultation"), N_("Procedure")
@@ -125,7 +125,7 @@ PROCEDURE_EXPLAINED = N_("Procedure explained")
 NOT_DISCUSSED_SECTIONS = N_("Not discussed during the consultation")
 NOT_DISCUSSED_NOTE = N_("These parts of the information were not marked as discussed. They are listed so that "
                         "nothing is left out silently.")
-NO_SECTION_LEFT = N_("Every part of the information was discussed.")
+NO_SECTION_LEFT = N_("Each part of the information was discussed.")
 # Over a discussed section's full explanation, after its key points: the whole text the patient was shown.
 EXPLANATION_SHOWN = N_("What you were shown")
 DRAWN = N_("Drawn during the consultation: {title}")
@@ -147,7 +147,7 @@ RECOVERY = N_("Expected recovery")
 SURGERY_ON = N_("Planned surgery date: {date}")
 NO_SURGERY_DATE = N_("No surgery date yet: times are counted from the day of surgery.")
 MILESTONE, DATES = N_("Milestone"), N_("Dates")
-NO_MILESTONES = N_("No recovery milestone is listed for this procedure.")
+NO_MILESTONES = N_("No recovery step is listed for this procedure.")
 
 ALTERNATIVES = N_("Alternatives")
 REFUSAL_CONSEQUENCES = N_("Foreseeable consequences of a refusal")
@@ -175,11 +175,12 @@ REASON_GIVEN = N_("Reason given: {reason}")
 NO_REASON = N_("No reason was recorded.")
 NOT_SIGNED = N_("Not signed.")
 FINALIZED_AT = N_("Finalized on {date} at {time}.")
-SEAL_SELF_SIGNED = N_("This PDF carries an electronic seal made with a self-signed certificate of this ConsultAid "
-                      "installation: it shows whether the file was changed after it was finalized, but does not by "
-                      "itself prove who made it. Check it with: consultaid verify FILE.pdf")
-SEAL_CERTIFICATE = N_("This PDF carries an electronic seal with the certificate of {holder}: any change to the file "
-                      "after it was finalized breaks the seal. Check it with: consultaid verify FILE.pdf")
+# Plain words (issue 18 item 5): short sentences, grade 8 or below (tests/test_summary_plain_words.py).
+SEAL_SELF_SIGNED = N_("This PDF has an electronic seal. It was made with a self-signed certificate of this ConsultAid "
+                      "installation. The seal shows if the file was changed after it was finalized. It does not "
+                      "prove on its own who made the file. To check it: consultaid verify FILE.pdf")
+SEAL_CERTIFICATE = N_("This PDF has an electronic seal made with the certificate of {holder}. Any change to the file "
+                      "after it was finalized breaks the seal. To check it: consultaid verify FILE.pdf")
 CONTINUED_BELOW = N_("(in full below)")
 IN_FULL = N_("{label}, in full")
 
