@@ -108,3 +108,71 @@ def test_the_grade_measure_tells_plain_from_hard_words():
     assert grade("Keep it: you can read it again at home.") <= MAX_GRADE
     assert grade("Percutaneous vertebroplasty necessitates intraoperative fluoroscopic visualisation of "
                  "polymethylmethacrylate distribution within the vertebral body.") > MAX_GRADE
+
+
+# ---- the packs: remarks about the sources belong to the surgeon, not in the patient's sentences -----------
+
+CONTENT = REPO / "content"
+SOURCE_REMARKS = {"en": re.compile(r"information sheets?", re.IGNORECASE),
+                  "fr": re.compile(r"documents? d.information", re.IGNORECASE)}
+NOT_COVERED = {"en": "This part is not covered here.", "fr": "Cette partie n'est pas traitée ici."}
+SURGEON_ONLY = {"reviews", "sources"}   # the surgeon's review notes and the numbered sources list
+
+
+def patient_texts(node, path: str = ""):
+    """(path, text) for every text of a pack's language file the patient is shown."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if not path and key in SURGEON_ONLY:
+                continue
+            yield from patient_texts(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from patient_texts(value, f"{path}/{index}")
+    elif isinstance(node, str):
+        yield path, node
+
+
+def language_files():
+    return sorted(CONTENT.glob("*/[ef][nr].yaml"))
+
+
+@pytest.mark.parametrize("path", language_files(), ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_no_patient_sentence_talks_about_the_information_sheets(path):
+    import yaml
+
+    texts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    remark = SOURCE_REMARKS[texts["language"]]
+    assert len(list(patient_texts(texts))) > 30
+    assert [where for where, text in patient_texts(texts) if remark.search(text)] == []
+    # The remarks moved to the surgeon's review notes: they are still there, for the surgeon.
+    assert texts["reviews"] and all("{seed-" in note for note in texts["reviews"].values())
+
+
+@pytest.mark.parametrize("path", language_files(), ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_a_section_the_seeds_do_not_cover_says_so_once_plainly(path):
+    import yaml
+
+    texts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    phrase = NOT_COVERED[texts["language"]]
+    for section_id, section in texts["sections"].items():
+        said = section["body"].count(phrase) + sum(point.count(phrase) for point in section["key_points"])
+        assert said <= 1, section_id
+        if said:
+            assert any("seed-" in note for note in texts["reviews"].values())
+
+
+def test_what_was_said_about_the_sources_is_kept_for_the_surgeon():
+    """The remarks taken out of the patients' sentences are in the review notes the surgeon reads."""
+    import yaml
+
+    def reviews(pack: str, language: str) -> str:
+        return " ".join(yaml.safe_load((CONTENT / pack / f"{language}.yaml").read_text(encoding="utf-8"))
+                        ["reviews"].values())
+
+    assert "swelling" in reviews("endoscopic-spine-surgery", "en")   # the seed's word for hypoesthesia
+    assert "gonflement" in reviews("endoscopic-spine-surgery", "fr")
+    assert "disc that may be damaged" in reviews("endoscopic-spine-surgery", "en")
+    assert "usual medical treatments" in reviews("vertebroplasty", "en")
+    assert "outpatient" in reviews("vertebroplasty", "en")            # the sources disagree on going home
+    assert "does not give the name" in reviews("cement-spine-surgery", "en")
