@@ -129,7 +129,7 @@ def test_tables_charts_and_legends_in_large_print_are_14_pt_or_more(large_summar
 
 @pytest.mark.parametrize("name", [path.stem for path in EXAMPLES])
 def test_the_standard_summary_stays_as_it_was(name):
-    """A record that does not ask for large print (the examples, made before it existed) prints at 10 pt."""
+    """A record that does not ask for large print prints as before: a 10 pt body, nothing under 8 pt."""
     sizes = printed_sizes(render_summary(example(REPO / "docs" / "examples" / f"{name}.json", None)))
     assert sizes.most_common(1)[0][0] == 10.0 and min(sizes) >= 8.0
 
@@ -169,6 +169,17 @@ def test_the_same_content_is_in_both_prints_and_the_page_says_which(large_summar
     texts = [" ".join(text.split()) for text in shown_texts(record)]
     assert sum(text in standard for text in texts) > len(texts) / 2   # the check finds what it looks for
     assert [text for text in texts if text not in large] == []
+
+
+def test_a_finalized_record_always_says_which_print():
+    """Finalized without a choice (a record made outside the review step), the record says standard print."""
+    from consultaid.consultation.session import Consultation
+
+    record = example(EXAMPLES[0], None)
+    draft = Consultation.from_record(dict(record, finalized_at=None, large_print=None))
+    assert draft.to_record()["large_print"] is None
+    draft.finalize()
+    assert draft.to_record()["large_print"] is False
 
 
 def test_the_sealed_large_print_summary_carries_a_record_that_says_large_print(large_summaries):

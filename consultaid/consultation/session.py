@@ -265,6 +265,8 @@ class Consultation:
             raise ValueError(" ".join(problems))
         if self.ended_at is None:
             self.end()
+        if self.large_print is None:   # nothing chosen: the finalized record still says which print it is
+            self.large_print = False
         self.finalized_at = self._now()
 
     # --- record ------------------------------------------------------------------------------

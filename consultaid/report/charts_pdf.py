@@ -228,6 +228,8 @@ def risk_chart_table(chart: RiskChart, width: float, notes: dict[str, str] | Non
                 rows += [[Paragraph(words, s["small"]), ""], bars]
                 commands += [("SPAN", (0, estimate_row), (-1, estimate_row)),
                              ("LEFTPADDING", (0, estimate_row), (0, estimate_row), indent + 6),
+                             # apart, so the end of one scale ("1000") never reads into the next ("1")
+                             ("LEFTPADDING", (1, estimate_row + 1), (1, estimate_row + 1), 16),
                              ("TOPPADDING", (0, estimate_row + 1), (-1, estimate_row + 1), 3),
                              ("BOTTOMPADDING", (0, estimate_row + 1), (-1, estimate_row + 1), 5)]
             else:

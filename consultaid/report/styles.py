@@ -40,7 +40,7 @@ class Typography:
     status: float      # "✓ Discussed" after a title
 
 
-STANDARD = Typography(body=10, leading=14, small=9.5, small_leading=12.5, tiny=9, tiny_leading=11.5, title=19,
+STANDARD = Typography(body=10, leading=14, small=9.5, small_leading=12.5, tiny=10, tiny_leading=12.5, title=19,
                       title_leading=24, subtitle=12.5, subtitle_leading=17, h1=13.5, h1_leading=18, h2=11,
                       h2_leading=15, footer=8.0, status=9)
 LARGE = Typography(body=16, leading=22, small=16, small_leading=22, tiny=14, tiny_leading=19, title=28,

@@ -872,7 +872,9 @@ class SummaryDocument:
                          ("NOSPLIT", (0, first), (-1, last))]
             if row.custom:
                 commands.append(("BACKGROUND", (0, first), (-1, last), HexColor(palette.SURFACE)))
-        shares = (0.22, 0.17, 0.19, 0.19, 0.11, 0.12)
+        # At 10 pt each column holds its longest word whole (« exceptionnel », "immédiatement", "chirurgien,",
+        # the bold "Discussed"): narrower, reportlab would cut the word in two.
+        shares = (0.18, 0.20, 0.17, 0.18, 0.13, 0.14)
         return self.tables(rows, [self.width * share for share in shares], commands)
 
     # ---- recovery ---------------------------------------------------------------------------------------
@@ -933,7 +935,7 @@ class SummaryDocument:
                 commands += [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)),
                              ("NOSPLIT", (0, len(rows) - 2), (-1, len(rows) - 1))]
             commands.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 0.4, HexColor(palette.RULE)))
-        shares = (0.40, 0.19, 0.18, 0.11, 0.12) if with_dates else (0.49, 0.28, 0.11, 0.12)
+        shares = (0.38, 0.19, 0.18, 0.11, 0.14) if with_dates else (0.47, 0.28, 0.11, 0.14)   # "Discussed" whole
         parts += self.tables(rows, [self.width * share for share in shares], commands)
         parts += self.overflow()
         if not self.sources_shown:
