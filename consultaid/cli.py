@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", type=Path, required=True, metavar="SUMMARY.pdf",
                         help=_("where to write the summary PDF"))
     render.add_argument("--paper", choices=("a4", "letter"), default="a4", help=_("paper size (default: a4)"))
+    print_size = render.add_mutually_exclusive_group()
+    print_size.add_argument("--large-print", dest="large_print", action="store_const", const=True, default=None,
+                            help=_("large print: 16 pt text, charts redrawn to match (default: as the record says, "
+                                   "else standard print); the record attached by --seal says so too"))
+    print_size.add_argument("--standard-print", dest="large_print", action="store_const", const=False,
+                            help=_("standard print, even if the record says large print"))
     render.add_argument("--seal", action="store_true",
                         help=_("make the archival PDF (PDF/A-3a, record attached) and seal it (default: a plain "
                                "copy, not sealed)"))
@@ -197,6 +203,9 @@ def run_render(args: argparse.Namespace) -> int:
     except RecursionError:   # JSON nested thousands deep: Python's parser recurses once per level
         print(_("{path}: nested too deeply to be a consultation record").format(path=record_path), file=sys.stderr)
         return 1
+    if args.large_print is not None and isinstance(record, dict):
+        # Part of the record, not a rendering option: the page's "Print" line and the attached record agree.
+        record = {**record, "large_print": args.large_print}
     seal = None
     seal_store: RecordStore | None = None   # with a seal: where it is audited
     if args.seal:

@@ -127,6 +127,7 @@ class Settings:
     data_dir: str = ""                 # "" = the platform's default data folder
     printer: str = ""                  # "" = the system's default printer
     copies: int = 2
+    large_print: bool = False          # the default for each consultation's summary (issue 18)
     seal_certificate: str = ""         # PKCS#12 file that seals summaries; "" = this installation's own seal
     # The window locks after this many minutes without a key, click, touch or pen; 1 to 60. There is no
     # "never": the lock is what hides patient data when the surgeon steps out (see docs/surgeons.md).
@@ -224,7 +225,7 @@ class _Reader:
             hospital=self.hospital(data.get("hospital", {})),
             **{name: self.value(data, name, type(getattr(defaults, name)), getattr(defaults, name), "")
                for name in ("paper", "interface_language", "patient_language", "data_dir", "printer", "copies",
-                            "seal_certificate", "lock_after_minutes", "record_store")},
+                            "large_print", "seal_certificate", "lock_after_minutes", "record_store")},
         )
         if profiles and not 0 <= result.current_profile < len(profiles):
             result.current_profile = 0

@@ -193,7 +193,8 @@ def test_interpreter_and_witness(review, qtbot):
     assert panel.pads["interpreter"].isVisible() and panel.pads["interpreter"].name.text() == "Eleni Kostas"
     # the meaning is in the patient's language (French here), the interface stays English
     assert consultation.meaning("interpreter") in panel.pads["interpreter"].meaning.text()
-    assert consultation.meaning("interpreter") != "I confirm that I translated this information for the patient."
+    assert consultation.meaning("interpreter") != ("I confirm that I told the patient this information in their "
+                                                   "language.")
     qtbot.mouseClick(panel.add_witness_button, Qt.MouseButton.LeftButton)
     witness = panel.pads["witness"]
     assert witness.isVisible() and not panel.add_witness_button.isVisible()

@@ -1,5 +1,5 @@
 """veraPDF, the reference validator, on every example summary as finalize stores it (rendered and tagged,
-rewritten as PDF/A-3a with the record attached, then sealed), English and French.
+rewritten as PDF/A-3a with the record attached, then sealed), English and French, standard and large print.
 
 The PDF/A-3A profile (the tagged level the file claims; it includes every PDF/A-3B rule) and the PDF/UA-1
 profile must both pass with zero failed rules (issue 18 items 3 and 4; docs/record.md, "Accessible PDF:
@@ -34,9 +34,10 @@ def summaries(tmp_path_factory) -> list[Path]:
     paths = []
     for example in EXAMPLES:
         record = json.loads(example.read_text(encoding="utf-8"))
-        path = folder / f"{example.stem}.pdf"
-        path.write_bytes(sealed_summary(record, seal=seal))
-        paths.append(path)
+        for large_print in (False, True):   # the standard and the large-print summary (record's `large_print`)
+            path = folder / f"{example.stem}{'-large-print' if large_print else ''}.pdf"
+            path.write_bytes(sealed_summary(dict(record, large_print=large_print), seal=seal))
+            paths.append(path)
     return paths
 
 

@@ -54,7 +54,7 @@ SIGNATURE_MEANINGS = {
     "patient": N_("I confirm that this information was explained to me and that my questions were answered."),
     "surgeon": N_("I confirm that I gave this information to the patient and answered their questions."),
     "witness": N_("I confirm that I was present while this information was given."),
-    "interpreter": N_("I confirm that I translated this information for the patient."),
+    "interpreter": N_("I confirm that I told the patient this information in their language."),
 }
 
 
@@ -171,6 +171,9 @@ class Consultation:
         self.finalized_at: datetime | None = None
         # The audit chain's latest hash when the summary was made, printed on it: ties paper to log.
         self.audit_hash = ""
+        # Whether the summary is (to be) printed in large print (issue 18): None until chosen for this
+        # consultation (the Settings default is offered); True or False once finalized.
+        self.large_print: bool | None = None
         self._focus: tuple[str, str | None] | None = None
         self._focus_since = clock()
 
@@ -281,6 +284,8 @@ class Consultation:
             raise ValueError(" ".join(problems))
         if self.ended_at is None:
             self.end()
+        if self.large_print is None:   # nothing chosen: the finalized record still says which print it is
+            self.large_print = False
         self.finalized_at = self._now()
 
     # --- record ------------------------------------------------------------------------------
@@ -319,6 +324,7 @@ class Consultation:
             "patient_signature_missing_reason": self.patient_signature_missing_reason,
             "finalized_at": self.finalized_at.isoformat(timespec="seconds") if self.finalized_at else None,
             "audit_hash": self.audit_hash,
+            "large_print": self.large_print,
         }
 
     @classmethod
@@ -352,4 +358,5 @@ class Consultation:
         finalized = record.get("finalized_at")
         consultation.finalized_at = datetime.fromisoformat(finalized) if finalized else None
         consultation.audit_hash = record.get("audit_hash", "")
+        consultation.large_print = record.get("large_print")
         return consultation

@@ -10,6 +10,7 @@ reads in black and white.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
@@ -22,7 +23,7 @@ from consultaid.charts.timeline import Timeline, TimelineItem
 from consultaid.i18n import N_, translate
 from consultaid.report.fonts import BOLD, REGULAR, markup
 from consultaid.report.pdf_surface import PdfFont, PdfSurface
-from consultaid.report.styles import styles
+from consultaid.report.styles import LARGE, styles
 
 DISCUSSED = N_("Discussed")
 NOT_DISCUSSED = N_("Not discussed")
@@ -49,25 +50,40 @@ RISK_LOOK = RiskLook(
     swatch_inset=(2.0, 1.0), swatch_parent_inset=(2.5, 2.0))
 
 
+# Large print: the same marks drawn again with 14 pt words, a taller track and thicker lines (issue 18: redrawn,
+# not scaled, so the bars still span the page's width and nothing is clipped).
+LARGE_TRACK_HEIGHT = 18.0
+LARGE_TICK_SIZE = LARGE.tiny
+LARGE_RISK_LOOK = replace(
+    RISK_LOOK, label_font=PdfFont(REGULAR, LARGE.tiny), tick_font=PdfFont(REGULAR, LARGE_TICK_SIZE, ascent=0.95),
+    line=0.9, track_top=4.0, track_height=LARGE_TRACK_HEIGHT, label_pad=4.5, label_box_inset=2.0, tick_width=0.8,
+    hatch_spacing_min=3.6, hatch_width=1.3, bracket_width=1.8, swatch_inset=(2.5, 2.0), swatch_parent_inset=(3.5, 3.0))
+
+
+def risk_look(large: bool = False) -> RiskLook:
+    return LARGE_RISK_LOOK if large else RISK_LOOK
+
+
 class ScaleBar(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """One estimate on one scale: the track, its marked part, and the labelled ticks under it."""
 
     def __init__(self, bar: EstimateBar, kind: str, ticks: Sequence[Tick], log_scale: bool,
-                 parent_extent: float | None, alternative_text: str = "") -> None:
+                 parent_extent: float | None, alternative_text: str = "", look: RiskLook = RISK_LOOK) -> None:
         super().__init__()
         self.bar, self.kind, self.ticks, self.log_scale = bar, kind, ticks, log_scale
         self.parent_extent = parent_extent
         self.alternative_text = alternative_text   # what the bar shows, in words (report/tagging.py)
+        self.look = look
         self.width = 100.0
         self.height = self._height()
 
     def _height(self) -> float:
-        top = RISK_LOOK.track_top
+        top = self.look.track_top
         if self.log_scale and self.bar.not_known:
-            return top + TRACK_HEIGHT
-        height = top + TRACK_HEIGHT + 1.0
+            return top + self.look.track_height
+        height = top + self.look.track_height + 1.0
         if not self.bar.not_known:
-            height += 2.0 + TICK_SIZE * 1.15
+            height += 2.0 + self.look.tick_font.size * 1.15 + self.look.track_height * 0.2 - 2.2
         return height
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -75,13 +91,13 @@ class ScaleBar(Flowable):  # type: ignore[misc]  # reportlab has no type informa
         return self.width, self.height
 
     def draw(self) -> None:
-        draw_scale_bar(PdfSurface(self.canv, self.height), RISK_LOOK, self.bar, self.kind, self.ticks,
+        draw_scale_bar(PdfSurface(self.canv, self.height), self.look, self.bar, self.kind, self.ticks,
                        self.log_scale, self.parent_extent, self.width)
 
 
 def scale_bar(bar: EstimateBar, kind: str, ticks: Sequence[Tick], log_scale: bool,
-              parent_extent: float | None, alternative_text: str = "") -> ScaleBar:
-    return ScaleBar(bar, kind, ticks, log_scale, parent_extent, alternative_text)
+              parent_extent: float | None, alternative_text: str = "", look: RiskLook = RISK_LOOK) -> ScaleBar:
+    return ScaleBar(bar, kind, ticks, log_scale, parent_extent, alternative_text, look)
 
 
 def bar_alternative_text(axis_title: str, label: str, bar: EstimateBar) -> str:
@@ -93,25 +109,25 @@ def bar_alternative_text(axis_title: str, label: str, bar: EstimateBar) -> str:
 class LegendSwatch(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """A small bar in one legend style, painted exactly as the chart paints it."""
 
-    def __init__(self, style: str, width: float = 30.0, height: float = 10.0) -> None:
+    def __init__(self, style: str, width: float = 30.0, height: float = 10.0, look: RiskLook = RISK_LOOK) -> None:
         super().__init__()
-        self.style, self.width, self.height = style, width, height
+        self.style, self.width, self.height, self.look = style, width, height, look
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
 
     def draw(self) -> None:
-        draw_legend_swatch(PdfSurface(self.canv, self.height), RISK_LOOK, self.style, self.width, self.height)
+        draw_legend_swatch(PdfSurface(self.canv, self.height), self.look, self.style, self.width, self.height)
 
 
 def legend_table(entries: Sequence[tuple[str, str]], width: float, swatch_factory: Callable[[str], Flowable],
-                 columns: int = 2) -> Table | None:
+                 columns: int = 2, large: bool = False, swatch_width: float = 36.0) -> Table | None:
     """Legend entries (style, text) in a grid of swatch + words, `columns` entries per row."""
 
-    style = styles()["small"]
+    style = styles(large)["small"]
     cells: list[list[Flowable | str]] = []
     row: list[Flowable | str] = []
-    text_width_each = width / columns - 40
+    text_width_each = width / columns - swatch_width - 4
     for kind, text in entries:
         row += [swatch_factory(kind), Paragraph(markup(text), style)]
         if len(row) == 2 * columns:
@@ -122,7 +138,7 @@ def legend_table(entries: Sequence[tuple[str, str]], width: float, swatch_factor
         cells.append(row)
     if not cells:
         return None
-    table = Table(cells, colWidths=[36, text_width_each + 4] * columns, hAlign="LEFT")
+    table = Table(cells, colWidths=[swatch_width, text_width_each + 4] * columns, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -134,25 +150,47 @@ def legend_table(entries: Sequence[tuple[str, str]], width: float, swatch_factor
     return table
 
 
-def risk_legend(chart: RiskChart, width: float) -> Table | None:
-    return legend_table([(entry.style, entry.text) for entry in chart.legend], width, LegendSwatch)
+def risk_legend(chart: RiskChart, width: float, large: bool = False) -> Table | None:
+    """The chart's legend: two entries a row; one a row in large print, with bigger swatches."""
+    entries = [(entry.style, entry.text) for entry in chart.legend]
+    if not large:
+        return legend_table(entries, width, LegendSwatch)
+    look = LARGE_RISK_LOOK
+    return legend_table(entries, width, lambda kind: LegendSwatch(kind, 48.0, 16.0, look), columns=1, large=True,
+                        swatch_width=56.0)
 
 
 WORDS_SHARE, LINEAR_SHARE, LOG_SHARE = 0.34, 0.39, 0.27   # about the screen's 9 : 10 : 6
+LARGE_LINEAR_SHARE = 0.57   # large print: the words on their own row, the two scales side by side under them
 NEST_INDENT = 14.0
 
 
-def risk_chart_table(chart: RiskChart, width: float, notes: dict[str, str] | None = None) -> Table:
+def risk_chart_table(chart: RiskChart, width: float, notes: dict[str, str] | None = None,
+                     large: bool = False) -> Table:
     """The chart as one table: a header row repeated on each page, then per outcome a title row and one
-    row per source's estimate (words | bar out of 1000 | log close-up). An outcome never splits."""
+    row per source's estimate (words | bar out of 1000 | log close-up). An outcome never splits.
+
+    In large print the words of an estimate take a row of their own, across the page, and its two bars
+    share the row under it: three columns of 14 pt words would leave a few letters a line."""
 
     notes = notes or {}
     language = chart.language
-    s = styles()
+    s = styles(large)
+    look = risk_look(large)
+    muted_size = s["tiny"].fontSize
     log_title = (f"<b>{markup(chart.log_axis_title, BOLD)}</b><br/>"
                  f"<font color=\"{palette.MUTED}\">{markup(chart.log_axis_note)}</font>") if chart.has_figures else ""
-    rows = [["", Paragraph(f"<b>{markup(chart.linear_axis_title, BOLD)}</b>", s["tiny"]),
-             Paragraph(log_title, s["tiny"])]]
+    linear_title = Paragraph(f"<b>{markup(chart.linear_axis_title, BOLD)}</b>", s["tiny"])
+    if large:
+        columns = 2
+        widths = [width * LARGE_LINEAR_SHARE, width * (1 - LARGE_LINEAR_SHARE)]
+        header = [linear_title, Paragraph(log_title, s["tiny"])]
+    else:
+        columns = 3
+        widths = [width * WORDS_SHARE, width * LINEAR_SHARE, width * LOG_SHARE]
+        header = ["", linear_title, Paragraph(log_title, s["tiny"])]
+    blank = [""] * (columns - 1)
+    rows = [header]
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
@@ -168,43 +206,54 @@ def risk_chart_table(chart: RiskChart, width: float, notes: dict[str, str] | Non
     for row in chart.rows:
         first = len(rows)
         if row.kind != previous_kind and len(kinds) > 1:
-            rows.append([Paragraph(markup(chart.heading(row.kind), BOLD), s["h2"]), "", ""])
+            rows.append([Paragraph(markup(chart.heading(row.kind), BOLD), s["h2"]), *blank])
             commands += [("SPAN", (0, first), (-1, first)), ("TOPPADDING", (0, first), (-1, first), 8)]
         previous_kind = row.kind
         indent = 4 + NEST_INDENT * row.depth
         status = translate(DISCUSSED if row.discussed else NOT_DISCUSSED, language)
         mark = "✓ " if row.discussed else "○ "
         title = (f"<b>{markup(row.label, BOLD)}</b>&nbsp;&nbsp;"
-                 f"<font size=\"{s['tiny'].fontSize}\" color=\"{palette.MUTED}\">{mark}{markup(status)}</font>")
+                 f"<font size=\"{muted_size}\" color=\"{palette.MUTED}\">{mark}{markup(status)}</font>")
         extras = [text for text in (row.within_text, row.custom_text) if text]
         if extras:
-            title += f"<br/><font color=\"{palette.MUTED}\" size=\"9\">{markup(' · '.join(extras))}</font>"
+            title += f"<br/><font color=\"{palette.MUTED}\" size=\"{muted_size}\">{markup(' · '.join(extras))}</font>"
         details = [text for text in (row.detail, row.sources_differ_text) if text]
         if details:
-            title += f"<br/><font color=\"{palette.MUTED}\" size=\"9\">{markup(chr(10).join(details))}</font>"
+            joined = markup(chr(10).join(details))
+            title += f"<br/><font color=\"{palette.MUTED}\" size=\"{muted_size}\">{joined}</font>"
         title_row = len(rows)
-        rows.append([Paragraph(title, s["small"]), "", ""])
+        rows.append([Paragraph(title, s["small"]), *blank])
         commands += [("SPAN", (0, title_row), (-1, title_row)), ("TOPPADDING", (0, title_row), (-1, title_row), 5),
                      ("LEFTPADDING", (0, title_row), (0, title_row), indent)]
         for bar in row.bars:
             words = f"<b>{markup(bar.number_label, BOLD)}</b>"
             if bar.verbal_text:
-                words += f" <font size=\"9\" color=\"{palette.MUTED}\">{markup(bar.verbal_text)}</font>"
+                words += f" <font size=\"{muted_size}\" color=\"{palette.MUTED}\">{markup(bar.verbal_text)}</font>"
             if bar.frames_text:
                 words += f"<br/>{markup(bar.frames_text)}"
+            bars: list[Flowable | str] = [
+                scale_bar(bar, row.kind, chart.linear_ticks, False, row.parent_extent,
+                          bar_alternative_text(chart.linear_axis_title, row.label, bar), look),
+                scale_bar(bar, row.kind, chart.log_ticks, True, row.parent_log_extent,
+                          f"{chart.log_axis_title}: {row.label}: {bar.number_label}.", look)
+                if chart.has_figures else ""]
             estimate_row = len(rows)
-            rows.append([Paragraph(words, s["small"]),
-                         scale_bar(bar, row.kind, chart.linear_ticks, False, row.parent_extent,
-                                   bar_alternative_text(chart.linear_axis_title, row.label, bar)),
-                         scale_bar(bar, row.kind, chart.log_ticks, True, row.parent_log_extent,
-                                   f"{chart.log_axis_title}: {row.label}: {bar.number_label}.")
-                         if chart.has_figures else ""])
-            commands += [("LEFTPADDING", (0, estimate_row), (0, estimate_row), indent + 6),
-                         ("BOTTOMPADDING", (0, estimate_row), (-1, estimate_row), 3)]
+            if large:
+                rows += [[Paragraph(words, s["small"]), ""], bars]
+                commands += [("SPAN", (0, estimate_row), (-1, estimate_row)),
+                             ("LEFTPADDING", (0, estimate_row), (0, estimate_row), indent + 6),
+                             # apart, so the end of one scale ("1000") never reads into the next ("1")
+                             ("LEFTPADDING", (1, estimate_row + 1), (1, estimate_row + 1), 16),
+                             ("TOPPADDING", (0, estimate_row + 1), (-1, estimate_row + 1), 3),
+                             ("BOTTOMPADDING", (0, estimate_row + 1), (-1, estimate_row + 1), 5)]
+            else:
+                rows.append([Paragraph(words, s["small"]), *bars])
+                commands += [("LEFTPADDING", (0, estimate_row), (0, estimate_row), indent + 6),
+                             ("BOTTOMPADDING", (0, estimate_row), (-1, estimate_row), 3)]
         note = notes.get(row.outcome_id, "")
         if note:
             note_row = len(rows)
-            rows.append([Paragraph(markup(translate(SURGEONS_NOTE, language).format(note=note)), s["note"]), "", ""])
+            rows.append([Paragraph(markup(translate(SURGEONS_NOTE, language).format(note=note)), s["note"]), *blank])
             commands += [("SPAN", (0, note_row), (-1, note_row)),
                          ("LEFTPADDING", (0, note_row), (0, note_row), indent + 6)]
         last = len(rows) - 1
@@ -214,8 +263,7 @@ def risk_chart_table(chart: RiskChart, width: float, notes: dict[str, str] | Non
             commands.append(("BACKGROUND", (0, title_row), (-1, last), colour(palette.SURFACE)))
         elif first > 1:
             commands.append(("LINEABOVE", (0, title_row), (-1, title_row), 0.5, colour(palette.BORDER)))
-    table = Table(rows, colWidths=[width * WORDS_SHARE, width * LINEAR_SHARE, width * LOG_SHARE], repeatRows=1,
-                  hAlign="LEFT")
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), *commands]))
     return table
 
@@ -241,6 +289,21 @@ TIMELINE_LOOK = TimelineLook(
     hatch_min_step=1.5, hatch_cap="flat", uncertain_hatch=0.12, restriction_hatch=0.11, restriction_min=2.0,
     open_min=1.0, icon_min=0.8, dash=(2, 1.5), open_dash=(2.5, 1.8), bottom_margin=2.0)
 
+# Large print: every word of the timeline at 14 pt, lanes one large line high, a wider column for the names.
+LARGE_TL_LINE = 19.0
+LARGE_TIMELINE_LOOK = replace(
+    TIMELINE_LOOK, line=LARGE_TL_LINE, words_font=PdfFont(REGULAR, LARGE.tiny),
+    small_font=PdfFont(REGULAR, LARGE.tiny),
+    label_font=PdfFont(BOLD, LARGE.tiny, leading=LARGE.tiny * 1.25, style="small_bold"),
+    tick_font=PdfFont(BOLD, LARGE.tiny), tick_date_font=PdfFont(REGULAR, LARGE.tiny),
+    legend_font=PdfFont(REGULAR, LARGE.tiny, middle=0.35), label_share=0.28, label_min=5, label_max=12,
+    grid_overhang=0.2 * LARGE_TL_LINE, axis_width=1.4, grid_width=0.8, separator_width=0.8, min_line=0.9,
+    hatch_min_step=2.2, restriction_min=2.8, open_min=1.4, icon_min=1.1, dash=(3, 2.2), open_dash=(3.5, 2.5))
+
+
+def timeline_look(large: bool = False) -> TimelineLook:
+    return LARGE_TIMELINE_LOOK if large else TIMELINE_LOOK
+
 
 class TimelineChart(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """The recovery timeline, one lane per milestone, the axis labelled with times and dates.
@@ -248,8 +311,9 @@ class TimelineChart(Flowable):  # type: ignore[misc]  # reportlab has no type in
     Splits between lanes when a page is full; each part repeats the axis so it reads on its own."""
 
     def __init__(self, timeline: Timeline, items: tuple[TimelineItem, ...] | None = None,
-                 with_legend: bool = True) -> None:
+                 with_legend: bool = True, look: TimelineLook = TIMELINE_LOOK) -> None:
         super().__init__()
+        self.look = look
         self.timeline = timeline
         self.items = timeline.items if items is None else items
         self.with_legend = with_legend
@@ -258,7 +322,7 @@ class TimelineChart(Flowable):  # type: ignore[misc]  # reportlab has no type in
         self._layout: TimelineLayout | None = None
 
     def _compute(self, width: float) -> TimelineLayout:
-        return layout_timeline(PdfSurface(None, 0.0), TIMELINE_LOOK, self.timeline, width, self.items,
+        return layout_timeline(PdfSurface(None, 0.0), self.look, self.timeline, width, self.items,
                                self.with_legend)
 
     @property
@@ -284,13 +348,13 @@ class TimelineChart(Flowable):  # type: ignore[misc]  # reportlab has no type in
         if not fitting or len(fitting) == len(self.items):
             return []
         count = len(fitting)
-        return [TimelineChart(self.timeline, self.items[:count], self.with_legend),
-                TimelineChart(self.timeline, self.items[count:], False)]
+        return [TimelineChart(self.timeline, self.items[:count], self.with_legend, self.look),
+                TimelineChart(self.timeline, self.items[count:], False, self.look)]
 
     def draw(self) -> None:
         layout = self._layout or self._compute(self.width)
-        draw_timeline(PdfSurface(self.canv, self.height), TIMELINE_LOOK, self.timeline, layout)
+        draw_timeline(PdfSurface(self.canv, self.height), self.look, self.timeline, layout)
 
 
-def timeline_flowable(timeline: Timeline) -> TimelineChart:
-    return TimelineChart(timeline)
+def timeline_flowable(timeline: Timeline, large: bool = False) -> TimelineChart:
+    return TimelineChart(timeline, look=timeline_look(large))

@@ -40,6 +40,7 @@ from consultaid.charts.risk_chart import build_chart
 from consultaid.charts.timeline import build_timeline
 from consultaid.consultation.record_check import (
     BEYOND_CALENDAR,
+    WRONG_BOOL,
     RecordProblem,
     check_consultation,
     check_json,
@@ -76,7 +77,7 @@ from consultaid.report.fonts import (
 )
 from consultaid.report.illustrations import illustration_flowable
 from consultaid.report.ink_pdf import ILLUSTRATION_ALT, SIGNATURE_ALT, signature_flowable
-from consultaid.report.styles import styles
+from consultaid.report.styles import styles, typography
 from consultaid.report.tagging import TaggedDocTemplate, TaggingCanvas
 
 if TYPE_CHECKING:
@@ -86,7 +87,8 @@ if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
 
     from consultaid.charts.risk_chart import RiskChart
-    from consultaid.consultation.shown_content import ShownEstimate, ShownOutcome, ShownSection
+    from consultaid.charts.timeline import Timeline
+    from consultaid.consultation.shown_content import ShownEstimate, ShownMilestone, ShownOutcome, ShownSection
     from consultaid.report.seal import Seal
 
 PAPER_SIZES = {"a4": A4, "letter": LETTER}
@@ -94,6 +96,9 @@ SIDE_MARGIN = 20 * mm
 TOP_MARGIN = 20 * mm
 BOTTOM_MARGIN = 24 * mm      # room for the two-line footer
 FOOTER_SIZE = 8.0
+# Large print: the footer's reference lines at 12 pt take up to four lines (the pack's line may wrap).
+LARGE_TOP_MARGIN = 28 * mm   # and the running header on two lines
+LARGE_BOTTOM_MARGIN = 36 * mm
 LOGO_HEIGHT = 18 * mm         # the clinic's logo, top left of page 1
 CHECK, CIRCLE = "✓", "○"
 
@@ -110,7 +115,7 @@ CONTENT_PACK = N_("Content pack {id}, version {version}, fingerprint {fingerprin
 AUDIT_CHAIN = N_("audit chain {hash}")
 APP = N_("ConsultAid {version}")
 BORN = N_("born {date}")
-METADATA_SUBJECT = N_("Summary of the consultation of {date}: information given to {patient}")
+METADATA_SUBJECT = N_("Summary of the consultation of {date}: what {patient} was told")
 
 PATIENT, SURGEON, INTERPRETER = N_("Patient"), N_("Surgeon"), N_("Interpreter")
 CONSULTATION, PROCEDURE = N_("Consultation"), N_("Procedure")
@@ -123,12 +128,16 @@ NONE_PRESENT = N_("no interpreter")
 TIME_RANGE = N_("{start} to {end}")
 TIME_FROM = N_("from {start}")
 INTERPRETER_VALUE = N_("{name} (translating into: {language})")
+# Which print this copy is (issue 18: the record says which was printed, and so does the page).
+PRINT_SIZE = N_("Print")
+STANDARD_PRINT = N_("Standard print")
+LARGE_PRINT = N_("Large print")
 
 PROCEDURE_EXPLAINED = N_("Procedure explained")
 NOT_DISCUSSED_SECTIONS = N_("Not discussed during the consultation")
 NOT_DISCUSSED_NOTE = N_("These parts of the information were not marked as discussed. They are listed so that "
                         "nothing is left out silently.")
-NO_SECTION_LEFT = N_("Every part of the information was discussed.")
+NO_SECTION_LEFT = N_("Each part of the information was discussed.")
 # Over a discussed section's full explanation, after its key points: the whole text the patient was shown.
 EXPLANATION_SHOWN = N_("What you were shown")
 DRAWN = N_("Drawn during the consultation: {title}")
@@ -149,7 +158,7 @@ RECOVERY = N_("Expected recovery")
 SURGERY_ON = N_("Planned surgery date: {date}")
 NO_SURGERY_DATE = N_("No surgery date yet: times are counted from the day of surgery.")
 MILESTONE, DATES = N_("Milestone"), N_("Dates")
-NO_MILESTONES = N_("No recovery milestone is listed for this procedure.")
+NO_MILESTONES = N_("No recovery step is listed for this procedure.")
 
 ALTERNATIVES = N_("Alternatives")
 REFUSAL_CONSEQUENCES = N_("Foreseeable consequences of a refusal")
@@ -177,11 +186,12 @@ REASON_GIVEN = N_("Reason given: {reason}")
 NO_REASON = N_("No reason was recorded.")
 NOT_SIGNED = N_("Not signed.")
 FINALIZED_AT = N_("Finalized on {date} at {time}.")
-SEAL_SELF_SIGNED = N_("This PDF carries an electronic seal made with a self-signed certificate of this ConsultAid "
-                      "installation: it shows whether the file was changed after it was finalized, but does not by "
-                      "itself prove who made it. Check it with: consultaid verify FILE.pdf")
-SEAL_CERTIFICATE = N_("This PDF carries an electronic seal with the certificate of {holder}: any change to the file "
-                      "after it was finalized breaks the seal. Check it with: consultaid verify FILE.pdf")
+# Plain words (issue 18 item 5): short sentences, grade 8 or below (tests/test_summary_plain_words.py).
+SEAL_SELF_SIGNED = N_("This PDF has an electronic seal. It was made with a self-signed certificate of this ConsultAid "
+                      "installation. The seal shows if the file was changed after it was finalized. It does not "
+                      "prove on its own who made the file. To check it: consultaid verify FILE.pdf")
+SEAL_CERTIFICATE = N_("This PDF has an electronic seal made with the certificate of {holder}. Any change to the file "
+                      "after it was finalized breaks the seal. To check it: consultaid verify FILE.pdf")
 CONTINUED_BELOW = N_("(in full below)")
 IN_FULL = N_("{label}, in full")
 
@@ -217,6 +227,8 @@ def load_consultation(record: object) -> Consultation:
         detail = f"missing field {short(error)}" if isinstance(error, KeyError) else short_line(str(error))
         raise RecordError(f"not a valid ConsultAid record: {detail}") from error
     check_consultation(consultation)
+    if not (consultation.large_print is None or isinstance(consultation.large_print, bool)):
+        raise RecordProblem(_(WRONG_BOOL).format(where="large_print"))
     return consultation
 
 
@@ -256,10 +268,16 @@ class SummaryDocument:
         # Labels, numbers and dates in the consultation's language; a record in a language this version
         # has no catalogue for still renders, with English labels around its own content.
         self.language = self.content.language if self.content.language in SUPPORTED_LANGUAGES else "en"
-        self.s = styles()
+        # Large print when the record says so (chosen when finalizing, or by `render --large-print`).
+        self.large = self.consultation.large_print is True
+        self.s = styles(self.large)
+        self.type = typography(self.large)
+        self.grow = self.type.body / 10   # spaces kept in proportion to the type
+        self.top_margin = LARGE_TOP_MARGIN if self.large else TOP_MARGIN
+        self.bottom_margin = LARGE_BOTTOM_MARGIN if self.large else BOTTOM_MARGIN
         self.page_width, self.page_height = PAPER_SIZES[paper]
         self.width = self.page_width - 2 * SIDE_MARGIN
-        self.frame_height = self.page_height - TOP_MARGIN - BOTTOM_MARGIN
+        self.frame_height = self.page_height - self.top_margin - self.bottom_margin
         self.source_numbers = {source.id: number for number, source in enumerate(self.content.sources, start=1)}
         self.sources_shown = False
         self._overflow: list[tuple[str, str]] = []
@@ -343,12 +361,12 @@ class SummaryDocument:
 
     def heading(self, text: str, room: float = 110) -> list[Flowable]:
         """A section heading, on a new page unless `room` points are left for it and what follows."""
-        return [CondPageBreak(room), _Heading(markup(text, BOLD), self.s["h1"], self.width)]
+        return [CondPageBreak(room * self.grow), _Heading(markup(text, BOLD), self.s["h1"], self.width)]
 
     def heading_before_text(self, text: str, style: str = "h2") -> list[Flowable]:
         """A heading over text that may be long: it starts a new page unless a few lines fit under it
         (keepWithNext would push a long text whole onto the next page, leaving a blank one)."""
-        return [CondPageBreak(70), self.p(text, style)]
+        return [CondPageBreak(70 * self.grow), self.p(text, style)]
 
     def subheading(self, text: str, style: str = "h2") -> Paragraph:
         paragraph = self.p(text, style)
@@ -366,14 +384,14 @@ class SummaryDocument:
         moment = self.moment_of_record()
         document = TaggedDocTemplate(
             buffer, pagesize=PAPER_SIZES[self.paper], leftMargin=SIDE_MARGIN, rightMargin=SIDE_MARGIN,
-            topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
+            topMargin=self.top_margin, bottomMargin=self.bottom_margin,
             title=f"{self.t(TITLE)}: {self.content.title}", author=setup.surgeon.name,
             subject=self.t(METADATA_SUBJECT, date=self.date(c.started_at.date()), patient=setup.patient.name),
             creator=self.t(APP, version=c.app_version), keywords=[c.id, self.content.pack_id],
-            lang=self.language, invariant=1, initialFontName=REGULAR, initialFontSize=10,
+            lang=self.language, invariant=1, initialFontName=REGULAR, initialFontSize=self.type.body,
             displayDocTitle=1,
         )
-        frame = Frame(SIDE_MARGIN, BOTTOM_MARGIN, self.width, self.page_height - TOP_MARGIN - BOTTOM_MARGIN,
+        frame = Frame(SIDE_MARGIN, self.bottom_margin, self.width, self.frame_height,
                       id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         document.build(self.story(), canvasmaker=self._canvas_maker(moment))
@@ -407,6 +425,9 @@ class SummaryDocument:
 
     def draw_page_furniture(self, canvas: TaggingCanvas, page: int, pages: int) -> None:
         """Footer on every page; from page 2, a running header naming the patient and the consultation."""
+        if self.large:
+            self.draw_large_page_furniture(canvas, page, pages)
+            return
         c, content = self.consultation, self.content
         left, right = SIDE_MARGIN, self.page_width - SIDE_MARGIN
         canvas.saveState()
@@ -440,6 +461,49 @@ class SummaryDocument:
             draw_text(canvas, left, header_y, fit_text(who, BOLD, FOOTER_SIZE, right - left - when_w - 20), BOLD,
                       FOOTER_SIZE)
             canvas.line(left, header_y - 4, right, header_y - 4)
+        canvas.restoreState()
+
+    def draw_large_page_furniture(self, canvas: TaggingCanvas, page: int, pages: int) -> None:
+        """The same footer and header in large print: 12 pt, on up to four lines, nothing cut from the
+        document id, audit hash or pack fingerprint (the pack's line wraps rather than lose its end)."""
+        from reportlab.lib.utils import simpleSplit
+
+        c, content = self.consultation, self.content
+        size = self.type.footer
+        line_gap = size * 1.2
+        left, right = SIDE_MARGIN, self.page_width - SIDE_MARGIN
+        canvas.saveState()
+        canvas.setStrokeColor(HexColor(palette.BORDER))
+        canvas.setLineWidth(0.6)
+        rule_y = self.bottom_margin - 7 * mm
+        canvas.line(left, rule_y, right, rule_y)
+        canvas.setFillColor(HexColor(palette.MUTED))
+        y = rule_y - size - 2
+        page_w = draw_text(canvas, right, y, self.t(PAGE_OF, page=page, pages=pages), BOLD, size, align="right")
+        draw_text(canvas, left, y, fit_text(self.t(DOCUMENT_ID, id=c.id), REGULAR, size, right - left - page_w - 12),
+                  REGULAR, size)
+        y -= line_gap
+        trail = [self.t(AUDIT_CHAIN, hash=c.audit_hash[:16])] if c.audit_hash else []
+        if c.finalized_at is None:
+            trail.append(self.t(DRAFT_MARK))
+        app_w = draw_text(canvas, right, y, self.t(APP, version=c.app_version), REGULAR, size, align="right")
+        if trail:
+            draw_text(canvas, left, y, fit_text(" · ".join(trail), REGULAR, size, right - left - app_w - 12),
+                      REGULAR, size)
+        pack = self.t(CONTENT_PACK, id=content.pack_id, version=content.pack_version,
+                      fingerprint=content.fingerprint[:12])
+        for line in simpleSplit(pack, REGULAR, size, right - left)[:2]:
+            y -= line_gap
+            draw_text(canvas, left, y, fit_text(line, REGULAR, size, right - left), REGULAR, size)
+        if page > 1:
+            patient = self.setup.patient
+            # On two lines: at 12 pt, who and when side by side would cut the patient's name short.
+            header_y = self.page_height - self.top_margin + 8 * mm
+            who = f"{patient.name} · {self.t(BORN, date=self.date(patient.date_of_birth))}"
+            when = f"{self.t(TITLE)} · {self.date(c.started_at.date())}"
+            draw_text(canvas, left, header_y + line_gap, fit_text(who, BOLD, size, right - left), BOLD, size)
+            draw_text(canvas, left, header_y, fit_text(when, REGULAR, size, right - left), REGULAR, size)
+            canvas.line(left, header_y - 5, right, header_y - 5)
         canvas.restoreState()
 
     def story(self) -> list[Flowable]:
@@ -493,17 +557,29 @@ class SummaryDocument:
                                (REGISTRATION, value(surgeon.registration_number)),
                                (CLINIC, value(surgeon.clinic))]),
             (self.t(CONSULTATION), [(DATE, self.date(start.date())), (TIME, times), (LANGUAGE, language_name),
-                                    (INTERPRETER, interpreter)]),
+                                    (INTERPRETER, interpreter),
+                                    (PRINT_SIZE, self.t(LARGE_PRINT if self.large else STANDARD_PRINT))]),
             (self.t(PROCEDURE), [(PROCEDURE, self.content.title), (SIDE_LEVEL, value(setup.side_level)),
                                  (INDICATION, value(setup.indication)),
                                  (SURGERY_DATE, self.date(setup.surgery_date) if setup.surgery_date
                                   else self.t(NOT_GIVEN))]),
         ]
+        panel = HexColor(palette.SURFACE)
+        if self.large:   # one box a row: two side by side would leave a few large words a line
+            rows = [[self.info_box(title, pairs, self.width - 12)] for title, pairs in boxes]
+            commands: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                        ("BACKGROUND", (0, 0), (-1, -1), panel),
+                        ("LINEBELOW", (0, 0), (-1, -2), 6, HexColor("#FFFFFF"))]
+            commands += [("LINEABOVE", (0, row), (0, row), 1.5, HexColor(palette.ACCENT)) for row in range(len(rows))]
+            parts += [self.table(rows, [self.width], commands), *self.overflow(), Spacer(1, 8),
+                      self.p(self.t(INTRO), "small_muted")]
+            return parts
         gutter = 10.0
         half = (self.width - gutter) / 2
         cells = [self.info_box(title, pairs, half - 12) for title, pairs in boxes]
-        panel = HexColor(palette.SURFACE)
-        commands: list[tuple[Any, ...]] = [
+        commands = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
             ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
@@ -636,7 +712,7 @@ class SummaryDocument:
         return [heading, *(piece for paragraph in paragraphs for piece in self.flow(paragraph))]
 
     def section_title(self, title: str, discussed: bool) -> Paragraph:
-        text = (f"{markup(title, BOLD)}&nbsp;&nbsp;<font name=\"{REGULAR}\" size=\"9\" "
+        text = (f"{markup(title, BOLD)}&nbsp;&nbsp;<font name=\"{REGULAR}\" size=\"{self.type.status}\" "
                 f"color=\"{palette.MUTED}\">{markup(self.status(discussed))}</font>")
         paragraph = Paragraph(text, self.s["h2"])
         paragraph.keepWithNext = 1
@@ -646,7 +722,8 @@ class SummaryDocument:
         drawing = self.consultation.ink.get(section.id)
         if drawing is None or drawing.is_empty:
             return []
-        picture = illustration_flowable(section.illustration, drawing, width=self.width * 0.62, max_height=260,
+        share, max_height = (0.8, 320) if self.large else (0.62, 260)   # bigger, still beside its text
+        picture = illustration_flowable(section.illustration, drawing, width=self.width * share, max_height=max_height,
                                         missing_text=self.t(ILLUSTRATION_MISSING), font_name=REGULAR,
                                         alternative_text=self.t(ILLUSTRATION_ALT, title=section.title))
         caption = self.p(self.t(DRAWN, title=section.title), "small_muted")
@@ -675,11 +752,12 @@ class SummaryDocument:
                  for key, item in {**c.benefits, **c.risks}.items() if item.note}
         long_notes = self.overflow()
         parts.append(self.p(self.t(CHART_INTRO), "small"))
-        legend = risk_legend(chart, self.width)
+        legend = risk_legend(chart, self.width, self.large)
         if legend is not None:
             parts += [Spacer(1, 4), legend, Spacer(1, 8)]
         # In blocks of outcomes, for the reason given in `tables` (5,000 patient-specific risks took 193 s).
-        parts += [risk_chart_table(replace(chart, rows=chart.rows[start:start + CHART_BLOCK]), self.width, notes)
+        parts += [risk_chart_table(replace(chart, rows=chart.rows[start:start + CHART_BLOCK]), self.width, notes,
+                                   self.large)
                   for start in range(0, len(chart.rows), CHART_BLOCK)]
         parts += [Spacer(1, 6), self.subheading(self.t(FIGURES_IN_DETAIL)), *self.figures_table(chart, outcomes, notes),
                   *long_notes]
@@ -718,9 +796,56 @@ class SummaryDocument:
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
     )
 
+    def labelled_lines(self, pairs: Sequence[tuple[str, str]]) -> str:
+        """"Label: value" lines (markup) for the large-print lists that stand in for the tables."""
+        return "<br/>".join(f"<font color=\"{palette.MUTED}\">{markup(self.t(LABELLED, label=self.t(label)))}</font> "
+                            f"{markup(value)}" for label, value in pairs if value)
+
+    def figures_list(self, chart: RiskChart, outcomes: Sequence[ShownOutcome],
+                     notes: dict[str, str]) -> list[Flowable]:
+        """Large print: the figures table as a list, one block per outcome and one entry per source's figure
+        (number first, then who, when and which source, each on its own line): six columns of 14 pt words
+        would break the words themselves."""
+        by_id = {outcome.id: outcome for outcome in outcomes}
+        not_stated = self.t(NOT_STATED)
+        entry = self.s["small"].clone("figure_entry", leftIndent=18 * self.grow, bulletIndent=4 * self.grow,
+                                      bulletFontSize=self.type.small, spaceAfter=4)
+        parts: list[Flowable] = []
+        for row in chart.rows:
+            outcome = by_id[row.outcome_id]
+            name = ("↳ " if row.depth else "") + f"<b>{markup(row.label, BOLD)}</b>"
+            name += (f"&nbsp;&nbsp;<font color=\"{palette.MUTED}\" size=\"{self.type.status}\">"
+                     f"{markup(self.status(row.discussed))}</font>")
+            extra = [text for text in (row.within_text, row.custom_text) if text]
+            if extra:
+                name += f"<br/><font color=\"{palette.MUTED}\">{markup(' · '.join(extra))}</font>"
+            block: list[Flowable] = [Paragraph(name, self.s["small"].clone("figure_name", spaceBefore=6))]
+            for bar, estimate in zip(row.bars, outcome.estimates, strict=False):
+                figure = f"<b>{markup(bar.number_label, BOLD)}</b>"
+                if bar.verbal_text:
+                    figure += f" <font color=\"{palette.MUTED}\">{markup(bar.verbal_text)}</font>"
+                if outcome.custom:
+                    group, source = self.t(YOU), estimate.source_title
+                else:
+                    group = estimate.group_text or not_stated
+                    source = self.source_ref(estimate.source, estimate.source_title)
+                lines = self.labelled_lines([(WHO, group), (WHEN, estimate.window_text or not_stated),
+                                             (SOURCE, source)])
+                block.append(Paragraph(f"{figure}<br/>{lines}", entry, bulletText="•"))
+            if not row.bars:
+                block.append(Paragraph(markup(not_stated), entry, bulletText="•"))
+            note = notes.get(row.outcome_id, "")
+            if note:
+                block.append(self.p(self.t(SURGEONS_NOTE, note=note), "small", ITALIC))
+            block.append(_Rule())
+            parts.append(KeepTogether(block))
+        return parts
+
     def figures_table(self, chart: RiskChart, outcomes: Sequence[ShownOutcome],
                       notes: dict[str, str]) -> list[Flowable]:
         """Every source's figure for every outcome: number first, who, when, which source, discussed."""
+        if self.large:
+            return self.figures_list(chart, outcomes, notes)
         s = self.s
         by_id = {outcome.id: outcome for outcome in outcomes}
         rows = [self.header_row([self.t(OUTCOME), self.t(HOW_MANY), self.t(WHO), self.t(WHEN), self.t(SOURCE),
@@ -764,7 +889,9 @@ class SummaryDocument:
                          ("NOSPLIT", (0, first), (-1, last))]
             if row.custom:
                 commands.append(("BACKGROUND", (0, first), (-1, last), HexColor(palette.SURFACE)))
-        shares = (0.22, 0.17, 0.19, 0.19, 0.11, 0.12)
+        # At 10 pt each column holds its longest word whole (« exceptionnel », "immédiatement", "chirurgien,",
+        # the bold "Discussed"): narrower, reportlab would cut the word in two.
+        shares = (0.18, 0.20, 0.17, 0.18, 0.13, 0.14)
         return self.tables(rows, [self.width * share for share in shares], commands)
 
     # ---- recovery ---------------------------------------------------------------------------------------
@@ -790,11 +917,16 @@ class SummaryDocument:
         # with the first only: the drawing measures all its remaining lanes again on each page it continues
         # on, so one drawing of 2,000 milestones cost time quadratic in their number.
         blocks = [timeline_flowable(replace(timeline, items=timeline.items[start:start + TIMELINE_BLOCK],
-                                            legend=timeline.legend if start == 0 else ()))
-                  for start in range(0, len(timeline.items), TIMELINE_BLOCK)] or [timeline_flowable(timeline)]
+                                            legend=timeline.legend if start == 0 else ()), self.large)
+                  for start in range(0, len(timeline.items), TIMELINE_BLOCK)]
+        blocks = blocks or [timeline_flowable(timeline, self.large)]
         parts += [KeepTogether([date_line, _Callout(markup(timeline.caption), self.s["caption"], self.width),
                                 Spacer(1, 8), blocks[0]]), *blocks[1:], Spacer(1, 8)]
         with_dates = setup.surgery_date is not None
+        if self.large:
+            parts += self.milestones_list(timeline, milestones, with_dates)
+            parts += self.overflow()
+            return parts + ([] if self.sources_shown else self.sources_part())
         header = [self.t(MILESTONE), self.t(WHEN)] + ([self.t(DATES)] if with_dates else []) + [
             self.t(SOURCE), self.t(DISCUSSED)]
         rows = [self.header_row(header)]
@@ -820,11 +952,36 @@ class SummaryDocument:
                 commands += [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)),
                              ("NOSPLIT", (0, len(rows) - 2), (-1, len(rows) - 1))]
             commands.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 0.4, HexColor(palette.RULE)))
-        shares = (0.40, 0.19, 0.18, 0.11, 0.12) if with_dates else (0.49, 0.28, 0.11, 0.12)
+        shares = (0.38, 0.19, 0.18, 0.11, 0.14) if with_dates else (0.47, 0.28, 0.11, 0.14)   # "Discussed" whole
         parts += self.tables(rows, [self.width * share for share in shares], commands)
         parts += self.overflow()
         if not self.sources_shown:
             parts += self.sources_part()
+        return parts
+
+    def milestones_list(self, timeline: Timeline, milestones: Sequence[ShownMilestone],
+                        with_dates: bool) -> list[Flowable]:
+        """Large print: the milestones table as a list, one block per milestone (when, dates, source)."""
+        c = self.consultation
+        by_id = {milestone.id: milestone for milestone in milestones}
+        parts: list[Flowable] = []
+        for item in timeline.items:
+            progress = c.milestones.get(item.milestone_id)
+            name = (f"<b>{markup(item.label, BOLD)}</b>&nbsp;&nbsp;<font color=\"{palette.MUTED}\" "
+                    f"size=\"{self.type.status}\">{markup(self.status(bool(progress and progress.discussed)))}</font>")
+            if item.detail:
+                name += f"<br/><font color=\"{palette.MUTED}\">{markup(item.detail)}</font>"
+            timing = item.timing_text + (f" · {item.repeat_text}" if item.repeat_text else "")
+            sources = ", ".join(self.source_ref(source) for source in by_id[item.milestone_id].sources)
+            lines = self.labelled_lines([(WHEN, timing), (DATES, item.date_text if with_dates else ""),
+                                         (SOURCE, sources)])
+            block: list[Flowable] = [Paragraph(f"{name}<br/>{lines}", self.s["small"].clone(
+                "milestone_entry", spaceBefore=6, spaceAfter=2))]
+            if progress and progress.note:
+                note = self.cell_text(progress.note, self.t(SURGEONS_NOTE, note=item.label))
+                block.append(self.p(self.t(SURGEONS_NOTE, note=note), "small", ITALIC))
+            block.append(_Rule())
+            parts.append(KeepTogether(block))
         return parts
 
     # ---- alternatives, questions, decision ----------------------------------------------------------------
@@ -1040,6 +1197,21 @@ class _Banner(_Callout):
         canvas.roundRect(0, 0, self.width, self.height, 3, stroke=1, fill=1)
         canvas.restoreState()
         self.paragraph.drawOn(canvas, 11, 7)
+
+
+class _Rule(Flowable):  # type: ignore[misc]  # reportlab has no type information
+    """A thin line across the frame, between the entries of a large-print list."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, 6
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.setStrokeColor(HexColor(palette.RULE))
+        self.canv.setLineWidth(0.5)
+        self.canv.line(0, 2, self.width, 2)
+        self.canv.restoreState()
 
 
 class _EmptyPad(Flowable):  # type: ignore[misc]  # reportlab has no type information

@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
         if settings_path().exists():
             configured = load_settings()
             view.page_for["review"].signing.apply_settings(configured.paper, configured.copies,
-                                                           configured.clinic.logo_path)
+                                                           configured.clinic.logo_path, configured.large_print)
 
     def show_about(self) -> None:
         from consultaid.ui.about_dialog import show_about

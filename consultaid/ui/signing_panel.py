@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from PySide6.QtCore import QLocale, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -291,6 +292,13 @@ class SigningPanel(QWidget):
         self.paper.setAccessibleName(_("Paper size of the summary"))
         paper_label = QLabel(_("Paper:"))
         paper_label.setBuddy(self.paper)
+        # Large print (issue 18): chosen here for this consultation, Settings giving the default. The choice
+        # is part of the record, so the sealed PDF, the stored copy and the printed pages are all this size.
+        self.large_print = QCheckBox(_("Large print"))
+        self.large_print.setChecked(bool(consultation.large_print))
+        self.large_print.setAccessibleName(_("Large print"))
+        self.large_print.setAccessibleDescription(_("Make the summary in large print (16 pt text) for this patient"))
+        self.large_print.toggled.connect(self._large_print_chosen)
         self.finalize_button = QPushButton(_("Finalize summary"))
         self.finalize_button.setObjectName("PrimaryButton")
         self.finalize_button.setAccessibleName(self.finalize_button.text())
@@ -325,6 +333,7 @@ class SigningPanel(QWidget):
         controls.setSpacing(10)
         controls.addWidget(paper_label)
         controls.addWidget(self.paper)
+        controls.addWidget(self.large_print)
         controls.addSpacing(6)
         controls.addWidget(self.finalize_button)
         controls.addWidget(self.progress)
@@ -377,7 +386,7 @@ class SigningPanel(QWidget):
         chain = []
         for pad in self.pads.values():
             chain += [pad.name, pad.canvas, pad.clear_button]
-        chain += [self.add_witness_button, self.reason, self.paper, self.finalize_button]
+        chain += [self.add_witness_button, self.reason, self.paper, self.large_print, self.finalize_button]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -451,6 +460,7 @@ class SigningPanel(QWidget):
         if finalized and "witness" not in self.consultation.signatures:
             self.pads["witness"].hide()   # a witness pad opened but not signed is not part of the record
         self.paper.setEnabled(not finalized)
+        self.large_print.setEnabled(not finalized)
         if finalized:
             when = self.consultation.finalized_at
             self.finalize_button.setText(_("Show the summary"))
@@ -488,6 +498,7 @@ class SigningPanel(QWidget):
             return
         if not self._confirm_undiscussed():
             return
+        self.consultation.large_print = self.large_print.isChecked()   # the finalized record always says which
         self.consultation.finalize()
         log.info("consultation finalized")
         self.refresh()
@@ -498,10 +509,21 @@ class SigningPanel(QWidget):
     def paper_size(self) -> str:
         return self.paper.currentData()
 
-    def apply_settings(self, paper: str, copies: int, logo_path: str) -> None:
-        """The clinic's choices from Settings: default paper, copies to print, logo on the summary."""
+    @Slot(bool)
+    def _large_print_chosen(self, checked: bool) -> None:
+        if not self.is_finalized():
+            self.consultation.large_print = checked
+            self.changed.emit()
+
+    def apply_settings(self, paper: str, copies: int, logo_path: str, large_print: bool = False) -> None:
+        """The clinic's choices from Settings: default paper, copies to print, logo on the summary, and large
+        print unless this consultation already has its own choice."""
         if not self.is_finalized():
             self.paper.setCurrentIndex(max(0, self.paper.findData(paper)))
+            if self.consultation.large_print is None:
+                self.large_print.blockSignals(True)   # a default, not a choice made for this patient
+                self.large_print.setChecked(large_print)
+                self.large_print.blockSignals(False)
         self.copies = copies
         self.logo_path = logo_path or None
 

@@ -277,8 +277,12 @@ EXAMPLES = {
 }
 
 
-def first_page_png(record: dict, target: Path) -> bool:
-    """docs/summary-<pack>-page1.png: the summary's first page at 60 dpi, through poppler's pdftoppm."""
+LARGE_PRINT_PAGE = 12   # the large-print risk chart: ranges, stripes, each source on its own line
+PNG_DPI = 90   # the README's pictures: every word readable at their natural size
+
+
+def first_page_png(record: dict, target: Path, page: int = 1) -> bool:
+    """docs/summary-<pack>-page1.png: a page of the summary at PNG_DPI, through poppler's pdftoppm."""
     if shutil.which("pdftoppm") is None:
         print("pdftoppm not found (poppler-utils): no picture made", file=sys.stderr)
         return False
@@ -287,8 +291,8 @@ def first_page_png(record: dict, target: Path) -> bool:
     with tempfile.TemporaryDirectory() as folder:
         pdf = Path(folder) / "summary.pdf"
         pdf.write_bytes(render_summary(record))
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                        str(target.with_suffix(""))], check=True)
+        subprocess.run(["pdftoppm", "-png", "-r", str(PNG_DPI), "-f", str(page), "-l", str(page), "-singlefile",
+                        str(pdf), str(target.with_suffix(""))], check=True)
     return True
 
 
@@ -306,6 +310,10 @@ def main(argv: list[str] | None = None) -> int:
             png = REPO / "docs" / f"summary-{pack_id}-page1.png"
             if first_page_png(record, png):
                 print(f"wrote {png.relative_to(REPO)}")
+            if pack_id == "vertebroplasty":   # the README's large-print picture: the risk chart, redrawn
+                png = REPO / "docs" / f"summary-{pack_id}-large-print.png"
+                if first_page_png({**record, "large_print": True}, png, page=LARGE_PRINT_PAGE):
+                    print(f"wrote {png.relative_to(REPO)}")
     return 0
 
 

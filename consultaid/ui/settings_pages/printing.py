@@ -1,8 +1,8 @@
-"""Summary & printing: the default paper, printer and number of copies."""
+"""Summary & printing: the default paper, print size (standard or large print), printer and number of copies."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit
 
 from consultaid.i18n import _
 from consultaid.settings import MAX_COPIES, MIN_COPIES, Settings
@@ -36,6 +36,11 @@ class PrintingPage(SettingsPage):
             self.printer_edit = None
             self.printer_combo = named(QComboBox(), _("Default printer"))
             printer_field = self.printer_combo
+        # The default for each consultation's summary; the surgeon can still choose per consultation when
+        # finalizing (issue 18: large print for the patient's copy, chosen per consultation and in Settings).
+        self.large_print_check = QCheckBox(_("&Large print (16 pt text) by default"))
+        named(self.large_print_check, self.large_print_check.text().replace("&", ""),
+              _("Summaries are made in large print unless the surgeon unticks it when finalizing"))
         self.copies_edit = named(QLineEdit(), _("Number of copies"), _("How many copies are printed, from 1 to 99"))
         self.copies_edit.setMaxLength(3)
         self.copies_edit.setMaximumWidth(80)
@@ -43,6 +48,7 @@ class PrintingPage(SettingsPage):
         form = QFormLayout(self)
         form.addRow(buddy_label(_("Default &paper:"), self.paper_combo),
                     with_error(self.paper_combo, self.error("paper")))
+        form.addRow("", self.large_print_check)
         form.addRow(buddy_label(_("Default p&rinter:"), printer_field), printer_field)
         form.addRow(buddy_label(_("&Copies:"), self.copies_edit), with_error(self.copies_edit, self.error("copies")))
 
@@ -51,6 +57,7 @@ class PrintingPage(SettingsPage):
 
     def load(self, settings: Settings) -> None:
         select(self.paper_combo, settings.paper)
+        self.large_print_check.setChecked(settings.large_print)
         if self.printer_combo is None:
             self.printer_edit.setText(settings.printer)
         else:
@@ -70,6 +77,7 @@ class PrintingPage(SettingsPage):
 
     def collect(self, values: dict, problems: dict[str, str]) -> None:
         values["paper"] = self.paper_combo.currentData()
+        values["large_print"] = self.large_print_check.isChecked()
         values["printer"] = self.printer()
         try:
             values["copies"] = int(self.copies_edit.text().strip())
