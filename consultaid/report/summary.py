@@ -21,12 +21,10 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
-    Image,
     KeepTogether,
     PageTemplate,
     Paragraph,
@@ -56,7 +54,7 @@ from consultaid.consultation.session import (
     Consultation,
 )
 from consultaid.formatting import format_long_date
-from consultaid.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, _, translate
+from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _, translate
 from consultaid.report import RecordError
 from consultaid.report.charts_pdf import (
     DISCUSSED,
@@ -78,13 +76,116 @@ from consultaid.report.fonts import (
 from consultaid.report.illustrations import illustration_flowable
 from consultaid.report.ink_pdf import ILLUSTRATION_ALT, SIGNATURE_ALT, signature_flowable
 from consultaid.report.styles import styles, typography
+from consultaid.report.summary_flowables import (
+    CHART_BLOCK,
+    ESTIMATE_TEXTS,
+    LONG_TEXT,
+    TABLE_BLOCK,
+    TIMELINE_BLOCK,
+    Banner,
+    Callout,
+    EmptyPad,
+    Heading,
+    Rule,
+    attach_headings,
+    chunks,
+    clinic_logo,
+    excerpt,
+)
+from consultaid.report.summary_words import (
+    ALTERNATIVES,
+    APP,
+    AUDIT_CHAIN,
+    BENEFITS_AND_RISKS,
+    BORN,
+    CHART_INTRO,
+    CLINIC,
+    CONSULTATION,
+    CONTENT_PACK,
+    CONTINUED_BELOW,
+    DATE,
+    DATE_OF_BIRTH,
+    DATES,
+    DECISION,
+    DECISION_NOT_RECORDED,
+    DOCUMENT_ID,
+    DRAFT,
+    DRAFT_MARK,
+    DRAWN,
+    EXPLANATION_SHOWN,
+    FIGURES_IN_DETAIL,
+    FINALIZED_AT,
+    HOW_MANY,
+    IDENTIFIER,
+    ILLUSTRATION_MISSING,
+    IN_FULL,
+    INDICATION,
+    INTERPRETER,
+    INTERPRETER_VALUE,
+    INTRO,
+    LABELLED,
+    LANGUAGE,
+    LARGE_PRINT,
+    METADATA_SUBJECT,
+    MILESTONE,
+    NAME,
+    NO_ANSWER,
+    NO_MILESTONES,
+    NO_OUTCOMES,
+    NO_REASON,
+    NO_SECTION_LEFT,
+    NO_SURGERY_DATE,
+    NONE_PRESENT,
+    NOT_CHECKED,
+    NOT_DISCUSSED_NOTE,
+    NOT_DISCUSSED_SECTIONS,
+    NOT_GIVEN,
+    NOT_SIGNED,
+    NOT_STATED,
+    NOTES_ON_DECISION,
+    NOTHING_RECORDED,
+    OTHER_NOTES,
+    OUTCOME,
+    PAGE_OF,
+    PATIENT,
+    PATIENT_DID_NOT_SIGN,
+    PRINT_SIZE,
+    PROCEDURE,
+    PROCEDURE_EXPLAINED,
+    QUESTION_NUMBER,
+    QUESTIONS,
+    REASON_GIVEN,
+    RECOVERY,
+    REFUSAL_CONSEQUENCES,
+    REGISTRATION,
+    SEAL_CERTIFICATE,
+    SEAL_SELF_SIGNED,
+    SIDE_LEVEL,
+    SIGNATURES,
+    SIGNED_AT,
+    SOURCE,
+    SOURCES,
+    STANDARD_PRINT,
+    SURGEON,
+    SURGERY_DATE,
+    SURGERY_ON,
+    TEACH_BACK_HEADING,
+    TEACH_BACK_INTRO,
+    TIME,
+    TIME_FROM,
+    TIME_RANGE,
+    TITLE,
+    TITLE_LABEL,
+    WHAT_WAS_SAID,
+    WHEN,
+    WHO,
+    YOU,
+)
 from consultaid.report.tagging import TaggedDocTemplate, TaggingCanvas
 
 if TYPE_CHECKING:
     import os
     from datetime import date as Day
-
-    from reportlab.lib.styles import ParagraphStyle
 
     from consultaid.charts.risk_chart import RiskChart
     from consultaid.charts.timeline import Timeline
@@ -99,112 +200,7 @@ FOOTER_SIZE = 8.0
 # Large print: the footer's reference lines at 12 pt take up to four lines (the pack's line may wrap).
 LARGE_TOP_MARGIN = 28 * mm   # and the running header on two lines
 LARGE_BOTTOM_MARGIN = 36 * mm
-LOGO_HEIGHT = 18 * mm         # the clinic's logo, top left of page 1
 CHECK, CIRCLE = "✓", "○"
-
-# ---- Words (translated into the consultation's language) ---------------------------------------------------
-TITLE = N_("Consultation summary")
-INTRO = N_("This document records the information you were given during the consultation, with the words and "
-           "figures you were shown. It attests that this information was given; it is not a consent form. "
-           "Keep it: you can read it again at home.")
-DRAFT = N_("Draft: this summary has not been finalized. It is not a signed record.")
-DRAFT_MARK = N_("DRAFT")
-DOCUMENT_ID = N_("Document {id}")
-PAGE_OF = N_("Page {page} of {pages}")
-CONTENT_PACK = N_("Content pack {id}, version {version}, fingerprint {fingerprint}")
-AUDIT_CHAIN = N_("audit chain {hash}")
-APP = N_("ConsultAid {version}")
-BORN = N_("born {date}")
-METADATA_SUBJECT = N_("Summary of the consultation of {date}: what {patient} was told")
-
-PATIENT, SURGEON, INTERPRETER = N_("Patient"), N_("Surgeon"), N_("Interpreter")
-CONSULTATION, PROCEDURE = N_("Consultation"), N_("Procedure")
-NAME, DATE_OF_BIRTH, IDENTIFIER = N_("Name"), N_("Date of birth"), N_("Identifier")
-TITLE_LABEL, REGISTRATION, CLINIC = N_("Title"), N_("Registration number"), N_("Clinic")
-DATE, TIME, LANGUAGE = N_("Date"), N_("Time"), N_("Language")
-SIDE_LEVEL, INDICATION, SURGERY_DATE = N_("Side or level"), N_("Indication"), N_("Planned surgery date")
-NOT_GIVEN = N_("not given")
-NONE_PRESENT = N_("no interpreter")
-TIME_RANGE = N_("{start} to {end}")
-TIME_FROM = N_("from {start}")
-INTERPRETER_VALUE = N_("{name} (translating into: {language})")
-# Which print this copy is (issue 18: the record says which was printed, and so does the page).
-PRINT_SIZE = N_("Print")
-STANDARD_PRINT = N_("Standard print")
-LARGE_PRINT = N_("Large print")
-
-PROCEDURE_EXPLAINED = N_("Procedure explained")
-NOT_DISCUSSED_SECTIONS = N_("Not discussed during the consultation")
-NOT_DISCUSSED_NOTE = N_("These parts of the information were not marked as discussed. They are listed so that "
-                        "nothing is left out silently.")
-NO_SECTION_LEFT = N_("Each part of the information was discussed.")
-# Over a discussed section's full explanation, after its key points: the whole text the patient was shown.
-EXPLANATION_SHOWN = N_("What you were shown")
-DRAWN = N_("Drawn during the consultation: {title}")
-ILLUSTRATION_MISSING = N_("The illustration could not be shown.")
-
-BENEFITS_AND_RISKS = N_("Benefits and risks")
-CHART_INTRO = N_("Each bar is 1000 people. The part marked shows how many it happens to. The close-up on the "
-                 "right spreads out the small numbers. The table after the chart says, for each figure, who it "
-                 "applies to, when, and where it comes from.")
-FIGURES_IN_DETAIL = N_("The figures in detail")
-OUTCOME, HOW_MANY, WHO, WHEN, SOURCE = (N_("Outcome"), N_("Out of 1000 people"), N_("Who it applies to"),
-                                        N_("When"), N_("Source"))
-NOT_STATED = N_("not stated by the source")
-YOU = N_("you")
-NO_OUTCOMES = N_("No benefit or risk is listed for this procedure.")
-
-RECOVERY = N_("Expected recovery")
-SURGERY_ON = N_("Planned surgery date: {date}")
-NO_SURGERY_DATE = N_("No surgery date yet: times are counted from the day of surgery.")
-MILESTONE, DATES = N_("Milestone"), N_("Dates")
-NO_MILESTONES = N_("No recovery step is listed for this procedure.")
-
-ALTERNATIVES = N_("Alternatives")
-REFUSAL_CONSEQUENCES = N_("Foreseeable consequences of a refusal")
-WHAT_WAS_SAID = N_("What was said")
-LABELLED = N_("{label}:")
-
-QUESTIONS = N_("Questions and answers")
-QUESTION_NUMBER = N_("Question {number}")
-NO_ANSWER = N_("No answer recorded.")
-NOTHING_RECORDED = N_("Nothing recorded.")
-
-DECISION = N_("The patient's decision")
-DECISION_NOT_RECORDED = N_("No decision was recorded.")
-NOTES_ON_DECISION = N_("Notes on the decision")
-TEACH_BACK_HEADING = N_("Teach-back")
-TEACH_BACK_INTRO = N_("What the patient could say back in their own words:")
-NOT_CHECKED = N_("not checked")
-OTHER_NOTES = N_("Other notes")
-SOURCES = N_("Sources")
-
-SIGNATURES = N_("Signatures")
-SIGNED_AT = N_("Signed on {date} at {time}")
-PATIENT_DID_NOT_SIGN = N_("The patient did not sign this summary.")
-REASON_GIVEN = N_("Reason given: {reason}")
-NO_REASON = N_("No reason was recorded.")
-NOT_SIGNED = N_("Not signed.")
-FINALIZED_AT = N_("Finalized on {date} at {time}.")
-# Plain words (issue 18 item 5): short sentences, grade 8 or below (tests/test_summary_plain_words.py).
-SEAL_SELF_SIGNED = N_("This PDF has an electronic seal. It was made with a self-signed certificate of this ConsultAid "
-                      "installation. The seal shows if the file was changed after it was finalized. It does not "
-                      "prove on its own who made the file. To check it: consultaid verify FILE.pdf")
-SEAL_CERTIFICATE = N_("This PDF has an electronic seal made with the certificate of {holder}. Any change to the file "
-                      "after it was finalized breaks the seal. To check it: consultaid verify FILE.pdf")
-CONTINUED_BELOW = N_("(in full below)")
-IN_FULL = N_("{label}, in full")
-
-# Longer texts do not go into a table cell (a row taller than a page cannot be laid out): the cell shows
-# their beginning and says so, and the whole text follows the table as ordinary paragraphs.
-LONG_TEXT = 600
-EXCERPT = 240
-ESTIMATE_TEXTS = ("verbal", "group_text", "window_text", "source_title")   # an estimate's words, in table cells
-TABLE_BLOCK = 40   # rows in one table of a long list (`tables`)
-CHART_BLOCK = 20    # outcomes in one table of a long risk chart
-TIMELINE_BLOCK = 40   # milestones in one drawing of a long recovery timeline
-CHUNK = 1500   # characters in one paragraph piece of a long text (about a quarter of a page)
-
 
 def load_consultation(record: object) -> Consultation:
     """The consultation a record holds, checked (consultation/record_check.py) before anything is drawn:
@@ -361,7 +357,7 @@ class SummaryDocument:
 
     def heading(self, text: str, room: float = 110) -> list[Flowable]:
         """A section heading, on a new page unless `room` points are left for it and what follows."""
-        return [CondPageBreak(room * self.grow), _Heading(markup(text, BOLD), self.s["h1"], self.width)]
+        return [CondPageBreak(room * self.grow), Heading(markup(text, BOLD), self.s["h1"], self.width)]
 
     def heading_before_text(self, text: str, style: str = "h2") -> list[Flowable]:
         """A heading over text that may be long: it starts a new page unless a few lines fit under it
@@ -532,7 +528,7 @@ class SummaryDocument:
         parts.append(self.p(self.t(TITLE), "title"))
         parts.append(self.p(self.content.title, "subtitle"))
         if c.finalized_at is None:
-            parts.append(_Banner(markup(self.t(DRAFT), BOLD), self.s["small_bold"], self.width))
+            parts.append(Banner(markup(self.t(DRAFT), BOLD), self.s["small_bold"], self.width))
             parts.append(Spacer(1, 6))
 
         def value(text: str) -> str:
@@ -837,7 +833,7 @@ class SummaryDocument:
             note = notes.get(row.outcome_id, "")
             if note:
                 block.append(self.p(self.t(SURGEONS_NOTE, note=note), "small", ITALIC))
-            block.append(_Rule())
+            block.append(Rule())
             parts.append(KeepTogether(block))
         return parts
 
@@ -920,7 +916,7 @@ class SummaryDocument:
                                             legend=timeline.legend if start == 0 else ()), self.large)
                   for start in range(0, len(timeline.items), TIMELINE_BLOCK)]
         blocks = blocks or [timeline_flowable(timeline, self.large)]
-        parts += [KeepTogether([date_line, _Callout(markup(timeline.caption), self.s["caption"], self.width),
+        parts += [KeepTogether([date_line, Callout(markup(timeline.caption), self.s["caption"], self.width),
                                 Spacer(1, 8), blocks[0]]), *blocks[1:], Spacer(1, 8)]
         with_dates = setup.surgery_date is not None
         if self.large:
@@ -980,7 +976,7 @@ class SummaryDocument:
             if progress and progress.note:
                 note = self.cell_text(progress.note, self.t(SURGEONS_NOTE, note=item.label))
                 block.append(self.p(self.t(SURGEONS_NOTE, note=note), "small", ITALIC))
-            block.append(_Rule())
+            block.append(Rule())
             parts.append(KeepTogether(block))
         return parts
 
@@ -1030,7 +1026,7 @@ class SummaryDocument:
         c = self.consultation
         parts = self.heading(self.t(DECISION))
         if c.decision in DECISION_LABELS:
-            parts.append(_Callout(markup(self.t(DECISION_LABELS[c.decision]), BOLD), self.s["body"].clone(
+            parts.append(Callout(markup(self.t(DECISION_LABELS[c.decision]), BOLD), self.s["body"].clone(
                 "decision", fontName=BOLD), self.width, accent=True))
         else:
             parts.append(self.p(self.t(DECISION_NOT_RECORDED)))
@@ -1111,7 +1107,7 @@ class SummaryDocument:
                 words.append(self.p(self.t(REASON_GIVEN, reason=reason) if reason else self.t(NO_REASON), "body"))
             else:
                 words.append(self.p(self.t(NOT_SIGNED), "body", BOLD))
-            ink = _EmptyPad(ink_w, ink_h)
+            ink = EmptyPad(ink_w, ink_h)
         return self.table([[ink, words]], [ink_w + 16, self.width - ink_w - 16], [
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("BOX", (0, 0), (-1, -1), 0.6, HexColor(palette.BORDER)),
@@ -1119,190 +1115,6 @@ class SummaryDocument:
             ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
             ("TOPPADDING", (0, 0), (-1, -1), 7), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
         ])
-
-
-# ---- Small flowables ---------------------------------------------------------------------------------------
-
-class _Heading(Flowable):  # type: ignore[misc]  # reportlab has no type information
-    """A section heading with a thin accent rule under it; always kept with what follows."""
-
-    def __init__(self, text: str, style: ParagraphStyle, width: float) -> None:
-        super().__init__()
-        self.paragraph = Paragraph(text, style)
-        self.style = style
-        self.width = width
-        self.keepWithNext = 1
-        self.spaceBefore = style.spaceBefore
-        self.spaceAfter = style.spaceAfter
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        _w, h = self.paragraph.wrap(available_width, available_height)
-        self.height = h + 5
-        return self.width, self.height
-
-    def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        return []
-
-    def draw(self) -> None:
-        self.paragraph.drawOn(self.canv, 0, 5)
-        self.canv.saveState()
-        self.canv.setStrokeColor(HexColor(palette.ACCENT))
-        self.canv.setLineWidth(1.2)
-        self.canv.line(0, 1.5, min(self.width, 48), 1.5)
-        self.canv.setStrokeColor(HexColor(palette.BORDER))
-        self.canv.setLineWidth(0.5)
-        self.canv.line(48, 1.5, self.width, 1.5)
-        self.canv.restoreState()
-
-
-class _Callout(Flowable):  # type: ignore[misc]  # reportlab has no type information
-    """Text on a light panel with an accent bar on its left (as the timeline's caption on screen)."""
-
-    def __init__(self, text: str, style: ParagraphStyle, width: float, accent: bool = False) -> None:
-        super().__init__()
-        self.paragraph = Paragraph(text, style)
-        self.width = width
-        self.accent = accent
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        _w, h = self.paragraph.wrap(available_width - 22, available_height)
-        self.height = h + 14
-        return self.width, self.height
-
-    def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        if self.height <= available_height:
-            return []
-        return [Paragraph(self.paragraph.text, self.paragraph.style)]   # too long for a panel: plain text
-
-    def draw(self) -> None:
-        canvas = self.canv
-        canvas.saveState()
-        canvas.setFillColor(HexColor("#EAF3FA" if self.accent else palette.SURFACE))
-        canvas.roundRect(0, 0, self.width, self.height, 3, stroke=0, fill=1)
-        canvas.setFillColor(HexColor(palette.ACCENT))
-        canvas.rect(0, 0, 3, self.height, stroke=0, fill=1)
-        canvas.restoreState()
-        self.paragraph.drawOn(canvas, 13, 7)
-
-
-class _Banner(_Callout):
-    def draw(self) -> None:
-        canvas = self.canv
-        canvas.saveState()
-        canvas.setFillColor(HexColor(palette.WARNING_BG))
-        canvas.setStrokeColor(HexColor(palette.WARNING_INK))
-        canvas.setLineWidth(0.8)
-        canvas.roundRect(0, 0, self.width, self.height, 3, stroke=1, fill=1)
-        canvas.restoreState()
-        self.paragraph.drawOn(canvas, 11, 7)
-
-
-class _Rule(Flowable):  # type: ignore[misc]  # reportlab has no type information
-    """A thin line across the frame, between the entries of a large-print list."""
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        return available_width, 6
-
-    def draw(self) -> None:
-        self.canv.saveState()
-        self.canv.setStrokeColor(HexColor(palette.RULE))
-        self.canv.setLineWidth(0.5)
-        self.canv.line(0, 2, self.width, 2)
-        self.canv.restoreState()
-
-
-class _EmptyPad(Flowable):  # type: ignore[misc]  # reportlab has no type information
-    """Where a signature would be: the signature line only."""
-
-    def __init__(self, width: float, height: float) -> None:
-        super().__init__()
-        self.width, self.height = width, height
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        self.canv.saveState()
-        self.canv.setStrokeColor(HexColor(palette.BORDER))
-        self.canv.setLineWidth(0.6)
-        self.canv.setDash(3, 2)
-        self.canv.line(0, self.height * 0.28, self.width, self.height * 0.28)
-        self.canv.restoreState()
-
-
-def chunks(text: str, size: int = CHUNK) -> list[str]:
-    """`text` in consecutive pieces of at most `size` characters, for `SummaryDocument.flow`: lines are
-    kept together while they fit; a longer line is cut after its last space within `size` (a sentence
-    simply continues on the next line), or, in a text without spaces, after `size` characters."""
-    if len(text) <= size:
-        return [text]
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > size:
-            cut = line.rfind(" ", size // 2, size) + 1 or size
-            pieces += [current] if current else []
-            current = ""
-            pieces.append(line[:cut].rstrip(" "))
-            line = line[cut:]
-        if current and len(current) + 1 + len(line) > size:
-            pieces.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    pieces += [current] if current else []
-    return [piece for piece in pieces if piece.strip()] or [text[:size]]
-
-
-def excerpt(text: str) -> str:
-    """The beginning of a long text, cut at a word, with an ellipsis; a short text whole."""
-    if len(text) <= EXCERPT:
-        return text
-    cut = text[:EXCERPT].rsplit(" ", 1)[0] if " " in text[:EXCERPT] else text[:EXCERPT]
-    return f"{cut}…"
-
-
-def attach_headings(story: list[Flowable]) -> list[Flowable]:
-    """Moves each heading into the KeepTogether block that follows it. reportlab's keepWithNext does
-    not reach into a KeepTogether, so without this a heading can be left alone at the foot of a page."""
-    result: list[Flowable] = []
-    pending: list[Flowable] = []
-    for flowable in story:
-        if getattr(flowable, "keepWithNext", 0) and not isinstance(flowable, KeepTogether):
-            pending.append(flowable)
-            continue
-        if pending and isinstance(flowable, KeepTogether):
-            flowable._content[:0] = pending
-        else:
-            result += pending
-        pending = []
-        result.append(flowable)
-    return result + pending
-
-
-def clinic_logo(logo_path: str | os.PathLike[str] | None, max_width: float,
-                max_height: float = LOGO_HEIGHT) -> Flowable | None:
-    """The clinic's logo image, its aspect kept, at most `max_height` high and `max_width` wide; None when
-    there is no logo or it cannot be read (the summary is made without it)."""
-    if not logo_path:
-        return None
-    try:
-        with open(logo_path, "rb") as handle:
-            data = handle.read()
-        reader = ImageReader(io.BytesIO(data))
-        pixels_w, pixels_h = reader.getSize()
-        reader.getRGBData()   # decoded whole now: a damaged image must fail here, not halfway through the PDF
-        if pixels_w <= 0 or pixels_h <= 0:
-            return None
-        scale = min(max_height / pixels_h, max_width / pixels_w)
-        logo = Image(io.BytesIO(data), width=pixels_w * scale, height=pixels_h * scale)
-        logo.hAlign = "LEFT"
-        return logo
-    except Exception:   # missing, unreadable or not an image: the summary matters more than the logo
-        return None
 
 
 def render(record: dict[str, Any], paper: str = "a4", logo_path: str | os.PathLike[str] | None = None,
