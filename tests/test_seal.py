@@ -101,7 +101,8 @@ def test_a_seal_from_another_installation_is_not_trusted_without_trust(sealed, t
     assert trusted.ok and not trusted.this_installation
 
 
-def test_a_configured_pkcs12_certificate_seals_and_is_named_on_the_summary(tmp_path):
+def pkcs12_certificate(folder, passphrase: str):
+    """A surgeon's PKCS#12 seal certificate (self-issued, fictional), under `passphrase`."""
     from datetime import datetime, timedelta
 
     from cryptography import x509
@@ -110,8 +111,6 @@ def test_a_configured_pkcs12_certificate_seals_and_is_named_on_the_summary(tmp_p
     from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
     from cryptography.x509.oid import NameOID
 
-    from consultaid.settings import Settings
-
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Dr Émile Roux"),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Clinique du Parc")])
@@ -119,9 +118,16 @@ def test_a_configured_pkcs12_certificate_seals_and_is_named_on_the_summary(tmp_p
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                    .serial_number(7).not_valid_before(now - timedelta(days=1))
                    .not_valid_after(now + timedelta(days=365)).sign(key, hashes.SHA256()))
-    p12 = tmp_path / "surgeon.p12"
+    p12 = folder / "surgeon.p12"
     p12.write_bytes(pkcs12.serialize_key_and_certificates(b"seal", key, certificate, None,
-                                                          BestAvailableEncryption(b"secret phrase")))
+                                                          BestAvailableEncryption(passphrase.encode())))
+    return p12
+
+
+def test_a_configured_pkcs12_certificate_seals_and_is_named_on_the_summary(tmp_path):
+    from consultaid.settings import Settings
+
+    p12 = pkcs12_certificate(tmp_path, "secret phrase")
     settings = Settings(seal_certificate=str(p12))
     asked = []
     with pytest.raises(SealError, match="wrong passphrase"):

@@ -436,3 +436,24 @@ def test_closing_an_unsigned_consultation_asks_nothing_about_signatures(main, qt
     asked_before = len(messages.asked)
     qtbot.mouseClick(main.consultation_view.close_button, Qt.MouseButton.LeftButton)   # nothing signed
     assert main.consultation_view is None and messages.asked[asked_before:] == []
+
+
+def test_a_configured_certificate_asks_its_passphrase_through_the_message_service(review, qtbot, tmp_path,
+                                                                                  no_modal_questions):
+    """The seal certificate's passphrase is asked like every other question (ui/messages.py), so a wrong or
+    cancelled one is answered in a test as by a user; the summary is then sealed with that certificate."""
+    from consultaid.settings import Settings, save_settings
+    from tests.test_seal import pkcs12_certificate
+
+    save_settings(Settings(seal_certificate=str(pkcs12_certificate(tmp_path, "secret phrase"))))
+    try:
+        view, page, panel = review()
+        no_modal_questions.answers = [None]   # cancelled: the installation's own seal, and why
+        seal = panel._seal_source()()
+        assert seal.self_signed and "passphrase" in panel.seal_problem.lower()
+        no_modal_questions.answers = ["secret phrase"]
+        seal = panel._seal_source()()
+        assert not seal.self_signed and seal.holder == "Dr Émile Roux (Clinique du Parc)" and not panel.seal_problem
+        assert no_modal_questions.asked[-2:] == ["Seal certificate", "Seal certificate"]
+    finally:
+        save_settings(Settings())

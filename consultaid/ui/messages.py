@@ -1,14 +1,17 @@
 """Every question and warning the app asks goes through here, so tests can answer them without a modal
-dialog blocking the run (set `messages.answers` to a list of replies)."""
+dialog blocking the run (set `messages.answers` to a list of replies: True/False for a question, an index
+for a choice, the text, or None for "cancelled", for a secret)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
+from typing import Any
+
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 
 class Messages:
     def __init__(self):
-        self.answers: list[bool] | None = None  # tests: replies to give instead of showing a dialog
+        self.answers: list[Any] | None = None  # tests: replies to give instead of showing a dialog
         self.asked: list[str] = []
 
     def confirm(self, parent, title: str, text: str, yes: str, no: str) -> bool:
@@ -46,6 +49,17 @@ class Messages:
         box.setDefaultButton(buttons[0])
         box.exec()
         return buttons.index(box.clickedButton()) if box.clickedButton() in buttons else len(options) - 1
+
+    def ask_secret(self, parent, title: str, label: str) -> str | None:
+        """A passphrase, typed hidden; None when the user cancels. Never kept in `asked` (only the title)."""
+        self.asked.append(title)
+        if self.answers is not None:
+            if not self.answers:
+                raise AssertionError(f"unexpected question: {title}")
+            answer = self.answers.pop(0)
+            return None if answer is None else str(answer)
+        text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
+        return text if ok else None
 
 
 messages = Messages()

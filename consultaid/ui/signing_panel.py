@@ -548,11 +548,10 @@ class SigningPanel(QWidget):
         return lambda: load_seal(None, data_dir)
 
     def _ask_passphrase(self, path) -> str | None:
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
+        from consultaid.ui.messages import messages
 
-        text, ok = QInputDialog.getText(self, _("Seal certificate"), _(
-            "Passphrase of the seal certificate {path}: ").format(path=path), QLineEdit.EchoMode.Password)
-        return text if ok else None
+        return messages.ask_secret(self, _("Seal certificate"), _(
+            "Passphrase of the seal certificate {path}: ").format(path=path))
 
     def is_making_summary(self) -> bool:
         return self.job is not None and self.job.is_running()
