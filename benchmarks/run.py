@@ -434,7 +434,7 @@ def bench_pdf(results: Results, runs: int) -> None:
 
     name, record = next(iter(records.items()))
     seconds = timed(lambda: sealed_summary(record))
-    results.add(f"Summary PDF sealed as stored, {name} (render + PDF/A-3b + seal)", sec(seconds),
+    results.add(f"Summary PDF sealed as stored, {name} (render + tagged PDF/A-3a + seal)", sec(seconds),
                 ms(reference) + " reportlab one line", f"{seconds / reference:.0f}", "report only", "–")
     big = hostile_record(records["endoscopic-spine-surgery-en"])
     try:
