@@ -68,6 +68,16 @@ class ShownItem:
 
 
 @dataclass(frozen=True)
+class ShownQuestion:
+    """A question of the check of understanding written by the pack's authors, in the patient's language;
+    `answers` names the items (<collection>.<id>) whose words answer it."""
+
+    id: str
+    question: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ShownContent:
     pack_id: str
     pack_version: str
@@ -82,6 +92,7 @@ class ShownContent:
     alternatives: tuple[ShownItem, ...]
     reviews: tuple[ShownItem, ...]
     sources: tuple[ShownItem, ...] = field(default=())  # id = source id, label = title, detail = file name
+    questions: tuple[ShownQuestion, ...] = field(default=())   # authored questions (records before: none)
 
     def to_dict(self) -> dict:
         return _plain(asdict(self))
@@ -98,6 +109,7 @@ class ShownContent:
             alternatives=tuple(ShownItem(**a) for a in data["alternatives"]),
             reviews=tuple(ShownItem(**r) for r in data["reviews"]),
             sources=tuple(ShownItem(**s) for s in data.get("sources", [])),
+            questions=tuple(ShownQuestion(**{**q, "answers": tuple(q["answers"])}) for q in data.get("questions", [])),
         )
 
 
@@ -189,4 +201,5 @@ def shown_content(pack: ProcedurePack, language: str) -> ShownContent:
         alternatives=tuple(labelled("alternatives", item.id) for item in pack.alternatives),
         reviews=tuple(ShownItem(item.id, words(texts.entry("reviews", item.id))) for item in pack.reviews),
         sources=tuple(ShownItem(s.id, words(texts.entry("sources", s.id)), s.file) for s in pack.sources),
+        questions=tuple(ShownQuestion(q.id, words(texts.entry("questions", q.id)), q.answers) for q in pack.questions),
     )

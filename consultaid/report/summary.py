@@ -77,6 +77,7 @@ from consultaid.report.fonts import (
 from consultaid.report.illustrations import illustration_flowable
 from consultaid.report.ink_pdf import signature_flowable
 from consultaid.report.styles import styles
+from consultaid.report.understanding import understanding_part
 
 PAPER_SIZES = {"a4": A4, "letter": LETTER}
 SIDE_MARGIN = 20 * mm
@@ -438,6 +439,7 @@ class SummaryDocument:
         story += self.recovery_part()
         story += self.alternatives_part()
         story += self.questions_part()
+        story += understanding_part(self)
         story += self.decision_part()
         story += self.sources_part()   # only if no table listed them yet
         story += self.signatures_part()
