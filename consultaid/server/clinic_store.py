@@ -299,6 +299,25 @@ class ClinicStore:
     def record(self, record_id: int) -> tuple[dict, bytes]:
         return self._on_server(lambda server: server.record(record_id), lambda: self.local.record(record_id))
 
+    # --- addenda: on the server only (the local queue takes records, drafts and audit entries) ----------
+    def add_addendum(self, record: dict, pdf: bytes) -> int:
+        return self._on_server(lambda server: server.add_addendum(record, pdf), self._addendum_needs_server)
+
+    def _addendum_needs_server(self) -> int:
+        raise StoreError("offline", _("An addendum is stored on the clinic server, which cannot be reached now: "
+                                      "{reason}. Try again when it is back.").format(reason=self.offline_reason))
+
+    def addenda(self, consultation_id: str) -> list:
+        return self._on_server(lambda server: server.addenda(consultation_id),
+                               lambda: self.local.addenda(consultation_id))
+
+    def addendum(self, addendum_id: int) -> tuple[dict, bytes]:
+        return self._on_server(lambda server: server.addendum(addendum_id), lambda: self.local.addendum(addendum_id))
+
+    def versions(self, consultation_id: str) -> list:
+        return self._on_server(lambda server: server.versions(consultation_id),
+                               lambda: self.local.versions(consultation_id))
+
     def latest_version(self, consultation_id: str) -> int | None:
         return self._on_server(lambda server: server.latest_version(consultation_id),
                                lambda: self.local.latest_version(consultation_id))

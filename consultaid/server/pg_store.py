@@ -40,7 +40,7 @@ from consultaid.consultation.audit import (
     record_row_hash,
 )
 from consultaid.consultation.record_store import Whereabouts
-from consultaid.consultation.store import DraftSummary, StoredRecord, StoreError
+from consultaid.consultation.store import DraftSummary, StoredRecord, StoreError, versions_query
 from consultaid.i18n import _
 from consultaid.server.connection import CONNECT_TIMEOUT_SECONDS, ServerError, connect, server_reason
 from consultaid.server.migrations import LATEST_VERSION, schema_version
@@ -409,6 +409,39 @@ class PgStore:
     def ping(self) -> None:
         """A round trip to the server; StoreError "offline" when it is gone (the status bar's check)."""
         self._read("SELECT 1")
+
+    # --- addenda (consultation/addendum.py), as the SQLite store keeps them ---------------------------
+    def add_addendum(self, record: dict, pdf: bytes) -> int:
+        from consultaid.consultation.addendum import AUDIT_ACTIONS, addendum_subject, insert_addendum
+
+        with self.transaction() as db:
+            # The audit chain's lock, taken first: two addenda of one consultation are numbered one at a time.
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (AUDIT_CHAIN_LOCK,))
+            try:
+                row_id, number, row_hash = insert_addendum(db, record, pdf, "%s")
+            except ValueError as error:
+                raise StoreError("other", str(error)) from None
+            self._audit(db, AUDIT_ACTIONS[record["kind"]], addendum_subject(record["consultation_id"], number,
+                                                                            row_hash))
+        return row_id
+
+    def addenda(self, consultation_id: str) -> list:
+        from consultaid.consultation.addendum import ADDENDA_SELECT, stored_addendum
+
+        return [stored_addendum(tuple(row)) for row in self._read_all(
+            ADDENDA_SELECT + " WHERE consultation_id = %s ORDER BY number", (consultation_id,))]
+
+    def addendum(self, addendum_id: int) -> tuple[dict, bytes]:
+        from consultaid.consultation.addendum import stored_pdf
+
+        row = self._read("SELECT record_json, pdf, pdf_sha256 FROM addenda WHERE id = %s", (addendum_id,))
+        try:
+            return stored_pdf(row, addendum_id)
+        except ValueError as error:
+            raise StoreError("damaged", str(error)) from None
+
+    def versions(self, consultation_id: str) -> list[StoredRecord]:
+        return [StoredRecord(*row) for row in self._read_all(versions_query("%s"), (consultation_id,))]
 
     def latest_version(self, consultation_id: str) -> int | None:
         """The newest stored version of a consultation (what a print or export entry names), or None."""
