@@ -44,7 +44,7 @@ def test_built_questions_take_their_answers_from_the_pack(language):
     assert leakage.label in figure.question and "1000" in figure.question
     for estimate in leakage.estimates:
         if estimate.kind != "not_known":
-            assert f"{number_text(estimate, language)} ({estimate.source_title})" in figure.answer
+            assert f"{number_text(estimate, language)} \u2014 {estimate.source_title}" in figure.answer
     # No figure question for a risk the pack gives no figure for.
     assert "figure.haematoma" not in checks
     assert checks["risks"].answer.split("; ") == [risk.label for risk in content.risks]
@@ -70,7 +70,7 @@ def test_an_authored_question_is_answered_by_the_items_it_names(tmp_path):
     section = content.sections[0]
     infection = next(risk for risk in content.risks if risk.id == "infection")
     estimate = infection.estimates[0]
-    figure = f"{infection.label}: {number_text(estimate, 'fr')} ({estimate.source_title})"
+    figure = f"{infection.label}: {number_text(estimate, 'fr')} \u2014 {estimate.source_title}"
     assert authored.answer.split("\n") == [*section.key_points, figure]
     # The question is part of the record's content snapshot, and comes back from it.
     from consultaid.consultation.shown_content import ShownContent

@@ -88,7 +88,7 @@ def checks_from_record(items: object) -> list[UnderstandingCheck]:
 def figures(outcome: ShownOutcome, language: str, figure_text: FigureText) -> str:
     """Every source's figure for an outcome, worded as the chart words it, with the source's title."""
     shown = [estimate for estimate in outcome.estimates if estimate.kind != "not_known"]
-    return "; ".join(f"{figure_text(estimate, language)} ({estimate.source_title})" for estimate in shown)
+    return "; ".join(f"{figure_text(estimate, language)} \u2014 {estimate.source_title}" for estimate in shown)
 
 
 def item_label(content: ShownContent, ref: str) -> str:

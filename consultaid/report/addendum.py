@@ -95,8 +95,9 @@ def key_facts(summary: dict[str, Any]) -> list[dict[str, str]]:
     facts = []
     for data in content["risks"]:
         outcome = outcome_from_dict(data)
-        figures = "; ".join(number_text(estimate, language) for estimate in outcome.estimates
-                            if estimate.kind != "not_known")
+        # Each figure once: sources that agree say the same number (the summary shows each source).
+        figures = "; ".join(dict.fromkeys(number_text(estimate, language) for estimate in outcome.estimates
+                                          if estimate.kind != "not_known"))
         facts.append({"label": outcome.label, "figures": figures})
     for data in summary.get("patient_specific_risks", []):
         risk = PatientSpecificRisk(**data)

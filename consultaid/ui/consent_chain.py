@@ -75,6 +75,7 @@ class ConsentChain(QFrame):
         self.preview: AddendumPreview | None = None
         self.state = QLabel()
         self.state.setObjectName("ChainState")
+        self.state.setStyleSheet("QLabel#ChainState { font-weight: 600; }")
         self.timeline = QHBoxLayout()
         self.timeline.setSpacing(4)
         self.entry_buttons: list[QPushButton] = []
