@@ -83,7 +83,7 @@ def test_the_workstation_store_keeps_linked_audited_addenda(tmp_path):
         store.close()
 
 
-def test_the_clinic_server_keeps_linked_audited_addenda(migrated, tmp_path):
+def test_the_clinic_server_keeps_linked_audited_addenda(migrated, tmp_path):  # noqa: F811 (the fixture)
     store = PgStore(migrated["app"], actor="dr-test", workstation="room-1", anchor_dir=tmp_path / "anchor")
     try:
         check_back_end(store, tmp_path)
