@@ -79,6 +79,11 @@ def test_the_workstation_store_keeps_linked_audited_addenda(tmp_path):
         for statement in ("UPDATE addenda SET kind = 'withdrawal'", "DELETE FROM addenda"):
             with pytest.raises(Exception, match="an addendum cannot be"):
                 store.connection.execute(statement)
+        # Behind the triggers' back (dropped by someone holding the key), the audit check still sees it.
+        store.connection.execute("DROP TRIGGER addenda_are_immutable")
+        store.connection.execute("UPDATE addenda SET kind = 'confirmation' WHERE number = 2")
+        store.connection.commit()
+        assert store.verify_audit() == ["addendum 2 was changed after it was stored"]
     finally:
         store.close()
 
@@ -94,6 +99,14 @@ def test_the_clinic_server_keeps_linked_audited_addenda(migrated, tmp_path):  # 
     with psycopg.connect(migrated["app"]) as app:   # the application role cannot change an addendum either
         with pytest.raises(psycopg.Error):
             app.execute("UPDATE addenda SET kind = 'withdrawal'")
+    with psycopg.connect(migrated["admin"], autocommit=True) as admin:   # nor unnoticed, the server's owner
+        admin.execute("ALTER TABLE addenda DISABLE TRIGGER addenda_are_immutable")
+        admin.execute("UPDATE addenda SET made_at = '2020-01-01T00:00:00+00:00' WHERE number = 1")
+    store = PgStore(migrated["app"], actor="dr-test", workstation="room-1", anchor_dir=tmp_path / "anchor")
+    try:
+        assert store.verify_audit() == ["addendum 1 was changed after it was stored"]
+    finally:
+        store.close()
 
 
 def test_verify_rejects_an_addendum_whose_summary_hash_does_not_match(tmp_path, run_cli, own_data_dir):

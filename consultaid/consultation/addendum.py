@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -222,6 +223,35 @@ def addendum_row_hash(row: dict[str, Any]) -> str:
 def addendum_subject(consultation_id: str, number: int, row_hash: str) -> str:
     """An addendum's audit entry: "<consultation id> addendum <n> row-sha256=<hash>"."""
     return f"{consultation_id} addendum {number} row-sha256={row_hash}"
+
+
+ADDENDUM_SUBJECT = re.compile(r"(?P<id>\S+) addendum (?P<number>\d+) row-sha256=(?P<hash>[0-9a-f]{64})")
+
+
+def addendum_problems(connection: Any) -> list[str]:
+    """As audit.record_problems does for summaries: every addendum row whose columns or PDF no longer match
+    the hash its audit entry holds, every row without an entry, every entry whose row is gone. The query
+    has no parameters, so it runs on SQLite and PostgreSQL alike."""
+    actions = ", ".join(f"'{action}'" for action in AUDIT_ACTIONS.values())
+    entries: dict[tuple[str, int], str] = {}
+    for (subject,) in connection.execute(f"SELECT subject FROM audit WHERE action IN ({actions}) ORDER BY seq"):
+        match = ADDENDUM_SUBJECT.fullmatch(subject)
+        if match:
+            entries[(match.group("id"), int(match.group("number")))] = match.group("hash")
+    problems = []
+    columns = ", ".join(ADDENDUM_COLUMNS)
+    for row in connection.execute(f"SELECT {columns}, pdf FROM addenda ORDER BY id"):
+        values = dict(zip(ADDENDUM_COLUMNS, row[:-1], strict=True))
+        digest = hashlib.sha256(bytes(row[-1])).hexdigest()
+        expected = entries.pop((values["consultation_id"], values["number"]), None)
+        if expected is None:
+            problems.append(_("addendum {id} has no entry in the audit trail").format(id=values["id"]))
+        elif addendum_row_hash({**values, "pdf_sha256": digest}) != expected or values["pdf_sha256"] != digest:
+            problems.append(_("addendum {id} was changed after it was stored").format(id=values["id"]))
+    for consultation_id, number in entries:
+        problems.append(_("addendum {number} of consultation {id} was stored, but is no longer in the store")
+                        .format(number=number, id=consultation_id))
+    return problems
 
 
 def stored_addendum(row: tuple[Any, ...]) -> StoredAddendum:

@@ -413,7 +413,10 @@ class Store:
         unreadable or holds a head the chain lost, and every finalized record that no longer matches its
         finalize entry. `printed_heads`: heads read off printed summaries (see audit.py)."""
         anchors = [*self.anchors, *([PrintedHeadAnchor(list(printed_heads))] if printed_heads else [])]
-        return chain_problems(self.connection, anchors) + record_problems(self.connection)
+        from consultaid.consultation.addendum import addendum_problems
+
+        return (chain_problems(self.connection, anchors) + record_problems(self.connection)
+                + addendum_problems(self.connection))
 
     # --- drafts --------------------------------------------------------------------------------
     def save_draft(self, record: dict) -> int:

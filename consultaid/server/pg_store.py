@@ -190,7 +190,10 @@ class PgStore:
         try:
             with self.connection.transaction():   # one snapshot: the chain and the records agree
                 self.connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                return chain_problems(self.connection, anchors) + record_problems(self.connection)
+                from consultaid.consultation.addendum import addendum_problems
+
+                return (chain_problems(self.connection, anchors) + record_problems(self.connection)
+                        + addendum_problems(self.connection))
         except StoreError:
             raise
         except Exception as error:
