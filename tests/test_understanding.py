@@ -70,7 +70,7 @@ def test_an_authored_question_is_answered_by_the_items_it_names(tmp_path):
     section = content.sections[0]
     infection = next(risk for risk in content.risks if risk.id == "infection")
     estimate = infection.estimates[0]
-    figure = f"{infection.label}: {number_text(estimate, 'fr')} \u2014 {estimate.source_title}"
+    figure = f"{infection.label} : {number_text(estimate, 'fr')} \u2014 {estimate.source_title}"   # French colon
     assert authored.answer.split("\n") == [*section.key_points, figure]
     # The question is part of the record's content snapshot, and comes back from it.
     from consultaid.consultation.shown_content import ShownContent

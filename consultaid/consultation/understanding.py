@@ -30,6 +30,7 @@ FIGURE_QUESTION = N_("Out of 1000 people, how many does this happen to: {label}?
 RISKS_QUESTION = N_("Which risks of the procedure do you remember?")
 RECOVERY_QUESTION = N_("How does recovery go after the procedure?")
 
+LABELLED = N_("{label}: {detail}")   # an item's label and its words, with the language's own colon
 # How an item of the pack is named in an answer's `about` and in the record: <collection>.<id>.
 COLLECTIONS = ("sections", "benefits", "risks", "milestones", "alternatives")
 
@@ -112,10 +113,10 @@ def item_answer(content: ShownContent, ref: str, figure_text: FigureText) -> str
             return "\n".join(getattr(item, "key_points", ()))
         if isinstance(item, ShownOutcome):
             numbers = figures(item, language, figure_text)
-            return f"{item.label}: {numbers}" if numbers else item.label
+            return translate(LABELLED, language).format(label=item.label, detail=numbers) if numbers else item.label
         detail = str(getattr(item, "detail", ""))
         label = str(getattr(item, "label", ""))
-        return f"{label}: {detail}" if detail else label
+        return translate(LABELLED, language).format(label=label, detail=detail) if detail else label
     return ""
 
 

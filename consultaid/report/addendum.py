@@ -85,6 +85,7 @@ SEALED = N_("This PDF carries an electronic seal: any change to the file after s
 FOOTER_ID = N_("Addendum {id} · follows {consultation} v{version} · SHA-256 {hash}")
 AUDIT_CHAIN = N_("audit chain {hash}")
 PAGE_OF = N_("Page {page} of {pages}")
+LABELLED = N_("{label}: {detail}")
 
 
 def key_facts(summary: dict[str, Any]) -> list[dict[str, str]]:
@@ -242,8 +243,9 @@ class AddendumDocument:
         parts = self.heading(KEY_FACTS)
         facts = r.get("key_facts", [])
         for fact in [fact for fact in facts if fact["figures"]]:
-            parts.append(Paragraph(f"{markup(fact['label'], BOLD)}: {markup(fact['figures'])}", self.s["bullet"],
-                                   bulletText="\u2022"))
+            colon = self.t(LABELLED, label="", detail="")   # ": " in English, " : " in French
+            text = markup(fact["label"], BOLD) + markup(colon) + markup(fact["figures"])
+            parts.append(Paragraph(text, self.s["bullet"], bulletText="\u2022"))
         others = [fact["label"] for fact in facts if not fact["figures"]]
         if others:
             parts.append(Paragraph(f"{markup(self.t(NO_FIGURE), BOLD)} {markup('; '.join(others))}",

@@ -223,8 +223,10 @@ def _check_record(verdict: Verdict, data: bytes, data_dir, open_store) -> None:
         return
     verdict.record = record
     digest = record_hash(record)
-    verdict.add(_("Attached record"), True, _("consultation {id}, SHA-256 {hash}").format(
-        id=record.get("id"), hash=digest[:16]))
+    from consultaid.consultation.addendum import is_addendum
+
+    what = _("addendum {id}, SHA-256 {hash}") if is_addendum(record) else _("consultation {id}, SHA-256 {hash}")
+    verdict.add(_("Attached record"), True, what.format(id=record.get("id"), hash=digest[:16]))
     label = _("Stored record")
     try:
         store = open_store(data_dir) if open_store else _default_store(data_dir)
@@ -236,8 +238,6 @@ def _check_record(verdict: Verdict, data: bytes, data_dir, open_store) -> None:
         verdict.add(label, None, _("no record store here; the record was not compared"))
         return
     file_hash = hashlib.sha256(data).hexdigest()
-    from consultaid.consultation.addendum import is_addendum
-
     if is_addendum(record):
         try:
             _check_addendum(verdict, record, file_hash, store)
