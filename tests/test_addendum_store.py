@@ -18,6 +18,7 @@ from consultaid.report.seal import installation_seal
 from consultaid.server.pg_store import PgStore
 from tests.conftest import REPO
 from tests.pg_fixtures import migrated, pg_database, pg_roles, pg_server  # noqa: F401 (fixtures)
+from tests.pg_own_server import own_server  # noqa: F401 (fixture)
 
 INK = InkDrawing([Stroke("#1F2A36", 0.006, (InkPoint(0.1, 0.5), InkPoint(0.5, 0.3), InkPoint(0.9, 0.6)))],
                  aspect=2.8)
@@ -133,3 +134,27 @@ def test_verify_rejects_an_addendum_whose_summary_hash_does_not_match(tmp_path, 
     assert ("\u2717 Summary it follows: version 1 of consultation " + summary["id"] + ", SHA-256 abababababababab: "
             "the record store holds no such summary; the addendum's link does not match") in rejected.stdout
     assert "Result: NOT VALID" in rejected.stdout
+
+
+def test_a_clinic_server_keeps_addenda_and_refuses_them_while_away(own_server, tmp_path, monkeypatch):  # noqa: F811
+    from consultaid.server import clinic_store
+    from consultaid.server.clinic_store import ClinicStore
+
+    monkeypatch.setattr(clinic_store, "RETRY_SECONDS", 0.0)
+    store = ClinicStore(own_server.app_url, tmp_path / "room-1", actor="dr-a", server_name="clinic",
+                        workstation="room-1")
+    try:
+        summary, link = store_summary(store, tmp_path / "room-1")
+        first, _record, pdf = add(store, tmp_path / "room-1", CONFIRMATION, summary, link)
+        assert store.local.queued() == [] and store.local.addenda(summary["id"]) == []   # on the server
+        assert store.addendum(first)[1] == pdf
+        own_server.stop()
+        with pytest.raises(StoreError) as refused:
+            add(store, tmp_path / "room-1", WITHDRAWAL, summary, link)
+        assert refused.value.kind == "offline" and "Try again when it is back" in str(refused.value)
+        assert store.local.addenda(summary["id"]) == []   # nothing half-stored here either
+        own_server.start()
+        assert store.reconnect() is True
+        assert [item.number for item in store.addenda(summary["id"])] == [1]
+    finally:
+        store.close()
