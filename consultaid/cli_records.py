@@ -17,6 +17,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from consultaid.files import write_atomically
 from consultaid.i18n import N_, _, ngettext
@@ -153,7 +154,7 @@ def _show(store, args) -> int:
     return 0
 
 
-def _show_chain(store, consultation_id: str) -> None:
+def _show_chain(store: Any, consultation_id: str) -> None:
     """The consultation's summaries and addenda in order (consultation/addendum.py), and where it stands."""
     from datetime import date
 

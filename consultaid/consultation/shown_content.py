@@ -201,5 +201,6 @@ def shown_content(pack: ProcedurePack, language: str) -> ShownContent:
         alternatives=tuple(labelled("alternatives", item.id) for item in pack.alternatives),
         reviews=tuple(ShownItem(item.id, words(texts.entry("reviews", item.id))) for item in pack.reviews),
         sources=tuple(ShownItem(s.id, words(texts.entry("sources", s.id)), s.file) for s in pack.sources),
-        questions=tuple(ShownQuestion(q.id, words(texts.entry("questions", q.id)), q.answers) for q in pack.questions),
+        questions=tuple(ShownQuestion(q.id, words(str(texts.entry("questions", q.id))), q.answers)
+                        for q in pack.questions),
     )

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlcipher3 import dbapi2 as sqlcipher  # SQLite with encryption, same DB-API as sqlite3 (~5 ms import)
 
@@ -41,6 +42,9 @@ from consultaid.consultation.audit import (
 )
 from consultaid.consultation.keystore import DatabaseKey, KeyUnavailable, create_key, find_key
 from consultaid.i18n import _
+
+if TYPE_CHECKING:
+    from consultaid.consultation.addendum import StoredAddendum
 
 log = logging.getLogger(__name__)
 
@@ -492,7 +496,7 @@ class Store:
             return cursor.lastrowid
 
     # --- addenda (consultation/addendum.py) ------------------------------------------------------
-    def add_addendum(self, record: dict, pdf: bytes) -> int:
+    def add_addendum(self, record: dict[str, Any], pdf: bytes) -> int:
         """Store a sealed addendum after checking the summary it names; audited with its row's hash."""
         from consultaid.consultation.addendum import AUDIT_ACTIONS, addendum_subject, insert_addendum
 
@@ -505,8 +509,8 @@ class Store:
                                                                             row_hash))
         return row_id
 
-    def addenda(self, consultation_id: str) -> list:
-        """The consultation's addenda (StoredAddendum), oldest first."""
+    def addenda(self, consultation_id: str) -> list[StoredAddendum]:
+        """The consultation's addenda, oldest first."""
         from consultaid.consultation.addendum import ADDENDA_SELECT, stored_addendum
 
         with _reading():
@@ -514,7 +518,7 @@ class Store:
                                            (consultation_id,)).fetchall()
         return [stored_addendum(row) for row in rows]
 
-    def addendum(self, addendum_id: int) -> tuple[dict, bytes]:
+    def addendum(self, addendum_id: int) -> tuple[dict[str, Any], bytes]:
         """(record, exact PDF) of a stored addendum."""
         from consultaid.consultation.addendum import stored_pdf
 

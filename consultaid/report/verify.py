@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from consultaid.i18n import _
 
@@ -288,11 +289,11 @@ def _check_record(verdict: Verdict, data: bytes, data_dir, open_store) -> None:
                                 "attached record"))
 
 
-def _check_addendum(verdict: Verdict, record: dict, file_hash: str, store) -> None:
+def _check_addendum(verdict: Verdict, record: dict[str, Any], file_hash: str, store: Any) -> None:
     """An addendum (consultation/addendum.py): is it the one stored, and does the summary it names exist in
     the store with the version and SHA-256 it names? A link that does not match is a failure."""
     consultation_id = str(record.get("consultation_id"))
-    follows = record.get("follows") if isinstance(record.get("follows"), dict) else {}
+    follows: dict[str, Any] = record["follows"] if isinstance(record.get("follows"), dict) else {}
     stored = [item for item in store.addenda(consultation_id) if item.addendum_id == record.get("id")]
     label = _("Stored addendum")
     if stored and stored[0].pdf_sha256 == file_hash:

@@ -25,11 +25,16 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from consultaid.consultation.record_store import Whereabouts
 from consultaid.consultation.store import StoreError, open_store
 from consultaid.i18n import _
 from consultaid.server.pg_store import DEFAULT_LEASE_SECONDS, PgStore
+
+if TYPE_CHECKING:
+    from consultaid.consultation.addendum import StoredAddendum
+    from consultaid.consultation.store import StoredRecord
 
 log = logging.getLogger(__name__)
 
@@ -300,21 +305,21 @@ class ClinicStore:
         return self._on_server(lambda server: server.record(record_id), lambda: self.local.record(record_id))
 
     # --- addenda: on the server only (the local queue takes records, drafts and audit entries) ----------
-    def add_addendum(self, record: dict, pdf: bytes) -> int:
+    def add_addendum(self, record: dict[str, Any], pdf: bytes) -> int:
         return self._on_server(lambda server: server.add_addendum(record, pdf), self._addendum_needs_server)
 
     def _addendum_needs_server(self) -> int:
         raise StoreError("offline", _("An addendum is stored on the clinic server, which cannot be reached now: "
                                       "{reason}. Try again when it is back.").format(reason=self.offline_reason))
 
-    def addenda(self, consultation_id: str) -> list:
+    def addenda(self, consultation_id: str) -> list[StoredAddendum]:
         return self._on_server(lambda server: server.addenda(consultation_id),
                                lambda: self.local.addenda(consultation_id))
 
-    def addendum(self, addendum_id: int) -> tuple[dict, bytes]:
+    def addendum(self, addendum_id: int) -> tuple[dict[str, Any], bytes]:
         return self._on_server(lambda server: server.addendum(addendum_id), lambda: self.local.addendum(addendum_id))
 
-    def versions(self, consultation_id: str) -> list:
+    def versions(self, consultation_id: str) -> list[StoredRecord]:
         return self._on_server(lambda server: server.versions(consultation_id),
                                lambda: self.local.versions(consultation_id))
 

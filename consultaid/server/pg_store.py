@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from consultaid.consultation.audit import (
     GENESIS_HASH,
@@ -45,6 +46,9 @@ from consultaid.i18n import _
 from consultaid.server.connection import CONNECT_TIMEOUT_SECONDS, ServerError, connect, server_reason
 from consultaid.server.migrations import LATEST_VERSION, schema_version
 from consultaid.server.search import folded_name_key, search_query
+
+if TYPE_CHECKING:
+    from consultaid.consultation.addendum import StoredAddendum
 
 # The advisory lock that serializes appends to the audit chain (any fixed 64-bit number; "Audit").
 AUDIT_CHAIN_LOCK = 0x4175646974
@@ -414,7 +418,7 @@ class PgStore:
         self._read("SELECT 1")
 
     # --- addenda (consultation/addendum.py), as the SQLite store keeps them ---------------------------
-    def add_addendum(self, record: dict, pdf: bytes) -> int:
+    def add_addendum(self, record: dict[str, Any], pdf: bytes) -> int:
         from consultaid.consultation.addendum import AUDIT_ACTIONS, addendum_subject, insert_addendum
 
         with self.transaction() as db:
@@ -428,13 +432,13 @@ class PgStore:
                                                                             row_hash))
         return row_id
 
-    def addenda(self, consultation_id: str) -> list:
+    def addenda(self, consultation_id: str) -> list[StoredAddendum]:
         from consultaid.consultation.addendum import ADDENDA_SELECT, stored_addendum
 
         return [stored_addendum(tuple(row)) for row in self._read_all(
             ADDENDA_SELECT + " WHERE consultation_id = %s ORDER BY number", (consultation_id,))]
 
-    def addendum(self, addendum_id: int) -> tuple[dict, bytes]:
+    def addendum(self, addendum_id: int) -> tuple[dict[str, Any], bytes]:
         from consultaid.consultation.addendum import stored_pdf
 
         row = self._read("SELECT record_json, pdf, pdf_sha256 FROM addenda WHERE id = %s", (addendum_id,))
