@@ -44,6 +44,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     export = actions.add_parser("export", help=_("write the exact stored PDF of a consultation"))
     export.add_argument("id", type=int, metavar="ID")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    export.add_argument("--addendum", type=int, metavar="N",
+                        help=_("write the consultation's addendum N instead (as `records show` numbers them)"))
     key = actions.add_parser("key", help=_("back up or restore the key that encrypts the records"))
     key_actions = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
     key_export = key_actions.add_parser("export", help=_("write a copy of the key to a new file, to keep apart "
@@ -157,7 +159,28 @@ def _show(store: RecordStore, args: argparse.Namespace) -> int:
                          (_("Signed by"), ", ".join(s["name"] for s in record.get("signatures", []))),
                          (_("PDF size"), f"{len(pdf)} bytes")):
         print(f"{label}: {value}")
+    _show_chain(store, record["id"])
     return 0
+
+
+def _show_chain(store: RecordStore, consultation_id: str) -> None:
+    """The consultation's summaries and addenda in order (consultation/addendum.py), and where it stands."""
+    from datetime import date
+
+    from consultaid.consultation.addendum import chain, current_state, entry_words, state_words
+    from consultaid.formatting import format_long_date
+    from consultaid.i18n import interface_language
+
+    entries = chain(store.versions(consultation_id), store.addenda(consultation_id))
+    print(_("Versions and addenda:"))
+    for entry in entries:
+        key = (_("record {id}").format(id=entry.record_id) if entry.record_id is not None
+               else _("addendum {number}").format(number=entry.number))
+        print(f"  {entry.moment}  {entry_words(entry)}  [{key}]  SHA-256 {entry.pdf_sha256}")
+    state = current_state(entries)
+    if state is not None:
+        print(_("Current state: {state}").format(state=state_words(
+            state, lambda iso: format_long_date(date.fromisoformat(iso[:10]), interface_language()))))
 
 
 def _export(store: RecordStore, args: argparse.Namespace) -> int:
@@ -165,6 +188,15 @@ def _export(store: RecordStore, args: argparse.Namespace) -> int:
     if stored is None:
         return 1
     record, pdf = stored
+    subject = f"{record['id']} v{args.id}"
+    if args.addendum is not None:
+        found = [item for item in store.addenda(record["id"]) if item.number == args.addendum]
+        if not found:
+            print(_("Consultation {id} has no addendum {number}.").format(id=args.id, number=args.addendum),
+                  file=sys.stderr)
+            return 1
+        _addendum, pdf = store.addendum(found[0].id)
+        subject = f"{record['id']} addendum {args.addendum}"
     target = args.output
     try:
         write_atomically(target, pdf)
@@ -172,7 +204,7 @@ def _export(store: RecordStore, args: argparse.Namespace) -> int:
         print(_("{path}: the PDF could not be written: {error}").format(path=target, error=error.strerror or error),
               file=sys.stderr)
         return 1
-    store.log("export", f"{record['id']} v{args.id}")
+    store.log("export", subject)
     print(_("Exported to {path}").format(path=target), file=sys.stderr)
     return 0
 

@@ -182,7 +182,7 @@ def test_tab_on_the_risks_step_starts_at_the_chart_and_follows_the_page(main, qt
     assert page.details.note in walked and walked.index(page.details.note) > walked.index(page.form.add_button)
 
 
-def test_after_adding_a_question_tab_goes_on_to_teach_back_and_the_decision(main, qtbot):
+def test_after_adding_a_question_tab_goes_on_to_the_check_of_understanding_teach_back_and_the_decision(main, qtbot):
     view = start_by_keyboard(main, qtbot)
     window = view.window()
     press(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
@@ -196,7 +196,12 @@ def test_after_adding_a_question_tab_goes_on_to_teach_back_and_the_decision(main
     assert len(walked) >= 3, f"Tab leaves the page after {names}"
     assert walked[0].accessibleName() == "Answer to question 1", names
     assert walked[1] is page.add_question_button, names
-    assert walked[2] is page.teach_back_boxes[next(iter(page.teach_back_boxes))], names
+    # Then the check of understanding (issue 19), row by row, and the quick teach-back ticks after it.
+    first_check = next(iter(page.understanding_box.rows.values()))
+    assert walked[2] is first_check.words, names
+    last_check = list(page.understanding_box.rows.values())[-1]
+    first_tick = page.teach_back_boxes[next(iter(page.teach_back_boxes))]
+    assert first_tick in walked and walked.index(first_tick) == walked.index(last_check.re_explain) + 1, names
     assert any(widget in page.decision_buttons.values() for widget in walked), names
     from PySide6.QtWidgets import QScrollArea
 

@@ -17,8 +17,8 @@ def test_an_empty_database_is_migrated_once(pg_database):
         assert schema_version(owner) == 0
         assert migrate(owner, APP_ROLE) == [number for number, _d, _s in MIGRATIONS]
         assert schema_version(owner) == LATEST_VERSION
-        assert owner.execute(TABLES).fetchone()[0] == ["arrivals", "audit", "drafts", "outbox", "records",
-                                                            "schema_version"]
+        assert owner.execute(TABLES).fetchone()[0] == ["addenda", "arrivals", "audit", "drafts", "outbox",
+                                                       "records", "schema_version"]
         recorded = owner.execute("SELECT version, description FROM schema_version ORDER BY version").fetchall()
         assert recorded == [(number, description) for number, description, _s in MIGRATIONS]
         assert migrate(owner, APP_ROLE) == []  # nothing twice

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from consultaid.consultation.session import DECISION_LABELS, TEACH_BACK_LABELS, Consultation
+from consultaid.consultation.understanding import result_text
 from consultaid.formatting import format_long_date
 from consultaid.i18n import _
 
@@ -64,6 +65,8 @@ def review_items(consultation: Consultation) -> list[ReviewSection]:
     teach_back = [ReviewItem(_(TEACH_BACK_LABELS[key]), "", True)
                   for key, done in consultation.teach_back.items() if done]
     notes = [ReviewItem(_("Other notes"), consultation.notes)] if consultation.notes else []
+    understanding = [ReviewItem(check.question, _join(result_text(check, content), check.patient_words))
+                     for check in consultation.understanding if check.asked]
     return [
         ReviewSection(_("Consultation"), None, people),
         ReviewSection(_("Procedure explained"), "procedure", sections),
@@ -71,6 +74,8 @@ def review_items(consultation: Consultation) -> list[ReviewSection]:
         ReviewSection(_("Recovery"), "recovery", milestones),
         ReviewSection(_("Alternatives"), "alternatives_questions", alternatives),
         ReviewSection(_("Questions and answers"), "alternatives_questions", questions),
+        *([ReviewSection(_("Check of understanding"), "alternatives_questions", understanding)]
+          if understanding else []),
         ReviewSection(_("Decision"), "alternatives_questions", decision + teach_back + notes),
     ]
 

@@ -18,6 +18,7 @@ from consultaid.consultation.ink import InkDrawing
 from consultaid.consultation.outcomes import ConsultationOutcomes, consultation_outcomes
 from consultaid.consultation.setup import ConsultationSetup
 from consultaid.consultation.shown_content import ShownContent, ShownEstimate, ShownOutcome
+from consultaid.consultation.understanding import UnderstandingCheck, checks_from_record
 from consultaid.i18n import N_, translate
 
 RECORD_FORMAT = "consultaid.record"
@@ -163,6 +164,8 @@ class Consultation:
         self.other_alternatives = [OtherAlternative("no_treatment", translate(NO_TREATMENT, content.language))]
         self.questions: list[QuestionAnswer] = []
         self.teach_back = {key: False for key in TEACH_BACK}
+        # The check of understanding (understanding.py): the questions offered, with what was asked.
+        self.understanding: list[UnderstandingCheck] = []
         self.decision: str | None = None
         self.decision_note = ""
         self.notes = ""
@@ -318,6 +321,7 @@ class Consultation:
             "other_alternatives": [asdict(item) for item in self.other_alternatives],
             "questions": [asdict(qa) for qa in self.questions],
             "teach_back": dict(self.teach_back),
+            "understanding": [check.to_dict() for check in self.understanding if check.asked],
             "decision": {"choice": self.decision, "note": self.decision_note},
             "notes": self.notes,
             "signatures": [self.signatures[role].to_dict() for role in SIGNER_ROLES if role in self.signatures],
@@ -350,6 +354,7 @@ class Consultation:
         consultation.other_alternatives = [OtherAlternative(**a) for a in record["other_alternatives"]]
         consultation.questions = [QuestionAnswer(**qa) for qa in record["questions"]]
         consultation.teach_back = dict(record["teach_back"])
+        consultation.understanding = checks_from_record(record.get("understanding"))
         consultation.decision = record["decision"]["choice"]
         consultation.decision_note = record["decision"]["note"]
         consultation.notes = record["notes"]

@@ -69,6 +69,16 @@ class ShownItem:
 
 
 @dataclass(frozen=True)
+class ShownQuestion:
+    """A question of the check of understanding written by the pack's authors, in the patient's language;
+    `answers` names the items (<collection>.<id>) whose words answer it."""
+
+    id: str
+    question: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ShownContent:
     pack_id: str
     pack_version: str
@@ -83,6 +93,7 @@ class ShownContent:
     alternatives: tuple[ShownItem, ...]
     reviews: tuple[ShownItem, ...]
     sources: tuple[ShownItem, ...] = field(default=())  # id = source id, label = title, detail = file name
+    questions: tuple[ShownQuestion, ...] = field(default=())   # authored questions (records before: none)
 
     def to_dict(self) -> dict[str, Any]:
         return {key: _plain(value) for key, value in asdict(self).items()}
@@ -99,6 +110,7 @@ class ShownContent:
             alternatives=tuple(ShownItem(**a) for a in data["alternatives"]),
             reviews=tuple(ShownItem(**r) for r in data["reviews"]),
             sources=tuple(ShownItem(**s) for s in data.get("sources", [])),
+            questions=tuple(ShownQuestion(**{**q, "answers": tuple(q["answers"])}) for q in data.get("questions", [])),
         )
 
 
@@ -204,4 +216,5 @@ def shown_content(pack: ProcedurePack, language: str) -> ShownContent:
         alternatives=tuple(labelled("alternatives", item.id) for item in pack.alternatives),
         reviews=tuple(ShownItem(item.id, words(text("reviews", item.id))) for item in pack.reviews),
         sources=tuple(ShownItem(s.id, words(text("sources", s.id)), s.file) for s in pack.sources),
+        questions=tuple(ShownQuestion(q.id, words(text("questions", q.id)), q.answers) for q in pack.questions),
     )

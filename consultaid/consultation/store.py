@@ -46,6 +46,7 @@ from consultaid.consultation.keystore import DatabaseKey, KeyUnavailable, create
 from consultaid.i18n import _
 
 if TYPE_CHECKING:
+    from consultaid.consultation.addendum import StoredAddendum
     from consultaid.consultation.record_store import Whereabouts
 
 # sqlcipher3 has no type information: to the type checker its connections are Any, named so here.
@@ -190,6 +191,29 @@ MIGRATIONS = [
         BEGIN SELECT RAISE(ABORT, 'an outbox entry always names the same record and destination'); END;
     CREATE TRIGGER outbox_keeps_entries BEFORE DELETE ON outbox
         BEGIN SELECT RAISE(ABORT, 'outbox entries are kept'); END;
+    """,
+    # 7: addenda (consultation/addendum.py): a confirmation on the day or a withdrawal, each a sealed PDF that
+    # names the summary it follows (row, version, SHA-256). Kept like records: never changed or deleted.
+    """
+    CREATE TABLE addenda (
+        id INTEGER PRIMARY KEY,
+        addendum_id TEXT NOT NULL UNIQUE,
+        consultation_id TEXT NOT NULL,
+        number INTEGER NOT NULL CHECK (number >= 1),
+        kind TEXT NOT NULL CHECK (kind IN ('confirmation', 'withdrawal')),
+        follows INTEGER NOT NULL REFERENCES records (id),
+        follows_version INTEGER NOT NULL,
+        follows_sha256 TEXT NOT NULL,
+        made_at TEXT NOT NULL,
+        record_json TEXT NOT NULL,
+        pdf BLOB NOT NULL,
+        pdf_sha256 TEXT NOT NULL,
+        UNIQUE (consultation_id, number)
+    );
+    CREATE TRIGGER addenda_are_immutable BEFORE UPDATE ON addenda
+        BEGIN SELECT RAISE(ABORT, 'an addendum cannot be changed'); END;
+    CREATE TRIGGER addenda_are_kept BEFORE DELETE ON addenda
+        BEGIN SELECT RAISE(ABORT, 'an addendum cannot be deleted'); END;
     """,
 ]
 
@@ -492,7 +516,10 @@ class Store:
         unreadable or holds a head the chain lost, and every finalized record that no longer matches its
         finalize entry. `printed_heads`: heads read off printed summaries (see audit.py)."""
         anchors = [*self.anchors, *([PrintedHeadAnchor(list(printed_heads))] if printed_heads else [])]
-        return chain_problems(self.connection, anchors) + record_problems(self.connection)
+        from consultaid.consultation.addendum import addendum_problems
+
+        return (chain_problems(self.connection, anchors) + record_problems(self.connection)
+                + addendum_problems(self.connection))
 
     # --- drafts --------------------------------------------------------------------------------
     def save_draft(self, record: dict[str, Any]) -> int:
@@ -643,6 +670,46 @@ class Store:
             db.execute("UPDATE outbox SET state = 'handed_over', claimed_by = '', updated_at = ? WHERE record_id = ?"
                        " AND state <> 'sent'", (outbox_time(datetime.now(UTC)), record_id))
 
+    # --- addenda (consultation/addendum.py) ------------------------------------------------------
+    def add_addendum(self, record: dict[str, Any], pdf: bytes) -> int:
+        """Store a sealed addendum after checking the summary it names; audited with its row's hash."""
+        from consultaid.consultation.addendum import AUDIT_ACTIONS, addendum_subject, insert_addendum
+
+        with self.transaction() as db:
+            try:
+                row_id, number, row_hash = insert_addendum(db, record, pdf, "?")
+            except ValueError as error:
+                raise StoreError("other", str(error)) from None
+            self._audit(db, AUDIT_ACTIONS[record["kind"]], addendum_subject(record["consultation_id"], number,
+                                                                            row_hash))
+        return row_id
+
+    def addenda(self, consultation_id: str) -> list[StoredAddendum]:
+        """The consultation's addenda, oldest first."""
+        from consultaid.consultation.addendum import ADDENDA_SELECT, stored_addendum
+
+        with _reading():
+            rows = self.connection.execute(ADDENDA_SELECT + " WHERE consultation_id = ? ORDER BY number",
+                                           (consultation_id,)).fetchall()
+        return [stored_addendum(row) for row in rows]
+
+    def addendum(self, addendum_id: int) -> tuple[dict[str, Any], bytes]:
+        """(record, exact PDF) of a stored addendum."""
+        from consultaid.consultation.addendum import stored_pdf
+
+        with _reading():
+            row = self.connection.execute("SELECT record_json, pdf, pdf_sha256 FROM addenda WHERE id = ?",
+                                          (addendum_id,)).fetchone()
+        try:
+            return stored_pdf(row, addendum_id)
+        except ValueError as error:
+            raise StoreError("damaged", str(error)) from None
+
+    def versions(self, consultation_id: str) -> list[StoredRecord]:
+        """Every stored version of one consultation, oldest first."""
+        with _reading():
+            return [StoredRecord(*row) for row in self.connection.execute(versions_query("?"), (consultation_id,))]
+
     def latest_version(self, consultation_id: str) -> int | None:
         """The newest stored version of a consultation (what a print or export entry names), or None."""
         with _reading():
@@ -724,6 +791,15 @@ def outbox_subject(entry: OutboxEntry, attempt: int) -> str:
 
 
 CORRECTED = "EXISTS (SELECT 1 FROM records later WHERE later.supersedes = r.id)"  # a later version exists
+
+
+def versions_query(mark: str) -> str:
+    """Every version of one consultation (its id as the one argument), oldest first, as `search` lists them;
+    shared with the clinic server's store (`mark` is the driver's placeholder)."""
+    return ("SELECT r.id, r.consultation_id, r.version, r.supersedes, r.patient_name, r.patient_identifier,"
+            " r.procedure_id, r.consultation_date, r.finalized_at, r.pdf_sha256,"
+            f" CASE WHEN {CORRECTED} THEN 'corrected' ELSE 'finalized' END"
+            f" FROM records r WHERE r.consultation_id = {mark} ORDER BY r.version")
 
 
 def record_filters(date_from: str | None, date_to: str | None, procedure_id: str | None, status: str | None,

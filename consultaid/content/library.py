@@ -14,6 +14,7 @@ from consultaid.content.durations import Duration
 from consultaid.content.model import (
     PACK_FILE,
     Alternative,
+    AuthoredQuestion,
     Milestone,
     Outcome,
     PackTexts,
@@ -259,4 +260,5 @@ def pack_from_data(folder: Path, pack: dict[str, Any]) -> ProcedurePack:
         reviews=tuple(ReviewFlag(r["id"], r["about"], tuple(r["sources"])) for r in data.get("reviews") or []),
         texts={language: PackTexts(language, texts) for language, texts in pack["texts"].items()},
         fingerprint=pack["fingerprint"],
+        questions=tuple(AuthoredQuestion(q["id"], tuple(q["answers"])) for q in data.get("questions") or []),
     )

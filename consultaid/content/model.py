@@ -123,6 +123,15 @@ class ReviewFlag:
 
 
 @dataclass(frozen=True)
+class AuthoredQuestion:
+    """A question of the check of understanding written by the pack's authors. Its words are in each
+    language file; its answer is the words of the items it names (`answers`, as <collection>.<id>)."""
+
+    id: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PackTexts:
     """The patient-facing words of a pack in one language, as written in `<language>.yaml`."""
 
@@ -161,6 +170,7 @@ class ProcedurePack:
     reviews: tuple[ReviewFlag, ...]
     texts: dict[str, PackTexts] = field(repr=False)
     fingerprint: str = ""
+    questions: tuple[AuthoredQuestion, ...] = ()
 
     def title(self, language: str) -> str:
         return self.texts[language].title

@@ -23,9 +23,9 @@ from consultaid.content.yaml_source import YamlDocument, YamlRejected, load_yaml
 from consultaid.i18n import SUPPORTED_LANGUAGES, _
 from consultaid.paths import resources_dir
 
-COLLECTIONS = ("sources", "sections", "benefits", "risks", "milestones", "alternatives", "reviews")
+COLLECTIONS = ("sources", "sections", "benefits", "risks", "milestones", "alternatives", "reviews", "questions")
 # Which pack.yaml collection each language-file mapping is keyed by.
-TEXT_COLLECTIONS = ("sections", "benefits", "risks", "milestones", "alternatives", "reviews", "sources")
+TEXT_COLLECTIONS = ("sections", "benefits", "risks", "milestones", "alternatives", "reviews", "sources", "questions")
 UNIT_LIMITS = {"percent": 100, "per_1000": 1000}
 # A quoted value in any other unit (sessions, minutes, centimetres…) is read by a patient as written: no
 # source figure of a consultation comes near a million, and a larger number only prints as a wall of
@@ -37,6 +37,8 @@ OTHER_UNIT_LIMIT = 1_000_000
 # the calendar the app can compute and print dates in (it ends in the year 9999).
 LONGEST_TIME = Duration(10, "year")
 FIGURES = ("value", "low", "high", "upper")
+# What an authored question's answer may name (pack.schema.json, questions.answers): items with words.
+ANSWER_COLLECTIONS = ("sections", "benefits", "risks", "milestones", "alternatives")
 MILESTONE_FIELDS = {
     "point": {"at"},
     "window": {"from", "to", "lasts"},
@@ -193,6 +195,7 @@ class _FactsChecker:
         for index, item in _items(self.data, "milestones"):
             self.check_milestone(("milestones", index), item)
         self.check_reviews()
+        self.check_questions()
 
     def check_unique_ids(self, collection: str) -> None:
         first_line: dict[str, int] = {}
@@ -389,6 +392,19 @@ class _FactsChecker:
             known = set(self.data.get("values") or {}) if collection == "values" else set(_ids(self.data, collection))
             if item_id not in known:
                 self.report(("reviews", index, "about"), _("'{about}' names no item of this pack").format(about=about))
+
+    def check_questions(self) -> None:
+        """An authored question of the check of understanding is answered by the words of the items it names,
+        never by words of its own: each must be an item of this pack."""
+        for index, question in _items(self.data, "questions"):
+            answers = question.get("answers")
+            for position, answer in enumerate(answers if isinstance(answers, list) else []):
+                if not isinstance(answer, str) or "." not in answer:
+                    continue  # the schema reports the form
+                collection, item_id = answer.split(".", 1)
+                if collection in ANSWER_COLLECTIONS and item_id not in _ids(self.data, collection):
+                    self.report(("questions", index, "answers", position),
+                                _("the answer '{answer}' names no item of this pack").format(answer=answer))
 
 
 def _expected_text_keys(facts: YamlMapping) -> dict[str, list[str]]:

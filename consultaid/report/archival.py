@@ -247,6 +247,7 @@ def attached_record(pdf: bytes) -> tuple[dict[str, Any], bytes]:
         record = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise ArchivalError(f"the attached record is not JSON ({error})") from error
-    if not isinstance(record, dict) or record.get("format") != "consultaid.record":
+    # A summary's consultation record, or an addendum's record (consultation/addendum.py), sealed the same way.
+    if not isinstance(record, dict) or record.get("format") not in ("consultaid.record", "consultaid.addendum"):
         raise ArchivalError("the attachment is not a ConsultAid consultation record")
     return record, data

@@ -191,6 +191,7 @@ if TYPE_CHECKING:
     from consultaid.charts.timeline import Timeline
     from consultaid.consultation.shown_content import ShownEstimate, ShownMilestone, ShownOutcome, ShownSection
     from consultaid.report.seal import Seal
+from consultaid.report.understanding import understanding_part
 
 PAPER_SIZES = {"a4": A4, "letter": LETTER}
 SIDE_MARGIN = 20 * mm
@@ -510,6 +511,7 @@ class SummaryDocument:
         story += self.recovery_part()
         story += self.alternatives_part()
         story += self.questions_part()
+        story += understanding_part(self)
         story += self.decision_part()
         story += self.sources_part()   # only if no table listed them yet
         story += self.signatures_part()

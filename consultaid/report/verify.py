@@ -236,8 +236,10 @@ def _check_record(verdict: Verdict, data: bytes, data_dir: Path | None,
         return
     verdict.record = record
     digest = record_hash(record)
-    verdict.add(_("Attached record"), True, _("consultation {id}, SHA-256 {hash}").format(
-        id=record.get("id"), hash=digest[:16]))
+    from consultaid.consultation.addendum import is_addendum
+
+    what = _("addendum {id}, SHA-256 {hash}") if is_addendum(record) else _("consultation {id}, SHA-256 {hash}")
+    verdict.add(_("Attached record"), True, what.format(id=record.get("id"), hash=digest[:16]))
     label = _("Stored record")
     try:
         store = open_store(data_dir) if open_store else _default_store(data_dir)
@@ -249,6 +251,12 @@ def _check_record(verdict: Verdict, data: bytes, data_dir: Path | None,
         verdict.add(label, None, _("no record store here; the record was not compared"))
         return
     file_hash = hashlib.sha256(data).hexdigest()
+    if is_addendum(record):
+        try:
+            _check_addendum(verdict, record, file_hash, store)
+        finally:
+            store.close()
+        return
     try:
         rows = store.stored_versions(str(record.get("id")))
         sealed_outside = store.sealed_outside_entry(file_hash)
@@ -291,6 +299,43 @@ def _check_record(verdict: Verdict, data: bytes, data_dir: Path | None,
         return
     verdict.add(label, False, _("the record store holds this consultation, but no version of it matches the "
                                 "attached record"))
+
+
+def _check_addendum(verdict: Verdict, record: dict[str, Any], file_hash: str, store: RecordStore) -> None:
+    """An addendum (consultation/addendum.py): is it the one stored, and does the summary it names exist in
+    the store with the version and SHA-256 it names? A link that does not match is a failure."""
+    consultation_id = str(record.get("consultation_id"))
+    follows: dict[str, Any] = record["follows"] if isinstance(record.get("follows"), dict) else {}
+    stored = [item for item in store.addenda(consultation_id) if item.addendum_id == record.get("id")]
+    label = _("Stored addendum")
+    if stored and stored[0].pdf_sha256 == file_hash:
+        verdict.add(label, True, _("addendum {number} of this consultation in the record store (the stored PDF is "
+                                   "this very file)").format(number=stored[0].number))
+    elif stored:
+        verdict.add(label, False, _("the record store holds this addendum, but this file is not the PDF stored "
+                                    "with it"))
+    elif verdict.this_installation:
+        verdict.add(label, False, _("sealed by this installation's key, but not in its record store"))
+    else:
+        verdict.add(label, None, _("this addendum is not in this record store (made on another workstation?)"))
+    link = _("Summary it follows")
+    version, digest = follows.get("version"), str(follows.get("pdf_sha256", ""))
+    named = _("version {version} of consultation {id}, SHA-256 {hash}").format(
+        version=version, id=consultation_id, hash=digest[:16])
+    versions = {row.id: row for row in store.versions(consultation_id)}
+    if not versions and not verdict.this_installation:
+        verdict.add(link, None, _("{named}: this consultation is not in this record store; the link was not "
+                                  "checked").format(named=named))
+        return
+    record_id = follows.get("record_id")
+    row = versions.get(record_id) if isinstance(record_id, int) else None
+    if row is not None and row.version == version and row.pdf_sha256 == digest:
+        _summary, pdf = store.record(row.id)
+        if hashlib.sha256(pdf).hexdigest() == digest:
+            verdict.add(link, True, _("{named}: in the record store with this hash").format(named=named))
+            return
+    verdict.add(link, False, _("{named}: the record store holds no such summary; the addendum's link does not "
+                               "match").format(named=named))
 
 
 def _default_store(data_dir: Path | None) -> Store | None:

@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from consultaid.consultation.record_store import Whereabouts
 from consultaid.consultation.store import DraftSummary, OutboxEntry, Store, StoredRecord, StoreError, open_store
@@ -36,6 +36,10 @@ from consultaid.i18n import _
 from consultaid.server.pg_store import DEFAULT_LEASE_SECONDS, DraftLease, PgStore
 
 Result = TypeVar("Result")
+
+if TYPE_CHECKING:
+    from consultaid.consultation.addendum import StoredAddendum
+    from consultaid.consultation.store import StoredRecord
 
 log = logging.getLogger(__name__)
 
@@ -340,6 +344,25 @@ class ClinicStore:
 
     def record(self, record_id: int) -> tuple[dict[str, Any], bytes]:
         return self._on_server(lambda server: server.record(record_id), lambda: self.local.record(record_id))
+
+    # --- addenda: on the server only (the local queue takes records, drafts and audit entries) ----------
+    def add_addendum(self, record: dict[str, Any], pdf: bytes) -> int:
+        return self._on_server(lambda server: server.add_addendum(record, pdf), self._addendum_needs_server)
+
+    def _addendum_needs_server(self) -> int:
+        raise StoreError("offline", _("An addendum is stored on the clinic server, which cannot be reached now: "
+                                      "{reason}. Try again when it is back.").format(reason=self.offline_reason))
+
+    def addenda(self, consultation_id: str) -> list[StoredAddendum]:
+        return self._on_server(lambda server: server.addenda(consultation_id),
+                               lambda: self.local.addenda(consultation_id))
+
+    def addendum(self, addendum_id: int) -> tuple[dict[str, Any], bytes]:
+        return self._on_server(lambda server: server.addendum(addendum_id), lambda: self.local.addendum(addendum_id))
+
+    def versions(self, consultation_id: str) -> list[StoredRecord]:
+        return self._on_server(lambda server: server.versions(consultation_id),
+                               lambda: self.local.versions(consultation_id))
 
     def latest_version(self, consultation_id: str) -> int | None:
         return self._on_server(lambda server: server.latest_version(consultation_id),

@@ -153,6 +153,31 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     GRANT UPDATE (state, attempts, next_attempt_at, claimed_by, claimed_until, last_error, receiver_text,
                   updated_at) ON outbox TO {app};
     """),
+    (4, "addenda: confirmations on the day and withdrawals, each linked to the summary it follows", """
+    -- consultation/addendum.py: a sealed addendum that names the summary it follows (row, version, SHA-256).
+    CREATE TABLE addenda (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        addendum_id text NOT NULL UNIQUE,
+        consultation_id text NOT NULL,
+        number integer NOT NULL CHECK (number >= 1),
+        kind text NOT NULL CHECK (kind IN ('confirmation', 'withdrawal')),
+        -- The summary's row (checked when stored; no foreign key: it would change how TRUNCATE records is refused).
+        follows bigint NOT NULL,
+        follows_version integer NOT NULL,
+        follows_sha256 text NOT NULL,
+        made_at text NOT NULL,
+        record_json text NOT NULL,
+        pdf bytea NOT NULL,
+        pdf_sha256 text NOT NULL CHECK (pdf_sha256 = encode(sha256(pdf), 'hex')),
+        UNIQUE (consultation_id, number)
+    );
+    CREATE TRIGGER addenda_are_immutable BEFORE UPDATE OR DELETE ON addenda FOR EACH ROW
+        EXECUTE FUNCTION refuse_change('an addendum cannot be changed or deleted');
+    CREATE TRIGGER addenda_are_kept BEFORE TRUNCATE ON addenda FOR EACH STATEMENT
+        EXECUTE FUNCTION refuse_change('addenda cannot be deleted');
+    REVOKE ALL ON addenda FROM PUBLIC;
+    GRANT SELECT, INSERT ON addenda TO {app};
+    """),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -53,6 +53,7 @@ from consultaid.consultation.store import (
     name_key,
     outbox_subject,
     outbox_time,
+    versions_query,
 )
 from consultaid.i18n import _
 from consultaid.server.connection import CONNECT_TIMEOUT_SECONDS, ServerError, connect, server_reason
@@ -64,6 +65,9 @@ if TYPE_CHECKING:
 
 # psycopg's connection, under the name store.py gives sqlcipher's: the two stores' signatures read alike.
 Connection: TypeAlias = "psycopg.Connection[Any]"
+
+if TYPE_CHECKING:
+    from consultaid.consultation.addendum import StoredAddendum
 
 # The advisory lock that serializes appends to the audit chain (any fixed 64-bit number; "Audit").
 AUDIT_CHAIN_LOCK = 0x4175646974
@@ -226,7 +230,10 @@ class PgStore:
         try:
             with self.connection.transaction():   # one snapshot: the chain and the records agree
                 self.connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                return chain_problems(self.connection, anchors) + record_problems(self.connection)
+                from consultaid.consultation.addendum import addendum_problems
+
+                return (chain_problems(self.connection, anchors) + record_problems(self.connection)
+                        + addendum_problems(self.connection))
         except StoreError:
             raise
         except Exception as error:
@@ -518,6 +525,39 @@ class PgStore:
     def ping(self) -> None:
         """A round trip to the server; StoreError "offline" when it is gone (the status bar's check)."""
         self._read("SELECT 1")
+
+    # --- addenda (consultation/addendum.py), as the SQLite store keeps them ---------------------------
+    def add_addendum(self, record: dict[str, Any], pdf: bytes) -> int:
+        from consultaid.consultation.addendum import AUDIT_ACTIONS, addendum_subject, insert_addendum
+
+        with self.transaction() as db:
+            # The audit chain's lock, taken first: two addenda of one consultation are numbered one at a time.
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (AUDIT_CHAIN_LOCK,))
+            try:
+                row_id, number, row_hash = insert_addendum(db, record, pdf, "%s")
+            except ValueError as error:
+                raise StoreError("other", str(error)) from None
+            self._audit(db, AUDIT_ACTIONS[record["kind"]], addendum_subject(record["consultation_id"], number,
+                                                                            row_hash))
+        return row_id
+
+    def addenda(self, consultation_id: str) -> list[StoredAddendum]:
+        from consultaid.consultation.addendum import ADDENDA_SELECT, stored_addendum
+
+        return [stored_addendum(tuple(row)) for row in self._read_all(
+            ADDENDA_SELECT + " WHERE consultation_id = %s ORDER BY number", (consultation_id,))]
+
+    def addendum(self, addendum_id: int) -> tuple[dict[str, Any], bytes]:
+        from consultaid.consultation.addendum import stored_pdf
+
+        row = self._read("SELECT record_json, pdf, pdf_sha256 FROM addenda WHERE id = %s", (addendum_id,))
+        try:
+            return stored_pdf(row, addendum_id)
+        except ValueError as error:
+            raise StoreError("damaged", str(error)) from None
+
+    def versions(self, consultation_id: str) -> list[StoredRecord]:
+        return [StoredRecord(*row) for row in self._read_all(versions_query("%s"), (consultation_id,))]
 
     def latest_version(self, consultation_id: str) -> int | None:
         """The newest stored version of a consultation (what a print or export entry names), or None."""

@@ -141,7 +141,13 @@ class ConsultationView(QWidget):
         self.patient_screen = None
         self.close_button = QPushButton(_("Close consultation"))
         self.close_button.clicked.connect(self.finished)
+        # Shown while an item is explained again from the check of understanding: the way back to its question.
+        self.back_to_check = QPushButton(_("Back to the check of understanding"))
+        self.back_to_check.setAccessibleName(self.back_to_check.text())
+        self.back_to_check.clicked.connect(self.back_to_understanding)
+        self.back_to_check.hide()
         header.addWidget(title, 1)
+        header.addWidget(self.back_to_check)
         header.addWidget(who)
         header.addWidget(self.patient_button)
         header.addWidget(self.close_button)
@@ -225,13 +231,43 @@ class ConsultationView(QWidget):
         if step == "alternatives_questions":
             from consultaid.ui.pages.alternatives_page import AlternativesPage
 
-            return AlternativesPage(self.consultation)
+            page = AlternativesPage(self.consultation)
+            page.understanding_box.re_explain_requested.connect(self.re_explain)
+            return page
         from consultaid.ui.pages.review_page import ReviewPage
 
         page = ReviewPage(self.consultation)
         page.go_to_step.connect(self.go_to)
         page.signing.finalized.connect(self.lock_after_finalizing)
         return page
+
+    @Slot(str)
+    def re_explain(self, ref: str) -> None:
+        """Show the item <collection>.<id> again, on its step, with the way back to the question."""
+        collection, _dot, item_id = ref.partition(".")
+        step = {"sections": "procedure", "benefits": "benefits_risks", "risks": "benefits_risks",
+                "milestones": "recovery", "alternatives": "alternatives_questions"}.get(collection)
+        if step is None:
+            return
+        self.go_to(step)
+        page = self.page_for[step]
+        if collection == "sections":
+            page.select_section(item_id)
+        elif step == "benefits_risks" and item_id in page.chart.rows:
+            page.chart.select(item_id)
+            page.scroll.ensureWidgetVisible(page.chart.row_widget(item_id))
+        self.back_to_check.show()
+        self.back_to_check.setFocus()
+
+    @Slot()
+    def back_to_understanding(self) -> None:
+        self.back_to_check.hide()
+        self.go_to("alternatives_questions")
+        page = self.page_for["alternatives_questions"]
+        row = page.understanding_box.row_to_return_to()
+        if row is not None:
+            page.scroll.ensureWidgetVisible(row)
+            row.understood.setFocus()
 
     @Slot()
     def lock_after_finalizing(self) -> None:

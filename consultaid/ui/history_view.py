@@ -284,6 +284,13 @@ class HistoryView(QWidget):
         self.results.addWidget(self.table)
         self.results.addWidget(self.empty)
         outer.addWidget(self.results, 1)
+        # The selected consultation's summaries and addenda, its current state, Confirm… and withdrawal.
+        from consultaid.ui.consent_chain import ConsentChain
+
+        self.chain = ConsentChain(store)
+        self.chain.open_summary.connect(self.open_record)
+        self.chain.changed.connect(lambda: self.show_message(_("The addendum is sealed and stored.")))
+        outer.addWidget(self.chain)
 
         # --- message and actions ---
         bottom = QHBoxLayout()
@@ -565,6 +572,7 @@ class HistoryView(QWidget):
     @Slot()
     def _update_actions(self, *_args) -> None:
         row = self.selected_row()
+        self.chain.show_for(row)
         self.open_button.setEnabled(row is not None and not row.is_draft)
         self.export_button.setEnabled(row is not None and not row.is_draft)
         # Only the latest version is corrected, so versions form one line: v1 → v2 → v3.

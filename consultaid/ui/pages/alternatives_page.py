@@ -28,6 +28,7 @@ from consultaid.consultation.session import (
 from consultaid.i18n import _
 from consultaid.ui.field_error import FieldError, guard_text
 from consultaid.ui.pages.common import heading, order_tabs_by_position, paragraph, scrolled, vbox
+from consultaid.ui.pages.understanding_box import UnderstandingBox
 
 
 def _note_field(placeholder: str, text: str, accessible: str) -> QPlainTextEdit:
@@ -50,6 +51,9 @@ class AlternativesPage(QWidget):
         column.addWidget(heading(_("Alternatives and questions")))
         column.addWidget(self._alternatives_box())
         column.addWidget(self._questions_box())
+        self.understanding_box = UnderstandingBox(consultation)
+        self.understanding_box.changed.connect(self.changed)
+        column.addWidget(self.understanding_box)
         column.addWidget(self._teach_back_box())
         column.addWidget(self._decision_box())
         column.addStretch(1)
