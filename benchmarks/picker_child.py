@@ -19,7 +19,7 @@ def main() -> None:
     _app = QApplication(sys.argv[:1])   # held until the measure is printed
     import consultaid.consultation.store  # noqa: F401
     import consultaid.content.library  # noqa: F401
-    import consultaid.ui.main_window  # noqa: F401
+    import consultaid.ui.views.main_window  # noqa: F401
     from consultaid.ui.app import create_main_window
 
     before_kb = peak_rss_kb()

@@ -232,7 +232,7 @@ def bench_step_switch(results: Results, work: Path, cycles: int) -> None:
 
     from consultaid.consultation.session import STEPS
     from consultaid.content.library import load_library
-    from consultaid.ui.consultation_view import ConsultationView
+    from consultaid.ui.views.consultation_view import ConsultationView
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     root = work / "big-pack"
@@ -309,8 +309,8 @@ def bench_finalize(results: Results, runs: int) -> None:
     from PySide6.QtWidgets import QApplication
 
     from consultaid.content.library import load_library
-    from consultaid.ui.consultation_view import ConsultationView
-    from consultaid.ui.messages import messages
+    from consultaid.ui.services.messages import messages
+    from consultaid.ui.views.consultation_view import ConsultationView
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     pack = load_library(CONTENT).get("vertebroplasty")
@@ -616,7 +616,7 @@ def bench_store(results: Results, work: Path, count: int, queries: int, time_cap
     store = open_store(work / "store")
     results.add(f"Opening the store of {count:,} records (key, integrity check), after the first paint",
                 sec(time.perf_counter() - start), budget="report only")
-    # The whole integrity check, once a day in a background thread (consultaid/ui/store_check.py).
+    # The whole integrity check, once a day in a background thread (consultaid/ui/services/store_check.py).
     from consultaid.consultation.store import check_whole_database
 
     start = time.perf_counter()

@@ -103,7 +103,7 @@ def check_window(content_dir: Path, folder: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from consultaid.ui.app import create_main_window
-    from consultaid.ui.style import apply_style
+    from consultaid.ui.services.style import apply_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_style(app)

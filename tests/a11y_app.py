@@ -99,7 +99,7 @@ def main() -> None:
     from consultaid.consultation.shown_content import shown_content
     from consultaid.i18n import set_interface_language
     from consultaid.ui.app import create_main_window
-    from consultaid.ui.style import apply_style
+    from consultaid.ui.services.style import apply_style
     from tests.conftest import CONTENT
 
     PATIENTS = (Patient("Jeanne Dupont", date(1950, 3, 12)), Patient("Marc Leroy", date(1947, 11, 2)),
@@ -132,7 +132,7 @@ def main() -> None:
             setup = ConsultationSetup(Surgeon("Dr A"), patient, pack.id, language, surgery_date=surgery)
             window.open_consultation(Consultation(setup, shown_content(pack, language)))
         elif line == "close":  # close the consultation, answering yes to its question
-            from consultaid.ui.messages import messages
+            from consultaid.ui.services.messages import messages
 
             messages.answers = [True, True]
             window.close_consultation()

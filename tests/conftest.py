@@ -50,7 +50,7 @@ def own_data_dir(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def no_modal_questions():
     """A question the test did not expect fails it instead of waiting forever for a click."""
-    from consultaid.ui.messages import messages
+    from consultaid.ui.services.messages import messages
 
     messages.answers = []
     yield messages
@@ -65,8 +65,8 @@ def main(qtbot, qapp):
     and closing with an open consultation asks a question that must be answered first."""
     from consultaid.i18n import set_interface_language
     from consultaid.ui.app import create_main_window
-    from consultaid.ui.messages import messages
-    from consultaid.ui.style import apply_style
+    from consultaid.ui.services.messages import messages
+    from consultaid.ui.services.style import apply_style
 
     apply_style(qapp)
     window = create_main_window(CONTENT)

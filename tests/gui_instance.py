@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 def main(data_dir: str, answers: str, seconds: float) -> None:
     app = QApplication(sys.argv[:1])
     from consultaid.cli import main as cli_main
-    from consultaid.ui.messages import messages
+    from consultaid.ui.services.messages import messages
 
     messages.answers = [int(answer) for answer in answers.split(",") if answer]
 

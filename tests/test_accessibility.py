@@ -58,7 +58,7 @@ def test_the_checked_palette_is_the_one_the_screen_and_the_pdf_draw_with(qapp):
     from consultaid.content.library import load_library
     from consultaid.report.charts_pdf import RISK_LOOK, TIMELINE_LOOK
     from consultaid.report.pdf_surface import PdfSurface
-    from consultaid.ui import style
+    from consultaid.ui.services import style
     from tests.conftest import CONTENT
     from tests.test_drawing import Recorder, pdf_canvas
 
@@ -131,7 +131,7 @@ def test_the_table_script_runs_and_everything_passes(capsys):
 
 
 def test_high_contrast_look_and_back_to_the_default(qapp):
-    from consultaid.ui import style
+    from consultaid.ui.services import style
 
     try:
         style.apply_style(qapp, 1.5, high_contrast=True)
@@ -183,8 +183,8 @@ def walked(qtbot, qapp):
     """Every step's unnamed widgets: the library, the start form and the five consultation steps."""
     from consultaid.content.library import load_library
     from consultaid.ui.app import create_main_window
-    from consultaid.ui.messages import messages
-    from consultaid.ui.style import apply_style
+    from consultaid.ui.services.messages import messages
+    from consultaid.ui.services.style import apply_style
     from tests.test_session import make
 
     apply_style(qapp)

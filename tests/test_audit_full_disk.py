@@ -70,7 +70,7 @@ def test_a_finalize_that_committed_is_stored_and_says_the_anchor_was_not_updated
 
 def test_starting_a_consultation_on_a_full_disk_opens_it_and_says_what_was_not_updated(qtbot, qapp, tiny_disk):
     from consultaid.ui.app import create_main_window
-    from consultaid.ui.messages import messages
+    from consultaid.ui.services.messages import messages
     from tests.test_consultation_flow import fill_start_form
 
     window = create_main_window(CONTENT, tiny_disk / "records")
@@ -96,7 +96,7 @@ def test_starting_a_consultation_on_a_full_disk_opens_it_and_says_what_was_not_u
 def test_a_finalize_on_a_full_disk_is_stored_and_closing_does_not_call_it_lost(qtbot, qapp, tiny_disk):
     from consultaid.report.seal import installation_seal
     from consultaid.ui.app import create_main_window
-    from consultaid.ui.messages import messages
+    from consultaid.ui.services.messages import messages
     from tests.conftest import drag
     from tests.test_consultation_flow import fill_start_form, press_shortcut
 

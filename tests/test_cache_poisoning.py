@@ -137,8 +137,8 @@ def test_a_gui_consultation_on_a_poisoned_cache_shows_signs_and_seals_the_genuin
         content, cache_dir, qtbot, qapp, tmp_path):
     from consultaid.i18n import set_interface_language
     from consultaid.ui.app import create_main_window
-    from consultaid.ui.messages import messages
-    from consultaid.ui.style import apply_style
+    from consultaid.ui.services.messages import messages
+    from consultaid.ui.services.style import apply_style
 
     genuine = load_library(content, use_cache=False).get(PACK)
     load_library(content)  # a first start fills the cache

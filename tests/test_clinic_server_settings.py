@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from consultaid.server.connection import KEYRING_SERVICE, checked_conninfo, keyring_account
 from consultaid.server.location import ServerLocation
 from consultaid.settings import ClinicServer, Settings, load_settings, save_settings, settings_path, validate
-from consultaid.ui.messages import messages
+from consultaid.ui.services.messages import messages
 from tests.conftest import click_box, type_text
 from tests.test_at_rest import memory_keyring  # noqa: F401 (a fixture)
 
@@ -73,7 +73,7 @@ def test_server_settings_round_trip_without_a_password():
 
 
 def test_choosing_the_clinic_server_in_the_dialog(qtbot, tmp_path, memory_keyring):  # noqa: F811
-    from consultaid.ui.settings_dialog import SettingsDialog
+    from consultaid.ui.dialogs.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(Settings(), printers=[])
     qtbot.addWidget(dialog)
@@ -104,7 +104,7 @@ def test_choosing_the_clinic_server_in_the_dialog(qtbot, tmp_path, memory_keyrin
 
 
 def test_without_a_keyring_the_password_is_not_kept_anywhere_and_the_user_is_told(qtbot, tmp_path):
-    from consultaid.ui.settings_dialog import SettingsDialog
+    from consultaid.ui.dialogs.settings_dialog import SettingsDialog
 
     ca = tmp_path / "ca.pem"
     ca.write_text("-----BEGIN CERTIFICATE-----\n")

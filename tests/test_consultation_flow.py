@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from consultaid.content.library import load_library
 from consultaid.ui.app import create_main_window
-from consultaid.ui.messages import messages
+from consultaid.ui.services.messages import messages
 from tests.conftest import CONTENT, click_box, drag, type_text
 
 PACKS = ["vertebroplasty", "endoscopic-spine-surgery", "cement-spine-surgery"]

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from consultaid.crash_log import crash_log_path
-from consultaid.ui.crash_handler import CrashHandler
-from consultaid.ui.messages import messages
+from consultaid.ui.services.crash_handler import CrashHandler
+from consultaid.ui.services.messages import messages
 from tests.conftest import click_box, type_text
 from tests.test_consultation_flow import fill_start_form
 

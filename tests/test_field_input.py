@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from consultaid.consultation import text_rules
 from consultaid.consultation.setup import validate_setup
 from consultaid.content.library import load_library
-from consultaid.ui.start_dialog import StartConsultationDialog
+from consultaid.ui.dialogs.start_dialog import StartConsultationDialog
 from tests.conftest import CONTENT
 from tests.test_consultation_flow import fill_start_form
 from tests.test_setup_form import TODAY, good_fields

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from consultaid.palette_check import contrast_ratio
-from consultaid.ui import style
+from consultaid.ui.services import style
 
 
 def _controls() -> dict[str, QWidget]:

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
-from consultaid.ui.help_dialog import HelpDialog, show_help
+from consultaid.ui.dialogs.help_dialog import HelpDialog, show_help
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_close_button_closes_the_page(qtbot, window):
 
 
 def test_every_heading_and_paragraph_goes_through_translation(qtbot, window, monkeypatch):
-    import consultaid.ui.help_dialog as help_dialog
+    import consultaid.ui.dialogs.help_dialog as help_dialog
 
     monkeypatch.setattr(help_dialog, "_", lambda text: f"\u00ab{text}\u00bb")
     dialog = HelpDialog(window)

@@ -15,8 +15,8 @@ from consultaid.consultation import store as store_module
 from consultaid.consultation.record_search import RESULT_LIMIT, HistoryQuery, HistorySearch
 from consultaid.consultation.store import StoreError
 from consultaid.ui.app import create_main_window
-from consultaid.ui.history_view import HistoryView
-from consultaid.ui.style import apply_style
+from consultaid.ui.services.style import apply_style
+from consultaid.ui.views.history_view import HistoryView
 from tests.conftest import CONTENT, REPO, type_text
 
 EXAMPLES = REPO / "docs" / "examples"

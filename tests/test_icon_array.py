@@ -145,7 +145,7 @@ def test_other_layouts_fill_the_same_way_and_impossible_ones_are_refused():
 
 @pytest.fixture
 def icon_view(qtbot, qapp):
-    from consultaid.ui.style import apply_style
+    from consultaid.ui.services.style import apply_style
     from consultaid.ui.widgets.icon_array_view import IconArrayView
 
     apply_style(qapp)

@@ -50,7 +50,7 @@ def start(main, qtbot):
 
 def covered(window) -> bool:
     """Every point of the window (menus and status bar included) shows the curtain, nothing under it."""
-    from consultaid.ui.lock_screen import Curtain
+    from consultaid.ui.dialogs.lock_screen import Curtain
 
     rect = window.rect()
     for fx in (0.02, 0.25, 0.5, 0.75, 0.98):
@@ -171,7 +171,7 @@ def test_the_lock_covers_an_open_dialog_and_takes_the_keys_before_it(main, qtbot
 
 
 def test_a_window_opened_while_locked_is_covered_as_it_shows(main, qtbot, surgeon_with_pin):
-    from consultaid.ui.help_dialog import show_help
+    from consultaid.ui.dialogs.help_dialog import show_help
 
     main.lock_now()
     help_page = show_help(main)
@@ -183,7 +183,7 @@ def test_a_window_opened_while_locked_is_covered_as_it_shows(main, qtbot, surgeo
 
 
 def test_repeated_wrong_pins_make_the_screen_wait(main, qtbot, surgeon_with_pin, monkeypatch):
-    import consultaid.ui.idle_lock as idle_lock
+    import consultaid.ui.services.idle_lock as idle_lock
 
     monkeypatch.setattr(idle_lock, "FIRST_WAIT_SECONDS", 1)
     main.lock_now()
@@ -224,7 +224,7 @@ def test_the_lock_screen_speaks_french(main, qtbot, surgeon_with_pin):
 # --- settings ---------------------------------------------------------------------------------------------
 
 def test_the_pin_and_the_idle_time_are_set_in_the_settings_dialog(qtbot):
-    from consultaid.ui.settings_dialog import SettingsDialog
+    from consultaid.ui.dialogs.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(Settings(profiles=[SurgeonProfile("Dr Ann Lee")], current_profile=0), printers=[])
     qtbot.addWidget(dialog)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from consultaid.consultation.ink import InkDrawing
 from consultaid.paths import resources_dir
-from consultaid.ui.style import apply_style
+from consultaid.ui.services.style import apply_style
 from consultaid.ui.widgets.illustration_panel import IllustrationPanel
 from consultaid.ui.widgets.ink_canvas import PADDING, InkCanvas
 from consultaid.ui.widgets.ink_toolbar import InkToolbar

@@ -82,7 +82,7 @@ def test_a_running_consultation_switches_language_without_losing_anything(window
 def test_presentation_size_and_high_contrast_from_the_view_menu(window, qapp):
     view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     actions = {action.text(): action for action in view_menu.actions()}
-    from consultaid.ui.style import BASE_POINT_SIZE as base
+    from consultaid.ui.services.style import BASE_POINT_SIZE as base
 
     actions["Larger"].trigger()
     actions["Larger"].trigger()

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from consultaid.ui.app import create_main_window
-from consultaid.ui.style import apply_style
+from consultaid.ui.services.style import apply_style
 from tests.conftest import CONTENT
 
 

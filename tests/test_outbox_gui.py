@@ -45,8 +45,8 @@ def window(qtbot, qapp):
     """The main window as the app makes it (store attached, Settings read), created after the test's settings."""
     from consultaid.i18n import set_interface_language
     from consultaid.ui.app import create_main_window
-    from consultaid.ui.messages import messages
-    from consultaid.ui.style import apply_style
+    from consultaid.ui.services.messages import messages
+    from consultaid.ui.services.style import apply_style
 
     made = []
 
@@ -68,7 +68,7 @@ def window(qtbot, qapp):
 
 
 def finalize_in_the_app(main, qtbot, tmp_path, identifier: str = "IPP 0099001") -> dict:
-    from consultaid.ui.messages import messages
+    from consultaid.ui.services.messages import messages
 
     choose_procedure(main, qtbot, "vertebroplasty")
     qtbot.mouseClick(main.start_button, Qt.MouseButton.LeftButton)

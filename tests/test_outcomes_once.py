@@ -32,7 +32,7 @@ def model_words(outcomes) -> dict[str, tuple[str, tuple[tuple[str, ...], ...]]]:
 def french_patient(qtbot, qapp, library):  # noqa: F811
     """A French patient's consultation run by an English-speaking surgeon, on the risks page: one risk
     ticked and noted, and a risk added for this patient through the form."""
-    from consultaid.ui.consultation_view import ConsultationView
+    from consultaid.ui.views.consultation_view import ConsultationView
 
     assert interface_language() == "en"
     view = ConsultationView(make(library, "vertebroplasty", "fr"))
@@ -77,7 +77,7 @@ def test_the_risks_page_shows_the_models_outcomes_in_the_patients_language(frenc
 
 def test_patient_screen_review_and_summary_show_the_same_outcomes(french_patient, qtbot):
     from consultaid.report.summary import SummaryDocument
-    from consultaid.ui.patient_screen import PatientScreenController
+    from consultaid.ui.views.patient_screen import PatientScreenController
 
     view = french_patient
     outcomes = view.consultation.outcomes()

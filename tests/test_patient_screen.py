@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from consultaid.consultation.session import STEPS
-from consultaid.ui.style import apply_style
+from consultaid.ui.services.style import apply_style
 from tests.conftest import drag
 from tests.test_session import library, make  # noqa: F401  (the module-scoped library fixture)
 
@@ -16,8 +16,8 @@ CONTROLS = (QCheckBox, QLineEdit, QPlainTextEdit, QPushButton)
 
 @pytest.fixture
 def setup(qtbot, qapp, library):  # noqa: F811
-    from consultaid.ui.consultation_view import ConsultationView
-    from consultaid.ui.patient_screen import PatientScreenController
+    from consultaid.ui.views.consultation_view import ConsultationView
+    from consultaid.ui.views.patient_screen import PatientScreenController
 
     apply_style(qapp)
     consultation = make(library, "vertebroplasty", "en")
@@ -152,7 +152,7 @@ def test_review_is_a_calm_thank_you(setup, qtbot):
 
 
 def test_no_second_screen_offscreen_and_usable_as_a_window(setup, qtbot):
-    from consultaid.ui.patient_screen import place_on_second_screen
+    from consultaid.ui.views.patient_screen import place_on_second_screen
 
     view, controller, screen = setup
     screen.hide()

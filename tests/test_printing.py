@@ -131,7 +131,7 @@ def test_cli_prints_a_summary_through_cups(queue, summary_pdf, run_cli, printed_
 
 
 def test_the_preview_prints_the_same_pdf_through_cups(queue, summary_pdf, qtbot, printed_files):
-    from consultaid.ui.summary_preview import SummaryPreview
+    from consultaid.ui.dialogs.summary_preview import SummaryPreview
 
     folder = cups_pdf_output_folder(queue)
     before = set(folder.glob("*.pdf")) if folder.is_dir() else set()
@@ -165,7 +165,7 @@ def test_an_unknown_printer_is_named_with_the_available_ones(queue, summary_pdf,
 
 
 def test_the_preview_reports_an_unknown_printer(queue, summary_pdf, qtbot):
-    from consultaid.ui.summary_preview import SummaryPreview
+    from consultaid.ui.dialogs.summary_preview import SummaryPreview
 
     preview = SummaryPreview(summary_pdf.read_bytes())
     qtbot.addWidget(preview)
@@ -255,7 +255,7 @@ def test_the_system_print_dialog_gives_printer_and_copies(qapp, monkeypatch, que
     from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
     from PySide6.QtWidgets import QDialog
 
-    from consultaid.ui.summary_preview import choose_printer_with_dialog
+    from consultaid.ui.dialogs.summary_preview import choose_printer_with_dialog
 
     seen = {}
 

@@ -259,7 +259,7 @@ def test_the_legend_names_only_the_styles_in_use():
 
 @pytest.fixture
 def chart_view(qtbot, qapp, library):
-    from consultaid.ui.style import apply_style
+    from consultaid.ui.services.style import apply_style
     from consultaid.ui.widgets.risk_chart_view import RiskChartView
 
     apply_style(qapp)
@@ -368,7 +368,7 @@ def test_saved_ticks_and_notes_are_shown(chart_view):
 
 
 def test_the_chart_grows_with_the_font(chart_view, qapp):
-    from consultaid.ui.style import apply_style
+    from consultaid.ui.services.style import apply_style
 
     view = chart_view("cement-spine-surgery")
     normal = view.row_widget("cement_leakage").estimates[0].linear.sizeHint().height()
@@ -394,7 +394,7 @@ def test_bar_colours_meet_3_to_1_and_text_colours_4_5_to_1():
     from PySide6.QtGui import QColor
 
     from consultaid.charts import palette
-    from consultaid.ui.style import INK, MUTED, SURFACE
+    from consultaid.ui.services.style import INK, MUTED, SURFACE
 
     # The colours the bars and the icon array are drawn with (one palette for the screen and the PDF).
     KIND_COLOURS = {kind: QColor(value) for kind, value in palette.KIND_COLOURS.items()}

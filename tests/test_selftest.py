@@ -68,7 +68,7 @@ def test_version_is_the_package_version(run_cli):
 def test_about_box_shows_the_version(qtbot):
     from PySide6.QtWidgets import QLabel
 
-    from consultaid.ui.about_dialog import about_dialog
+    from consultaid.ui.dialogs.about_dialog import about_dialog
 
     dialog = about_dialog(None)
     qtbot.addWidget(dialog)

@@ -113,7 +113,7 @@ def test_a_full_server_disk_queues_locally_and_arrives_once_space_is_back(own_se
             assert not store.online and "full" in store.offline_reason
             where = store.whereabouts()
             assert where.waiting >= 1 and where.problem == "disk_full"
-            from consultaid.ui.records_place import describe
+            from consultaid.ui.widgets.records_place import describe
 
             assert describe(store)[0].startswith("\u26a0 The clinic server clinic cannot store: its disk is full")
             with psycopg.connect(own_server.admin_db_url, autocommit=True) as admin:

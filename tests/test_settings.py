@@ -139,7 +139,7 @@ def test_logo_must_be_a_small_png_or_jpeg(tmp_path):
 # ---- The dialog ------------------------------------------------------------------------------------------------
 
 def test_the_dialog_keeps_invalid_settings_open_then_accepts_the_typed_values(qtbot, tmp_path):
-    from consultaid.ui.settings_dialog import SettingsDialog
+    from consultaid.ui.dialogs.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(Settings(), printers=["cups-pdf", "office"])
     qtbot.addWidget(dialog)
@@ -180,7 +180,7 @@ def test_the_dialog_keeps_invalid_settings_open_then_accepts_the_typed_values(qt
 
 
 def test_the_dialog_shows_an_empty_profile_name_beside_the_field(qtbot, tmp_path):
-    from consultaid.ui.settings_dialog import SettingsDialog
+    from consultaid.ui.dialogs.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(full_settings(tmp_path), printers=None)
     qtbot.addWidget(dialog)
@@ -231,7 +231,7 @@ def test_the_clinic_logo_is_the_one_image_on_the_summary(tmp_path):
 def test_the_dialog_sets_the_seal_certificate_and_keeps_its_passphrase_in_the_keyring(qtbot, tmp_path,
                                                                                          monkeypatch):
     from consultaid.report import seal
-    from consultaid.ui.settings_dialog import SettingsDialog
+    from consultaid.ui.dialogs.settings_dialog import SettingsDialog
 
     kept = []
     monkeypatch.setattr(seal, "keep_passphrase", lambda path, passphrase: kept.append((path, passphrase)) or True)

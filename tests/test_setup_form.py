@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from consultaid.consultation.setup import clean_text, parse_date, validate_setup
 from consultaid.content.library import load_library
-from consultaid.ui.start_dialog import StartConsultationDialog
+from consultaid.ui.dialogs.start_dialog import StartConsultationDialog
 from tests.conftest import CONTENT, click_box, type_text
 
 TODAY = date(2026, 11, 22)

@@ -14,7 +14,7 @@ from consultaid.consultation.setup import ConsultationSetup, Interpreter, Patien
 from consultaid.consultation.shown_content import shown_content
 from consultaid.content.library import load_library
 from consultaid.i18n import set_interface_language
-from consultaid.ui.style import apply_style
+from consultaid.ui.services.style import apply_style
 from tests.conftest import CONTENT, drag, type_text
 
 PATIENT = "Jeanne Dupont-Lefèvre"
@@ -48,7 +48,7 @@ def make_consultation(library, language="en", interpreter=None, patient=PATIENT)
 @pytest.fixture
 def review(qtbot, qapp, library, summary_renderer):
     """Builds the consultation screen at 1366x768 on the review step; returns (view, page, panel)."""
-    from consultaid.ui.consultation_view import ConsultationView
+    from consultaid.ui.views.consultation_view import ConsultationView
 
     apply_style(qapp)
 
@@ -302,7 +302,7 @@ def test_the_summary_is_made_while_the_window_goes_on(review, qtbot, monkeypatch
 # --- the preview --------------------------------------------------------------------------------
 @pytest.fixture
 def preview(qtbot, qapp, library, summary_renderer):
-    from consultaid.ui.summary_preview import SummaryPreview
+    from consultaid.ui.dialogs.summary_preview import SummaryPreview
 
     apply_style(qapp)
     consultation = make_consultation(library)
@@ -405,7 +405,7 @@ def test_the_summary_can_be_shown_again_after_closing(review, qtbot):
 
 def test_closing_with_signatures_not_finalized_asks_and_going_back_keeps_them(main, qtbot, library):
     """Issue 13, item 7: closing used to leave with the drawn signatures and no word about it."""
-    from consultaid.ui.messages import messages
+    from consultaid.ui.services.messages import messages
 
     main.open_consultation(make_consultation(library))
     view = main.consultation_view
@@ -430,7 +430,7 @@ def test_closing_with_signatures_not_finalized_asks_and_going_back_keeps_them(ma
 
 
 def test_closing_an_unsigned_consultation_asks_nothing_about_signatures(main, qtbot, library):
-    from consultaid.ui.messages import messages
+    from consultaid.ui.services.messages import messages
 
     main.open_consultation(make_consultation(library))
     asked_before = len(messages.asked)
@@ -440,7 +440,7 @@ def test_closing_an_unsigned_consultation_asks_nothing_about_signatures(main, qt
 
 def test_a_configured_certificate_asks_its_passphrase_through_the_message_service(review, qtbot, tmp_path,
                                                                                   no_modal_questions):
-    """The seal certificate's passphrase is asked like every other question (ui/messages.py), so a wrong or
+    """The seal certificate's passphrase is asked like every other question (ui/services/messages.py), so a wrong or
     cancelled one is answered in a test as by a user; the summary is then sealed with that certificate."""
     from consultaid.settings import Settings, save_settings
     from tests.test_seal import pkcs12_certificate

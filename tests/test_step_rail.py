@@ -8,7 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from consultaid.ui.messages import messages
+from consultaid.ui.services.messages import messages
 from tests.conftest import drag
 from tests.test_consultation_flow import press_shortcut
 

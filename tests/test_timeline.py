@@ -231,7 +231,7 @@ def contrast(colour, background="#FFFFFF") -> float:
 
 def test_colours_meet_the_contrast_rules():
     from consultaid.charts import palette  # what the timeline's marks are drawn with, on screen and paper
-    from consultaid.ui.style import INK, MUTED
+    from consultaid.ui.services.style import INK, MUTED
 
     assert contrast(INK) >= 4.5 and contrast(MUTED) >= 4.5
     for mark in (palette.EVENT, palette.RESTRICTION):

@@ -12,7 +12,7 @@ from consultaid.server import clinic_store
 from consultaid.server.clinic_store import ClinicStore
 from consultaid.server.pg_store import PgStore
 from consultaid.ui.app import create_main_window
-from consultaid.ui.style import apply_style
+from consultaid.ui.services.style import apply_style
 from tests.conftest import CONTENT
 from tests.pg_fixtures import migrated, pg_database, pg_roles, pg_server  # noqa: F401 (fixtures)
 from tests.pg_own_server import own_server  # noqa: F401 (fixture)

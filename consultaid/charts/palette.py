@@ -99,7 +99,7 @@ STANDARD_CHART = ChartColours(
     restriction=RESTRICTION, restriction_tint=RESTRICTION_TINT, grid=GRID, separator=SEPARATOR,
     stretch_shade=STRETCH_SHADE)
 
-# High contrast (the app's View › High contrast, ui/style.py's HIGH_CONTRAST look): text black, every mark
+# High contrast (the app's View › High contrast, ui/services/style.py's HIGH_CONTRAST look): text black, every mark
 # at least 7:1 on white (frames, people's outlines, stripes), no tint under the stripes (stripes on white
 # differ more), grid lines 7:1. Colour still never the only cue: the patterns are the standard ones.
 HIGH_CONTRAST_CHART = ChartColours(

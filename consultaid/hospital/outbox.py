@@ -3,7 +3,7 @@
 Finalize writes one outbox row per configured destination ("mllp", "fhir") in the record's own
 transaction (consultation/store.py, server/pg_store.py); nothing is sent there. This module takes the rows
 that are due and sends each with the existing clients (mllp.py, fhir_client.py). Qt-free: the app runs it
-in a background thread (ui/outbox_sender.py), IT runs it as `consultaid outbox send --loop`.
+in a background thread (ui/services/outbox_sender.py), IT runs it as `consultaid outbox send --loop`.
 
 An entry's states:
 - "pending": queued, or due again because the user asked (`consultaid outbox retry`, "Send again");

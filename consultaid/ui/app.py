@@ -17,7 +17,7 @@ def create_main_window(content_dir: Path | None = None, data_dir: Path | None = 
     paint); a store that cannot open is reported and the app runs without saving rather than not at all."""
     from consultaid.content.library import load_library
     from consultaid.paths import bundled_content_dir
-    from consultaid.ui.main_window import MainWindow
+    from consultaid.ui.views.main_window import MainWindow
 
     library = load_library(content_dir or bundled_content_dir())
     window = MainWindow(library, content_language=interface_language(), store=store)
@@ -37,7 +37,7 @@ def open_app_store(data_dir: Path):
 def attach_store(window, data_dir: Path | None = None) -> None:
     from consultaid.consultation.store import StoreError
     from consultaid.paths import user_data_dir
-    from consultaid.ui.store_check import DailyStoreCheck
+    from consultaid.ui.services.store_check import DailyStoreCheck
 
     data_dir = data_dir or user_data_dir()
     set_aside = None
@@ -73,7 +73,7 @@ def _start_an_empty_store(window, data_dir: Path, error) -> str | None:
     attached, returns what to tell the user; None otherwise. Safe here: run_gui holds the data folder's
     lock, so no other ConsultAid uses the file."""
     from consultaid.consultation.store import StoreError, set_database_aside
-    from consultaid.ui.messages import messages
+    from consultaid.ui.services.messages import messages
 
     title = _("The records database is empty") if error.kind == "empty" else _("The records database is damaged")
     choice = messages.choose(window, title, str(error), [
@@ -100,7 +100,7 @@ def claim_data_folder(data_dir: Path):
     it. None when another ConsultAid holds it, after saying so; a folder where no lock can be made is left
     to the store, which reports what is wrong with it."""
     from consultaid.instance_lock import InstanceLock
-    from consultaid.ui.messages import messages
+    from consultaid.ui.services.messages import messages
 
     lock = InstanceLock(data_dir)
     try:
@@ -135,7 +135,7 @@ def install_qt_translations(app, language: str) -> None:
 def run_gui(args) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from consultaid.ui.style import apply_style
+    from consultaid.ui.services.style import apply_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ConsultAid")
@@ -159,9 +159,9 @@ def run_gui(args) -> int:
 
 def install_crash_handler(window, data_dir: Path | None = None):
     """From here on an exception nobody caught saves the draft, is logged without patient data and is
-    explained to the user (ui/crash_handler.py) instead of leaving a half-updated window."""
+    explained to the user (ui/services/crash_handler.py) instead of leaving a half-updated window."""
     from consultaid.paths import user_data_dir
-    from consultaid.ui.crash_handler import CrashHandler
+    from consultaid.ui.services.crash_handler import CrashHandler
 
     handler = CrashHandler(data_dir or user_data_dir(), lambda: window)
     handler.install()

@@ -12,7 +12,7 @@ def paint_focus_frame(widget: QWidget) -> None:
     """A frame inside the widget's edge while it has the keyboard focus; nothing otherwise."""
     if not widget.hasFocus():
         return
-    from consultaid.ui import style
+    from consultaid.ui.services import style
 
     width = style.focus_width()
     painter = QPainter(widget)

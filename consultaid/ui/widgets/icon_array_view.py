@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from consultaid.charts.draw_icons import draw_icon_array, draw_icon_swatch
 from consultaid.charts.icon_array import IconArray, icon_array_for
-from consultaid.ui.style import MUTED, chart_colours
+from consultaid.ui.services.style import MUTED, chart_colours
 from consultaid.ui.widgets.focus_frame import paint_focus_frame
 from consultaid.ui.widgets.qt_surface import QtSurface
 

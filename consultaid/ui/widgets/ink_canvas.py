@@ -38,7 +38,7 @@ from consultaid.consultation.ink import (
     simplify,
 )
 from consultaid.i18n import _
-from consultaid.ui.style import ACCENT, BORDER, INK, MUTED
+from consultaid.ui.services.style import ACCENT, BORDER, INK, MUTED
 from consultaid.ui.widgets.qt_surface import QtSurface, qrect
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QKeySequence, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QFrame, QHBoxLayout, QPushButton, QWidget
 
 from consultaid.i18n import N_, _
-from consultaid.ui.style import ACCENT, BORDER, INK, SURFACE
+from consultaid.ui.services.style import ACCENT, BORDER, INK, SURFACE
 from consultaid.ui.widgets.ink_canvas import CLEAR_SHORTCUT, InkCanvas, shortcut_text
 
 # Okabe–Ito colours, distinguishable with the common colour-vision deficiencies, each dark enough to

@@ -35,7 +35,7 @@ from consultaid.charts import palette
 from consultaid.charts.draw_risk import RiskLook, draw_legend_swatch, draw_scale_bar
 from consultaid.charts.risk_chart import EstimateBar, RiskChart, RiskRow, Tick, build_chart
 from consultaid.i18n import _
-from consultaid.ui.style import ACCENT, BORDER, MUTED, chart_colours, high_contrast_on
+from consultaid.ui.services.style import ACCENT, BORDER, MUTED, chart_colours, high_contrast_on
 from consultaid.ui.widgets.paint_cache import PaintCache
 from consultaid.ui.widgets.qt_surface import QtSurface
 

@@ -17,8 +17,8 @@ from consultaid.charts.icon_array import IconArray
 from consultaid.charts.risk_chart import RiskChart
 from consultaid.charts.risk_overview import OverviewRow
 from consultaid.i18n import _
-from consultaid.ui.field_error import FieldError
-from consultaid.ui.style import MUTED
+from consultaid.ui.services.style import MUTED
+from consultaid.ui.widgets.field_error import FieldError
 from consultaid.ui.widgets.icon_array_view import IconArrayView
 from consultaid.ui.widgets.risk_chart_view import EstimateRowWidget
 

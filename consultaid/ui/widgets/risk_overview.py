@@ -22,8 +22,8 @@ from consultaid.charts.draw_risk import RiskLook, draw_overview_bar, draw_scale_
 from consultaid.charts.risk_chart import EstimateBar, RiskChart
 from consultaid.charts.risk_overview import OverviewRow, RiskOverview, build_overview
 from consultaid.i18n import _
-from consultaid.ui.pages.common import heading
-from consultaid.ui.style import ACCENT, MUTED, high_contrast_on
+from consultaid.ui.services.style import ACCENT, MUTED, high_contrast_on
+from consultaid.ui.views.pages.common import heading
 from consultaid.ui.widgets.focus_frame import paint_focus_frame
 from consultaid.ui.widgets.paint_cache import PaintCache
 from consultaid.ui.widgets.qt_surface import QtSurface

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QSizePolicy, QWidget
 from consultaid.charts.draw_timeline import TimelineLayout, TimelineLook, draw_timeline, layout_timeline
 from consultaid.charts.timeline import Timeline, build_timeline
 from consultaid.i18n import _
-from consultaid.ui.style import chart_colours, high_contrast_on
+from consultaid.ui.services.style import chart_colours, high_contrast_on
 from consultaid.ui.widgets.focus_frame import paint_focus_frame
 from consultaid.ui.widgets.paint_cache import PaintCache
 from consultaid.ui.widgets.qt_surface import QtSurface

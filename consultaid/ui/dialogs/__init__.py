@@ -1,0 +1,1 @@
+"""Dialogs and windows that open over the main window."""

@@ -1,0 +1,1 @@
+"""The main window and the screens it shows: library, consultation, records, patient screen."""
