@@ -63,7 +63,7 @@ def test_selecting_a_procedure_shows_its_overview(window, qtbot):
     rect = main.procedures.visualItemRect(main.procedures.item(row))
     qtbot.mouseClick(main.procedures.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert main.overview.title.text() == "Vertebroplasty (vertebral cementoplasty)"
-    assert "version 1.1.0" in main.overview.meta.text()
+    assert "version 1.2.0" in main.overview.meta.text()
     assert "002_8df9aa41cbf46354.txt" in main.overview.contents.text()
 
 
