@@ -193,10 +193,16 @@ def test_tick_labels_are_kept_by_rank_and_never_collide():
     rects = sorted(kept.values(), key=Rect.left)
     for first, second in zip(rects, rects[1:], strict=False):
         assert first.right() + 6 <= second.left()               # a gap of half a label height at least
-    # The end gives way to a landmark just before it.
+    # The end gives way to a landmark just before it, onto a second row: the last stretch keeps its time.
     crowded_end = ticks[:2] + (AxisTick(19, 0.98, "Landmark", rank=1), ticks[4])
-    labels = [tick.label for tick, _rect in place_ticks(Recorder(), look, crowded_end, 100, 500, 0)[0]]
-    assert "Landmark" in labels and "End" not in labels
+    placed, two_rows = place_ticks(Recorder(), look, crowded_end, 100, 500, 0)
+    kept = {tick.label: rect for tick, rect in placed}
+    assert kept["Landmark"].top() == 0 and kept["End"].top() == 12 + 3 and kept["End"].right() == 500
+    assert two_rows == 2 * 12 + 3
+    # A tick that only fills in never pushes the end off its row, even when the end itself is not a landmark.
+    filler_before_end = ticks[:2] + (AxisTick(19, 0.98, "Filler", rank=2), AxisTick(20, 1.0, "End", rank=2))
+    placed, one_row = place_ticks(Recorder(), look, filler_before_end, 100, 500, 0)
+    assert [tick.label for tick, _rect in placed] == ["Day", "Middle", "End"] and one_row == 12
 
 
 def test_a_lane_puts_its_words_after_the_mark_before_it_or_under_it():

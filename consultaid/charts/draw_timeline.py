@@ -154,14 +154,22 @@ def layout_legend(surface: Surface, look: TimelineLook, timeline: Timeline, widt
 def place_ticks(surface: Surface, look: TimelineLook, ticks: tuple[AxisTick, ...], chart_left: float,
                 chart_right: float, top: float) -> tuple[list[tuple[AxisTick, Rect]], float]:
     """Tick labels by rank (the day of surgery, then landmarks, then the rest), each kept only if it
-    does not collide with one already placed; a tick without its label gets no grid line either."""
+    does not collide with one already placed; a tick without its label gets no grid line either. The
+    end of the axis is never dropped: when a landmark just before it takes its place, it moves to a
+    second row, since without it the last stretch of the chart has no time at all."""
     label_h = surface.line_height(look.tick_font)
     has_dates = any(tick.date_text for tick in ticks)
     height = label_h + (surface.line_height(look.tick_date_font) if has_dates else 0)
     gap = label_h * look.tick_gap
+    row_gap = 0.25 * label_h
+    header_h = height
     placed: list[tuple[AxisTick, Rect]] = []
-    # The end of the axis gives way to a landmark just before it (3 months before 6 months).
-    for tick in sorted(ticks, key=lambda tick: (tick.rank, tick.x >= 1, tick.hours)):
+    # The end of the axis counts as a landmark, placed after the others: it gives way in the first row
+    # to a landmark just before it (3 months before 6 months), never to a tick that only fills in.
+    def order(tick: AxisTick) -> tuple[int, bool, float]:
+        return (min(tick.rank, 1) if tick.x >= 1 else tick.rank, tick.x >= 1, tick.hours)
+
+    for tick in sorted(ticks, key=order):
         text_w = max(surface.measure(tick.label, look.tick_font), surface.measure(tick.date_text, look.tick_date_font))
         px = chart_left + tick.x * (chart_right - chart_left)
         if tick.x <= 0 or tick.x >= 1:
@@ -173,7 +181,10 @@ def place_ticks(surface: Surface, look: TimelineLook, ticks: tuple[AxisTick, ...
         rect = Rect(left, top, text_w, height)
         if all(rect.right() + gap <= other.left() or rect.left() >= other.right() + gap for _other, other in placed):
             placed.append((tick, rect))
-    return placed, height
+        elif tick.x >= 1 and header_h == height:
+            header_h = 2 * height + row_gap
+            placed.append((tick, Rect(left, top + height + row_gap, text_w, height)))
+    return placed, header_h
 
 
 def words_for(look: TimelineLook, item: TimelineItem) -> Words:
