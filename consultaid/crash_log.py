@@ -10,7 +10,6 @@ No Qt here: the command line writes to the same log.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import traceback
 from pathlib import Path
@@ -52,8 +51,11 @@ def crash_logger(data_dir: Path) -> logging.Logger:
         for handler in list(logger.handlers):
             logger.removeHandler(handler)
             handler.close()
+        # logging.handlers brings sockets, pickle and queues with it: only when a log is written, not at start.
+        from logging.handlers import RotatingFileHandler
+
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
+        handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
                                                        encoding="utf-8", delay=True)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         logger.addHandler(handler)

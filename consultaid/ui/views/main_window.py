@@ -69,9 +69,7 @@ class MainWindow(QMainWindow):
     def configure_outbox(self) -> None:
         """Settings › Hospital record, applied: what finalize queues, and the background sender, which runs
         only while a destination is configured (none by default: then no socket is ever opened)."""
-        from consultaid.hospital.outbox_settings import credentials, hospital_settings
         from consultaid.settings import load_settings
-        from consultaid.ui.services.outbox_sender import BackgroundSender
 
         configured = load_settings().hospital
         if self.store is None:
@@ -80,8 +78,13 @@ class MainWindow(QMainWindow):
         if self.outbox_sender is not None:
             self.outbox_sender.stop()
             self.outbox_sender = None
+        if not configured.destinations():
+            return   # the sender's modules (HTTP, MLLP, TLS) are not even imported: a cold start pays nothing
+        from consultaid.hospital.outbox_settings import credentials, hospital_settings
+        from consultaid.ui.services.outbox_sender import BackgroundSender
+
         opener = outbox_store_opener(self.store)
-        if configured.destinations() and opener is not None:
+        if opener is not None:
             self.outbox_sender = BackgroundSender(opener, hospital_settings(configured), credentials(configured),
                                                   parent=self)
             self.outbox_sender.passed.connect(self._outbox_passed)

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from consultaid.charts.draw_icons import draw_icon_array, draw_icon_swatch
 from consultaid.charts.icon_array import IconArray, icon_array_for
-from consultaid.ui.services.style import MUTED, chart_colours
+from consultaid.ui.services.style import MUTED, chart_colours, high_contrast_on
 from consultaid.ui.widgets.focus_frame import paint_focus_frame
+from consultaid.ui.widgets.paint_cache import PaintCache
 from consultaid.ui.widgets.qt_surface import QtSurface
 
 
@@ -31,6 +32,7 @@ class IconGrid(QWidget):
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setAccessibleName(icon_array.caption)
+        self._paint_cache = PaintCache()
 
     def _padding(self) -> float:
         return max(2.0, QFontMetricsF(self.font()).height() * 0.2)
@@ -58,11 +60,14 @@ class IconGrid(QWidget):
         return scale, left, padding
 
     def paintEvent(self, _event) -> None:
-        scale, left, top = self._geometry()
-        painter = QPainter(self)
-        draw_icon_array(QtSurface(painter), self.icon_array, scale, left, top, chart_colours())
-        painter.end()
+        # A thousand people are a thousand painter paths: kept as a pixmap, so showing the risks step
+        # again costs one pixmap copy (the array never changes; a new one comes with a new grid).
+        self._paint_cache.paint(self, high_contrast_on(), self._paint_people)
         paint_focus_frame(self)
+
+    def _paint_people(self, painter: QPainter) -> None:
+        scale, left, top = self._geometry()
+        draw_icon_array(QtSurface(painter), self.icon_array, scale, left, top, chart_colours())
 
 
 class IconSwatch(QWidget):
