@@ -898,6 +898,7 @@ def main() -> int:
         shutil.rmtree(SANDBOX, ignore_errors=True)
     total = time.perf_counter() - started
     unmet = [row[0] for row in results.rows if row[5].startswith("**no")]
+    say("".join(f"\n- {note}" for note in results.notes))
     say(f"\nWhole run: {total:.0f} s. Budgets not met: {len(unmet)}" + "".join(f"\n  - {row}" for row in unmet))
     if not args.no_write:
         write_results(results, description, quick, total)

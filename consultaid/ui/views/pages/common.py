@@ -33,6 +33,11 @@ def scrolled(widget: QWidget, name: str) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(widget)
+    # QScrollArea makes its widget and viewport fill their own backgrounds; a page shown by the step
+    # rail was then painted twice in one frame (every label, bar and box). The style sheet paints the
+    # same white behind them (QWidget#PageBody, the area itself), so the filling adds nothing.
+    widget.setAutoFillBackground(False)
+    area.viewport().setAutoFillBackground(False)
     return area
 
 
