@@ -1,0 +1,52 @@
+"""Showing a step paints its page once. QScrollArea makes the widget it holds, and its viewport, fill their
+own backgrounds, and Qt then painted every label, bar and box of a page twice in the same frame when the
+step rail showed it: the risks step took twice the time it needed. The budget lives in benchmarks/; this
+checks the cause, which a timing cannot show on a busy machine."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QWidget
+
+from consultaid.consultation.session import STEPS
+from tests.test_session import library, make  # noqa: F401  (the module-scoped library fixture)
+
+
+class PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints: Counter[str] = Counter()
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
+            self.paints[f"{type(watched).__name__} {watched.objectName()} {id(watched)}"] += 1
+        return False
+
+
+@pytest.mark.parametrize("step", [step for step in STEPS if step != "procedure"])
+def test_a_step_shown_from_the_rail_paints_each_widget_once(qtbot, qapp, library, step):  # noqa: F811
+    from consultaid.ui.views.consultation_view import ConsultationView
+
+    view = ConsultationView(make(library, "vertebroplasty", "en"))
+    view.resize(1366, 768)
+    qtbot.addWidget(view)
+    view.show()
+    for each in STEPS:   # every page laid out and painted once already, as after a few minutes of use
+        qtbot.mouseClick(view.navigator.buttons[each], Qt.MouseButton.LeftButton)
+        qapp.processEvents()
+    qtbot.mouseClick(view.navigator.buttons["procedure"], Qt.MouseButton.LeftButton)
+    qapp.processEvents()
+    counter = PaintCounter()
+    qapp.installEventFilter(counter)
+    try:
+        # What the rail's click runs; the click itself also paints the pressed button, before the switch.
+        view.go_to(step)
+        qapp.processEvents()
+    finally:
+        qapp.removeEventFilter(counter)
+    assert counter.paints, "the step was not painted at all"
+    twice = sorted(name for name, paints in counter.paints.items() if paints > 1)
+    assert not twice, f"painted more than once: {twice}"
