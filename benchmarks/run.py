@@ -366,6 +366,9 @@ def bench_finalize(results: Results, runs: int) -> None:
             panel.preview.close()
         view.close()
         view.deleteLater()
+        # processEvents() outside a running event loop never deletes: without this, every run's window
+        # stayed alive, and the garbage collector walked all of them during the next finalize.
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
         app.processEvents()
         return max(stall, clicked), total, idle_gap
 

@@ -41,6 +41,9 @@ def sealed_summary(record: dict[str, Any], paper: str = "a4", logo_path: str | o
     allowed).
     `seal` comes from `consultaid.report.seal.load_seal()`; None uses this installation's own seal.
     Raises report.seal.SealError when it cannot be sealed."""
+    from consultaid.report.heap import settle_sealing_libraries
+
+    settle_sealing_libraries()
     from consultaid.report.archival import archival_pdf
     from consultaid.report.seal import installation_seal, seal_pdf
     from consultaid.report.summary import SummaryDocument

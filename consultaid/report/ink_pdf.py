@@ -8,6 +8,7 @@ coordinates, the signature's baseline, and a fixed-size flowable.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING
 
 from consultaid.charts import draw_ink
@@ -52,21 +53,30 @@ def fixed_flowable(width: float, height: float, paint: Callable[[Canvas, float, 
                    alternative_text: str = "") -> Flowable:
     """A flowable of a fixed size whose content `paint(canvas, width, height)` draws; with
     `alternative_text`, a picture that a tagged PDF describes in these words."""
+    return _fixed_flowable_class()(width, height, paint, alternative_text)
+
+
+@cache
+def _fixed_flowable_class() -> type[Flowable]:
+    """One class for every fixed flowable, made when the first is (reportlab loads with the first summary,
+    not with this module). A class made per flowable is a reference cycle: the signatures and drawings its
+    painter closed over then waited for the garbage collector's full pass (tests/test_summary_garbage.py)."""
     from reportlab.platypus import Flowable
 
     class FixedFlowable(Flowable):  # type: ignore[misc]  # reportlab has no type information
-        def __init__(self) -> None:
+        def __init__(self, width: float, height: float, paint: Callable[[Canvas, float, float], None],
+                     alternative_text: str) -> None:
             super().__init__()
-            self.width, self.height = width, height
+            self.width, self.height, self.paint = width, height, paint
             self.alternative_text = alternative_text
 
         def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
             return self.width, self.height
 
         def draw(self) -> None:
-            paint(self.canv, self.width, self.height)
+            self.paint(self.canv, self.width, self.height)
 
-    return FixedFlowable()
+    return FixedFlowable
 
 
 def signature_flowable(drawing: InkDrawing, width: float, height: float, alternative_text: str = "") -> Flowable:

@@ -16,6 +16,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.colors import HexColor
@@ -391,34 +392,9 @@ class SummaryDocument:
         frame = Frame(SIDE_MARGIN, self.bottom_margin, self.width, self.frame_height,
                       id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        document.build(self.story(), canvasmaker=self._canvas_maker(moment))
-        self.structure = document.structure   # the tagged PDF's structure, for report/archival.py
+        document.build(self.story(), canvasmaker=partial(SummaryCanvas, summary=self, moment=moment))
+        self.structure = document.detach()   # the tagged PDF's structure, for report/archival.py
         return buffer.getvalue()
-
-    def _canvas_maker(self, moment: datetime) -> type[TaggingCanvas]:
-        summary = self
-
-        class SummaryCanvas(TaggingCanvas):
-            """Holds every page until the end, so each footer can say "page X of Y"."""
-
-            def __init__(self, *args: Any, **kwargs: Any) -> None:   # reportlab's Canvas arguments
-                super().__init__(*args, **kwargs)
-                self._doc._timeStamp = _RecordTimeStamp(moment)
-                self._pages: list[dict[str, Any]] = []
-
-            def showPage(self) -> None:
-                self._pages.append(dict(self.__dict__))
-                self._startPage()
-
-            def save(self) -> None:
-                total = len(self._pages)
-                for state in self._pages:
-                    self.__dict__.update(state)
-                    summary.draw_page_furniture(self, self._pageNumber, total)
-                    super().showPage()
-                super().save()
-
-        return SummaryCanvas
 
     def draw_page_furniture(self, canvas: TaggingCanvas, page: int, pages: int) -> None:
         """Footer on every page; from page 2, a running header naming the patient and the consultation."""
@@ -1125,3 +1101,31 @@ def render(record: dict[str, Any], paper: str = "a4", logo_path: str | os.PathLi
 
 
 __all__ = ["PAPER_SIZES", "RecordError", "SummaryDocument", "load_consultation", "render"]
+
+
+class SummaryCanvas(TaggingCanvas):
+    """Holds every page until the end, so each footer can say "page X of Y".
+
+    One class for every summary, told its document when made, which it forgets once saved (see
+    SummaryDocument.build): a class made for each build, closing over the document, kept the document
+    and its structure tree alive until the garbage collector's next full pass."""
+
+    def __init__(self, *args: Any, summary: SummaryDocument, moment: datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)   # reportlab's Canvas arguments
+        self.summary = summary
+        self._doc._timeStamp = _RecordTimeStamp(moment)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.summary.draw_page_furniture(self, self._pageNumber, total)
+            super().showPage()
+        super().save()
+        self._pages.clear()
+        del self.summary

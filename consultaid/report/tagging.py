@@ -367,6 +367,8 @@ class TaggedDocTemplate(BaseDocTemplate):  # type: ignore[misc]
     """A BaseDocTemplate that tags what it draws; after `build`, `structure` holds the record. Its canvas
     maker must make a TaggingCanvas."""
 
+    canv: Any   # reportlab's: the canvas while it builds
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tagger = Tagger(getattr(self, "lang", None) or "en")
@@ -380,6 +382,22 @@ class TaggedDocTemplate(BaseDocTemplate):  # type: ignore[misc]
     @property
     def structure(self) -> DocumentStructure:
         return self.tagger.structure
+
+    def detach(self) -> DocumentStructure:
+        """After `build`: the structure, with the template and its canvas no longer naming it or any of
+        ours, and the template out of the cycle reportlab makes of it (it names itself in its namespace).
+        The canvas stays in reportlab's own cycles (each text object names it and keeps a bound method of
+        itself). Whatever those cycles named (the structure tree, the document being drawn: thousands of
+        objects) waited for the garbage collector's next full pass, which then held the interpreter for
+        tens of milliseconds while the window waited. `structure` is empty afterwards."""
+        structure = self.tagger.structure
+        self.tagger = Tagger(structure.language)
+        canvas = self.canv
+        if canvas is not None:
+            canvas.tagger = canvas._doctemplate = None
+        self.canv = None
+        self._nameSpace: dict[str, Any] = {}   # reportlab's {"doc": self}, for docEval flowables: done with
+        return structure
 
 
 # ---- the hooks on reportlab -------------------------------------------------------------------------------
