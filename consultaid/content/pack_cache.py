@@ -110,9 +110,11 @@ class PackCache:
         so a pack read from the cache is exactly the pack validation built."""
         if key is None or self._seal_key is None:
             return
-        if _json_round_trip(pack_data) != pack_data or _json_round_trip(listing) != listing:
+        # Encoded once: the same text is checked and written (a first start encodes a thousand packs).
+        text = json.dumps({"format": CACHE_FORMAT, "pack": pack_data}, ensure_ascii=False, separators=(",", ":"))
+        if json.loads(text)["pack"] != pack_data or _json_round_trip(listing) != listing:
             return
-        if _write_atomically(self.folder / f"{key}.json", {"format": CACHE_FORMAT, "pack": pack_data}):
+        if _write_text_atomically(self.folder / f"{key}.json", text):
             entry = dict(listing, key=key, fingerprint=pack_data["fingerprint"])
             entry["mac"] = seal(self._seal_key, self._purpose(folder.name), _entry_body(entry))
             self._new[folder.name] = entry
@@ -190,13 +192,16 @@ def _json_round_trip(data: object) -> object:
 
 
 def _write_atomically(path: Path, data: JsonObject) -> bool:
+    return _write_text_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _write_text_atomically(path: Path, text: str) -> bool:
     from consultaid.files import write_atomically
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Not synced to disk: a cache lost in a power cut is only made again.
-        write_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-                         durable=False)
+        write_atomically(path, text.encode("utf-8"), durable=False)
     except OSError:
         return False  # a cache that cannot be written only costs the next start some time
     return True

@@ -40,6 +40,9 @@ class YamlRejected(Exception):
 class YamlDocument:
     file: Path
     data: object
+    # The file's text as read: a check that holds for every character of it holds for every string the
+    # YAML makes of it, except what a double-quoted escape (a backslash) makes.
+    text: str = ""
     # (path parts) -> line (1-based) where that field's key stands; the value's line for list items.
     lines: dict[FieldParts, int] = field(default_factory=dict)
     # (path parts) -> first line of the text of a literal block scalar (`key: |`), to point inside it.
@@ -107,7 +110,7 @@ def _compose(file: Path, text: str, loader_class: _LoaderClass) -> YamlDocument:
         root = loader.get_single_node()
         if root is None:
             _reject(file, 1, _("the file is empty"))
-        document = YamlDocument(file, None)
+        document = YamlDocument(file, None, text)
         _index(file, root, (), document)
         document.data = loader.construct_document(root)
         return document
