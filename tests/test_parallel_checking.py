@@ -41,13 +41,13 @@ def many_packs(tmp_path):
 
 def test_many_changed_packs_are_checked_in_workers_with_the_same_result(many_packs, tmp_path, monkeypatch):
     started = []
-    real = checking.check_folders
+    real = checking.checked_in_order
 
     def counting(folders, workers=None):
         started.append(len(folders))
         return real(folders, workers=2)
 
-    monkeypatch.setattr(checking, "check_folders", counting)
+    monkeypatch.setattr(checking, "checked_in_order", counting)
     parallel = load_library(many_packs)
     assert started == [60] and len(parallel.broken) == 9 and len(parallel.in_language("en")) == 51
 
@@ -55,7 +55,7 @@ def test_many_changed_packs_are_checked_in_workers_with_the_same_result(many_pac
     serial = load_library(many_packs, use_cache=False)
     assert _summary(parallel) == _summary(serial)
     # The workers' results went into the cache: the next start lists everything without validating.
-    monkeypatch.setattr(checking, "check_folders", lambda folders, workers=None: started.append(len(folders))
+    monkeypatch.setattr(checking, "checked_in_order", lambda folders, workers=None: started.append(len(folders))
                         or real(folders))
     again = load_library(many_packs)
     assert started[-1] == 9 and _summary(again) == _summary(parallel)   # only the broken ones again

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,13 +37,16 @@ def check_folder(folder: Path) -> Checked:
     return pack_data(check), ()
 
 
-def check_folders(folders: list[Path], workers: int | None = None) -> dict[Path, Checked]:
-    """Each folder validated, in worker processes when there are PARALLEL_FROM or more and more than one
-    core. The result is the same either way (tests/test_parallel_checking.py)."""
+def checked_in_order(folders: list[Path], workers: int | None = None) -> Generator[tuple[Path, Checked]]:
+    """(folder, what its validation found), in the order of `folders`, each as soon as it is known: the
+    caller files the first packs (the cache, the listing) while the workers still validate the last. In
+    worker processes when there are PARALLEL_FROM or more and more than one core; the result is the same
+    either way (tests/test_parallel_checking.py)."""
     workers = workers or min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                              else os.cpu_count() or 1)
     if len(folders) < PARALLEL_FROM or workers < 2:
-        return {folder: check_folder(folder) for folder in folders}
+        yield from ((folder, check_folder(folder)) for folder in folders)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -51,7 +54,7 @@ def check_folders(folders: list[Path], workers: int | None = None) -> dict[Path,
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         with _main_script_hidden():   # every worker starts during map's submissions
             results = pool.map(check_folder, folders, chunksize=chunk)
-        return dict(zip(folders, results, strict=True))
+        yield from zip(folders, results, strict=True)
 
 
 @contextmanager

@@ -29,6 +29,9 @@ from consultaid.content.problems import Problem
 from consultaid.i18n import _
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from consultaid.content.checking import Checked
     from consultaid.content.pack_cache import PackCache
     from consultaid.content.validation import PackCheck
 
@@ -147,7 +150,7 @@ def load_library(root: Path, use_cache: bool = True) -> ContentLibrary:
     """Every pack under `root`. Packs whose files have not changed since they last passed validation are
     listed from the cache (content/pack_cache.py); the others are validated now (content/checking.py: on
     every core when there are many)."""
-    from consultaid.content.checking import check_folders
+    from consultaid.content.checking import checked_in_order
     from consultaid.content.pack_cache import PackCache
 
     cache = PackCache(root) if use_cache else None
@@ -155,7 +158,20 @@ def load_library(root: Path, use_cache: bool = True) -> ContentLibrary:
     folders = pack_folders(root)
     keys = {folder: cache.key(folder) if cache else None for folder in folders}
     cached = {folder: cache.listing(folder, keys[folder]) if cache else None for folder in folders}
-    checked = check_folders([folder for folder in folders if cached[folder] is None])
+    checked = checked_in_order([folder for folder in folders if cached[folder] is None])
+    try:
+        _list_packs(library, cache, folders, keys, cached, checked)
+    finally:
+        checked.close()   # the workers stop even if listing failed half way
+    if cache:
+        cache.save()
+    return library
+
+
+def _list_packs(library: ContentLibrary, cache: PackCache | None, folders: list[Path],
+                keys: dict[Path, str | None], cached: dict[Path, Any],
+                checked: Iterator[tuple[Path, Checked]]) -> None:
+    """Each pack into the library, from its cached listing or from its validation (in the same order)."""
     seen_ids: dict[str, Path] = {}
     for folder in folders:
         listed = cached[folder]
@@ -164,7 +180,8 @@ def load_library(root: Path, use_cache: bool = True) -> ContentLibrary:
             listing = PackListing(listed["id"], folder, tuple(listed["languages"]), listed["titles"],
                                   listed["summaries"])
         else:
-            data, problems = checked[folder]
+            checked_folder, (data, problems) = next(checked)
+            assert checked_folder == folder   # the validations come in the order asked
             if data is None:
                 library.broken.append(BrokenPack(folder, problems))
                 continue
@@ -181,9 +198,6 @@ def load_library(root: Path, use_cache: bool = True) -> ContentLibrary:
             continue
         seen_ids[listing.id] = folder
         library.add(listing, keys[folder], pack)
-    if cache:
-        cache.save()
-    return library
 
 
 def _id_line(folder: Path) -> int:
