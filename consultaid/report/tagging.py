@@ -78,7 +78,10 @@ class Tagger:
         self.structure = DocumentStructure(language, seal_description=translate(SEAL_DESCRIPTION, language))
         self.containers = [self.structure.root]   # where new elements go
         self.in_leaf = 0              # > 0 while a leaf draws: what it draws inside is its content
-        self.heading_level = 0        # the last heading's level: the next may go at most one deeper
+        # The open headings as (style rank, level): a heading closes those of its rank or lower, and goes one
+        # level below the one it is under, so levels never skip and a document without an "h1" style (the
+        # addendum: title, then h2 parts) still gets H1 > H2 > H3 > H2.
+        self.open_headings: list[tuple[int, int]] = []
         self.pending_label: StructureElement | None = None   # the Lbl of the list item drawing now
         self.continued: StructureElement | None = None       # a paragraph whose next piece may follow
         self.continued_style: Any = None     # a split paragraph's style: its second part has the same
@@ -139,8 +142,7 @@ class Tagger:
                 name.endswith(CONTINUED_PIECES) or paragraph.style is self.continued_style):
             element = self.continued     # the next piece of the same paragraph, or its part on the next page
         elif base in HEADING_RANKS:
-            self.heading_level = min(HEADING_RANKS[base], self.heading_level + 1)
-            element = self.containers[-1].add(StructureElement(f"H{self.heading_level}"))
+            element = self.containers[-1].add(StructureElement(f"H{self.heading_level(HEADING_RANKS[base])}"))
         else:
             element = self.containers[-1].add(StructureElement("P"))
         # reportlab marks the first part of a paragraph it split between pages with _splitpara.
@@ -152,6 +154,14 @@ class Tagger:
                 draw()
         finally:
             self.pending_label = None
+
+    def heading_level(self, rank: int) -> int:
+        """The level (1-6) of a heading of style rank `rank` coming next."""
+        while self.open_headings and self.open_headings[-1][0] >= rank:
+            self.open_headings.pop()
+        level = min(6, self.open_headings[-1][1] + 1 if self.open_headings else 1)
+        self.open_headings.append((rank, level))
+        return level
 
     def list_element(self) -> StructureElement:
         """The list the next item belongs to: the one just before it, or a new one."""
