@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel
 
 from consultaid.consultation.addendum import CONFIRMATION, WITHDRAWAL, Addendum, SummaryLink
 from consultaid.consultation.store import Store
@@ -42,8 +43,12 @@ def stored_summary(data_dir: Path) -> tuple[Store, dict, SummaryLink]:
 
 
 def open_dialog(qtbot, store: Store, summary: dict, link: SummaryLink, kind: str):
-    from consultaid.ui.dialogs.addendum_dialog import AddendumDialog
+    from PySide6.QtWidgets import QApplication
 
+    from consultaid.ui.dialogs.addendum_dialog import AddendumDialog
+    from consultaid.ui.services.style import apply_style
+
+    apply_style(QApplication.instance())   # the app's own style, as the user sees it
     dialog = AddendumDialog(store, Addendum(kind, summary, link, key_facts(summary)))
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):
@@ -81,6 +86,25 @@ def typed(dialog) -> dict:
             "ink": {role: not pad.canvas.drawing().is_empty for role, pad in dialog.pads.items()}}
 
 
+def button_colour(button) -> str:
+    """The colour a button is painted with, just inside its left edge, half-way down."""
+    return button.grab().toImage().pixelColor(6, button.height() // 2).name()
+
+
+def test_the_key_facts_on_screen_are_grouped_as_the_addendum_prints_them(qtbot, tmp_path):
+    from consultaid.report.addendum import NO_FIGURE
+
+    store, summary, link = stored_summary(tmp_path / "data")
+    dialog = open_dialog(qtbot, store, summary, link, CONFIRMATION)
+    facts = dialog.addendum.key_facts
+    lines = [label.text() for label in dialog.findChildren(QLabel) if label.text().startswith("\u2022 ")]
+    with_figures = [fact for fact in facts if fact["figures"]]
+    assert lines[:len(with_figures)] == [f"\u2022 {fact['label']}: {fact['figures']}" for fact in with_figures]
+    others = "; ".join(fact["label"] for fact in facts if not fact["figures"])
+    assert others and lines[len(with_figures):] == [f"\u2022 {NO_FIGURE} {others}"]
+    store.close()
+
+
 @pytest.fixture
 def slow_seal(monkeypatch):
     """The real seal, called once the test releases it (or after 3 s): as long as a slow machine takes."""
@@ -110,9 +134,11 @@ def test_sealing_runs_in_a_worker_and_the_dialog_stays_responsive_but_busy(qtbot
     timer.start(20)
     qtbot.waitUntil(lambda: len(ticks) >= 2, timeout=5000)
 
+    enabled_look = button_colour(dialog.make_button)
     started = time.monotonic()
     qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
     assert time.monotonic() - started < 1.0, "the click waited for the seal: sealing ran on the window's thread"
+    assert button_colour(dialog.make_button) != enabled_look   # it looks disabled, not only is
     assert dialog.is_sealing() and dialog.isVisible()
     assert dialog.progress.isVisible() and "Sealing the addendum" in dialog.problems.text()
     assert not dialog.make_button.isEnabled() and not dialog.cancel_button.isEnabled()

@@ -191,6 +191,7 @@ def test_pdftotext_and_the_structure_read_in_the_order_of_the_page(tagged, kind,
         parts += [t(addendum_module.STATEMENT, language), STATEMENT]
     parts += [QUESTION, ANSWER, t(addendum_module.SIGNATURES, language), record["patient"]["name"], CLINICIAN]
     text = subprocess.run(["pdftotext", str(file.path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "`" not in text   # no markup shown to the patient (the seal line said `consultaid verify`)
     assert -1 not in in_order(words(text), parts), in_order(words(text), parts)
     structure = words(" ".join(item.own_text for item in file.root.walk() if item.own_text))
     assert -1 not in in_order(structure, parts), in_order(structure, parts)

@@ -87,7 +87,7 @@ DID_NOT_SIGN = N_("The patient did not sign this addendum.")
 REASON = N_("Reason given: {reason}")
 NOT_SIGNED = N_("Not signed.")
 SEALED = N_("This PDF carries an electronic seal: any change to the file after sealing is detected by "
-            "`consultaid verify`.")
+            "consultaid verify.")
 FOOTER_ID = N_("Addendum {id} · follows {consultation} v{version} · SHA-256 {hash}")
 AUDIT_CHAIN = N_("audit chain {hash}")
 PAGE_OF = N_("Page {page} of {pages}")

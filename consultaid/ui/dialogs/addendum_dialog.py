@@ -51,9 +51,14 @@ from consultaid.ui.services.summary_job import SealingJob
 from consultaid.ui.views.pages.common import heading, paragraph
 from consultaid.ui.widgets.field_error import guard_text
 from consultaid.ui.widgets.ink_canvas import InkCanvas
-from consultaid.ui.widgets.signing_panel import PAD_HEIGHT_LINES, SIGN_HERE
+from consultaid.ui.widgets.signing_panel import CARD_STYLE, PAD_HEIGHT_LINES, SIGN_HERE
 
 log = logging.getLogger(__name__)
+
+# The signature cards as on the review step, and a disabled Seal button that looks disabled (as in the records
+# view): while the addendum is sealed, the app-wide style would draw it exactly as an enabled one.
+DIALOG_STYLE = CARD_STYLE + (
+    "QPushButton#PrimaryButton:disabled { color: white; background: #9BBBD3; border-color: #9BBBD3; }")
 
 
 def _text_field(placeholder: str, accessible: str, lines: int = 3) -> QPlainTextEdit:
@@ -126,6 +131,7 @@ class AddendumDialog(QDialog):
 
     def __init__(self, store: Any, addendum: Addendum, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setStyleSheet(DIALOG_STYLE)
         self.store = store
         self.addendum = addendum
         self.pdf: bytes | None = None
@@ -205,11 +211,17 @@ class AddendumDialog(QDialog):
 
     # --- parts ---------------------------------------------------------------------------------------
     def _facts_box(self) -> QGroupBox:
+        from consultaid.report.addendum import NO_FIGURE
+
         box = QGroupBox(_("The key facts, shown again"))
         column = QVBoxLayout(box)
-        for fact in self.addendum.key_facts:
-            text = f"{fact['label']}: {fact['figures']}" if fact["figures"] else fact["label"]
-            column.addWidget(paragraph("\u2022 " + text))
+        facts = self.addendum.key_facts
+        for fact in [fact for fact in facts if fact["figures"]]:
+            column.addWidget(paragraph(f"\u2022 {fact['label']}: {fact['figures']}"))
+        # As the addendum prints them: the risks without a figure together, said to have none.
+        others = [fact["label"] for fact in facts if not fact["figures"]]
+        if others:
+            column.addWidget(paragraph(f"\u2022 {_(NO_FIGURE)} {'; '.join(others)}"))
         return box
 
     def _still_wishes_box(self) -> QGroupBox:
