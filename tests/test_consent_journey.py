@@ -108,7 +108,7 @@ def test_confirmation_then_withdrawal_from_the_records_view(main, qtbot, tmp_pat
     sign(qtbot, dialog.pads["clinician"])
     assert dialog.make_button.isEnabled(), dialog.problems.text()
     qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible(), dialog.problems.text()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=60000)   # sealed in a worker, then stored
     [confirmation] = main.store.addenda(summary_record["id"])
     assert (confirmation.kind, confirmation.number, confirmation.still_wishes) == (CONFIRMATION, 1, True)
     assert (confirmation.follows, confirmation.follows_version, confirmation.follows_sha256) == (
@@ -141,7 +141,7 @@ def test_confirmation_then_withdrawal_from_the_records_view(main, qtbot, tmp_pat
     assert not dialog.make_button.isEnabled()   # the patient signs, or the reason is given
     type_text(dialog.missing_reason, "Told by telephone")
     qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible(), dialog.problems.text()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=60000)   # sealed in a worker, then stored
     _confirmation, withdrawal = main.store.addenda(summary_record["id"])
     assert (withdrawal.kind, withdrawal.number, withdrawal.follows_sha256) == (WITHDRAWAL, 2, summary_row.pdf_sha256)
     record, pdf = main.store.addendum(withdrawal.id)

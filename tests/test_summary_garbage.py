@@ -48,3 +48,17 @@ def test_a_sealed_summary_leaves_nothing_of_ours_to_the_collector(example, tmp_p
     # reportlab and pyHanko keep small cycles of their own (a text object's bound method; a reference and
     # its indirect object); the PDF object tables (about 12,000 objects) are emptied.
     assert sum(left.values()) < 5000, left.most_common(8)
+
+
+@pytest.mark.parametrize("kind", ["confirmation", "withdrawal"])
+def test_a_sealed_addendum_leaves_nothing_of_ours_to_the_collector(kind, tmp_path, monkeypatch):
+    from consultaid.report.addendum import sealed_addendum
+    from tests.test_addendum_tagged import full_record
+
+    monkeypatch.setenv("CONSULTAID_DATA_DIR", str(tmp_path))
+    record, seal = full_record(kind, "fr"), installation_seal()
+    sealed_addendum(record, seal)
+    left = left_in_cycles(lambda: sealed_addendum(record, seal))
+    ours = {name: count for name, count in left.items() if name.startswith(OURS)}
+    assert ours == {}, f"the addendum is still held by cycles: {ours}"
+    assert sum(left.values()) < 5000, left.most_common(8)

@@ -3,10 +3,15 @@ made from the addendum's record alone (consultation/addendum.py) and sealed like
 
     key_facts(summary_record) -> [{"label", "figures"}]   what a confirmation shows again (the summary's risks)
     render_addendum(record, seal=None) -> bytes            the PDF; the same record gives the same bytes
-    sealed_addendum(record, seal=None) -> bytes            PDF/A-3b with the record attached, then sealed
+    sealed_addendum(record, seal=None) -> bytes            tagged PDF/A-3a (PDF/UA-1), record attached, sealed
 
 Each page names the summary the addendum follows (consultation id, version, SHA-256 of its stored PDF), so
 the paper alone says which signed summary it completes; `consultaid verify` checks that link in the store.
+
+The addendum is as accessible as the summary, by the same code (report/tagging.py while it draws,
+report/structure_tree.py and report/archival.py when it is kept): title and parts as headings, paragraphs,
+the key facts as a list, the parties panel as a table whose labels are row header cells, each signature a
+figure that says whose it is, footer and rules as artifacts, /Lang in the patient's language.
 """
 
 from __future__ import annotations
@@ -18,9 +23,7 @@ from typing import Any
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
     Frame,
     KeepTogether,
@@ -47,8 +50,12 @@ from consultaid.formatting import format_long_date
 from consultaid.i18n import N_, SUPPORTED_LANGUAGES, translate
 from consultaid.report import RecordError
 from consultaid.report.fonts import BOLD, ITALIC, REGULAR, draw_text, fit_text, markup, register_fonts
-from consultaid.report.ink_pdf import signature_flowable
+from consultaid.report.ink_pdf import SIGNATURE_ALT, signature_flowable
+from consultaid.report.paged_canvas import paged_canvas
+from consultaid.report.structure_tree import DocumentStructure
 from consultaid.report.styles import styles
+from consultaid.report.summary_flowables import EmptyPad
+from consultaid.report.tagging import TaggedDocTemplate, TaggingCanvas, with_row_headers
 
 MARGIN = 20 * mm
 BOTTOM = 24 * mm
@@ -81,11 +88,12 @@ DID_NOT_SIGN = N_("The patient did not sign this addendum.")
 REASON = N_("Reason given: {reason}")
 NOT_SIGNED = N_("Not signed.")
 SEALED = N_("This PDF carries an electronic seal: any change to the file after sealing is detected by "
-            "`consultaid verify`.")
+            "consultaid verify.")
 FOOTER_ID = N_("Addendum {id} · follows {consultation} v{version} · SHA-256 {hash}")
 AUDIT_CHAIN = N_("audit chain {hash}")
 PAGE_OF = N_("Page {page} of {pages}")
 LABELLED = N_("{label}: {detail}")
+SEAL_DESCRIPTION = N_("Electronic seal of this addendum (see consultaid verify)")
 
 
 def key_facts(summary: dict[str, Any]) -> list[dict[str, str]]:
@@ -119,6 +127,7 @@ class AddendumDocument:
         self.seal = seal
         self.width = A4[0] - 2 * MARGIN
         self.moment = datetime.fromisoformat(record["made_at"])
+        self.structure: DocumentStructure | None = None   # after build(): what report/archival.py tags
 
     def t(self, text: str, **values: Any) -> str:
         words = translate(text, self.language)
@@ -137,42 +146,20 @@ class AddendumDocument:
         buffer = io.BytesIO()
         r = self.record
         title = self.t(KIND_TITLES[r["kind"]])
-        document = BaseDocTemplate(
+        document = TaggedDocTemplate(
             buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=BOTTOM,
             title=f"{title}: {r['procedure']['title']}", author=r.get("clinician", ""),
             subject=self.t(SUBTITLE), creator="ConsultAid", keywords=[r["id"], r["consultation_id"]],
-            lang=self.language, invariant=1, initialFontName=REGULAR, initialFontSize=10, displayDocTitle=1)
+            lang=self.language, invariant=1, initialFontName=REGULAR, initialFontSize=10, displayDocTitle=1,
+            seal_description=self.t(SEAL_DESCRIPTION))
         frame = Frame(MARGIN, BOTTOM, self.width, A4[1] - MARGIN - BOTTOM, id="body", leftPadding=0,
                       rightPadding=0, topPadding=0, bottomPadding=0)
         document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        document.build(self.story(title), canvasmaker=self._canvas_maker())
+        document.build(self.story(title), canvasmaker=paged_canvas(self.footer, self.moment))
+        self.structure = document.detach()
         return buffer.getvalue()
 
-    def _canvas_maker(self) -> type[Canvas]:
-        from consultaid.report.summary import _RecordTimeStamp
-
-        addendum, moment = self, self.moment
-
-        class AddendumCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type information
-            def __init__(self, *args: Any, **kwargs: Any):
-                super().__init__(*args, **kwargs)
-                self._doc._timeStamp = _RecordTimeStamp(moment)
-                self._pages: list[dict[str, Any]] = []
-
-            def showPage(self) -> None:
-                self._pages.append(dict(self.__dict__))
-                self._startPage()
-
-            def save(self) -> None:
-                for state in self._pages:
-                    self.__dict__.update(state)
-                    addendum.footer(self, self._pageNumber, len(self._pages))
-                    super().showPage()
-                super().save()
-
-        return AddendumCanvas
-
-    def footer(self, canvas: Canvas, page: int, pages: int) -> None:
+    def footer(self, canvas: TaggingCanvas, page: int, pages: int) -> None:
         r = self.record
         left, right = MARGIN, A4[0] - MARGIN
         canvas.saveState()
@@ -232,6 +219,7 @@ class AddendumDocument:
         label_w = 0.28 * self.width
         table = Table([[self.p(self.t(label), "label"), self.p(value, "small" if label == SUMMARY_LINK else "value")]
                        for label, value in rows], [label_w, self.width - label_w])
+        with_row_headers(table)   # each label is the header of its row, for a screen reader
         table.setStyle(TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 6),
             ("BOX", (0, 0), (-1, -1), 0.6, HexColor(palette.BORDER)),
@@ -285,7 +273,8 @@ class AddendumDocument:
                           self.p(self.t(SIGNED_AT, date=self.day(signature.signed_at.isoformat()),
                                         time=signature.signed_at.strftime("%H:%M")), "small_muted"),
                           Paragraph(markup(signature.meaning, ITALIC), self.s["meaning"])]
-                ink = signature_flowable(signature.drawing, ink_w, ink_h)
+                ink = signature_flowable(signature.drawing, ink_w, ink_h,
+                                         self.t(SIGNATURE_ALT, name=signature.name))
             else:
                 name = r["patient"]["name"] if role == "patient" else r.get("clinician", "")
                 words.append(self.p(name, "value", BOLD))
@@ -294,7 +283,7 @@ class AddendumDocument:
                     words += [self.p(self.t(DID_NOT_SIGN), "body", BOLD), self.p(self.t(REASON, reason=reason))]
                 else:
                     words.append(self.p(self.t(NOT_SIGNED), "body", BOLD))
-                ink = Spacer(ink_w, ink_h)
+                ink = EmptyPad(ink_w, ink_h)   # the signature line, as the summary draws it
             table = Table([[ink, words]], [ink_w + 16, self.width - ink_w - 16])
             table.setStyle(TableStyle([
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BOX", (0, 0), (-1, -1), 0.6, HexColor(palette.BORDER)),
@@ -311,9 +300,15 @@ def render_addendum(record: dict[str, Any], seal: Any = None) -> bytes:
 
 
 def sealed_addendum(record: dict[str, Any], seal: Any = None) -> bytes:
-    """As the summary is kept: PDF/A-3b with the addendum's record attached, then sealed (no change allowed)."""
+    """As the summary is kept: tagged PDF/A-3a (PDF/UA-1) with the addendum's record attached, then sealed
+    (no change allowed)."""
+    from consultaid.report.heap import settle_sealing_libraries
+
+    settle_sealing_libraries()
     from consultaid.report.archival import archival_pdf
     from consultaid.report.seal import installation_seal, seal_pdf
 
     seal = seal or installation_seal()
-    return bytes(seal_pdf(archival_pdf(render_addendum(record, seal), record), seal))
+    document = AddendumDocument(record, seal)
+    pdf = document.build()
+    return bytes(seal_pdf(archival_pdf(pdf, record, document.structure), seal))

@@ -16,7 +16,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.colors import HexColor
@@ -76,6 +75,7 @@ from consultaid.report.fonts import (
 )
 from consultaid.report.illustrations import illustration_flowable
 from consultaid.report.ink_pdf import ILLUSTRATION_ALT, SIGNATURE_ALT, signature_flowable
+from consultaid.report.paged_canvas import paged_canvas
 from consultaid.report.styles import styles, typography
 from consultaid.report.summary_flowables import (
     CHART_BLOCK,
@@ -236,20 +236,6 @@ def short_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-class _RecordTimeStamp:
-    """What reportlab's PDF writer reads for CreationDate/ModDate: the record's time, not the clock's."""
-
-    def __init__(self, moment: datetime) -> None:
-        offset = moment.utcoffset()
-        minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-        self.YMDhms = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
-        self.dhh = int(minutes / 60)          # truncated towards zero, as the PDF date format wants
-        self.dmm = abs(minutes) % 60
-        self.t = moment.timestamp()
-        self.lt = self.YMDhms
-        self.tzname = "record"
-
-
 class SummaryDocument:
     """One record, laid out. `build()` returns the PDF bytes."""
 
@@ -392,7 +378,7 @@ class SummaryDocument:
         frame = Frame(SIDE_MARGIN, self.bottom_margin, self.width, self.frame_height,
                       id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        document.build(self.story(), canvasmaker=partial(SummaryCanvas, summary=self, moment=moment))
+        document.build(self.story(), canvasmaker=paged_canvas(self.draw_page_furniture, moment))
         self.structure = document.detach()   # the tagged PDF's structure, for report/archival.py
         return buffer.getvalue()
 
@@ -1101,31 +1087,3 @@ def render(record: dict[str, Any], paper: str = "a4", logo_path: str | os.PathLi
 
 
 __all__ = ["PAPER_SIZES", "RecordError", "SummaryDocument", "load_consultation", "render"]
-
-
-class SummaryCanvas(TaggingCanvas):
-    """Holds every page until the end, so each footer can say "page X of Y".
-
-    One class for every summary, told its document when made, which it forgets once saved (see
-    SummaryDocument.build): a class made for each build, closing over the document, kept the document
-    and its structure tree alive until the garbage collector's next full pass."""
-
-    def __init__(self, *args: Any, summary: SummaryDocument, moment: datetime, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)   # reportlab's Canvas arguments
-        self.summary = summary
-        self._doc._timeStamp = _RecordTimeStamp(moment)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.summary.draw_page_furniture(self, self._pageNumber, total)
-            super().showPage()
-        super().save()
-        self._pages.clear()
-        del self.summary

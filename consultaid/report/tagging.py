@@ -11,8 +11,9 @@ is covered:
   reportlab's Flowable and on its paragraph bullet; on any other canvas they behave exactly as
   before). The role comes from the flowable: a Paragraph's style name gives H1-H6 or P (`HEADING_RANKS`,
   heading levels never skip), a bulleted paragraph an item of a list (L > LI > Lbl + LBody), a Table
-  with repeated header rows a table (Table > TR > TH/TD, header cells with Scope, spans with
-  ColSpan/RowSpan) through reportlab's own table render callback, a flowable with an
+  with repeated header rows, or marked by `with_row_headers` (a panel of label: value rows), a table
+  (Table > TR > TH/TD, header cells with Scope Column or Row, spans with ColSpan/RowSpan) through
+  reportlab's own table render callback, a flowable with an
   `alternative_text` a Figure (charts, illustrations, signatures), and any other flowable a group whose
   own drawing is decoration while the paragraphs it draws are tagged.
 - The drawing itself is never changed: regions are noted in the canvas's code stream as empty markers
@@ -44,6 +45,8 @@ LIST_STYLES = ("bullet",)
 CONTINUED_PIECES = ("_middle", "_last")
 OPENING_PIECES = ("_first", "_middle")
 SEAL_DESCRIPTION = N_("Electronic seal of this summary (see consultaid verify)")
+# The attribute `with_row_headers` sets on a reportlab Table: how many of each row's first cells are headers.
+HEADER_COLUMNS = "consultaid_header_columns"
 
 # PDF operators that put marks on the page (ISO 32000-1, table 51 and 9.4): what must be tagged or
 # marked as an artifact. A text object (BT ... ET) is one entry of reportlab's code list.
@@ -71,14 +74,26 @@ def _marker(region: _Region, opens: bool) -> _Marker:
     return marker
 
 
-class Tagger:
-    """Builds the structure while the document draws, in drawing order."""
+def with_row_headers(table: Table, columns: int = 1) -> Table:
+    """`table`, marked as a data table whose first `columns` cells of each row are header cells for that row
+    (TH with Scope Row): a panel of labels and values, such as an addendum's parties."""
+    setattr(table, HEADER_COLUMNS, columns)
+    return table
 
-    def __init__(self, language: str) -> None:
-        self.structure = DocumentStructure(language, seal_description=translate(SEAL_DESCRIPTION, language))
+
+class Tagger:
+    """Builds the structure while the document draws, in drawing order. `seal_description` names the seal's
+    form field for people (the summary's by default)."""
+
+    def __init__(self, language: str, seal_description: str | None = None) -> None:
+        description = translate(SEAL_DESCRIPTION, language) if seal_description is None else seal_description
+        self.structure = DocumentStructure(language, seal_description=description)
         self.containers = [self.structure.root]   # where new elements go
         self.in_leaf = 0              # > 0 while a leaf draws: what it draws inside is its content
-        self.heading_level = 0        # the last heading's level: the next may go at most one deeper
+        # The open headings as (style rank, level): a heading closes those of its rank or lower, and goes one
+        # level below the one it is under, so levels never skip and a document without an "h1" style (the
+        # addendum: title, then h2 parts) still gets H1 > H2 > H3 > H2.
+        self.open_headings: list[tuple[int, int]] = []
         self.pending_label: StructureElement | None = None   # the Lbl of the list item drawing now
         self.continued: StructureElement | None = None       # a paragraph whose next piece may follow
         self.continued_style: Any = None     # a split paragraph's style: its second part has the same
@@ -139,8 +154,7 @@ class Tagger:
                 name.endswith(CONTINUED_PIECES) or paragraph.style is self.continued_style):
             element = self.continued     # the next piece of the same paragraph, or its part on the next page
         elif base in HEADING_RANKS:
-            self.heading_level = min(HEADING_RANKS[base], self.heading_level + 1)
-            element = self.containers[-1].add(StructureElement(f"H{self.heading_level}"))
+            element = self.containers[-1].add(StructureElement(f"H{self.heading_level(HEADING_RANKS[base])}"))
         else:
             element = self.containers[-1].add(StructureElement("P"))
         # reportlab marks the first part of a paragraph it split between pages with _splitpara.
@@ -152,6 +166,14 @@ class Tagger:
                 draw()
         finally:
             self.pending_label = None
+
+    def heading_level(self, rank: int) -> int:
+        """The level (1-6) of a heading of style rank `rank` coming next."""
+        while self.open_headings and self.open_headings[-1][0] >= rank:
+            self.open_headings.pop()
+        level = min(6, self.open_headings[-1][1] + 1 if self.open_headings else 1)
+        self.open_headings.append((rank, level))
+        return level
 
     def list_element(self) -> StructureElement:
         """The list the next item belongs to: the one just before it, or a new one."""
@@ -171,13 +193,15 @@ class Tagger:
         return result
 
     def draw_table(self, table: Table, canvas: Canvas, draw: Callable[[], None]) -> None:
-        """A table with repeated header rows holds data: Table > TR > TH/TD. Any other table only places
-        things side by side (the title page's panels, a signature beside its words, a legend): its cells'
-        contents are tagged in reading order, row by row, with no table around them."""
+        """A table with repeated header rows, or with row headers (`with_row_headers`), holds data: Table >
+        TR > TH/TD. Any other table only places things side by side (the title page's panels, a signature
+        beside its words, a legend): its cells' contents are tagged in reading order, row by row, with no
+        table around them."""
         repeat = getattr(table, "repeatRows", 0)
         # reportlab also takes a list of row numbers to repeat; the summary never does, and such a table
         # is treated as placing only.
         data = repeat if isinstance(repeat, int) else 0
+        header_columns = int(getattr(table, HEADER_COLUMNS, 0))
         self.continued = None
         header = [cell for row in table._cellvalues[:data] for cell in row]
         last = self.last_table
@@ -186,8 +210,9 @@ class Tagger:
         repeated = bool(data and last is not None and self.containers[-1].kids[-1:] == [last[0]]
                         and len(header) == len(last[1]) and any(not isinstance(cell, str) for cell in header)
                         and all(cell is before for cell, before in zip(header, last[1], strict=True)))
-        element = last[0] if repeated and last is not None else StructureElement("Table") if data else None
-        cells = _TableCells(self, table, canvas, data, repeated)
+        element = (last[0] if repeated and last is not None
+                   else StructureElement("Table") if data or header_columns else None)
+        cells = _TableCells(self, table, canvas, data, repeated, header_columns)
         table._renderCB = cells.callback   # reportlab's own hook around each row and cell
         if element is not None and repeated:
             self.containers.append(element)
@@ -202,8 +227,11 @@ class Tagger:
 class _TableCells:
     """reportlab's render callback for one table: opens TR and TH/TD around each row and cell drawn."""
 
-    def __init__(self, tagger: Tagger, table: Table, canvas: Canvas, header_rows: int, repeated: bool) -> None:
+    def __init__(self, tagger: Tagger, table: Table, canvas: Canvas, header_rows: int, repeated: bool,
+                 header_columns: int = 0) -> None:
         self.tagger, self.table, self.canvas, self.header_rows = tagger, table, canvas, header_rows
+        self.header_columns = header_columns
+        self.data = bool(header_rows or header_columns)   # else the table only places its cells
         self.repeated = repeated   # its header rows repeat those of the part before: artifacts
         self.open: list[Any] = []   # context managers entered for the current row and cell
         self.row = 0
@@ -212,15 +240,15 @@ class _TableCells:
         return self.repeated and row < self.header_rows
 
     def callback(self, table: Table, event: str, *args: Any) -> None:
-        if event == "startRow" and self.header_rows:
+        if event == "startRow" and self.data:
             self.row = int(args[0])
             if not self.skipped(self.row):
                 self.enter(self.tagger.container(StructureElement("TR")))
-        elif event == "endRow" and self.header_rows:
+        elif event == "endRow" and self.data:
             if not self.skipped(self.row):
                 self.leave()
         elif event == "startCell":
-            if self.header_rows and self.skipped(int(args[0])):
+            if self.data and self.skipped(int(args[0])):
                 self.enter(self.tagger.region(self.canvas, None, leaf=True))   # drawn, but not read again
             else:
                 self.start_cell(args[0], args[1], args[2])
@@ -229,17 +257,17 @@ class _TableCells:
 
     def start_cell(self, row: int, column: int, value: Any) -> None:
         text_cell = not isinstance(value, (list, tuple, Flowable))
-        if not self.header_rows:   # placing only: a cell's words are a paragraph of their own
+        if not self.data:   # placing only: a cell's words are a paragraph of their own
             if text_cell and str(value).strip():
                 element = self.tagger.containers[-1].add(StructureElement("P"))
                 self.enter(self.tagger.region(self.canvas, element, leaf=True))
             else:
                 self.enter(self.tagger.region(self.canvas, None, leaf=False))
             return
-        header = row < self.header_rows
-        cell = StructureElement("TH" if header else "TD")
-        if header:
-            cell.table_attributes["Scope"] = "Column"
+        column_header, row_header = row < self.header_rows, column < self.header_columns
+        cell = StructureElement("TH" if column_header or row_header else "TD")
+        if column_header or row_header:
+            cell.table_attributes["Scope"] = "Column" if column_header else "Row"
         spans = getattr(self.table, "_spanRanges", None) or {}
         span = spans.get((column, row))
         if span is not None:
@@ -369,9 +397,9 @@ class TaggedDocTemplate(BaseDocTemplate):  # type: ignore[misc]
 
     canv: Any   # reportlab's: the canvas while it builds
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, seal_description: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.tagger = Tagger(getattr(self, "lang", None) or "en")
+        self.tagger = Tagger(getattr(self, "lang", None) or "en", seal_description)
 
     def _startBuild(self, filename: Any = None, canvasmaker: Any = Canvas) -> None:  # noqa: N802 - reportlab's
         super()._startBuild(filename, canvasmaker)
@@ -435,4 +463,4 @@ def _install_hooks() -> None:
 
 _install_hooks()
 
-__all__ = ["HEADING_RANKS", "TaggedDocTemplate", "Tagger", "TaggingCanvas", "mark_page"]
+__all__ = ["HEADING_RANKS", "TaggedDocTemplate", "Tagger", "TaggingCanvas", "mark_page", "with_row_headers"]

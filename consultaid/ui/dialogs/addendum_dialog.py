@@ -4,6 +4,11 @@ A confirmation shows the summary's key facts again (procedure, side/level, risks
 whether the patient still wishes to go ahead, takes anything new the surgeon adds and new questions; a
 withdrawal takes what the patient said. Both take the signatures of the patient (or the reason they do not
 sign) and of the clinician, then make the sealed addendum in the patient's language and store it.
+
+The addendum is rendered and sealed in a worker thread (ui/services/summary_job.py, as the summary is), so the
+window stays responsive; meanwhile the dialog shows its progress and takes no edits, no second click and no
+Cancel. A failure (a seal certificate that cannot be opened, a full disk, the store refusing the addendum) is
+told through ui/services/messages.py, and the dialog stays as it was, with everything typed in it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -21,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -39,12 +46,19 @@ from consultaid.consultation.addendum import (
 from consultaid.consultation.session import QuestionAnswer
 from consultaid.consultation.store import StoreError
 from consultaid.i18n import _, translate
+from consultaid.ui.services.messages import messages
+from consultaid.ui.services.summary_job import SealingJob
 from consultaid.ui.views.pages.common import heading, paragraph
 from consultaid.ui.widgets.field_error import guard_text
 from consultaid.ui.widgets.ink_canvas import InkCanvas
-from consultaid.ui.widgets.signing_panel import PAD_HEIGHT_LINES, SIGN_HERE
+from consultaid.ui.widgets.signing_panel import CARD_STYLE, PAD_HEIGHT_LINES, SIGN_HERE
 
 log = logging.getLogger(__name__)
+
+# The signature cards as on the review step, and a disabled Seal button that looks disabled (as in the records
+# view): while the addendum is sealed, the app-wide style would draw it exactly as an enabled one.
+DIALOG_STYLE = CARD_STYLE + (
+    "QPushButton#PrimaryButton:disabled { color: white; background: #9BBBD3; border-color: #9BBBD3; }")
 
 
 def _text_field(placeholder: str, accessible: str, lines: int = 3) -> QPlainTextEdit:
@@ -117,9 +131,12 @@ class AddendumDialog(QDialog):
 
     def __init__(self, store: Any, addendum: Addendum, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setStyleSheet(DIALOG_STYLE)
         self.store = store
         self.addendum = addendum
         self.pdf: bytes | None = None
+        self.job: SealingJob | None = None          # sealing the addendum, while it runs
+        self._record: dict[str, Any] | None = None   # the record being sealed, stored when the PDF is made
         summary = addendum.summary
         setup = summary["setup"]
         title = _(KIND_TITLES[addendum.kind])
@@ -160,6 +177,7 @@ class AddendumDialog(QDialog):
         column.addWidget(reason_label)
         column.addWidget(self.missing_reason)
         column.addStretch(1)
+        self.body = body
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -169,6 +187,12 @@ class AddendumDialog(QDialog):
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setObjectName("Meta")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)   # busy: sealing gives no steps to count
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(160)
+        self.progress.setAccessibleName(_("Sealing the addendum…"))
+        self.progress.hide()
         self.make_button = QPushButton(_("Seal and store the addendum"))
         self.make_button.setObjectName("PrimaryButton")
         self.make_button.clicked.connect(self.make)
@@ -176,6 +200,7 @@ class AddendumDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.problems, 1)
+        buttons.addWidget(self.progress)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.make_button)
         outer = QVBoxLayout(self)
@@ -186,11 +211,17 @@ class AddendumDialog(QDialog):
 
     # --- parts ---------------------------------------------------------------------------------------
     def _facts_box(self) -> QGroupBox:
+        from consultaid.report.addendum import NO_FIGURE
+
         box = QGroupBox(_("The key facts, shown again"))
         column = QVBoxLayout(box)
-        for fact in self.addendum.key_facts:
-            text = f"{fact['label']}: {fact['figures']}" if fact["figures"] else fact["label"]
-            column.addWidget(paragraph("\u2022 " + text))
+        facts = self.addendum.key_facts
+        for fact in [fact for fact in facts if fact["figures"]]:
+            column.addWidget(paragraph(f"\u2022 {fact['label']}: {fact['figures']}"))
+        # As the addendum prints them: the risks without a figure together, said to have none.
+        others = [fact["label"] for fact in facts if not fact["figures"]]
+        if others:
+            column.addWidget(paragraph(f"\u2022 {_(NO_FIGURE)} {'; '.join(others)}"))
         return box
 
     def _still_wishes_box(self) -> QGroupBox:
@@ -257,6 +288,8 @@ class AddendumDialog(QDialog):
 
     @Slot()
     def refresh(self) -> None:
+        if self.job is not None:
+            return   # sealing: the progress message stays, the button stays disabled
         problems = self.addendum.problems()
         self.problems.setText(" ".join(problems))
         self.make_button.setEnabled(not problems)
@@ -265,34 +298,92 @@ class AddendumDialog(QDialog):
     # --- making it -------------------------------------------------------------------------------------
     @Slot()
     def make(self) -> None:
-        """Renders, seals and stores the addendum. Sealing takes well under a second for one or two pages, so it
-        runs here, with a busy cursor, rather than in a worker as the long summary does."""
-        from PySide6.QtGui import QGuiApplication
-
+        """Takes the record and the seal here (a configured certificate's passphrase is asked now), then renders
+        and seals the addendum in a worker; `_sealed` stores it when it is made. Does nothing while sealing."""
         from consultaid.report.addendum import sealed_addendum
-        from consultaid.report.seal import SealError, load_seal
-        from consultaid.settings import load_settings
+        from consultaid.report.seal import SealError
 
-        if self.addendum.problems():
+        if self.job is not None or self.addendum.problems():
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             record = self.addendum.to_record(self.store.latest_audit_hash())
-            seal = load_seal(load_settings(), self.store.data_dir, ask_passphrase=self._ask_passphrase)
-            pdf = sealed_addendum(record, seal)
-            row_id = self.store.add_addendum(record, pdf)
+            seal_source = self._seal_source()
         except (StoreError, SealError) as error:
-            self.problems.setText(str(error))
+            self._tell(_("The addendum could not be sealed"), str(error))
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        self._record = record
+        self.job = SealingJob(lambda seal: sealed_addendum(record, seal), seal_source, self, what="addendum")
+        self.job.done.connect(self._sealed)
+        self.job.failed.connect(self._seal_failed)
+        self._set_busy(True)
+        self.job.start()
+
+    def _seal_source(self) -> Any:
+        """What gives the seal in the worker: the certificate chosen in Settings, opened here because it may ask
+        for its passphrase (raises SealError when it cannot be used: an addendum is not sealed with another
+        seal than the one chosen without the user knowing), else this installation's own seal, loaded or
+        made (seconds, the first time) in the worker."""
+        from consultaid.report.seal import load_seal
+        from consultaid.settings import load_settings
+
+        settings = load_settings()
+        data_dir = self.store.data_dir
+        if settings.seal_certificate:
+            seal = load_seal(settings, data_dir, ask_passphrase=self._ask_passphrase)
+            return lambda: seal
+        return lambda: load_seal(None, data_dir)
+
+    def is_sealing(self) -> bool:
+        return self.job is not None
+
+    @Slot(bytes)
+    def _sealed(self, pdf: bytes) -> None:
+        record = self._record
+        self._set_busy(False)
+        if record is None:
+            return
+        try:
+            row_id = self.store.add_addendum(record, pdf)
+        except StoreError as error:
+            self._tell(_("The addendum could not be stored"), str(error))
+            return
         self.pdf = pdf
         self.made.emit(row_id)
         self.accept()
 
-    def _ask_passphrase(self, path: object) -> str | None:
-        from PySide6.QtWidgets import QInputDialog
+    @Slot(str)
+    def _seal_failed(self, reason: str) -> None:
+        self._set_busy(False)
+        self._tell(_("The addendum could not be sealed"), reason)
 
-        text, ok = QInputDialog.getText(self, _("Seal certificate"), _(
-            "Passphrase of the seal certificate {path}: ").format(path=path), QLineEdit.EchoMode.Password)
-        return text if ok else None
+    def _set_busy(self, busy: bool) -> None:
+        """While sealing: the progress shows, nothing can be edited, clicked again or cancelled."""
+        if not busy:
+            self.job = None
+        self.body.setEnabled(not busy)
+        self.cancel_button.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        if busy:
+            self.make_button.setEnabled(False)
+            self.problems.setText(_("Sealing the addendum…"))
+        else:
+            self.refresh()
+
+    def _tell(self, title: str, reason: str) -> None:
+        """A failure: said in the dialog (it stays there) and in a message the user acknowledges."""
+        self.problems.setText("\u26a0 " + reason)
+        messages.inform(self, title, reason)
+
+    def reject(self) -> None:
+        if self.job is None:   # never closed while sealing: the addendum would be sealed for nobody
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.job is not None:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def _ask_passphrase(self, path: object) -> str | None:
+        return messages.ask_secret(self, _("Seal certificate"), _(
+            "Passphrase of the seal certificate {path}: ").format(path=path))

@@ -1,32 +1,43 @@
-"""Making the sealed summary away from the window's thread.
+"""Making a sealed PDF (the summary, an addendum) away from the window's thread.
 
 Rendering, the PDF/A rewrite and the seal take a few tenths of a second for a normal consultation and
-seconds for a long one; done on the GUI thread they froze the window (no repaint, no typing, the lock
-screen's timer late). A `SummaryJob` runs `consultaid.report.sealed_summary` in a worker thread and hands the
-bytes back through a queued signal, so every slot runs on the GUI thread again. Anything that may ask the
-user (the seal certificate's passphrase) is settled before the job starts.
+seconds for a long one (or the first time, when this installation's seal key is made); done on the GUI thread
+they froze the window (no repaint, no typing, the lock screen's timer late). A `SealingJob` runs `make(seal)`
+in a worker thread and hands the bytes back through a queued signal, so every slot runs on the GUI thread
+again. Anything that may ask the user (the seal certificate's passphrase) is settled before the job starts;
+`seal_source()`, called in the worker, only loads or makes the seal. Storing the result is the caller's,
+on the GUI thread (the record store's connection belongs to it).
+
+    SummaryJob(record, paper, logo_path, seal_source)   consultaid.report.sealed_summary
+    SealingJob(make, seal_source, what="addendum")      any other sealed document
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 log = logging.getLogger(__name__)
 
 
-class SummaryJob(QObject):
-    done = Signal(bytes)
-    failed = Signal(str)   # the reason, for the surgeon's screen (never logged: it may quote the record)
+class SealingJob(QObject):
+    """One sealed PDF made in a worker thread: `done(bytes)` or `failed(reason)`, delivered on the GUI thread."""
 
-    def __init__(self, record: dict, paper: str, logo_path, seal_source, parent=None):
-        """`seal_source()` gives the seal, in the worker: making this installation's key the first time
-        takes seconds."""
+    done = Signal(bytes)
+    failed = Signal(str)   # the reason, for the user's screen (never logged: it may quote the record)
+
+    def __init__(self, make: Callable[[Any], bytes], seal_source: Callable[[], Any], parent: QObject | None = None,
+                 what: str = "document") -> None:
+        """`make(seal)` renders and seals; `seal_source()` gives the seal, in the worker: making this
+        installation's key the first time takes seconds. `what` names the document in the log (no patient
+        data)."""
         super().__init__(parent)
-        self._arguments = (record, paper, logo_path, seal_source)
-        self._thread = threading.Thread(target=self._run, name="consultaid-summary", daemon=True)
+        self._make, self._seal_source, self.what = make, seal_source, what
+        self._thread = threading.Thread(target=self._run, name=f"consultaid-{what}", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -40,20 +51,30 @@ class SummaryJob(QObject):
         return not self._thread.is_alive()
 
     def _run(self) -> None:
-        from consultaid.report import sealed_summary
-
-        record, paper, logo_path, seal_source = self._arguments
         try:
-            pdf = sealed_summary(record, paper, logo_path=logo_path, seal=seal_source())
-        except Exception as error:  # noqa: BLE001 — the consultation stays finalized; the surgeon can try again
-            log.warning("the summary could not be made (%s)", type(error).__name__)
+            pdf = self._make(self._seal_source())
+        except Exception as error:  # noqa: BLE001 — nothing is lost: the caller keeps what it had, and may try again
+            log.warning("the %s could not be made (%s)", self.what, type(error).__name__)
             self._deliver(self.failed, str(error) or type(error).__name__)
         else:
             self._deliver(self.done, pdf)
 
-    @staticmethod
-    def _deliver(signal, value) -> None:
+    def _deliver(self, signal: SignalInstance, value: object) -> None:
         try:
             signal.emit(value)
-        except RuntimeError:  # the panel that asked was closed meanwhile: nobody is left to receive it
-            log.warning("a summary was made for a panel that is gone")
+        except RuntimeError:  # the window that asked was closed meanwhile: nobody is left to receive it
+            log.warning("a %s was made for a window that is gone", self.what)
+
+
+class SummaryJob(SealingJob):
+    """The finalized summary: `consultaid.report.sealed_summary(record, paper, logo_path, seal)`."""
+
+    def __init__(self, record: dict[str, Any], paper: str, logo_path: Any, seal_source: Callable[[], Any],
+                 parent: QObject | None = None) -> None:
+        def make(seal: Any) -> bytes:
+            # Looked up when it runs, not when the job is made (a test slows it down there).
+            from consultaid.report import sealed_summary
+
+            return sealed_summary(record, paper, logo_path=logo_path, seal=seal)
+
+        super().__init__(make, seal_source, parent, what="summary")
