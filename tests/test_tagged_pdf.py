@@ -223,7 +223,7 @@ def test_key_points_are_list_items_with_their_bullet_as_label(tagged, language):
 @LANGUAGES
 def test_data_tables_have_column_header_cells_and_regular_rows(tagged, language):
     file = tagged[language]
-    tables = [item for item in file.root.walk() if item.role == "Table"]
+    tables = [item for item in file.root.walk() if item.role == "Table" and not is_panel(item)]
     assert len(tables) >= 3   # the risk chart, the figures in detail, the recovery milestones
     for table in tables:
         rows = table.kids
@@ -240,6 +240,29 @@ def test_data_tables_have_column_header_cells_and_regular_rows(tagged, language)
         summary_module.OUTCOME, summary_module.HOW_MANY, summary_module.WHO, summary_module.WHEN,
         summary_module.SOURCE, "Discussed")]
     assert any([words(cell.text) for cell in table.kids[0].kids] == figures_header for table in tables)
+
+
+def is_panel(table: Element) -> bool:
+    """A table of labels and values: each row after the first is headed by its label."""
+    return any(cell.attributes.get("/Scope") == "/Row" for row in table.kids for cell in row.kids)
+
+
+@LANGUAGES
+def test_the_title_page_panels_are_tables_whose_labels_head_their_rows(tagged, language):
+    """Patient, surgeon, consultation, procedure: read as "Name: Jeanne Dupont-Lefèvre" under "PATIENT", not
+    as a run of loose words."""
+    file = tagged[language]
+    panels = [item for item in file.root.walk() if item.role == "Table" and is_panel(item)]
+    names = [words(panel.kids[0].text) for panel in panels]
+    assert names == [translate(name, language).upper() for name in (
+        summary_module.PATIENT, summary_module.SURGEON, summary_module.CONSULTATION, summary_module.PROCEDURE)]
+    for panel in panels:
+        [name] = panel.kids[0].kids
+        assert name.role == "TH" and name.attributes.get("/Scope") == "/Column" and name.attributes["/ColSpan"] == "2"
+        assert all([cell.role for cell in row.kids] == ["TH", "TD"] and row.kids[0].attributes["/Scope"] == "/Row"
+                   for row in panel.kids[1:])
+    patient = {words(row.kids[0].text): words(row.kids[1].text) for row in panels[0].kids[1:]}
+    assert patient[translate(summary_module.NAME, language)] == file.record["setup"]["patient"]["name"]
 
 
 @LANGUAGES

@@ -182,7 +182,7 @@ from consultaid.report.summary_words import (
     WHO,
     YOU,
 )
-from consultaid.report.tagging import TaggedDocTemplate, TaggingCanvas
+from consultaid.report.tagging import TaggedDocTemplate, TaggingCanvas, with_row_headers
 
 if TYPE_CHECKING:
     import os
@@ -560,13 +560,14 @@ class SummaryDocument:
         rows = [[Paragraph(markup(title.upper(), BOLD), s["box_heading"]), ""]]
         for label, text in pairs:
             rows.append([self.p(self.t(label), "label"), self.p(self.cell_text(text, self.t(label)), "value")])
-        return self.table(rows, [label_w, width - label_w], [
+        # A table for a screen reader: the panel's name heads both columns, each label heads its row.
+        return with_row_headers(self.table(rows, [label_w, width - label_w], [
             ("SPAN", (0, 0), (-1, 0)),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
             ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
-        ])
+        ], repeat_rows=1))
 
     def tables(self, rows: list[list[Any]], widths: Sequence[float], commands: Sequence[tuple[Any, ...]],
                repeat_rows: int = 1) -> list[Flowable]:
