@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 LOCK_NAME = "consultaid.lock"
@@ -57,6 +59,22 @@ class InstanceLock:
             os.close(descriptor)
 
 
+@contextmanager
+def held_while(path: Path) -> Iterator[None]:
+    """An exclusive lock on the file `path`, waited for, held while the block runs. For a short step that
+    two programs must not do at once (making a new database and its key), unlike InstanceLock, which is
+    held for a whole session and never waited for."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        _lock_waiting(descriptor)
+        try:
+            yield
+        finally:
+            _unlock(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 if sys.platform == "win32":  # (the form type checkers understand)
     import errno
     import msvcrt
@@ -74,6 +92,16 @@ if sys.platform == "win32":  # (the form type checkers understand)
 
     def _is_contention(error: OSError) -> bool:
         return error.errno in (errno.EACCES, errno.EDEADLOCK)
+
+    def _lock_waiting(descriptor: int) -> None:
+        os.lseek(descriptor, 0, os.SEEK_SET)
+        while True:
+            try:
+                msvcrt.locking(descriptor, msvcrt.LK_LOCK, 1)   # tries for 10 s, then OSError
+                return
+            except OSError as error:
+                if not _is_contention(error):
+                    raise
 else:
     import fcntl
 
@@ -82,6 +110,9 @@ else:
 
     def _unlock(descriptor: int) -> None:
         fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+    def _lock_waiting(descriptor: int) -> None:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
 
     def _is_contention(error: OSError) -> bool:
         import errno

@@ -20,7 +20,7 @@ import shutil
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +44,7 @@ from consultaid.consultation.audit import (
 )
 from consultaid.consultation.keystore import DatabaseKey, KeyUnavailable, create_key, find_key
 from consultaid.i18n import _
+from consultaid.instance_lock import held_while
 
 if TYPE_CHECKING:
     from consultaid.consultation.addendum import StoredAddendum
@@ -59,6 +60,7 @@ DatabaseError = sqlcipher.Error
 OperationalError = sqlcipher.OperationalError
 
 DATABASE_NAME = "consultaid.sqlite3"
+FIRST_OPEN_LOCK = "first-open.lock"   # held while a new database and its key are made (Store.__init__)
 # The last audit entry's number and hash, kept outside the database after each commit, so deleting
 # entries from the end of the chain (which leaves a valid shorter chain) is still detected.
 AUDIT_ANCHOR_NAME = "audit-head.txt"
@@ -355,14 +357,20 @@ class Store:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.data_dir, 0o700)
-            state = _file_state(self.path)
-            if state in ("empty", "damaged"):
-                raise _unusable(state, self.path)
-            self.key = _key_for(self.data_dir, state)
-            if state == "plain":
-                encrypt_plain_database(self.path, self.key)
-            elif state == "absent":
-                _create_database(self.path, self.key)
+            # Two programs may open a new folder at the same moment (the app and `consultaid outbox send
+            # --loop` as a service): each made a key and a database, and one lost (a key that did not
+            # open the other's database, or "cannot be written to"). One makes them; the other waits, then
+            # finds the database made.
+            first_open = _file_state(self.path) in ("absent", "plain")
+            with held_while(self.data_dir / FIRST_OPEN_LOCK) if first_open else nullcontext():
+                state = _file_state(self.path)
+                if state in ("empty", "damaged"):
+                    raise _unusable(state, self.path)
+                self.key = _key_for(self.data_dir, state)
+                if state == "plain":
+                    encrypt_plain_database(self.path, self.key)
+                elif state == "absent":
+                    _create_database(self.path, self.key)
             self.connection = connect(self.path, self.key, timeout)
             _check_key(self.connection, self.key, state)
             self.connection.execute("PRAGMA journal_mode=WAL")
