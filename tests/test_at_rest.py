@@ -17,6 +17,7 @@ import pytest
 from consultaid.consultation import keystore
 from consultaid.consultation.store import (
     DATABASE_NAME,
+    FIRST_OPEN_LOCK,
     MIGRATIONS,
     PLAIN_HEADER,
     Store,
@@ -388,7 +389,9 @@ def test_an_unencrypted_database_is_converted_losing_nothing_and_leaving_no_plai
     with pytest.raises(Exception, match="cannot be changed"):
         store.connection.execute("UPDATE records SET patient_name = 'x'")
     store.close()
-    assert sorted(p.name for p in data.iterdir()) == ["audit-head.txt", DATABASE_NAME]
+    # Besides the database and the audit head, only the empty lock file held while the database was made.
+    assert sorted(p.name for p in data.iterdir()) == ["audit-head.txt", DATABASE_NAME, FIRST_OPEN_LOCK]
+    assert (data / FIRST_OPEN_LOCK).stat().st_size == 0
     assert not (data / DATABASE_NAME).read_bytes().startswith(PLAIN_HEADER)
     assert stat.S_IMODE((data / DATABASE_NAME).stat().st_mode) == 0o600
     assert leaks([data, config, temporary]) == []
