@@ -24,7 +24,7 @@ import os
 import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -46,11 +46,13 @@ from consultaid.consultation.db_api import certain_row
 from consultaid.consultation.record_store import Whereabouts
 from consultaid.consultation.store import (
     OUTBOX_COLUMNS,
+    OUTBOX_FROM,
     DraftSummary,
     OutboxEntry,
     StoredRecord,
     StoreError,
     name_key,
+    outbox_entry,
     outbox_subject,
     outbox_time,
     versions_query,
@@ -460,12 +462,13 @@ class PgStore:
         return "arrived"
 
     # --- the hospital outbox (the same rows and meaning as the SQLite store's) -------------------------
-    def _queue_outbox(self, db: Connection, record_id: int) -> None:
-        """In finalize's transaction: one row per configured destination, sent later, never here."""
+    def _queue_outbox(self, db: Connection, record_id: int, addendum_id: int | None = None) -> None:
+        """In finalize's (or add_addendum's) transaction: one row per configured destination, sent later,
+        never here. An addendum's rows name the summary it follows and the addendum."""
         at = outbox_time(datetime.now(UTC))
         for destination in self.outbox_destinations:
-            db.execute("INSERT INTO outbox (record_id, destination, queued_at, updated_at) VALUES (%s, %s, %s, %s)",
-                       (record_id, destination, at, at))
+            db.execute("INSERT INTO outbox (record_id, addendum, destination, queued_at, updated_at)"
+                       " VALUES (%s, %s, %s, %s, %s)", (record_id, addendum_id, destination, at, at))
 
     def outbox(self, record_ids: list[int] | None = None, states: tuple[str, ...] = ()) -> list[OutboxEntry]:
         """The outbox rows, oldest first: of these records, in these states (all when not given)."""
@@ -478,9 +481,8 @@ class PgStore:
             clauses.append("o.state = ANY(%s)")
             arguments.append(list(states))
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        rows = self._read_all(f"SELECT {OUTBOX_COLUMNS} FROM outbox o JOIN records r ON r.id = o.record_id{where}"
-                              " ORDER BY o.id", tuple(arguments))
-        return [replace(OutboxEntry(*row), place="server") for row in rows]
+        rows = self._read_all(f"SELECT {OUTBOX_COLUMNS} FROM {OUTBOX_FROM}{where} ORDER BY o.id", tuple(arguments))
+        return [outbox_entry(row, place="server") for row in rows]
 
     def claim_outbox(self, entry: OutboxEntry, claimer: str, until: datetime) -> bool:
         """Takes an entry to send it, if it is still as `entry` read it; the attempt is audited with it."""
@@ -519,7 +521,9 @@ class PgStore:
         return bool(done)
 
     def outbox_document(self, entry: OutboxEntry) -> tuple[dict[str, Any], bytes]:
-        """The record an entry sends, with its exact stored PDF bytes."""
+        """The record (or addendum record) an entry sends, with its exact stored PDF bytes."""
+        if entry.addendum_id is not None:
+            return self.addendum(entry.addendum_id)
         return self.record(entry.record_id)
 
     def ping(self) -> None:
@@ -537,6 +541,7 @@ class PgStore:
                 row_id, number, row_hash = insert_addendum(db, record, pdf, "%s")
             except ValueError as error:
                 raise StoreError("other", str(error)) from None
+            self._queue_outbox(db, record["follows"]["record_id"], row_id)
             self._audit(db, AUDIT_ACTIONS[record["kind"]], addendum_subject(record["consultation_id"], number,
                                                                             row_hash))
         return row_id
