@@ -218,7 +218,8 @@ MIGRATIONS = [
     # 8: addenda in the outbox (issue 16): an outbox row names a record and, for an addendum, the addendum
     # (`record_id` is then the summary it follows). One row per document and destination, so the table is
     # made again without the old UNIQUE (record_id, destination); its triggers come back with the document's
-    # columns: a row always names the same document.
+    # columns: a row always names the same document. And an addendum made while the clinic server is away
+    # waits in the server queue like a record (kind 'addendum', server/clinic_store.py).
     """
     CREATE TABLE outbox_new (
         id INTEGER PRIMARY KEY,
@@ -249,6 +250,17 @@ MIGRATIONS = [
         BEGIN SELECT RAISE(ABORT, 'an outbox entry always names the same record and destination'); END;
     CREATE TRIGGER outbox_keeps_entries BEFORE DELETE ON outbox
         BEGIN SELECT RAISE(ABORT, 'outbox entries are kept'); END;
+    CREATE TABLE server_queue_new (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('draft', 'record', 'audit', 'addendum')),
+        key TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'conflict')),
+        origin TEXT,
+        UNIQUE (kind, key)
+    );
+    INSERT INTO server_queue_new (seq, kind, key, state, origin) SELECT seq, kind, key, state, origin FROM server_queue;
+    DROP TABLE server_queue;
+    ALTER TABLE server_queue_new RENAME TO server_queue;
     """,
 ]
 
@@ -748,10 +760,25 @@ class Store:
                 row_id, number, row_hash = insert_addendum(db, record, pdf, "?")
             except ValueError as error:
                 raise StoreError("other", str(error)) from None
+            self._queue(db, "addendum", row_id)
             self._queue_outbox(db, record["follows"]["record_id"], row_id)
             self._audit(db, AUDIT_ACTIONS[record["kind"]], addendum_subject(record["consultation_id"], number,
                                                                             row_hash))
         return row_id
+
+    def addendum_row(self, addendum_id: int) -> tuple[dict[str, Any], bytes] | None:
+        """(record, exact PDF) of a stored addendum, None when there is none (what goes to the server)."""
+        try:
+            return self.addendum(addendum_id)
+        except KeyError:
+            return None
+
+    def holds_summary(self, link: dict[str, Any], consultation_id: str) -> bool:
+        """Whether this store holds the summary an addendum names (row, version and SHA-256)."""
+        with _reading():
+            row = self.connection.execute("SELECT consultation_id, version, pdf_sha256 FROM records WHERE id = ?",
+                                          (link.get("record_id"),)).fetchone()
+        return row is not None and tuple(row) == (consultation_id, link.get("version"), link.get("pdf_sha256"))
 
     def addenda(self, consultation_id: str) -> list[StoredAddendum]:
         """The consultation's addenda, oldest first."""

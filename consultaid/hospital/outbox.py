@@ -182,8 +182,9 @@ class OutboxSender:
     def _deliver(self, entry: OutboxEntry) -> None:
         record, pdf = self.store.outbox_document(entry)
         if entry.addendum_id is not None:
-            # An addendum's row names the summary it follows as its record: patient and author come from it.
-            summary, _summary_pdf = self.store.record(entry.record_id)
+            # An addendum's row names the summary it follows as its record: patient and author come from it,
+            # read where the row is kept (the workstation's store or the clinic server's, whose ids differ).
+            summary, _summary_pdf = self.store.outbox_document(replace(entry, addendum_id=None))
             document = build_addendum_document(summary, record, pdf, self.settings)
         else:
             document = build_document(record, pdf, self.settings, version=entry.version,

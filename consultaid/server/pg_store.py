@@ -546,6 +546,35 @@ class PgStore:
                                                                             row_hash))
         return row_id
 
+    def arrive_addendum(self, record: dict[str, Any], pdf: bytes) -> tuple[str, int | None]:
+        """Stores an addendum made on a workstation while the server was away, exactly once: ("arrived",
+        id) when stored now (with its hospital outbox rows and the server's own audit entry, in one
+        transaction); ("present", id) when the server already holds this very addendum (an earlier attempt
+        whose answer was lost); ("conflict", id or None) when it holds another one under this id, or not the
+        summary it names (that consultation, version and SHA-256): nothing is overwritten."""
+        from consultaid.consultation.addendum import AUDIT_ACTIONS, addendum_subject, insert_addendum
+
+        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        with self.transaction() as db:
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (AUDIT_CHAIN_LOCK,))
+            held = db.execute("SELECT id, record_json, pdf_sha256 FROM addenda WHERE addendum_id = %s",
+                              (record["id"],)).fetchone()
+            if held is not None:
+                same = held[1] == text and held[2] == hashlib.sha256(pdf).hexdigest()
+                return ("present" if same else "conflict"), held[0]
+            follows = record["follows"]
+            # The workstation named its own row: the server's row of that version and SHA-256 is the same summary.
+            summary = db.execute("SELECT id FROM records WHERE consultation_id = %s AND version = %s"
+                                 " AND pdf_sha256 = %s", (record["consultation_id"], follows["version"],
+                                                          follows["pdf_sha256"])).fetchone()
+            if summary is None:
+                return "conflict", None
+            row_id, number, row_hash = insert_addendum(db, record, pdf, "%s", summary_row=summary[0])
+            self._queue_outbox(db, summary[0], row_id)
+            self._audit(db, AUDIT_ACTIONS[record["kind"]], addendum_subject(record["consultation_id"], number,
+                                                                            row_hash))
+        return "arrived", row_id
+
     def addenda(self, consultation_id: str) -> list[StoredAddendum]:
         from consultaid.consultation.addendum import ADDENDA_SELECT, stored_addendum
 
