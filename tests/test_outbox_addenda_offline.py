@@ -130,3 +130,39 @@ def test_an_addendum_to_a_summary_only_the_server_holds_is_refused_while_it_is_a
     finally:
         own_server.start()
         store.close()
+
+
+def test_verify_finds_the_summary_an_addendum_made_offline_follows_on_the_server(own_server, tmp_path):  # noqa: F811
+    from consultaid.consultation.addendum import Addendum
+    from consultaid.report import sealed_summary
+    from consultaid.report.addendum import key_facts, sealed_addendum
+    from consultaid.report.seal import installation_seal
+    from consultaid.report.verify import verify_pdf
+    from consultaid.server.pg_store import PgStore
+    from tests.test_outbox_addenda import INK
+
+    folder = tmp_path / "room-1"
+    store = ClinicStore(own_server.app_url, folder, actor="dr-a", server_name="clinic", workstation="room-1")
+    try:
+        store.finalize(example_record(), small_pdf())      # the server's row 1: another consultation
+        own_server.stop()
+        record = example_record()
+        local_row = store.finalize(record, sealed_summary(record, seal=installation_seal(folder)))
+        [version] = store.versions(record["id"])
+        addendum = Addendum(WITHDRAWAL, record, SummaryLink(local_row, 1, version.pdf_sha256), key_facts(record))
+        addendum.clinician, addendum.statement = "Dr Anne Martin", "Je ne souhaite plus l’intervention."
+        addendum.sign("clinician", "Dr Anne Martin", INK)
+        addendum.patient_signature_missing_reason = "Par téléphone"
+        pdf = sealed_addendum(addendum.to_record(), installation_seal(folder))
+        store.add_addendum(addendum.to_record(), pdf)
+        own_server.start()
+        assert store.reconnect() is True and store.local.queued() == []
+        [server_row] = store.server.versions(record["id"])
+        assert server_row.id != local_row      # the addendum names the workstation's row
+    finally:
+        store.close()
+    verdict = verify_pdf(pdf, folder, (), lambda _folder: PgStore(own_server.app_url))
+    checks = {check.label: (check.ok, check.detail) for check in verdict.checks}
+    assert checks["Stored addendum"][0] is True, checks
+    assert checks["Summary it follows"][0] is True, checks
+    assert verdict.ok, checks
