@@ -116,4 +116,6 @@ def test_confirmation_and_withdrawal_reach_the_hospital_record_from_the_app(
     status, sending, details = cells(main)
     assert status.startswith("Withdrawn on "), status
     assert sending == "Sent", (sending, details)
+    table = history.table   # the whole state is read, not elided
+    assert table.columnWidth(STATUS) > table.fontMetrics().horizontalAdvance(status), status
     assert "Confirmation (addendum 1), FHIR: sent" in details and "Withdrawal (addendum 2), HL7: sent" in details

@@ -248,7 +248,7 @@ class HistoryView(QWidget):
                                     (PATIENT, QHeaderView.ResizeMode.Stretch, 0),
                                     (IDENTIFIER, QHeaderView.ResizeMode.Interactive, digits + 80),
                                     (PROCEDURE, QHeaderView.ResizeMode.Stretch, 0),
-                                    (STATUS, QHeaderView.ResizeMode.Interactive, digits + 50),
+                                    (STATUS, QHeaderView.ResizeMode.Interactive, self._status_width()),
                                     (VERSION, QHeaderView.ResizeMode.Fixed, digits - 10),
                                     (SENDING, QHeaderView.ResizeMode.Interactive,
                                      self.fontMetrics().horizontalAdvance(_("Hospital record")) + 56)):
@@ -498,12 +498,19 @@ class HistoryView(QWidget):
                 sending[row.record_id] = [entry for entry in entries if entry.consultation_id == row.consultation_id]
         return sending
 
-    def _status_words(self, row: HistoryRow) -> str:
-        """The Status cell: where the patient stands after the addenda ("Withdrawn on 3 December 2026",
-        "Confirmed on …"), else the row's status ("Finalized", "Corrected", …)."""
-        from consultaid.consultation.addendum import chain, current_state, state_words
+    def _status_width(self) -> int:
+        """Room for the longest status the cell says: a withdrawal with a long date, in this language."""
+        from consultaid.consultation.addendum import STATE_WORDS, WITHDRAWAL
 
-        words = _(STATUS_WORDS.get(row.status, row.status))
+        longest = _(STATE_WORDS[WITHDRAWAL]).format(date=format_long_date(date(2026, 9, 30), interface_language()))
+        return self.fontMetrics().horizontalAdvance(longest) + 28
+
+    def _status(self, row: HistoryRow) -> tuple[str, str]:
+        """The Status cell's words and its ink: where the patient stands after the addenda ("Withdrawn on
+        3 December 2026", "Confirmed on …"), else the row's status ("Finalized", "Corrected", …)."""
+        from consultaid.consultation.addendum import WITHDRAWAL, chain, current_state, state_words
+
+        words = _(STATUS_WORDS.get(row.status, row.status)), STATUS_INK.get(row.status, INK)
         if row.status != "finalized":
             return words
         try:
@@ -514,7 +521,8 @@ class HistoryView(QWidget):
         state = current_state(chain([], addenda))
         if state is None:
             return words
-        return state_words(state, lambda day: format_long_date(date.fromisoformat(day), interface_language()))
+        ink = WARNING_INK if state.kind in (WITHDRAWAL, "declined") else SUCCESS_INK
+        return state_words(state, lambda day: format_long_date(date.fromisoformat(day), interface_language())), ink
 
     def _fill(self, rows: list[HistoryRow], keep: HistoryRow | None) -> None:
         from consultaid.hospital.outbox import describe, record_state
@@ -532,12 +540,13 @@ class HistoryView(QWidget):
                 if row.status == "corrected":
                     tip += " " + _("A later version corrects this record.")
             title = procedure_title(self.library, row.procedure_id, language)
+            status_words, status_ink = self._status(row)
             cells = (
                 (format_short_date(row.day, interface_language()), f"{row.day} {int(row.is_draft)} {row.moment}"),
                 (row.patient_name, name_key(row.patient_name)),
                 (row.identifier, row.identifier.casefold()),
                 (title, title.casefold()),
-                (self._status_words(row), STATUS_ORDER.get(row.status, 9)),
+                (status_words, STATUS_ORDER.get(row.status, 9)),
                 ("\u2013" if row.version is None else str(row.version), row.version or 0),
                 ("\u2013", 9) if row.record_id is None else
                 (_(SENDING_WORDS[record_state(self.sending.get(row.record_id, []))]),
@@ -551,7 +560,7 @@ class HistoryView(QWidget):
                 item.setEditable(False)
                 items.append(item)
             items[DATE].setData(row, ROW_ROLE)
-            items[STATUS].setForeground(QColor(STATUS_INK.get(row.status, INK)))
+            items[STATUS].setForeground(QColor(status_ink))
             items[VERSION].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             if row.record_id is not None:
                 state = record_state(self.sending.get(row.record_id, []))
