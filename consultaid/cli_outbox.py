@@ -1,6 +1,7 @@
 """`consultaid outbox …`: the hospital outbox from the command line (no Qt).
 
-- `list`: each finalized record and where it stands: not sent, sent, failed (why), waiting;
+- `list`: each finalized record and where it stands: not sent, sent, failed (why), waiting; each addendum that
+  follows a record (confirmation, withdrawal) on a line of its own, with its kind;
 - `send`: one pass over what is due; `--loop` keeps sending, as a service for a clinic (docs/it.md);
 - `retry ID`: the failed (or waiting) documents of record ID are sent again at the next pass.
 
@@ -74,21 +75,29 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(store: Any, args: argparse.Namespace) -> int:
-    from consultaid.hospital.outbox import by_record, describe, record_state
+    from consultaid.hospital.outbox import by_record, describe, document_words, record_state
 
     rows = store.search(args.search)
     entries = by_record(store.outbox([row.id for row in rows])) if rows else {}
     if args.json:
         print(json.dumps([{"record": row.id, "version": row.version, "state": record_state(entries.get(row.id, [])),
-                           "entries": [{"id": entry.id, "destination": entry.destination, "state": entry.state,
+                           "entries": [{"id": entry.id, "kind": entry.kind, "addendum": entry.addendum_id,
+                                        "addendum_number": entry.addendum_number,
+                                        "destination": entry.destination, "state": entry.state,
                                         "attempts": entry.attempts, "next_attempt_at": entry.next_attempt_at,
                                         "error": entry.last_error, "receiver_text": entry.receiver_text}
                                        for entry in entries.get(row.id, [])]}
                           for row in rows], ensure_ascii=False, indent=2))
         return 0
     for row in rows:
+        own = entries.get(row.id, [])
         print(f"{row.id}\t{row.consultation_date}\t{row.patient_name}\tv{row.version}\t"
-              f"{describe(entries.get(row.id, []))}")
+              f"{describe([entry for entry in own if entry.addendum_id is None])}")
+        # Each addendum that follows this version: a line of its own, with its kind.
+        for addendum in dict.fromkeys(entry.addendum_id for entry in own if entry.addendum_id is not None):
+            sent = [entry for entry in own if entry.addendum_id == addendum]
+            print(f"{row.id}\t{row.consultation_date}\t{row.patient_name}\tv{row.version} "
+                  f"{document_words(sent[0])}\t{describe(sent)}")
     print(ngettext("{count} record", "{count} records", len(rows)).format(count=len(rows)), file=sys.stderr)
     return 0
 
@@ -103,6 +112,8 @@ def _sender(store: Any) -> Any:
 
 
 def _send(store: Any, args: argparse.Namespace) -> int:
+    from consultaid.hospital.outbox import document_words
+
     sender = _sender(store)
     stopping = threading.Event()
     if args.loop:
@@ -114,8 +125,14 @@ def _send(store: Any, args: argparse.Namespace) -> int:
     while True:
         outcomes = sender.send_due(stop=stopping.is_set)
         for outcome in outcomes:
-            line = _("record {record} {destination}: {state}").format(
-                record=outcome.entry.record_id, destination=outcome.entry.destination, state=_state(outcome.state))
+            entry = outcome.entry
+            if entry.addendum_id is None:
+                line = _("record {record} {destination}: {state}").format(
+                    record=entry.record_id, destination=entry.destination, state=_state(outcome.state))
+            else:
+                line = _("record {record} {document} {destination}: {state}").format(
+                    record=entry.record_id, document=document_words(entry), destination=entry.destination,
+                    state=_state(outcome.state))
             print(line + (f" ({outcome.text})" if outcome.text else ""), file=sys.stderr)
         if not args.loop:
             return 1 if any(outcome.state != "sent" for outcome in outcomes) else 0

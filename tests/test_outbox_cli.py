@@ -130,3 +130,31 @@ def test_the_loop_runs_as_a_service_and_stops_on_sigterm(own_data_dir, configure
         _out, err = service.communicate(timeout=30)
     assert service.returncode == 0, err
     assert f"record {row} mllp: sent" in err
+
+
+def test_list_shows_each_addendum_with_its_kind_and_send_names_it(own_data_dir, configured, run_cli):
+    from consultaid.consultation.addendum import CONFIRMATION, WITHDRAWAL
+    from tests.test_outbox_addenda import add_addenda
+
+    record, row = finalize(own_data_dir, ("mllp",))
+    store = open_store(own_data_dir, actor="dr-test")
+    try:
+        store.outbox_destinations = ("mllp",)
+        add_addenda(store, record, row, (CONFIRMATION, WITHDRAWAL))
+    finally:
+        store.close()
+    listing = run_cli("outbox", "list")
+    assert listing.returncode == 0, listing.stderr
+    lines = [line.split("\t") for line in listing.stdout.splitlines()]
+    assert [(line[0], line[3], line[4]) for line in lines] == [
+        (str(row), "v1", "HL7: waiting"),
+        (str(row), "v1 Confirmation (addendum 1)", "HL7: waiting"),
+        (str(row), "v1 Withdrawal (addendum 2)", "HL7: waiting")]
+    sent = run_cli("outbox", "send")
+    assert sent.returncode == 0, sent.stderr
+    assert f"record {row} Withdrawal (addendum 2) mllp: sent" in sent.stderr
+    [item] = json.loads(run_cli("outbox", "list", "--json").stdout)
+    assert [(entry["kind"], entry["addendum_number"], entry["state"]) for entry in item["entries"]] == [
+        ("summary", None, "sent"), (CONFIRMATION, 1, "sent"), (WITHDRAWAL, 2, "sent")]
+    french = run_cli("--lang", "fr", "outbox", "list")
+    assert "v1 Renoncement à l’intervention (complément 2)\tHL7 : envoyé" in french.stdout, french.stdout

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from consultaid.consultation.store import StoreError
-from consultaid.hospital.document import document_id
+from consultaid.hospital.document import addendum_document_id, document_id
 from consultaid.hospital.fhir_client import Credentials
 from consultaid.hospital.outbox import OutboxSender
 from consultaid.server import clinic_store
@@ -110,3 +110,32 @@ def test_finalized_while_the_server_was_away_reaches_the_hospital_once(own_serve
     finally:
         store.close()
     assert listener.document_ids() == [document_id(record["id"], 1)]
+
+
+def test_addenda_on_the_server_are_queued_and_reach_both_peers_appending_to_the_summary(
+        store, migrated, listener, fhir_server):  # noqa: F811
+    from tests.test_outbox_addenda import add_addenda
+
+    record = example_record()
+    row = store.finalize(record, small_pdf())
+    (confirmation, first, _pdf), (withdrawal, second, _pdf2) = add_addenda(store, record, row)
+    assert [(entry.addendum_id, entry.kind, entry.destination) for entry in store.outbox([row])][2:] == [
+        (confirmation, "confirmation", "mllp"), (confirmation, "confirmation", "fhir"),
+        (withdrawal, "withdrawal", "mllp"), (withdrawal, "withdrawal", "fhir")]
+    with connect(migrated["app"]) as app:   # the application role cannot make a row name another document
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+            app.execute("UPDATE outbox SET addendum = NULL")
+    hospital = settings(mllp_host="127.0.0.1", mllp_port=listener.port, fhir_base_url=fhir_server,
+                        fhir_auth="bearer")
+    outcomes = OutboxSender(store, hospital, Credentials(token=TOKEN)).send_due()
+    assert [outcome.state for outcome in outcomes] == ["sent"] * 6
+    summary_id = document_id(record["id"], 1)
+    assert listener.document_ids() == [summary_id, addendum_document_id(first["id"]),
+                                       addendum_document_id(second["id"])]
+    assert [received.message.txa.txa_13.ei_1.value for received in listener.state.received[1:]] == [summary_id] * 2
+    master = addendum_document_id(second["id"])
+    [reference] = search(fhir_server, f"DocumentReference?identifier=urn:ietf:rfc:3986|urn:uuid:{master}")
+    assert reference["relatesTo"][0]["code"] == "appends"
+    [consent] = search(fhir_server, f"Consent?source-reference=DocumentReference/{reference['id']}")
+    assert consent["status"] == "inactive"
+    assert store.verify_audit() == []

@@ -192,12 +192,16 @@ ADDENDA_SELECT = ("SELECT id, addendum_id, consultation_id, number, kind, follow
                   " made_at, pdf_sha256, record_json FROM addenda")
 
 
-def insert_addendum(db: Any, record: dict[str, Any], pdf: bytes, mark: str) -> tuple[int, int, str]:
+def insert_addendum(db: Any, record: dict[str, Any], pdf: bytes, mark: str,
+                    summary_row: int | None = None) -> tuple[int, int, str]:
     """Inserts the addendum row after checking its link; returns (row id, number, row hash). Raises
-    ValueError with the reason when the summary it names is not the one stored."""
+    ValueError with the reason when the summary it names is not the one stored. `summary_row`: where this
+    store keeps the summary, when it is not the row the record names (an addendum made on a workstation
+    while the clinic server was away names the workstation's row; the version and SHA-256 must still match)."""
     follows = record["follows"]
+    summary_row = follows["record_id"] if summary_row is None else summary_row
     summary = db.execute(f"SELECT consultation_id, version, pdf_sha256 FROM records WHERE id = {mark}",
-                         (follows["record_id"],)).fetchone()
+                         (summary_row,)).fetchone()
     problem = link_problem(record, tuple(summary) if summary else None)
     if problem:
         raise ValueError(problem)
@@ -207,7 +211,7 @@ def insert_addendum(db: Any, record: dict[str, Any], pdf: bytes, mark: str) -> t
     row_id = db.execute(
         "INSERT INTO addenda (addendum_id, consultation_id, number, kind, follows, follows_version, follows_sha256,"
         f" made_at, record_json, pdf, pdf_sha256) VALUES ({marks}, {mark}) RETURNING id",
-        (record["id"], record["consultation_id"], number, record["kind"], follows["record_id"], follows["version"],
+        (record["id"], record["consultation_id"], number, record["kind"], summary_row, follows["version"],
          follows["pdf_sha256"], record["made_at"], json.dumps(record, ensure_ascii=False, separators=(",", ":")),
          pdf, hashlib.sha256(pdf).hexdigest())).fetchone()[0]
     columns = ", ".join(ADDENDUM_COLUMNS)

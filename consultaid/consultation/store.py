@@ -217,13 +217,63 @@ MIGRATIONS = [
     CREATE TRIGGER addenda_are_kept BEFORE DELETE ON addenda
         BEGIN SELECT RAISE(ABORT, 'an addendum cannot be deleted'); END;
     """,
+    # 8: addenda in the outbox (issue 16): an outbox row names a record and, for an addendum, the addendum
+    # (`record_id` is then the summary it follows). One row per document and destination, so the table is
+    # made again without the old UNIQUE (record_id, destination); its triggers come back with the document's
+    # columns: a row always names the same document. And an addendum made while the clinic server is away
+    # waits in the server queue like a record (kind 'addendum', server/clinic_store.py).
+    """
+    CREATE TABLE outbox_new (
+        id INTEGER PRIMARY KEY,
+        record_id INTEGER NOT NULL REFERENCES records (id),
+        addendum INTEGER REFERENCES addenda (id),
+        destination TEXT NOT NULL CHECK (destination IN ('mllp', 'fhir')),
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sending', 'waiting', 'sent', 'failed', 'handed_over')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL DEFAULT '',
+        claimed_by TEXT NOT NULL DEFAULT '',
+        claimed_until TEXT NOT NULL DEFAULT '',
+        last_error TEXT NOT NULL DEFAULT '',
+        receiver_text TEXT NOT NULL DEFAULT '',
+        queued_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO outbox_new (id, record_id, addendum, destination, state, attempts, next_attempt_at, claimed_by,
+        claimed_until, last_error, receiver_text, queued_at, updated_at)
+        SELECT id, record_id, NULL, destination, state, attempts, next_attempt_at, claimed_by, claimed_until,
+        last_error, receiver_text, queued_at, updated_at FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_new RENAME TO outbox;
+    CREATE UNIQUE INDEX outbox_one_per_document ON outbox (record_id, coalesce(addendum, 0), destination);
+    CREATE INDEX outbox_by_state ON outbox (state, next_attempt_at);
+    CREATE TRIGGER outbox_keeps_its_document
+        BEFORE UPDATE OF id, record_id, addendum, destination, queued_at ON outbox
+        BEGIN SELECT RAISE(ABORT, 'an outbox entry always names the same record and destination'); END;
+    CREATE TRIGGER outbox_keeps_entries BEFORE DELETE ON outbox
+        BEGIN SELECT RAISE(ABORT, 'outbox entries are kept'); END;
+    CREATE TABLE server_queue_new (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('draft', 'record', 'audit', 'addendum')),
+        key TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'conflict')),
+        origin TEXT,
+        UNIQUE (kind, key)
+    );
+    INSERT INTO server_queue_new (seq, kind, key, state, origin) SELECT seq, kind, key, state, origin FROM server_queue;
+    DROP TABLE server_queue;
+    ALTER TABLE server_queue_new RENAME TO server_queue;
+    """,
 ]
 
 # What the outbox rows say, for the sender and the records view (consultaid/hospital/outbox.py).
 OUTBOX_DESTINATIONS = ("mllp", "fhir")
 OUTBOX_COLUMNS = ("o.id, o.record_id, r.consultation_id, r.version, (SELECT p.version FROM records p WHERE"
                   " p.id = r.supersedes), o.destination, o.state, o.attempts, o.next_attempt_at, o.claimed_by,"
-                  " o.claimed_until, o.last_error, o.receiver_text, o.queued_at, o.updated_at")
+                  " o.claimed_until, o.last_error, o.receiver_text, o.queued_at, o.updated_at, o.addendum, a.kind,"
+                  " a.number")
+# An addendum's row names the summary it follows as its record (for the chain) and the addendum itself.
+OUTBOX_FROM = "outbox o JOIN records r ON r.id = o.record_id LEFT JOIN addenda a ON a.id = o.addendum"
 
 # An unencrypted SQLite file starts with this; an encrypted one with 16 random bytes (its salt).
 PLAIN_HEADER = b"SQLite format 3\x00"
@@ -332,6 +382,26 @@ class OutboxEntry:
     queued_at: str
     updated_at: str
     place: str = "workstation"  # whose row: this workstation's store or the clinic server's
+    addendum_id: int | None = None  # an addendum's row (table addenda); record_id is then the summary it follows
+    addendum_kind: str = ""         # "confirmation" or "withdrawal" for an addendum's row
+    addendum_number: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """What the row sends: "summary", "correction", or the addendum's kind."""
+        if self.addendum_id is not None:
+            return self.addendum_kind
+        return "correction" if self.supersedes_version is not None else "summary"
+
+
+def outbox_entry(row: Sequence[Any], place: str = "workstation") -> OutboxEntry:
+    """An outbox row as OUTBOX_COLUMNS reads it."""
+    (entry_id, record_id, consultation_id, version, supersedes_version, destination, state, attempts,
+     next_attempt_at, claimed_by, claimed_until, last_error, receiver_text, queued_at, updated_at, addendum_id, kind,
+     number) = row
+    return OutboxEntry(entry_id, record_id, consultation_id, version, supersedes_version, destination, state,
+                       attempts, next_attempt_at, claimed_by, claimed_until, last_error, receiver_text, queued_at,
+                       updated_at, place, addendum_id, kind or "", number)
 
 
 def _now() -> str:
@@ -607,12 +677,13 @@ class Store:
             return record_id
 
     # --- the hospital outbox (consultaid/hospital/outbox.py sends; this only keeps the rows) ------------
-    def _queue_outbox(self, db: Connection, record_id: int) -> None:
-        """In finalize's transaction: one row per configured destination, sent later, never here."""
+    def _queue_outbox(self, db: Connection, record_id: int, addendum_id: int | None = None) -> None:
+        """In finalize's (or add_addendum's) transaction: one row per configured destination, sent later,
+        never here. An addendum's rows name the summary it follows and the addendum."""
         at = outbox_time(datetime.now(UTC))
         for destination in self.outbox_destinations:
-            db.execute("INSERT INTO outbox (record_id, destination, queued_at, updated_at) VALUES (?, ?, ?, ?)",
-                       (record_id, destination, at, at))
+            db.execute("INSERT INTO outbox (record_id, addendum, destination, queued_at, updated_at)"
+                       " VALUES (?, ?, ?, ?, ?)", (record_id, addendum_id, destination, at, at))
 
     def outbox(self, record_ids: list[int] | None = None, states: tuple[str, ...] = ()) -> list[OutboxEntry]:
         """The outbox rows, oldest first: of these records, in these states (all when not given)."""
@@ -626,9 +697,9 @@ class Store:
             arguments += list(states)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         with _reading():
-            rows = self.connection.execute(f"SELECT {OUTBOX_COLUMNS} FROM outbox o JOIN records r ON r.id ="
-                                           f" o.record_id{where} ORDER BY o.id", arguments).fetchall()
-        return [OutboxEntry(*row) for row in rows]
+            rows = self.connection.execute(f"SELECT {OUTBOX_COLUMNS} FROM {OUTBOX_FROM}{where} ORDER BY o.id",
+                                           arguments).fetchall()
+        return [outbox_entry(row) for row in rows]
 
     def claim_outbox(self, entry: OutboxEntry, claimer: str, until: datetime) -> bool:
         """Takes an entry to send it, if it is still as `entry` read it (another sender did not take it
@@ -669,14 +740,23 @@ class Store:
         return bool(done)
 
     def outbox_document(self, entry: OutboxEntry) -> tuple[dict[str, Any], bytes]:
-        """The record an entry sends, with its exact stored PDF bytes."""
+        """The record (or addendum record) an entry sends, with its exact stored PDF bytes."""
+        if entry.addendum_id is not None:
+            return self.addendum(entry.addendum_id)
         return self.record(entry.record_id)
 
     def hand_over_outbox(self, record_id: int) -> None:
-        """This record reached the clinic server, which queued its own outbox rows: the local ones stop."""
+        """This record reached the clinic server, which queued its own outbox rows: the local ones stop
+        (its addenda's rows stop when each addendum reaches the server)."""
         with self.transaction() as db:
             db.execute("UPDATE outbox SET state = 'handed_over', claimed_by = '', updated_at = ? WHERE record_id = ?"
-                       " AND state <> 'sent'", (outbox_time(datetime.now(UTC)), record_id))
+                       " AND addendum IS NULL AND state <> 'sent'", (outbox_time(datetime.now(UTC)), record_id))
+
+    def hand_over_addendum_outbox(self, addendum_id: int) -> None:
+        """This addendum reached the clinic server, which queued its own outbox rows: the local ones stop."""
+        with self.transaction() as db:
+            db.execute("UPDATE outbox SET state = 'handed_over', claimed_by = '', updated_at = ? WHERE addendum = ?"
+                       " AND state <> 'sent'", (outbox_time(datetime.now(UTC)), addendum_id))
 
     # --- addenda (consultation/addendum.py) ------------------------------------------------------
     def add_addendum(self, record: dict[str, Any], pdf: bytes) -> int:
@@ -688,9 +768,25 @@ class Store:
                 row_id, number, row_hash = insert_addendum(db, record, pdf, "?")
             except ValueError as error:
                 raise StoreError("other", str(error)) from None
+            self._queue(db, "addendum", row_id)
+            self._queue_outbox(db, record["follows"]["record_id"], row_id)
             self._audit(db, AUDIT_ACTIONS[record["kind"]], addendum_subject(record["consultation_id"], number,
                                                                             row_hash))
         return row_id
+
+    def addendum_row(self, addendum_id: int) -> tuple[dict[str, Any], bytes] | None:
+        """(record, exact PDF) of a stored addendum, None when there is none (what goes to the server)."""
+        try:
+            return self.addendum(addendum_id)
+        except KeyError:
+            return None
+
+    def holds_summary(self, link: dict[str, Any], consultation_id: str) -> bool:
+        """Whether this store holds the summary an addendum names (row, version and SHA-256)."""
+        with _reading():
+            row = self.connection.execute("SELECT consultation_id, version, pdf_sha256 FROM records WHERE id = ?",
+                                          (link.get("record_id"),)).fetchone()
+        return row is not None and tuple(row) == (consultation_id, link.get("version"), link.get("pdf_sha256"))
 
     def addenda(self, consultation_id: str) -> list[StoredAddendum]:
         """The consultation's addenda, oldest first."""
@@ -795,7 +891,8 @@ def search_query(text: str = "", date_from: str | None = None, date_to: str | No
 
 def outbox_subject(entry: OutboxEntry, attempt: int) -> str:
     """An outbox audit entry's subject: ids only, never patient data."""
-    return f"outbox {entry.id} record {entry.record_id} {entry.destination} attempt {attempt}"
+    addendum = f" addendum {entry.addendum_id}" if entry.addendum_id is not None else ""
+    return f"outbox {entry.id} record {entry.record_id}{addendum} {entry.destination} attempt {attempt}"
 
 
 CORRECTED = "EXISTS (SELECT 1 FROM records later WHERE later.supersedes = r.id)"  # a later version exists

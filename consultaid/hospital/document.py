@@ -8,17 +8,23 @@ The document id is a UUID derived (UUID version 5) from the consultation id and 
 same stored version always gets the same id, so a message sent again after a lost answer is recognised by
 the receiver as the same document, and a correction (a later version) gets a new id that names the id of
 the version it replaces.
+
+An addendum (a confirmation on the day or a withdrawal, consultation/addendum.py) is its own document: its
+id is a UUID version 5 of the addendum's own id, and it names the document id of the summary version it
+follows ("appends"). Patient, author and content pack come from that summary; times, language and the
+patient's new position from the addendum.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from consultaid.consultation.addendum import CONFIRMATION, KIND_TITLES, WITHDRAWAL
 from consultaid.hospital.errors import HospitalError
-from consultaid.i18n import _
+from consultaid.i18n import _, translate
 
 # Fixed once for ConsultAid: every document id is uuid5(DOCUMENT_NAMESPACE, "<consultation id>/<version>").
 DOCUMENT_NAMESPACE = uuid.UUID("6f1d3c52-8f0e-4c1a-9a43-2b7e5d0c9e71")
@@ -91,6 +97,10 @@ class HospitalDocument:
     visit_number: str
     settings: HospitalSettings
     pdf: bytes = field(repr=False)
+    # An addendum: "confirmation" or "withdrawal" ("" for a summary version), and, for a confirmation,
+    # whether the patient still wishes to go ahead.
+    addendum_kind: str = ""
+    still_wishes: bool | None = None
 
     @property
     def pdf_sha256(self) -> str:
@@ -108,9 +118,18 @@ class HospitalDocument:
     def patient_decided(self) -> bool:
         return self.decision in DECIDED
 
+    @property
+    def is_addendum(self) -> bool:
+        return bool(self.addendum_kind)
+
 
 def document_id(consultation_id: str, version: int) -> str:
     return str(uuid.uuid5(DOCUMENT_NAMESPACE, f"{consultation_id}/{int(version)}"))
+
+
+def addendum_document_id(addendum_id: str) -> str:
+    """An addendum's document id: uuid5 of its own id (a UUID kept in its record), stable across resends."""
+    return str(uuid.uuid5(DOCUMENT_NAMESPACE, f"addendum/{addendum_id}"))
 
 
 def build_document(record: dict[str, Any], pdf: bytes, settings: HospitalSettings, *, version: int = 1,
@@ -159,4 +178,40 @@ def build_document(record: dict[str, Any], pdf: bytes, settings: HospitalSetting
         visit_number=visit_number,
         settings=settings,
         pdf=bytes(pdf),
+    )
+
+
+def build_addendum_document(summary: dict[str, Any], addendum: dict[str, Any], pdf: bytes,
+                            settings: HospitalSettings, *, visit_number: str = "") -> HospitalDocument:
+    """The submission for a stored addendum: its own document, appending to the summary version it follows
+    (`summary` is that version's record, `addendum` the addendum's record, `pdf` its exact stored bytes).
+    The patient's decision it carries: "proceed" for a confirmation where the patient still wishes to go
+    ahead, "declines" for one where they no longer do and for a withdrawal."""
+    kind = addendum["kind"]
+    if kind not in (CONFIRMATION, WITHDRAWAL):
+        raise ValueError(f"unknown addendum kind: {kind!r}")
+    summary_document = build_document(summary, b"", settings, version=int(addendum["follows"]["version"]),
+                                      visit_number=visit_number)
+    clinician_signed = next((signature["signed_at"] for signature in addendum.get("signatures", [])
+                             if signature.get("role") == "clinician" and signature.get("signed_at")),
+                            addendum["made_at"])
+    still_wishes = addendum.get("still_wishes") if kind == CONFIRMATION else None
+    decision = "proceed" if kind == CONFIRMATION and still_wishes is not False else "declines"
+    language = addendum.get("language") or summary_document.language
+    title = translate(KIND_TITLES[kind], language)
+    if summary_document.title:
+        title = f"{title}: {summary_document.title}"
+    return replace(
+        summary_document,
+        document_id=addendum_document_id(addendum["id"]),
+        replaces_document_id=summary_document.document_id,
+        relation="appends",
+        created_at=addendum["made_at"],
+        signed_at=clinician_signed,
+        language=language,
+        title=title,
+        decision=decision,
+        pdf=bytes(pdf),
+        addendum_kind=kind,
+        still_wishes=still_wishes,
     )

@@ -3,6 +3,13 @@
 Entries: the SubmissionSet List, the DocumentReference, the Binary (the sealed PDF), the Patient and, when
 the patient's decision is recorded (proceed or declines), a Consent pointing at the DocumentReference.
 
+An addendum (document.build_addendum_document) is the same shape: its DocumentReference `relatesTo` the
+summary's ("appends", the target by the summary's masterIdentifier, as a correction names the version it
+replaces), and its Consent says the patient's position now: a confirmation "active" with provision permit
+(deny when the patient no longer wishes to go ahead), a withdrawal "inactive" with provision deny
+(`consent_status`). Earlier Consent resources are left as they were: each document's Consent is kept,
+the latest one by dateTime says where the patient stands.
+
 Resending is safe. Every fullUrl is a urn:uuid derived from the document id, the List, DocumentReference,
 Patient and Consent are conditional creates (`ifNoneExist` on their stable identifier), so a transaction
 sent again after a lost answer finds them and creates nothing new. The Binary has no search parameter to
@@ -40,6 +47,12 @@ LIST_TYPES = "https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes"
 # IHE format code for a document whose MIME type says all (a PDF): IHE ITI TF-3, formatCode value set.
 FORMAT_CODE = ("http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode",
                "urn:ihe:iti:xds:2017:mimeTypeSufficient", "mimeType Sufficient")
+# Consent.policyRule.text (R4 requires a policy or a rule, invariant ppc-1): where the decision was recorded.
+POLICY_TEXTS = {
+    "": "Decision recorded at a surgical information consultation (ConsultAid)",
+    "confirmation": "Decision confirmed on the day of the procedure (ConsultAid addendum)",
+    "withdrawal": "Withdrawal recorded by the clinical team (ConsultAid addendum)",
+}
 CONSENT_SCOPE = ("http://terminology.hl7.org/CodeSystem/consentscope", "treatment", "Treatment")
 
 
@@ -143,11 +156,18 @@ def _document_reference(document: HospitalDocument, patient_url: str, binary_url
     return _without_empty(resource)
 
 
+def consent_status(document: HospitalDocument) -> str:
+    """The R4 Consent.status (required binding to http://hl7.org/fhir/ValueSet/consent-state-codes, FHIR
+    4.0.1): "inactive" ("the consent is terminated or replaced") for a withdrawal, since R4 has no
+    "withdrawn"; "active" otherwise, the provision saying permit or deny."""
+    return "inactive" if document.addendum_kind == "withdrawal" else "active"
+
+
 def _consent(document: HospitalDocument, patient_url: str, reference_url: str) -> dict[str, Any]:
     return {
         "resourceType": "Consent",
         "identifier": [{"system": URI_SYSTEM, "value": entry_uuid(document, "Consent")}],
-        "status": "active",
+        "status": consent_status(document),
         "scope": {"coding": [{"system": CONSENT_SCOPE[0], "code": CONSENT_SCOPE[1], "display": CONSENT_SCOPE[2]}]},
         "category": [{"coding": [{"system": document.settings.document_type_system,
                                   "code": document.settings.document_type_code,
@@ -157,7 +177,7 @@ def _consent(document: HospitalDocument, patient_url: str, reference_url: str) -
         "performer": [{"reference": patient_url}],
         "sourceReference": {"reference": reference_url},
         # R4 requires a policy or a policy rule (invariant ppc-1); the rule here is the consultation itself.
-        "policyRule": {"text": "Decision recorded at a surgical information consultation (ConsultAid)"},
+        "policyRule": {"text": POLICY_TEXTS.get(document.addendum_kind, POLICY_TEXTS[""])},
         "provision": {"type": "permit" if document.decision == "proceed" else "deny",
                       "code": [{"text": document.title}] if document.title else None},
     }

@@ -1,7 +1,9 @@
 """The durable outbox's sender: delivers the documents finalize queued, with retries, to the hospital record.
 
 Finalize writes one outbox row per configured destination ("mllp", "fhir") in the record's own
-transaction (consultation/store.py, server/pg_store.py); nothing is sent there. This module takes the rows
+transaction (consultation/store.py, server/pg_store.py), and so does storing an addendum (a confirmation or
+a withdrawal: its rows name the summary it follows and the addendum, and it is sent as its own document that
+appends to the summary, document.build_addendum_document); nothing is sent there. This module takes the rows
 that are due and sends each with the existing clients (mllp.py, fhir_client.py). Qt-free: the app runs it
 in a background thread (ui/services/outbox_sender.py), IT runs it as `consultaid outbox send --loop`.
 
@@ -38,13 +40,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from consultaid.consultation.store import OutboxEntry, StoreError, outbox_time
-from consultaid.hospital.document import HospitalSettings, build_document
+from consultaid.hospital.document import HospitalSettings, build_addendum_document, build_document
 from consultaid.hospital.errors import HospitalError
 from consultaid.hospital.fhir_bundle import build_bundle
 from consultaid.hospital.fhir_client import Credentials, post_transaction
 from consultaid.hospital.hl7_mdm import build_mdm_t02
 from consultaid.hospital.mllp import send_message
-from consultaid.i18n import _
+from consultaid.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -179,8 +181,14 @@ class OutboxSender:
 
     def _deliver(self, entry: OutboxEntry) -> None:
         record, pdf = self.store.outbox_document(entry)
-        document = build_document(record, pdf, self.settings, version=entry.version,
-                                  replaces_version=entry.supersedes_version)
+        if entry.addendum_id is not None:
+            # An addendum's row names the summary it follows as its record: patient and author come from it,
+            # read where the row is kept (the workstation's store or the clinic server's, whose ids differ).
+            summary, _summary_pdf = self.store.outbox_document(replace(entry, addendum_id=None))
+            document = build_addendum_document(summary, record, pdf, self.settings)
+        else:
+            document = build_document(record, pdf, self.settings, version=entry.version,
+                                      replaces_version=entry.supersedes_version)
         if entry.destination == "mllp":
             send_message(self.settings, build_mdm_t02(document))
         elif entry.destination == "fhir":
@@ -205,14 +213,29 @@ def record_state(entries: list[OutboxEntry]) -> str:
     return "sent"
 
 
+def document_words(entry: OutboxEntry) -> str:
+    """Which document of the chain an entry sends, for people: "Summary, version 1", "Withdrawal (addendum 2)"."""
+    if entry.addendum_id is not None:
+        kind = _(ADDENDUM_WORDS.get(entry.addendum_kind, entry.addendum_kind))
+        return _("{kind} (addendum {number})").format(kind=kind, number=entry.addendum_number)
+    return _("Summary, version {version}").format(version=entry.version)
+
+
+ADDENDUM_WORDS = {"confirmation": N_("Confirmation"), "withdrawal": N_("Withdrawal")}
+
+
 def describe(entries: list[OutboxEntry]) -> str:
-    """One record's sending state for people: per destination, and why for a failure (translated)."""
+    """One record's sending state for people: per destination, and why for a failure (translated). When the
+    entries are of more than one document (a summary and its addenda), each names its document."""
     shown = [entry for entry in entries if entry.state != "handed_over"]
     if not shown:
         return _("not sent")
+    several = len({(entry.record_id, entry.addendum_id) for entry in shown}) > 1
     parts = []
     for entry in shown:
         name = DESTINATION_NAMES.get(entry.destination, entry.destination)
+        if several:
+            name = _("{document}, {destination}").format(document=document_words(entry), destination=name)
         if entry.state == "sent":
             parts.append(_("{destination}: sent").format(destination=name))
         elif entry.state == "failed":

@@ -329,6 +329,11 @@ def _check_addendum(verdict: Verdict, record: dict[str, Any], file_hash: str, st
         return
     record_id = follows.get("record_id")
     row = versions.get(record_id) if isinstance(record_id, int) else None
+    if row is None or (row.version, row.pdf_sha256) != (version, digest):
+        # Made on a workstation while the clinic server was away, it names the workstation's row; the
+        # server keeps the same summary (this consultation, version and SHA-256) under its own row id.
+        row = next((item for item in versions.values() if (item.version, item.pdf_sha256) == (version, digest)),
+                   row)
     if row is not None and row.version == version and row.pdf_sha256 == digest:
         _summary, pdf = store.record(row.id)
         if hashlib.sha256(pdf).hexdigest() == digest:

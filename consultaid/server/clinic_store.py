@@ -11,7 +11,9 @@ The design, kept small (docs/it.md, "When the server goes away"):
   (the server stores it with its finalize entry in one transaction, or finds it already there, or finds
   another record under that key: a conflict, kept here, shown, never overwritten); an audit entry by its
   hash (server table `arrivals`, written in the same transaction as the entry; a "create" entry of a
-  consultation the server already saw created is not sent again); a draft by saving its
+  consultation the server already saw created is not sent again); an addendum (made while offline, when
+  the summary it follows is in this store) by its id, the server finding the summary by consultation,
+  version and SHA-256 and writing its own audit entry and hospital outbox rows; a draft by saving its
   latest content on the server (unless that consultation was meanwhile finalized, or another room holds
   it: a conflict). An item leaves the queue only after the server committed it: a crash between the two
   sends it again, and the server recognises it.
@@ -51,7 +53,7 @@ QUEUEING_KINDS = ("offline", "disk_full")
 RECONNECT_TIMEOUT_SECONDS = 3
 RETRY_SECONDS = 5.0
 # Audit entries the server writes itself when a record arrives: never sent separately.
-SERVER_WRITTEN_ACTIONS = ("finalize", "correct")
+SERVER_WRITTEN_ACTIONS = ("finalize", "correct", "confirm", "withdraw")
 
 
 class ClinicStore:
@@ -198,7 +200,7 @@ class ClinicStore:
                 if state == "conflict" or self.server is None:
                     continue
                 outcome = {"record": self._send_record, "audit": self._send_audit_entry,
-                           "draft": self._send_draft}[kind](self.server, key)
+                           "draft": self._send_draft, "addendum": self._send_addendum}[kind](self.server, key)
                 counts[outcome] += 1
                 if outcome == "conflict":
                     log.warning("a queued %s conflicts with what the clinic server holds: kept here", kind)
@@ -221,6 +223,16 @@ class ClinicStore:
             # The server queued the record's hospital documents when it arrived (same document ids): the
             # workstation's own rows for it stop, so one sender is responsible for it from now on.
             self.local.hand_over_outbox(int(key))
+        return outcome
+
+    def _send_addendum(self, server: PgStore, key: str) -> str:
+        stored = self.local.addendum_row(int(key))
+        if stored is None:
+            return "conflict"
+        outcome = server.arrive_addendum(*stored)[0]
+        if outcome != "conflict":
+            # As for a record: the server queued the addendum's hospital documents (same document ids).
+            self.local.hand_over_addendum_outbox(int(key))
         return outcome
 
     def _send_audit_entry(self, server: PgStore, key: str) -> str:
@@ -345,9 +357,18 @@ class ClinicStore:
     def record(self, record_id: int) -> tuple[dict[str, Any], bytes]:
         return self._on_server(lambda server: server.record(record_id), lambda: self.local.record(record_id))
 
-    # --- addenda: on the server only (the local queue takes records, drafts and audit entries) ----------
+    # --- addenda: on the server; while it is away, in the local queue when the summary is here --------
     def add_addendum(self, record: dict[str, Any], pdf: bytes) -> int:
-        return self._on_server(lambda server: server.add_addendum(record, pdf), self._addendum_needs_server)
+        return self._on_server(lambda server: server.add_addendum(record, pdf),
+                               lambda: self._addendum_here(record, pdf))
+
+    def _addendum_here(self, record: dict[str, Any], pdf: bytes) -> int:
+        """While the server is away: stored and queued here (with its outbox rows) like a finalized record,
+        when the summary it names is in this workstation's store (the records list shows this store's
+        records while offline); else refused, as nothing here can check its link."""
+        if not self.local.holds_summary(record.get("follows") or {}, record.get("consultation_id", "")):
+            return self._addendum_needs_server()
+        return self.local.add_addendum(record, pdf)
 
     def _addendum_needs_server(self) -> int:
         raise StoreError("offline", _("An addendum is stored on the clinic server, which cannot be reached now: "

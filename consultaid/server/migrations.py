@@ -178,6 +178,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     REVOKE ALL ON addenda FROM PUBLIC;
     GRANT SELECT, INSERT ON addenda TO {app};
     """),
+    (5, "addenda in the outbox: an outbox row names a record and, for an addendum, the addendum", """
+    -- consultaid/hospital/outbox.py sends an addendum as its own document: its rows name the summary it follows
+    -- (record_id) and the addendum. One row per document and destination. The application role's UPDATE
+    -- grant (migration 3) stays on the sending-state columns: a row always names the same document.
+    ALTER TABLE outbox ADD COLUMN addendum bigint;
+    ALTER TABLE outbox DROP CONSTRAINT outbox_record_id_destination_key;
+    CREATE UNIQUE INDEX outbox_one_per_document ON outbox (record_id, coalesce(addendum, 0), destination);
+    """),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

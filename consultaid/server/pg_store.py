@@ -24,7 +24,7 @@ import os
 import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -46,11 +46,13 @@ from consultaid.consultation.db_api import certain_row
 from consultaid.consultation.record_store import Whereabouts
 from consultaid.consultation.store import (
     OUTBOX_COLUMNS,
+    OUTBOX_FROM,
     DraftSummary,
     OutboxEntry,
     StoredRecord,
     StoreError,
     name_key,
+    outbox_entry,
     outbox_subject,
     outbox_time,
     versions_query,
@@ -460,12 +462,13 @@ class PgStore:
         return "arrived"
 
     # --- the hospital outbox (the same rows and meaning as the SQLite store's) -------------------------
-    def _queue_outbox(self, db: Connection, record_id: int) -> None:
-        """In finalize's transaction: one row per configured destination, sent later, never here."""
+    def _queue_outbox(self, db: Connection, record_id: int, addendum_id: int | None = None) -> None:
+        """In finalize's (or add_addendum's) transaction: one row per configured destination, sent later,
+        never here. An addendum's rows name the summary it follows and the addendum."""
         at = outbox_time(datetime.now(UTC))
         for destination in self.outbox_destinations:
-            db.execute("INSERT INTO outbox (record_id, destination, queued_at, updated_at) VALUES (%s, %s, %s, %s)",
-                       (record_id, destination, at, at))
+            db.execute("INSERT INTO outbox (record_id, addendum, destination, queued_at, updated_at)"
+                       " VALUES (%s, %s, %s, %s, %s)", (record_id, addendum_id, destination, at, at))
 
     def outbox(self, record_ids: list[int] | None = None, states: tuple[str, ...] = ()) -> list[OutboxEntry]:
         """The outbox rows, oldest first: of these records, in these states (all when not given)."""
@@ -478,9 +481,8 @@ class PgStore:
             clauses.append("o.state = ANY(%s)")
             arguments.append(list(states))
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        rows = self._read_all(f"SELECT {OUTBOX_COLUMNS} FROM outbox o JOIN records r ON r.id = o.record_id{where}"
-                              " ORDER BY o.id", tuple(arguments))
-        return [replace(OutboxEntry(*row), place="server") for row in rows]
+        rows = self._read_all(f"SELECT {OUTBOX_COLUMNS} FROM {OUTBOX_FROM}{where} ORDER BY o.id", tuple(arguments))
+        return [outbox_entry(row, place="server") for row in rows]
 
     def claim_outbox(self, entry: OutboxEntry, claimer: str, until: datetime) -> bool:
         """Takes an entry to send it, if it is still as `entry` read it; the attempt is audited with it."""
@@ -519,7 +521,9 @@ class PgStore:
         return bool(done)
 
     def outbox_document(self, entry: OutboxEntry) -> tuple[dict[str, Any], bytes]:
-        """The record an entry sends, with its exact stored PDF bytes."""
+        """The record (or addendum record) an entry sends, with its exact stored PDF bytes."""
+        if entry.addendum_id is not None:
+            return self.addendum(entry.addendum_id)
         return self.record(entry.record_id)
 
     def ping(self) -> None:
@@ -537,9 +541,39 @@ class PgStore:
                 row_id, number, row_hash = insert_addendum(db, record, pdf, "%s")
             except ValueError as error:
                 raise StoreError("other", str(error)) from None
+            self._queue_outbox(db, record["follows"]["record_id"], row_id)
             self._audit(db, AUDIT_ACTIONS[record["kind"]], addendum_subject(record["consultation_id"], number,
                                                                             row_hash))
         return row_id
+
+    def arrive_addendum(self, record: dict[str, Any], pdf: bytes) -> tuple[str, int | None]:
+        """Stores an addendum made on a workstation while the server was away, exactly once: ("arrived",
+        id) when stored now (with its hospital outbox rows and the server's own audit entry, in one
+        transaction); ("present", id) when the server already holds this very addendum (an earlier attempt
+        whose answer was lost); ("conflict", id or None) when it holds another one under this id, or not the
+        summary it names (that consultation, version and SHA-256): nothing is overwritten."""
+        from consultaid.consultation.addendum import AUDIT_ACTIONS, addendum_subject, insert_addendum
+
+        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        with self.transaction() as db:
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (AUDIT_CHAIN_LOCK,))
+            held = db.execute("SELECT id, record_json, pdf_sha256 FROM addenda WHERE addendum_id = %s",
+                              (record["id"],)).fetchone()
+            if held is not None:
+                same = held[1] == text and held[2] == hashlib.sha256(pdf).hexdigest()
+                return ("present" if same else "conflict"), held[0]
+            follows = record["follows"]
+            # The workstation named its own row: the server's row of that version and SHA-256 is the same summary.
+            summary = db.execute("SELECT id FROM records WHERE consultation_id = %s AND version = %s"
+                                 " AND pdf_sha256 = %s", (record["consultation_id"], follows["version"],
+                                                          follows["pdf_sha256"])).fetchone()
+            if summary is None:
+                return "conflict", None
+            row_id, number, row_hash = insert_addendum(db, record, pdf, "%s", summary_row=summary[0])
+            self._queue_outbox(db, summary[0], row_id)
+            self._audit(db, AUDIT_ACTIONS[record["kind"]], addendum_subject(record["consultation_id"], number,
+                                                                            row_hash))
+        return "arrived", row_id
 
     def addenda(self, consultation_id: str) -> list[StoredAddendum]:
         from consultaid.consultation.addendum import ADDENDA_SELECT, stored_addendum

@@ -9,6 +9,7 @@ kept when it was signed.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from consultaid.consultation.record_search import (
 )
 from consultaid.consultation.store import DatabaseError, StoreError, name_key
 from consultaid.files import write_atomically
-from consultaid.formatting import format_short_date, format_short_moment
+from consultaid.formatting import format_long_date, format_short_date, format_short_moment
 from consultaid.i18n import N_, _, interface_language, ngettext
 from consultaid.ui.dialogs.stored_record_preview import StoredRecordPreview
 from consultaid.ui.dialogs.summary_preview import PathChooser, PrinterChooser, documents_folder, pdf_path
@@ -247,7 +248,7 @@ class HistoryView(QWidget):
                                     (PATIENT, QHeaderView.ResizeMode.Stretch, 0),
                                     (IDENTIFIER, QHeaderView.ResizeMode.Interactive, digits + 80),
                                     (PROCEDURE, QHeaderView.ResizeMode.Stretch, 0),
-                                    (STATUS, QHeaderView.ResizeMode.Interactive, digits + 50),
+                                    (STATUS, QHeaderView.ResizeMode.Interactive, self._status_width()),
                                     (VERSION, QHeaderView.ResizeMode.Fixed, digits - 10),
                                     (SENDING, QHeaderView.ResizeMode.Interactive,
                                      self.fontMetrics().horizontalAdvance(_("Hospital record")) + 56)):
@@ -289,7 +290,7 @@ class HistoryView(QWidget):
 
         self.chain = ConsentChain(store)
         self.chain.open_summary.connect(self.open_record)
-        self.chain.changed.connect(lambda: self.show_message(_("The addendum is sealed and stored.")))
+        self.chain.changed.connect(self._addendum_stored)
         outer.addWidget(self.chain)
 
         # --- message and actions ---
@@ -463,6 +464,11 @@ class HistoryView(QWidget):
             self.count_label.setText(found.format(count=len(rows)) if rows else "")
         self.count_label.setAccessibleName(self.count_label.text())
 
+    def _addendum_stored(self) -> None:
+        """A new addendum changes the row's state and its hospital record: the list reads them again."""
+        self.refresh()
+        self.show_message(_("The addendum is sealed and stored."))
+
     def _show_empty(self, title: str, hint: str, error: bool = False) -> None:
         """What stands in place of the list when it is empty, or when the store could not be read."""
         self.empty_title.setText(("\u26a0 " if error else "") + title)
@@ -473,17 +479,50 @@ class HistoryView(QWidget):
         self.results.setCurrentWidget(self.empty)
 
     def _sending(self, rows: list[HistoryRow]) -> dict[int, list]:
-        """Each shown record's hospital outbox entries; none when they cannot be read (said in the cell)."""
+        """Each shown record's hospital outbox entries; none when they cannot be read (said in the cell). The
+        current version of a consultation ("finalized") covers its whole chain: every version's and every
+        addendum's documents (an addendum's entries name the version it follows)."""
         from consultaid.hospital.outbox import by_record
 
         record_ids = [row.record_id for row in rows if row.record_id is not None]
         if not record_ids:
             return {}
         try:
-            return by_record(self.store.outbox(record_ids))
+            entries = self.store.outbox(record_ids)
         except StoreError as error:
             log.warning("the hospital outbox could not be read (%s)", error.kind)
             return {}
+        sending = by_record(entries)
+        for row in rows:
+            if row.record_id is not None and row.status == "finalized":
+                sending[row.record_id] = [entry for entry in entries if entry.consultation_id == row.consultation_id]
+        return sending
+
+    def _status_width(self) -> int:
+        """Room for the longest status the cell says: a withdrawal with a long date, in this language."""
+        from consultaid.consultation.addendum import STATE_WORDS, WITHDRAWAL
+
+        longest = _(STATE_WORDS[WITHDRAWAL]).format(date=format_long_date(date(2026, 9, 30), interface_language()))
+        return self.fontMetrics().horizontalAdvance(longest) + 28
+
+    def _status(self, row: HistoryRow) -> tuple[str, str]:
+        """The Status cell's words and its ink: where the patient stands after the addenda ("Withdrawn on
+        3 December 2026", "Confirmed on …"), else the row's status ("Finalized", "Corrected", …)."""
+        from consultaid.consultation.addendum import WITHDRAWAL, chain, current_state, state_words
+
+        words = _(STATUS_WORDS.get(row.status, row.status)), STATUS_INK.get(row.status, INK)
+        if row.status != "finalized":
+            return words
+        try:
+            addenda = self.store.addenda(row.consultation_id)
+        except StoreError as error:
+            log.warning("the addenda could not be read (%s)", error.kind)
+            return words
+        state = current_state(chain([], addenda))
+        if state is None:
+            return words
+        ink = WARNING_INK if state.kind in (WITHDRAWAL, "declined") else SUCCESS_INK
+        return state_words(state, lambda day: format_long_date(date.fromisoformat(day), interface_language())), ink
 
     def _fill(self, rows: list[HistoryRow], keep: HistoryRow | None) -> None:
         from consultaid.hospital.outbox import describe, record_state
@@ -501,12 +540,13 @@ class HistoryView(QWidget):
                 if row.status == "corrected":
                     tip += " " + _("A later version corrects this record.")
             title = procedure_title(self.library, row.procedure_id, language)
+            status_words, status_ink = self._status(row)
             cells = (
                 (format_short_date(row.day, interface_language()), f"{row.day} {int(row.is_draft)} {row.moment}"),
                 (row.patient_name, name_key(row.patient_name)),
                 (row.identifier, row.identifier.casefold()),
                 (title, title.casefold()),
-                (_(STATUS_WORDS.get(row.status, row.status)), STATUS_ORDER.get(row.status, 9)),
+                (status_words, STATUS_ORDER.get(row.status, 9)),
                 ("\u2013" if row.version is None else str(row.version), row.version or 0),
                 ("\u2013", 9) if row.record_id is None else
                 (_(SENDING_WORDS[record_state(self.sending.get(row.record_id, []))]),
@@ -520,7 +560,7 @@ class HistoryView(QWidget):
                 item.setEditable(False)
                 items.append(item)
             items[DATE].setData(row, ROW_ROLE)
-            items[STATUS].setForeground(QColor(STATUS_INK.get(row.status, INK)))
+            items[STATUS].setForeground(QColor(status_ink))
             items[VERSION].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             if row.record_id is not None:
                 state = record_state(self.sending.get(row.record_id, []))
