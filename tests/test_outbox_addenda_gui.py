@@ -52,7 +52,8 @@ def make_addendum(qtbot, chain, button, statement: str = "") -> None:
     sign(qtbot, dialog.pads["patient"])
     sign(qtbot, dialog.pads["clinician"])
     qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible(), dialog.problems.text()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=60000)   # sealed in a worker, then stored
+    assert not dialog.problems.text()
 
 
 def cells(main, row: int = 0) -> tuple[str, str, str]:
