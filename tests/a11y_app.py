@@ -5,7 +5,8 @@ It opens the main window on the shipped content, then obeys one command a line o
 the procedures, `consultation [PACK [DATE]]` opens a consultation (vertebroplasty by default), `close`
 closes it, `records` opens the records, `select ID` chooses a row of the risks overview, `section N` shows
 a section of step 1 and `draw` draws on its illustration, `step NAME` goes to a step, `contrast` switches
-high contrast, `people` chooses the first row with a figure, `hidden-rows` lists the overview's rows out of
+high contrast, `settings` opens the settings (`settings-tab N` shows one of its tabs), `patient` shows the
+patient screen, `people` chooses the first row with a figure, `hidden-rows` lists the overview's rows out of
 view, `quit` ends. After each command it prints `ready` and, on the next line, what a sighted user
 sees of each control the keyboard can reach, as JSON: its visible label and where it is on the screen. The screen
 reader's side is read through the accessibility bus by tests/atspi_walk.py, never from here."""
@@ -157,6 +158,12 @@ def main() -> None:
             next(row for row in chart.rows.values() if row.item.first_figure is not None).select()
         elif line == "start":
             window.start_consultation()
+        elif line == "settings":  # Tools › Settings…
+            window.show_settings()
+        elif line.startswith("settings-tab "):  # a tab of the open settings dialog
+            window.settings_dialog.tabs.setCurrentIndex(int(line.split()[1]))
+        elif line == "patient":  # the Patient screen button: a window beside the app on one screen
+            window.consultation_view.patient_button.setChecked(True)
         elif line == "close-dialog":
             for widget in app.topLevelWidgets():
                 if widget is not window and widget.isVisible():

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+# Room kept for what surrounds a page in the main window: the window frame, the page's margins and the
+# scroll bar of the area it may sit in.
+SURROUNDINGS = 40
 
 # What the window manager adds around a window (title bar, borders), kept free so the frame fits too.
 FRAME_ALLOWANCE = 40
@@ -45,3 +49,18 @@ def keep_on_screen(window: QWidget) -> None:
     x = min(max(area.left(), frame.left()), area.right() + 1 - width - extra_w)
     y = min(max(area.top(), frame.top()), area.bottom() + 1 - height - extra_h)
     window.move(x, y)
+
+
+def fits_screen_width(widget: QWidget, margins: int = 0) -> bool:
+    """Whether the widget, at its minimum width plus `margins`, fits across the screen it will open on. Asked
+    before it is shown, to choose between a wide arrangement and one that stacks (never a sideways scroll)."""
+    widget.ensurePolished()  # the style sheet's font sizes, which set the width, apply from here on
+    return widget.minimumSizeHint().width() + margins + SURROUNDINGS <= available_area(widget).width()
+
+
+def place_in_grid(grid: QGridLayout, cells: list[tuple[QWidget, int, int, int]]) -> None:
+    """Puts each widget at (row, column, columns spanned), moving it if it was already in the grid."""
+    for widget, _row, _column, _span in cells:
+        grid.removeWidget(widget)
+    for widget, row, column, span in cells:
+        grid.addWidget(widget, row, column, 1, span)

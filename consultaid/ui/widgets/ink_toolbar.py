@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QFrame, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QBoxLayout, QButtonGroup, QFrame, QHBoxLayout, QPushButton, QWidget
 
 from consultaid.i18n import N_, _
 from consultaid.ui.services.style import ACCENT, BORDER, INK, SURFACE
@@ -87,9 +87,11 @@ class InkToolbar(QWidget):
         # The app style does not mark disabled buttons; here "nothing to undo" must be seen at a glance.
         self.setStyleSheet(f"QPushButton:disabled {{ color: {DISABLED_INK}; background: white; "
                            f"border-color: #E3E8ED; }}")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        # Two groups, side by side when there is room and one above the other when not: in one row they
+        # need 424 px, which at desktop scaling 200 % made step 1 wider than a 960 px (logical) screen.
+        self.flow = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.flow.setContentsMargins(0, 0, 0, 0)
+        self.flow.setSpacing(8)
 
         self.colour_group = QButtonGroup(self)
         self.colour_group.setExclusive(True)
@@ -100,15 +102,12 @@ class InkToolbar(QWidget):
             swatch.clicked.connect(lambda _checked=False, chosen=colour: self.choose_colour(chosen))
             self.colour_group.addButton(swatch)
             self.colour_buttons[colour] = swatch
-            layout.addWidget(swatch)
+        self.colours = _row(self, list(self.colour_buttons.values()))
 
-        divider = QFrame(self)
-        divider.setFrameShape(QFrame.Shape.VLine)
-        divider.setStyleSheet(f"color: {BORDER};")
-        divider.setFixedHeight(26)
-        layout.addSpacing(8)
-        layout.addWidget(divider)
-        layout.addSpacing(8)
+        self.divider = QFrame(self)
+        self.divider.setFrameShape(QFrame.Shape.VLine)
+        self.divider.setStyleSheet(f"color: {BORDER};")
+        self.divider.setFixedHeight(26)
 
         undo_keys = shortcut_text(QKeySequence.StandardKey.Undo)
         redo_keys = shortcut_text(QKeySequence.StandardKey.Redo)
@@ -119,14 +118,35 @@ class InkToolbar(QWidget):
         self.clear_button = self._button(_("Clear"), _("Clear the whole drawing ({shortcut}); Undo brings it "
                                                       "back").format(shortcut=shortcut_text(CLEAR_SHORTCUT)),
                                          canvas.clear)
-        layout.addWidget(self.undo_button)
-        layout.addWidget(self.redo_button)
-        layout.addSpacing(8)
-        layout.addWidget(self.clear_button)
-        layout.addStretch(1)
+        self.actions = _row(self, [self.undo_button, self.redo_button, 8, self.clear_button])
+
+        self.flow.addWidget(self.colours)
+        self.flow.addWidget(self.divider)
+        self.flow.addWidget(self.actions)
+        self.flow.addStretch(1)
 
         canvas.changed.connect(self.refresh)
         self.refresh()
+
+    def one_row_width(self) -> int:
+        """The width the tools need side by side, in one row."""
+        spacing = self.flow.spacing()
+        return (self.colours.sizeHint().width() + self.divider.sizeHint().width() + self.actions.sizeHint().width()
+                + 2 * spacing)
+
+    def minimumSizeHint(self) -> QSize:
+        # As narrow as the wider group: below the width of one row, the groups stack (resizeEvent).
+        height = self.flow.minimumSize().height()
+        return QSize(max(self.colours.minimumSizeHint().width(), self.actions.minimumSizeHint().width()), height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        one_row = self.width() >= self.one_row_width()
+        wanted = QBoxLayout.Direction.LeftToRight if one_row else QBoxLayout.Direction.TopToBottom
+        if self.flow.direction() != wanted:
+            self.flow.setDirection(wanted)
+            self.divider.setVisible(one_row)
+            self.updateGeometry()   # two rows are taller: the panel gives the picture less height
 
     def _button(self, text: str, tip: str, action) -> QPushButton:
         button = QPushButton(text, self)
@@ -153,3 +173,18 @@ class InkToolbar(QWidget):
         self.undo_button.setEnabled(editable and drawing.can_undo)
         self.redo_button.setEnabled(editable and drawing.can_redo)
         self.clear_button.setEnabled(editable and not drawing.is_empty)
+
+
+def _row(parent: QWidget, tools: list[QWidget | int]) -> QWidget:
+    """A left-aligned row of tools (a number is extra space between two of them), one group of the toolbar."""
+    group = QWidget(parent)
+    row = QHBoxLayout(group)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    for tool in tools:
+        if isinstance(tool, int):
+            row.addSpacing(tool)
+        else:
+            row.addWidget(tool)
+    row.addStretch(1)
+    return group
