@@ -35,6 +35,15 @@ def has_title_bar(png: Path) -> bool:
     return not image.isNull() and image.pixelColor(image.width() // 2, 29).name() != "#000000"
 
 
+def shoot(session: session_module.ScreenReaderSession, png: Path) -> None:
+    """The X screen into `png`, once openbox has drawn the window's frame."""
+    for _attempt in range(6):
+        session.command(f"shot {png}")
+        if has_title_bar(png):
+            return
+        time.sleep(1.0)  # openbox had not drawn the window's frame yet
+
+
 def take(folder: Path) -> list[str]:
     why = session_module.unavailable()
     if why:
@@ -46,11 +55,7 @@ def take(folder: Path) -> list[str]:
             session.start(language, fitted=True, window_manager=True)
             for command in commands:
                 session.command(command)
-            for _attempt in range(6):
-                session.command(f"shot {folder / name}")
-                if has_title_bar(folder / name):
-                    break
-                time.sleep(1.0)  # openbox had not drawn the window's frame yet
+            shoot(session, folder / name)
             problems += [f"{name}: {problem}" for problem in session.command("fit")]
         finally:
             session.stop()

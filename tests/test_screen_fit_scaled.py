@@ -31,6 +31,8 @@ def screens_to_check() -> list[tuple[str, list[str]]]:
         screens.append((f"{pack}-procedure", [f"consultation {pack}"]))
         screens.append((f"{pack}-procedure-section-3", ["section 3"]))
         screens += [(f"{pack}-{step}", [f"step {step}"]) for step in STEPS]
+        if pack == PACKS[0]:  # a risk with two sources' figures: a choice of whose figure the people show
+            screens.insert(-3, (f"{pack}-benefits_risks-two-sources", ["select cement_leakage"]))
         if pack == PACKS[0]:
             screens.append((f"{pack}-patient-screen", ["step procedure", "patient"]))
             screens.append((f"{pack}-after-patient-screen", ["close-dialog"]))

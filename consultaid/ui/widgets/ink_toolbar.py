@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QAbstractButton, QBoxLayout, QButtonGroup, QFrame, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QFrame, QHBoxLayout, QPushButton, QWidget
 
 from consultaid.i18n import N_, _
 from consultaid.ui.services.style import ACCENT, BORDER, INK, SURFACE
 from consultaid.ui.widgets.ink_canvas import CLEAR_SHORTCUT, InkCanvas, shortcut_text
+from consultaid.ui.widgets.reflow_row import ReflowRow
 
 # Okabe–Ito colours, distinguishable with the common colour-vision deficiencies, each dark enough to
 # show on the pale anatomy and to carry a white tick.
@@ -89,10 +90,10 @@ class InkToolbar(QWidget):
                            f"border-color: #E3E8ED; }}")
         # Two groups, side by side when there is room and one above the other when not: in one row they
         # need 424 px, which at desktop scaling 200 % made step 1 wider than a 960 px (logical) screen.
-        self.flow = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
-        self.flow.setContentsMargins(0, 0, 0, 0)
-        self.flow.setSpacing(8)
-
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.groups = ReflowRow(spacing=8)
+        layout.addWidget(self.groups)
         self.colour_group = QButtonGroup(self)
         self.colour_group.setExclusive(True)
         self.colour_buttons: dict[str, ColourSwatch] = {}
@@ -120,33 +121,12 @@ class InkToolbar(QWidget):
                                          canvas.clear)
         self.actions = _row(self, [self.undo_button, self.redo_button, 8, self.clear_button])
 
-        self.flow.addWidget(self.colours)
-        self.flow.addWidget(self.divider)
-        self.flow.addWidget(self.actions)
-        self.flow.addStretch(1)
+        self.groups.add(self.colours)
+        self.groups.add(self.divider, in_row_only=True)
+        self.groups.add(self.actions)
 
         canvas.changed.connect(self.refresh)
         self.refresh()
-
-    def one_row_width(self) -> int:
-        """The width the tools need side by side, in one row."""
-        spacing = self.flow.spacing()
-        return (self.colours.sizeHint().width() + self.divider.sizeHint().width() + self.actions.sizeHint().width()
-                + 2 * spacing)
-
-    def minimumSizeHint(self) -> QSize:
-        # As narrow as the wider group: below the width of one row, the groups stack (resizeEvent).
-        height = self.flow.minimumSize().height()
-        return QSize(max(self.colours.minimumSizeHint().width(), self.actions.minimumSizeHint().width()), height)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        one_row = self.width() >= self.one_row_width()
-        wanted = QBoxLayout.Direction.LeftToRight if one_row else QBoxLayout.Direction.TopToBottom
-        if self.flow.direction() != wanted:
-            self.flow.setDirection(wanted)
-            self.divider.setVisible(one_row)
-            self.updateGeometry()   # two rows are taller: the panel gives the picture less height
 
     def _button(self, text: str, tip: str, action) -> QPushButton:
         button = QPushButton(text, self)
