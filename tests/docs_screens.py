@@ -13,8 +13,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PIL import Image
-
 from tests import screen_reader_session as session_module
 from tests.readme_screenshots import shoot
 
@@ -55,8 +53,6 @@ def take(target: Path) -> list[str]:
                 problems += [f"{folder}/{name}: {problem}" for problem in session.command("fit")]
         finally:
             session.stop()
-    for png in target.glob("*/*.png"):
-        Image.open(png).save(png, optimize=True)  # lossless, a third smaller
     return problems
 
 
