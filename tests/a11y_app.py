@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
     QTextEdit,
     QWidget,
@@ -58,6 +59,19 @@ def focusable_controls(app: QApplication) -> list[dict]:
     return controls
 
 
+def wait_for_frames(app: QApplication) -> None:
+    """Until every window shown has its frame from the window manager (a dialog just opened may have none
+    yet: an empty frame, which is not a window past the screen), for at most two seconds."""
+    import time
+
+    for _attempt in range(20):
+        if not any(window.isVisible() and window.frameGeometry().isEmpty() for window in app.topLevelWidgets()
+                   if window.windowType() not in (Qt.WindowType.ToolTip, Qt.WindowType.Popup)):
+            return
+        app.processEvents()
+        time.sleep(0.1)
+
+
 def fit_problems(app: QApplication) -> list[str]:
     """What does not fit, as a user sees it: a window past the screen's available area, a visible
     horizontal scroll bar, a label or button whose text needs more room than it has."""
@@ -71,6 +85,9 @@ def fit_problems(app: QApplication) -> list[str]:
         frame = window.frameGeometry()
         if not area.contains(frame):
             problems.append(f"window {window.windowTitle()!r} {frame.getRect()} is past the screen {area.getRect()}")
+        elif isinstance(window, QMainWindow) and frame.top() - area.top() > 2:
+            # The window opens fitted to the screen: room left above it is room taken from every step.
+            problems.append(f"main window {frame.getRect()} leaves {frame.top() - area.top()} px unused above it")
         for scroller in window.findChildren(QAbstractScrollArea):
             bar = scroller.horizontalScrollBar()
             if scroller.isVisible() and bar.isVisible() and bar.maximum() > 0:
@@ -181,6 +198,7 @@ def main() -> None:
             print("ready\n" + json.dumps(hidden), flush=True)
             return
         elif line == "fit":
+            wait_for_frames(app)
             print("ready\n" + json.dumps(fit_problems(app)), flush=True)
             return
         elif line.startswith("shot "):

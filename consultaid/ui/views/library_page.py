@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -205,7 +205,6 @@ class LibraryPage(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(self.overview)
         splitter.setSizes([380, 800])
-        self.procedures.viewport().installEventFilter(self)  # its resizes: titles wrap once they no longer fit
         outer.addWidget(splitter, 1)
         actions = QHBoxLayout()
         actions.addStretch(1)
@@ -266,15 +265,6 @@ class LibraryPage(QWidget):
         pack = self.current_pack()
         if pack is not None:
             self.overview.show_pack(pack, self.content_language)
-
-    def eventFilter(self, watched, event) -> bool:
-        """Titles wrap as soon as the list is narrower than the longest one: at desktop scaling 200 % the list
-        is 282 px wide for 333 px of title, which scrolled sideways (the app's own zoom wraps them too)."""
-        viewport = self.procedures.viewport()
-        if (watched is viewport and event.type() == QEvent.Type.Resize and not self.procedures.wordWrap()
-                and self.procedures.sizeHintForColumn(0) > viewport.width()):
-            self.wrap_long_titles()
-        return super().eventFilter(watched, event)
 
     def wrap_long_titles(self) -> None:
         """Long titles wrap instead of a sideways scroll bar; called when the presentation size grows, not

@@ -137,7 +137,7 @@ class PatientScreen(QWidget):
         outer.addWidget(self.context)
         outer.addLayout(self.body_holder, 1)
         # Shown as a window on the surgeon's screen when there is no second one: never past its edges.
-        fit_to_screen(self, 1280, 800)
+        fit_to_screen(self, 1280, 800, centre=True)
 
     # --- look -------------------------------------------------------------------------------------
     def _apply_size(self) -> None:
