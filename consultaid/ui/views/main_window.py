@@ -34,6 +34,7 @@ class MainWindow(QMainWindow):
         self.autosaver = None
         self.stored_summaries: set[tuple] = set()
         fit_main_window(self)
+        self._fitted = self.geometry()   # the snap below only corrects this guess, never a size chosen since
         # Then, once the window manager has drawn its frame (a few tries: it comes after the first show),
         # the frame over the available area.
         self._frame_tries = 0
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
 
     def _snap_frame(self) -> None:
         self._frame_tries += 1
-        if snap_frame_to_area(self) or self._frame_tries >= 40:
+        if self.geometry() != self._fitted or snap_frame_to_area(self) or self._frame_tries >= 40:
             self._frame_timer.stop()
 
     def configure_outbox(self) -> None:
