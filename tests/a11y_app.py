@@ -5,7 +5,8 @@ It opens the main window on the shipped content, then obeys one command a line o
 the procedures, `consultation [PACK [DATE]]` opens a consultation (vertebroplasty by default), `close`
 closes it, `records` opens the records, `select ID` chooses a row of the risks overview, `section N` shows
 a section of step 1 and `draw` draws on its illustration, `step NAME` goes to a step, `contrast` switches
-high contrast, `people` chooses the first row with a figure, `hidden-rows` lists the overview's rows out of
+high contrast, `settings` opens the settings (`settings-tab N` shows one of its tabs), `patient` shows the
+patient screen, `people` chooses the first row with a figure, `hidden-rows` lists the overview's rows out of
 view, `quit` ends. After each command it prints `ready` and, on the next line, what a sighted user
 sees of each control the keyboard can reach, as JSON: its visible label and where it is on the screen. The screen
 reader's side is read through the accessibility bus by tests/atspi_walk.py, never from here."""
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
     QTextEdit,
     QWidget,
@@ -57,6 +59,19 @@ def focusable_controls(app: QApplication) -> list[dict]:
     return controls
 
 
+def wait_for_frames(app: QApplication) -> None:
+    """Until every window shown has its frame from the window manager (a dialog just opened may have none
+    yet: an empty frame, which is not a window past the screen), for at most two seconds."""
+    import time
+
+    for _attempt in range(20):
+        if not any(window.isVisible() and window.frameGeometry().isEmpty() for window in app.topLevelWidgets()
+                   if window.windowType() not in (Qt.WindowType.ToolTip, Qt.WindowType.Popup)):
+            return
+        app.processEvents()
+        time.sleep(0.1)
+
+
 def fit_problems(app: QApplication) -> list[str]:
     """What does not fit, as a user sees it: a window past the screen's available area, a visible
     horizontal scroll bar, a label or button whose text needs more room than it has."""
@@ -70,6 +85,9 @@ def fit_problems(app: QApplication) -> list[str]:
         frame = window.frameGeometry()
         if not area.contains(frame):
             problems.append(f"window {window.windowTitle()!r} {frame.getRect()} is past the screen {area.getRect()}")
+        elif isinstance(window, QMainWindow) and frame.top() - area.top() > 2:
+            # The window opens fitted to the screen: room left above it is room taken from every step.
+            problems.append(f"main window {frame.getRect()} leaves {frame.top() - area.top()} px unused above it")
         for scroller in window.findChildren(QAbstractScrollArea):
             bar = scroller.horizontalScrollBar()
             if scroller.isVisible() and bar.isVisible() and bar.maximum() > 0:
@@ -157,6 +175,12 @@ def main() -> None:
             next(row for row in chart.rows.values() if row.item.first_figure is not None).select()
         elif line == "start":
             window.start_consultation()
+        elif line == "settings":  # Tools › Settings…
+            window.show_settings()
+        elif line.startswith("settings-tab "):  # a tab of the open settings dialog
+            window.settings_dialog.tabs.setCurrentIndex(int(line.split()[1]))
+        elif line == "patient":  # the Patient screen button: a window beside the app on one screen
+            window.consultation_view.patient_button.setChecked(True)
         elif line == "close-dialog":
             for widget in app.topLevelWidgets():
                 if widget is not window and widget.isVisible():
@@ -174,6 +198,7 @@ def main() -> None:
             print("ready\n" + json.dumps(hidden), flush=True)
             return
         elif line == "fit":
+            wait_for_frames(app)
             print("ready\n" + json.dumps(fit_problems(app)), flush=True)
             return
         elif line.startswith("shot "):

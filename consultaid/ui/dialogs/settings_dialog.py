@@ -21,6 +21,7 @@ from consultaid.ui.dialogs.settings_pages.lock import LockPage
 from consultaid.ui.dialogs.settings_pages.page import SettingsPage, named
 from consultaid.ui.dialogs.settings_pages.printing import PrintingPage
 from consultaid.ui.dialogs.settings_pages.surgeons import SurgeonsPage
+from consultaid.ui.services.screen_fit import fit_to_screen
 from consultaid.ui.widgets.field_error import FieldError
 
 
@@ -60,7 +61,9 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
-        self.resize(960, 600)   # the seven tabs in French, and the surgeon form beside its list
+        # The seven tabs in French, and the surgeon form beside its list; less on a smaller screen (960x540
+        # logical pixels at desktop scaling 200 %), where 960x600 went past its bottom edge.
+        fit_to_screen(self, 960, 600)
 
     def collected(self) -> tuple[Settings, dict[str, str]]:
         """The settings as the fields say, and the problems found in reading the fields themselves."""

@@ -6,6 +6,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -32,7 +33,7 @@ from consultaid.consultation.setup import (
 )
 from consultaid.content.library import ContentLibrary
 from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _
-from consultaid.ui.services.screen_fit import fit_to_screen
+from consultaid.ui.services.screen_fit import fit_to_screen, fits_screen_width
 from consultaid.ui.widgets.date_field import DateField
 from consultaid.ui.widgets.field_error import FieldError, with_error
 
@@ -52,7 +53,7 @@ class StartConsultationDialog(QDialog):
         # Two columns (who, then what and when): in one column the form was 820 px tall and its buttons
         # were below the bottom of a 768 px screen. Tab still goes down the left column, then the right.
         body = QWidget()
-        columns = QHBoxLayout(body)
+        columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
         left, right = QVBoxLayout(), QVBoxLayout()
         left.addWidget(self._surgeon_group(surgeon))
         left.addWidget(self._patient_group())
@@ -62,6 +63,11 @@ class StartConsultationDialog(QDialog):
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
+        for form in body.findChildren(QFormLayout):
+            # A label too long to sit beside its field goes above it (French at desktop scaling 200 %).
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        if not fits_screen_width(body, 60):
+            columns.setDirection(QBoxLayout.Direction.TopToBottom)  # one column, scrolled down, never sideways
         scroll = QScrollArea()
         scroll.setAccessibleName(_("Consultation details"))
         scroll.setWidgetResizable(True)

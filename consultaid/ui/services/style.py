@@ -66,10 +66,11 @@ QListWidget::item:selected {{ background: {c[SELECTED_BG]}; color: {c[SELECTED_I
     border-left: 4px solid {c[ACCENT]}; }}
 QLineEdit {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; padding: 6px 8px; }}
 QLineEdit:focus, QListWidget:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
+QLineEdit:focus {{ padding: {c[FIELD_FOCUS_PAD]}; }}
 QPushButton {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; padding: 6px 14px;
     background: {c[SURFACE]}; }}
 QPushButton:checked {{ background: {c[ACCENT]}; color: {c[ON_ACCENT]}; border-color: {c[ACCENT]}; }}
-QPushButton:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
+QPushButton:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; padding: {c[FOCUS_PAD]}; }}
 QLabel#PageHeading {{ font-size: @LARGE@pt; font-weight: 600; }}
 QLabel#SubHeading {{ font-weight: 600; color: {c[MUTED]}; }}
 QFrame#Navigator {{ background: {c[SURFACE]}; border: {c[LINE]}px solid {c[BORDER]}; border-radius: 8px; }}
@@ -87,10 +88,11 @@ QPlainTextEdit, QTextBrowser {{ border: {c[LINE]}px solid {c[BORDER]}; border-ra
 QScrollArea {{ border: {c[LINE]}px solid {c[BORDER]}; border-radius: 6px; background: {c[BACKGROUND]}; }}
 QWidget#OverviewBody, QWidget#PageBody {{ background: {c[BACKGROUND]}; }}
 QPushButton#PrimaryButton:focus, QPushButton:checked:focus {{
-    border: {c[STRONG_FOCUS_WIDTH]}px solid {c[FOCUS_ON_ACCENT]}; }}
-QPushButton#StepButton:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[INK]}; }}
+    border: {c[STRONG_FOCUS_WIDTH]}px solid {c[FOCUS_ON_ACCENT]}; padding: {c[CHECKED_FOCUS_PAD]}; }}
+QPushButton#PrimaryButton:focus {{ padding: {c[PRIMARY_FOCUS_PAD]}; }}
+QPushButton#StepButton:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[INK]}; padding: {c[STEP_FOCUS_PAD]}; }}
 QPushButton#StepButton[current="true"]:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[CURRENT_STEP_FOCUS]};
-    border-left: 5px solid {c[ACCENT]}; }}
+    border-left: 5px solid {c[ACCENT]}; padding: {c[CURRENT_STEP_FOCUS_PAD]}; }}
 QPlainTextEdit:focus, QTextBrowser:focus, QScrollArea:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
 QScrollArea#RiskPane {{ border: {c[FOCUS_WIDTH]}px solid {c[PANE_BORDER]}; }}
 QScrollArea#RiskPane:focus {{ border: {c[FOCUS_WIDTH]}px solid {c[FOCUS]}; }}
@@ -121,6 +123,13 @@ QRadioButton::indicator:checked:disabled {{ image: url(@STYLE@/radio-checked-dis
 def style_sheet(colours: dict | None = None) -> str:
     """The style sheet for a set of colours (sizes left as @SIZE@ / @LARGE@ for apply_style)."""
     c = dict(DEFAULT_COLOURS, **(colours or {}))
+    # A focus frame wider than the border takes its extra width from the padding, not from the text: the
+    # text keeps its place, and a focused "Écran du patient" kept the accent of its É (cut off before).
+    extra, strong = c["FOCUS_WIDTH"] - c["LINE"], c["STRONG_FOCUS_WIDTH"] - c["LINE"]
+    c.update(FOCUS_PAD=f"{6 - extra}px {14 - extra}px", FIELD_FOCUS_PAD=f"{6 - extra}px {8 - extra}px",
+             PRIMARY_FOCUS_PAD=f"{8 - strong}px {18 - strong}px", CHECKED_FOCUS_PAD=f"{6 - strong}px {14 - strong}px",
+             STEP_FOCUS_PAD=f"{8 - extra}px {12 - extra}px", CURRENT_STEP_FOCUS_PAD=f"{8 - extra}px {12 - extra}px "
+             f"{8 - extra}px 12px")
     return (_TEMPLATE.format(c=c).replace("{{", "{").replace("}}", "}"))
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from consultaid.consultation.session import DISCUSSED, IN_PROGRESS, STEPS, Consultation
 from consultaid.i18n import N_, _
+from consultaid.ui.services.screen_fit import available_area
 
 STEP_TITLES = {
     "procedure": N_("Procedure"),
@@ -173,6 +174,10 @@ class ConsultationView(QWidget):
         QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_PageDown), self, activated=self.next_step)
         QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_PageUp), self, activated=self.previous_step)
         self.current = STEPS[0]
+        # Compact or not is decided now, for the width this view will have: left full until the first
+        # resize, the rail's fixed width fixed the window's minimum width (1055 px on a 960 px screen at
+        # desktop scaling 200 %), and the window grew past the screen before the rail went compact.
+        self._choose_navigator_width(available_area(self).width())
         self.go_to(STEPS[0])
 
     @Slot(bool)
@@ -210,8 +215,11 @@ class ConsultationView(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._choose_navigator_width(self.width())
+
+    def _choose_navigator_width(self, width: int) -> None:
         # The full navigator may take at most a quarter of the width; beyond that, go compact.
-        compact = self.navigator.full_width() > self.width() / 4
+        compact = self.navigator.full_width() > width / 4
         if compact != self.navigator.compact:
             self.navigator.set_compact(compact)
 

@@ -44,6 +44,7 @@ from consultaid.formatting import format_long_date, format_short_date, format_sh
 from consultaid.i18n import N_, _, interface_language, ngettext
 from consultaid.ui.dialogs.stored_record_preview import StoredRecordPreview
 from consultaid.ui.dialogs.summary_preview import PathChooser, PrinterChooser, documents_folder, pdf_path
+from consultaid.ui.services.screen_fit import fits_screen_width, place_in_grid
 from consultaid.ui.services.style import ACCENT, BORDER, ERROR_INK, INK, MUTED, SUCCESS_INK, SURFACE, WARNING_INK
 from consultaid.ui.widgets.date_field import DateField
 from consultaid.ui.widgets.status_note import show_note
@@ -203,20 +204,23 @@ class HistoryView(QWidget):
             shown.setBuddy(buddy)
             return shown
 
-        grid.addWidget(label(_("&Search:"), self.search), 0, 0)
-        grid.addWidget(self.search, 0, 1, 1, 3)
-        grid.addWidget(label(_("&Procedure:"), self.procedure), 0, 4)
-        grid.addWidget(self.procedure, 0, 5)
-        grid.addWidget(self.clear_button, 0, 6)
-        grid.addWidget(label(_("F&rom:"), self.date_from.edit), 1, 0)
-        grid.addWidget(self.date_from, 1, 1)
-        grid.addWidget(label(_("&To:"), self.date_to.edit), 1, 2)
-        grid.addWidget(self.date_to, 1, 3)
-        grid.addWidget(label(_("St&atus:"), self.status), 1, 4)
-        grid.addWidget(self.status, 1, 5)
+        search, procedure = label(_("&Search:"), self.search), label(_("&Procedure:"), self.procedure)
+        start, end = label(_("F&rom:"), self.date_from.edit), label(_("&To:"), self.date_to.edit)
+        status = label(_("St&atus:"), self.status)
+        # (widget, row, column, columns spanned): two rows of filters, or four where two do not fit.
+        wide = [(search, 0, 0, 1), (self.search, 0, 1, 3), (procedure, 0, 4, 1), (self.procedure, 0, 5, 1),
+                (self.clear_button, 0, 6, 1), (start, 1, 0, 1), (self.date_from, 1, 1, 1), (end, 1, 2, 1),
+                (self.date_to, 1, 3, 1), (status, 1, 4, 1), (self.status, 1, 5, 1)]
+        narrow = [(search, 0, 0, 1), (self.search, 0, 1, 3), (start, 1, 0, 1), (self.date_from, 1, 1, 1),
+                  (end, 1, 2, 1), (self.date_to, 1, 3, 1), (procedure, 2, 0, 1), (self.procedure, 2, 1, 3),
+                  (status, 3, 0, 1), (self.status, 3, 1, 1), (self.clear_button, 3, 2, 2)]
+        place_in_grid(grid, wide)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         grid.setColumnStretch(5, 1)
+        if not fits_screen_width(filters, 2 * 20):  # in one row, the window was 1179 px on a 960 px screen
+            place_in_grid(grid, narrow)
+            grid.setColumnStretch(5, 0)
         outer.addWidget(filters)
 
         # --- count, then the list (or what to say when it is empty) ---

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
 from consultaid import __version__
 from consultaid.content.library import ContentLibrary
 from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _, interface_language, set_interface_language
-from consultaid.ui.services.screen_fit import fit_main_window, keep_on_screen
+from consultaid.ui.services.screen_fit import fit_main_window, keep_on_screen, snap_frame_to_area
 from consultaid.ui.services.style import apply_style
 from consultaid.ui.views.library_page import LibraryPage
 
@@ -34,6 +34,13 @@ class MainWindow(QMainWindow):
         self.autosaver = None
         self.stored_summaries: set[tuple] = set()
         fit_main_window(self)
+        self._fitted = self.geometry()   # the snap below only corrects this guess, never a size chosen since
+        # Then, once the window manager has drawn its frame (a few tries: it comes after the first show),
+        # the frame over the available area.
+        self._frame_tries = 0
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setInterval(50)
+        self._frame_timer.timeout.connect(self._snap_frame)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.consultation_view = None
@@ -65,6 +72,16 @@ class MainWindow(QMainWindow):
         # After the store is attached (app.attach_store runs right after this constructor).
         self.outbox_sender = None
         QTimer.singleShot(0, self.configure_outbox)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._frame_tries == 0:
+            self._frame_timer.start()
+
+    def _snap_frame(self) -> None:
+        self._frame_tries += 1
+        if self.geometry() != self._fitted or snap_frame_to_area(self) or self._frame_tries >= 40:
+            self._frame_timer.stop()
 
     def configure_outbox(self) -> None:
         """Settings › Hospital record, applied: what finalize queues, and the background sender, which runs
@@ -147,7 +164,9 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.library_page)
             self.library_page.deleteLater()
         self.library_page = page
-        if getattr(self, "zoom_factor", 1.0) > 1.0:
+        # Larger type, from the app's zoom or the desktop's scaling (200 %: the list is 282 px wide for 333 px
+        # of title), wraps long titles instead of a sideways scroll bar.
+        if getattr(self, "zoom_factor", 1.0) > 1.0 or self.devicePixelRatioF() > 1.0:
             page.wrap_long_titles()
         self.stack.insertWidget(0, page)
         self.setWindowTitle(_("ConsultAid"))

@@ -36,10 +36,15 @@ from consultaid.consultation.session import STEPS, Consultation
 from consultaid.formatting import format_long_date
 from consultaid.i18n import N_, _, translate
 from consultaid.paths import resources_dir
+from consultaid.ui.services.screen_fit import available_area, fit_to_screen
 from consultaid.ui.services.style import ACCENT, BASE_POINT_SIZE, BORDER, INK, MUTED, SURFACE
 from consultaid.ui.widgets.timeline_view import TimelineView
 
 PATIENT_SCALE = 1.6   # the patient sits across the desk: everything ~1.6 times the app's own size
+# The screen height (logical pixels) that holds a step at PATIENT_SCALE; on a lower one (540 at desktop
+# scaling 200 % on 1920x1080) the type shrinks with it, never below the app's own size: at 1.6 times,
+# step 1's key points were cut off at the bottom of the window.
+FULL_SCALE_HEIGHT = 800
 
 PATIENT_STYLE = """
 QWidget#PatientScreen, QWidget#PatientBody {{ background: white; }}
@@ -128,18 +133,18 @@ class PatientScreen(QWidget):
         self.body_holder.setContentsMargins(0, 0, 0, 0)
         self.body: QWidget | None = None
         outer = QVBoxLayout(self)
-        margin = round(self.fontMetrics().height() * 1.2)
-        outer.setContentsMargins(margin * 2, margin, margin * 2, margin)
-        outer.setSpacing(round(margin * 0.6))
+        self._space_out()
         outer.addWidget(self.context)
         outer.addLayout(self.body_holder, 1)
-        self.resize(1280, 800)
+        # Shown as a window on the surgeon's screen when there is no second one: never past its edges.
+        fit_to_screen(self, 1280, 800, centre=True)
 
     # --- look -------------------------------------------------------------------------------------
     def _apply_size(self) -> None:
         app = QApplication.instance()
         base = app.font().pointSizeF() if app is not None and app.font().pointSizeF() > 0 else BASE_POINT_SIZE
-        size = round(base * PATIENT_SCALE, 1)
+        room = min(1.0, available_area(self).height() / FULL_SCALE_HEIGHT)
+        size = round(base * max(1.0, PATIENT_SCALE * room), 1)
         self.setStyleSheet(PATIENT_STYLE.format(size=size, small=round(size * 0.75, 1), large=round(size * 1.5, 1),
                                                 ink=INK, muted=MUTED, accent=ACCENT, surface=SURFACE, border=BORDER))
         font = self.font()
@@ -151,6 +156,21 @@ class PatientScreen(QWidget):
         return _t(text, self.language)
 
     # --- public API -------------------------------------------------------------------------------
+    def fit_type_to_screen(self) -> None:
+        """The type size again, for the screen the window is on now; the step is rebuilt in it."""
+        before = self.font().pointSizeF()
+        self._apply_size()
+        if self.font().pointSizeF() != before:
+            self._space_out()
+            if self.step is not None:
+                self._rebuild()
+
+    def _space_out(self) -> None:
+        """Margins and spacing in proportion to the type."""
+        margin = round(self.fontMetrics().height() * 1.2)
+        self.layout().setContentsMargins(margin * 2, margin, margin * 2, margin)
+        self.layout().setSpacing(round(margin * 0.6))
+
     def show_step(self, step: str, section_id: str | None = None) -> None:
         """Shows `step` (on the procedure step, `section_id`, else the first section) for the patient."""
         if step not in STEPS:
@@ -467,6 +487,7 @@ class PatientScreenController(QObject):
     def show(self) -> bool:
         """On the second screen, full screen (True); else as a normal window beside the app (False)."""
         if place_on_second_screen(self.screen):
+            self.screen.fit_type_to_screen()   # its type was chosen for the surgeon's screen
             return True
         self.screen.showNormal()
         self.screen.raise_()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QFrame, QHBoxLayout
 from consultaid.i18n import N_, _
 from consultaid.ui.services.style import ACCENT, BORDER, INK, SURFACE
 from consultaid.ui.widgets.ink_canvas import CLEAR_SHORTCUT, InkCanvas, shortcut_text
+from consultaid.ui.widgets.reflow_row import ReflowRow
 
 # Okabe–Ito colours, distinguishable with the common colour-vision deficiencies, each dark enough to
 # show on the pale anatomy and to carry a white tick.
@@ -87,10 +88,12 @@ class InkToolbar(QWidget):
         # The app style does not mark disabled buttons; here "nothing to undo" must be seen at a glance.
         self.setStyleSheet(f"QPushButton:disabled {{ color: {DISABLED_INK}; background: white; "
                            f"border-color: #E3E8ED; }}")
+        # Two groups, side by side when there is room and one above the other when not: in one row they
+        # need 424 px, which at desktop scaling 200 % made step 1 wider than a 960 px (logical) screen.
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-
+        self.groups = ReflowRow(spacing=8)
+        layout.addWidget(self.groups)
         self.colour_group = QButtonGroup(self)
         self.colour_group.setExclusive(True)
         self.colour_buttons: dict[str, ColourSwatch] = {}
@@ -100,15 +103,12 @@ class InkToolbar(QWidget):
             swatch.clicked.connect(lambda _checked=False, chosen=colour: self.choose_colour(chosen))
             self.colour_group.addButton(swatch)
             self.colour_buttons[colour] = swatch
-            layout.addWidget(swatch)
+        self.colours = _row(self, list(self.colour_buttons.values()))
 
-        divider = QFrame(self)
-        divider.setFrameShape(QFrame.Shape.VLine)
-        divider.setStyleSheet(f"color: {BORDER};")
-        divider.setFixedHeight(26)
-        layout.addSpacing(8)
-        layout.addWidget(divider)
-        layout.addSpacing(8)
+        self.divider = QFrame(self)
+        self.divider.setFrameShape(QFrame.Shape.VLine)
+        self.divider.setStyleSheet(f"color: {BORDER};")
+        self.divider.setFixedHeight(26)
 
         undo_keys = shortcut_text(QKeySequence.StandardKey.Undo)
         redo_keys = shortcut_text(QKeySequence.StandardKey.Redo)
@@ -119,11 +119,11 @@ class InkToolbar(QWidget):
         self.clear_button = self._button(_("Clear"), _("Clear the whole drawing ({shortcut}); Undo brings it "
                                                       "back").format(shortcut=shortcut_text(CLEAR_SHORTCUT)),
                                          canvas.clear)
-        layout.addWidget(self.undo_button)
-        layout.addWidget(self.redo_button)
-        layout.addSpacing(8)
-        layout.addWidget(self.clear_button)
-        layout.addStretch(1)
+        self.actions = _row(self, [self.undo_button, self.redo_button, 8, self.clear_button])
+
+        self.groups.add(self.colours)
+        self.groups.add(self.divider, in_row_only=True)
+        self.groups.add(self.actions)
 
         canvas.changed.connect(self.refresh)
         self.refresh()
@@ -153,3 +153,18 @@ class InkToolbar(QWidget):
         self.undo_button.setEnabled(editable and drawing.can_undo)
         self.redo_button.setEnabled(editable and drawing.can_redo)
         self.clear_button.setEnabled(editable and not drawing.is_empty)
+
+
+def _row(parent: QWidget, tools: list[QWidget | int]) -> QWidget:
+    """A left-aligned row of tools (a number is extra space between two of them), one group of the toolbar."""
+    group = QWidget(parent)
+    row = QHBoxLayout(group)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    for tool in tools:
+        if isinstance(tool, int):
+            row.addSpacing(tool)
+        else:
+            row.addWidget(tool)
+    row.addStretch(1)
+    return group

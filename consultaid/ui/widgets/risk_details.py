@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
 from consultaid.charts.icon_array import IconArray
 from consultaid.charts.risk_chart import RiskChart
@@ -20,6 +20,7 @@ from consultaid.i18n import _
 from consultaid.ui.services.style import MUTED
 from consultaid.ui.widgets.field_error import FieldError
 from consultaid.ui.widgets.icon_array_view import IconArrayView
+from consultaid.ui.widgets.reflow_row import ReflowRow
 from consultaid.ui.widgets.risk_chart_view import EstimateRowWidget
 
 PEOPLE_ASPECT = 1.6  # a person's cell: this many times as high as wide (see the module's docstring)
@@ -49,7 +50,9 @@ class RiskDetails(QWidget):
         self.estimates_box = QVBoxLayout()
         self.estimates_box.setSpacing(0)
         self.estimates: list[EstimateRowWidget] = []
-        self.choices = QHBoxLayout()
+        # One button per source; one under the other where they do not fit side by side (two French
+        # figures at desktop scaling 200 % pushed the panel, and the people in it, past its right edge).
+        self.choices = ReflowRow(spacing=12)
         self.choice_group = QButtonGroup(self)
         self.choice_buttons: dict[int, QRadioButton] = {}
         self.note = QLineEdit()
@@ -67,7 +70,7 @@ class RiskDetails(QWidget):
         # The people first, where the eye lands when a row is chosen; then each source's figure with its
         # close-up of small numbers and who / when / source; then the surgeon's note.
         self.layout_.addWidget(self.title)
-        self.layout_.addLayout(self.choices)
+        self.layout_.addWidget(self.choices)
         self.layout_.addWidget(self.people)
         self.layout_.addWidget(self.no_people)
         self.layout_.addWidget(rule)
@@ -105,8 +108,7 @@ class RiskDetails(QWidget):
             button.hide()
             button.deleteLater()
         self.choice_buttons = {}
-        while self.choices.count():
-            self.choices.takeAt(0)
+        self.choices.clear()
         figures = [line for line in item.lines if not line.bar.not_known]
         if len(figures) < 2:
             return
@@ -115,9 +117,8 @@ class RiskDetails(QWidget):
             button = QRadioButton(f"{line.bar.number_label} {line.reference_text}")
             button.toggled.connect(lambda checked, index=index: checked and self._choose(index))
             self.choice_group.addButton(button)
-            self.choices.addWidget(button)
+            self.choices.add(button)
             self.choice_buttons[index] = button
-        self.choices.addStretch(1)
 
     def _choose(self, index: int) -> None:
         if self.item is not None:

@@ -118,24 +118,48 @@ class OverviewHeader(QWidget):
 
     def __init__(self, chart: RiskChart, columns: Columns, title: str, parent=None):
         super().__init__(parent)
-        grid = QGridLayout(self)
+        self.grid = grid = QGridLayout(self)
         grid.setContentsMargins(14, 0, 10, 0)  # the rows' margins, so the axis sits over their bars
         grid.setVerticalSpacing(2)
         set_columns(grid, columns)
+        self.columns = columns
         self.heading = heading(title)
         self.heading.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
-        grid.addWidget(self.heading, 0, 0, 2, 1)
-        title = column_label(f"<b>{escape(chart.linear_axis_title)}</b>")
-        title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+        self.axis_title = column_label(f"<b>{escape(chart.linear_axis_title)}</b>")
+        self.axis_title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         self.axis = OverviewAxis(chart)
-        discussed = QLabel(_("Discussed"))
-        discussed.setObjectName("Meta")
-        discussed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        self.discussed = QLabel(_("Discussed"))
+        self.discussed.setObjectName("Meta")
+        self.discussed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        self.heading_above: bool | None = None
+        self._place(heading_above=False)
+
+    def _place(self, heading_above: bool) -> None:
+        """The page heading in the labels' column, or on a line of its own above the column titles when that
+        column is too narrow for it (at desktop scaling 200 % it took three lines beside the scale)."""
+        if heading_above == self.heading_above:
+            return
+        self.heading_above = heading_above
+        grid, top = self.grid, 1 if heading_above else 0
+        for widget in (self.heading, self.axis_title, self.axis, self.discussed):
+            grid.removeWidget(widget)
+        if heading_above:
+            grid.addWidget(self.heading, 0, 0, 1, 5)
+        else:
+            grid.addWidget(self.heading, 0, 0, 2, 1)
         # The title over the numbers and their bars; "Discussed" over the references and the ticks, right
         # aligned so it ends over the tick boxes (the tick column itself is only a box wide).
-        grid.addWidget(title, 0, 1, 1, 2)
-        grid.addWidget(self.axis, 1, 2)
-        grid.addWidget(discussed, 0, 3, 2, 2)
+        grid.addWidget(self.axis_title, top, 1, 1, 2)
+        grid.addWidget(self.axis, top + 1, 2)
+        grid.addWidget(self.discussed, top, 3, 2, 2)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        margins = self.grid.contentsMargins()
+        fixed = self.columns.number + self.columns.reference + self.columns.tick + 4 * COLUMN_GAP
+        shared = self.width() - margins.left() - margins.right() - fixed
+        label_column = shared * STRETCH_LABEL / (STRETCH_LABEL + STRETCH_BAR)
+        self._place(self.heading.fontMetrics().horizontalAdvance(self.heading.text()) > label_column)
 
 
 class OverviewRowWidget(QFrame):
