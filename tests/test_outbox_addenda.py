@@ -194,6 +194,31 @@ def test_a_declined_confirmation_is_an_active_refusal(tmp_path):
     assert (consent["status"], consent["provision"]["type"]) == ("active", "deny")
 
 
+def test_an_addendum_is_authored_by_the_clinician_who_recorded_it(tmp_path):
+    """The withdrawal was recorded and signed by Dr Anne Martin, not by the surgeon of the summary: the EHR
+    must not file it under the surgeon's name and registration number; the surgeon's own addendum keeps them."""
+    summary, row = finalize(tmp_path, ())
+    store = open_store(tmp_path, actor="dr-test")
+    try:
+        [version] = store.versions(summary["id"])
+        link = SummaryLink(row, 1, version.pdf_sha256)
+        by_colleague = addendum_record(WITHDRAWAL, summary, link)
+        by_surgeon = addendum_record(CONFIRMATION, summary, link)
+        by_surgeon["clinician"] = summary["setup"]["surgeon"]["name"].upper()
+        stored = store.record(row)[0]
+        documents = [build_addendum_document(stored, record, small_pdf(), settings())
+                     for record in (by_colleague, by_surgeon)]
+    finally:
+        store.close()
+    surgeon, registration = summary["setup"]["surgeon"]["name"], summary["setup"]["surgeon"]["registration_number"]
+    txa = [next(s for s in build_mdm_t02(d).split("\r") if s.startswith("TXA|")).split("|") for d in documents]
+    assert txa[0][9] == "^Dr Anne Martin" and registration not in "|".join(txa[0])
+    assert txa[1][9].startswith(registration + "^")
+    [practitioner] = build_bundle(documents[0])["entry"][1]["resource"]["contained"]
+    assert practitioner["name"] == [{"text": "Dr Anne Martin"}] and "identifier" not in practitioner
+    assert surgeon != "Dr Anne Martin"
+
+
 def test_a_database_of_the_previous_version_keeps_its_outbox_rows(tmp_path):
     summary, row = finalize(tmp_path, ("mllp", "fhir"))
     connection = open_connection(tmp_path)
