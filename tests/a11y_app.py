@@ -110,6 +110,21 @@ def fit_problems(app: QApplication) -> list[str]:
     return problems
 
 
+def open_addendum_dialog(window, kind: str, language: str) -> None:
+    """The records view with a finalized example consultation (stored once, the way finalize stores it) and
+    its Confirm or Withdrawal dialog open, as the buttons under the list open it."""
+    from tests.peers.records import example_record, small_pdf
+
+    if not window.store.search(""):
+        name = "vertebroplasty-fr.json" if language == "fr" else "cement-spine-surgery-en.json"
+        window.store.finalize(example_record(name), small_pdf())
+    window.show_history()
+    history = window.history_view
+    history.select(next(row for row in history.shown_rows() if not row.is_draft))
+    chain = history.chain
+    (chain.confirm_button if kind == "confirmation" else chain.withdraw_button).click()
+
+
 def main() -> None:
     app = QApplication(sys.argv[:1])
     from consultaid.consultation.session import Consultation
@@ -157,6 +172,8 @@ def main() -> None:
             messages.answers = None
         elif line == "records":  # Consultation › Records… (Ctrl+H)
             window.show_history()
+        elif line.startswith("addendum "):  # addendum confirmation|withdrawal: its dialog, from the records
+            open_addendum_dialog(window, line.split()[1], language)
         elif line.startswith("select "):  # a row of the risks overview, as a click does
             window.consultation_view.page_for["benefits_risks"].chart.select(line.split()[1])
         elif line.startswith("section "):  # a section of step 1

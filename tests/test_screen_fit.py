@@ -15,7 +15,9 @@ import pytest
 from tests import screen_reader_session as session_module
 
 STATES = ("library", "start", "consultation", "step benefits_risks", "step recovery",
-          "step alternatives_questions", "step review")
+          "step alternatives_questions", "step review", "close",
+          # the consent journey: a signed consultation's Confirm and Withdrawal dialogs, then its chain
+          "addendum confirmation", "close-dialog", "addendum withdrawal", "close-dialog")
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -32,9 +34,9 @@ def test_every_screen_fits_without_clipping(width, height, zoom, language, tmp_p
         session.start(language, fitted=True, window_manager=True)
         if zoom != 1:
             session.command(f"zoom {zoom}")
-        for state in STATES:
+        for number, state in enumerate(STATES):
             session.command(state)
-            name = state.split()[-1]
+            name = f"{number}-{state.split()[-1]}"
             session.command(f"shot {shots / f'{width}x{height}-{zoom * 100}pc-{language}-{name}.png'}")
             problems += [f"[{name}] {problem}" for problem in session.command("fit")]
             if state == "start":

@@ -27,6 +27,9 @@ def screens_to_check() -> list[tuple[str, list[str]]]:
     screens += [(f"settings-{tab}", (["close-dialog", "settings"] if tab == 0 else []) + [f"settings-tab {tab}"])
                 for tab in range(SETTINGS_TABS)]
     screens.append(("records", ["close-dialog", "records"]))
+    # The consent journey on a signed consultation: its Confirm and Withdrawal dialogs, then its chain.
+    screens += [("records-confirmation", ["addendum confirmation"]),
+                ("records-withdrawal", ["close-dialog", "addendum withdrawal"]), ("records-chain", ["close-dialog"])]
     for pack in PACKS:
         screens.append((f"{pack}-procedure", [f"consultation {pack}"]))
         screens.append((f"{pack}-procedure-section-3", ["section 3"]))

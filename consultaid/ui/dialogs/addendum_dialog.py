@@ -45,12 +45,15 @@ from consultaid.consultation.addendum import (
 )
 from consultaid.consultation.session import QuestionAnswer
 from consultaid.consultation.store import StoreError
+from consultaid.consultation.understanding import LABELLED
 from consultaid.i18n import _, translate
 from consultaid.ui.services.messages import messages
+from consultaid.ui.services.screen_fit import fit_to_screen
 from consultaid.ui.services.summary_job import SealingJob
 from consultaid.ui.views.pages.common import heading, paragraph
 from consultaid.ui.widgets.field_error import guard_text
 from consultaid.ui.widgets.ink_canvas import InkCanvas
+from consultaid.ui.widgets.reflow_row import ReflowRow
 from consultaid.ui.widgets.signing_panel import CARD_STYLE, PAD_HEIGHT_LINES, SIGN_HERE
 
 log = logging.getLogger(__name__)
@@ -104,6 +107,7 @@ class AddendumPad(QFrame):
         layout.addWidget(self.name)
         layout.addWidget(self.canvas)
         layout.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)   # beside a taller card, the room goes below: both titles stay on one line
 
     @Slot()
     def _ink_changed(self) -> None:
@@ -164,11 +168,11 @@ class AddendumDialog(QDialog):
         column.addWidget(self._questions_box())
         self.pads = {"patient": AddendumPad(addendum, "patient", setup["patient"]["name"]),
                      "clinician": AddendumPad(addendum, "clinician")}
-        pads = QHBoxLayout()
+        pads = ReflowRow(spacing=12, fill=True)   # one above the other on a narrow (or 200 %) screen
         for pad in self.pads.values():
             pad.changed.connect(self.refresh)
-            pads.addWidget(pad)
-        column.addLayout(pads)
+            pads.add(pad)
+        column.addWidget(pads)
         self.missing_reason = QLineEdit()
         reason_label = QLabel(_("If the patient does not sign now: why"))
         reason_label.setBuddy(self.missing_reason)
@@ -198,15 +202,16 @@ class AddendumDialog(QDialog):
         self.make_button.clicked.connect(self.make)
         self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.problems, 1)
+        buttons = QHBoxLayout()   # what is missing goes above them, the whole width: beside them it was
+        buttons.addStretch(1)     # squeezed to a 168 px column at the app's 200 % size
         buttons.addWidget(self.progress)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.make_button)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
+        outer.addWidget(self.problems)
         outer.addLayout(buttons)
-        self.resize(980, 700)
+        fit_to_screen(self, 980, 700, centre=True)
         self.refresh()
 
     # --- parts ---------------------------------------------------------------------------------------
@@ -217,7 +222,7 @@ class AddendumDialog(QDialog):
         column = QVBoxLayout(box)
         facts = self.addendum.key_facts
         for fact in [fact for fact in facts if fact["figures"]]:
-            column.addWidget(paragraph(f"\u2022 {fact['label']}: {fact['figures']}"))
+            column.addWidget(paragraph("\u2022 " + _(LABELLED).format(label=fact["label"], detail=fact["figures"])))
         # As the addendum prints them: the risks without a figure together, said to have none.
         others = [fact["label"] for fact in facts if not fact["figures"]]
         if others:
@@ -226,7 +231,8 @@ class AddendumDialog(QDialog):
 
     def _still_wishes_box(self) -> QGroupBox:
         box = QGroupBox(_("Does the patient still wish to go ahead?"))
-        row = QHBoxLayout(box)
+        row = ReflowRow(spacing=24)
+        QVBoxLayout(box).addWidget(row)
         self.still_wishes_group = QButtonGroup(self)
         self.yes = QRadioButton(_("Yes, the patient still wishes to go ahead"))
         self.no = QRadioButton(_("No, the patient no longer wishes to go ahead"))
@@ -234,7 +240,7 @@ class AddendumDialog(QDialog):
         for button, answer in ((self.yes, True), (self.no, False)):
             self.still_wishes_group.addButton(button)
             button.toggled.connect(lambda checked, answer=answer: checked and self._still_wishes(answer))
-            row.addWidget(button)
+            row.add(button)
         return box
 
     def _questions_box(self) -> QGroupBox:

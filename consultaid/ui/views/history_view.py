@@ -46,6 +46,7 @@ from consultaid.ui.dialogs.stored_record_preview import StoredRecordPreview
 from consultaid.ui.dialogs.summary_preview import PathChooser, PrinterChooser, documents_folder, pdf_path
 from consultaid.ui.services.screen_fit import fits_screen_width, place_in_grid
 from consultaid.ui.services.style import ACCENT, BORDER, ERROR_INK, INK, MUTED, SUCCESS_INK, SURFACE, WARNING_INK
+from consultaid.ui.views.pages.common import scrolled
 from consultaid.ui.widgets.date_field import DateField
 from consultaid.ui.widgets.status_note import show_note
 
@@ -94,9 +95,36 @@ def procedure_title(library, procedure_id: str, language: str | None = None) -> 
 
 # --- the view --------------------------------------------------------------------------------------
 class HistoryTable(QTableView):
-    """Enter or Return opens the current row (whatever the style does with activation)."""
+    """Enter or Return opens the current row (whatever the style does with activation). On a narrow screen
+    the columns in `preferred_widths` give up width in proportion, so the stretching ones (patient,
+    procedure) keep `stretch_minimum` and no sideways scroll bar shows (at desktop scaling 200 % they were
+    2 letters wide beside a scroll bar); with room again each has its own width back. The date and the
+    version keep theirs."""
 
     open_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.preferred_widths: dict[int, int] = {}   # column -> its width when there is room
+        self.stretch_minimum = 0
+        self.kept_width = 0   # the columns that never shrink, together
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        head = self.horizontalHeader()
+        stretching = sum(head.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch
+                         for column in range(head.count()))
+        room = self.viewport().width() - self.kept_width - stretching * self.stretch_minimum
+        # Each column keeps at least its heading (and the sort arrow); the width above that is shared out.
+        floors = {column: min(width, self.heading_width(column)) for column, width in self.preferred_widths.items()}
+        extra = sum(self.preferred_widths.values()) - sum(floors.values())
+        share = max(0.0, min(1.0, (room - sum(floors.values())) / extra)) if extra else 1.0
+        for column, width in self.preferred_widths.items():
+            self.setColumnWidth(column, floors[column] + int((width - floors[column]) * share))
+
+    def heading_width(self, column: int) -> int:
+        text = str(self.model().headerData(column, Qt.Orientation.Horizontal))
+        return self.horizontalHeader().fontMetrics().horizontalAdvance(text) + 40
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -134,7 +162,10 @@ class HistoryView(QWidget):
         self.choose_printer: PrinterChooser = choose_printer_with_dialog
 
         self.setStyleSheet(self._style())
-        outer = QVBoxLayout(self)
+        # The page scrolls as a whole where the screen is too low for it (1920x1080 at desktop scaling
+        # 200 % is 540 logical pixels): the window grew past the screen's bottom edge, Open record with it.
+        body = QWidget()
+        outer = QVBoxLayout(body)
         outer.setContentsMargins(20, 16, 20, 16)
         outer.setSpacing(12)
 
@@ -243,7 +274,9 @@ class HistoryView(QWidget):
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 18)
+        row_height = self.fontMetrics().height() + 18
+        self.table.verticalHeader().setDefaultSectionSize(row_height)
+        self.table.setMinimumHeight(4 * row_height)   # the header and three rows, however low the screen
         head = self.table.horizontalHeader()
         head.setHighlightSections(False)
         head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -259,6 +292,12 @@ class HistoryView(QWidget):
             head.setSectionResizeMode(column, mode)
             if width:
                 self.table.setColumnWidth(column, width)
+            if column in (DATE, VERSION):
+                self.table.kept_width += width
+            elif width:
+                self.table.preferred_widths[column] = width
+        self.table.stretch_minimum = max(self.fontMetrics().horizontalAdvance("Jeanne Dupont"),
+                                         *(self.table.heading_width(column) for column in (PATIENT, PROCEDURE)))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
         self.table.activated.connect(self.open_selected)
@@ -332,6 +371,9 @@ class HistoryView(QWidget):
         bottom.addWidget(self.resume_button)
         bottom.addWidget(self.open_button)
         outer.addLayout(bottom)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(scrolled(body, title.text()))
 
         # --- when to search: as the surgeon types (after a short pause), at once for the lists ---
         self.timer = QTimer(self)

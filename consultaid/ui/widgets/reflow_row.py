@@ -10,18 +10,21 @@ from PySide6.QtWidgets import QBoxLayout, QWidget
 class ReflowRow(QWidget):
     """Widgets added with `add` sit left to right while they fit the width, else top to bottom; widgets
     shown only in a row (a divider) are added with `in_row_only=True`. Its minimum width is its widest
-    widget's, so the layout around it may make it as narrow as that."""
+    widget's, so the layout around it may make it as narrow as that. With `fill`, the widgets share the
+    row's whole width (cards side by side) instead of keeping their own and leaving the rest empty."""
 
-    def __init__(self, spacing: int = 8, parent: QWidget | None = None):
+    def __init__(self, spacing: int = 8, parent: QWidget | None = None, fill: bool = False):
         super().__init__(parent)
         self.flow = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self.flow.setContentsMargins(0, 0, 0, 0)
         self.flow.setSpacing(spacing)
-        self.flow.addStretch(1)
+        self.tail = 0 if fill else 1   # the closing stretch, after the widgets
+        if not fill:
+            self.flow.addStretch(1)
         self.row_only: list[QWidget] = []
 
     def add(self, widget: QWidget, in_row_only: bool = False) -> None:
-        self.flow.insertWidget(self.flow.count() - 1, widget)  # before the closing stretch
+        self.flow.insertWidget(self.flow.count() - self.tail, widget)  # before the closing stretch
         widget.ensurePolished()  # its width in the style sheet's font, not the default one
         if in_row_only:
             self.row_only.append(widget)
@@ -29,7 +32,7 @@ class ReflowRow(QWidget):
 
     def clear(self) -> None:
         """Takes every widget out (they are not deleted)."""
-        while self.flow.count() > 1:
+        while self.flow.count() > self.tail:
             self.flow.takeAt(0)
         self.row_only = []
 
@@ -40,8 +43,10 @@ class ReflowRow(QWidget):
     def row_width(self) -> int:
         """The width the widgets need side by side."""
         shown = [widget for widget in self.widgets() if not widget.isHidden() or widget in self.row_only]
-        # A spacing after each widget: the last one's is before the closing stretch.
-        return sum(widget.sizeHint().width() + self.flow.spacing() for widget in shown)
+        # A spacing after each widget: the last one's is before the closing stretch. Cards that share the
+        # width (`fill`) stay side by side down to their minimum width (their text wraps).
+        return sum((widget.minimumSizeHint() if self.tail == 0 else widget.sizeHint()).width()
+                   + self.flow.spacing() for widget in shown)
 
     def minimumSizeHint(self) -> QSize:
         widths = [widget.minimumSizeHint().width() for widget in self.widgets() if widget not in self.row_only]
