@@ -9,7 +9,9 @@ import pytest
 
 from consultaid.consultation.session import (
     DISCUSSED,
+    FINALIZED,
     IN_PROGRESS,
+    NOT_ALL_DISCUSSED,
     NOT_STARTED,
     RECORD_FORMAT_VERSION,
     Consultation,
@@ -71,6 +73,20 @@ def test_step_status_follows_the_ticks(library):
     assert consultation.step_status("procedure") == DISCUSSED
     assert "what_it_is" not in consultation.not_discussed()["sections"]
     assert consultation.not_discussed()["risks"] == [risk.id for risk in consultation.content.risks]
+
+
+def test_review_is_not_discussed_by_being_opened_and_nothing_is_in_progress_once_finalized(library):
+    """Issue 17: Review said "discussed" as soon as it was opened, and after finalizing the rail still said
+    "in progress"; the model now says so itself, for every view that asks it."""
+    consultation = make(library)
+    assert consultation.step_status("review") == NOT_STARTED
+    consultation.focus("review")
+    assert consultation.step_status("review") == IN_PROGRESS
+    consultation.set_discussed("sections", "what_it_is", True)
+    consultation.finalized_at = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    assert consultation.step_status("review") == FINALIZED
+    assert consultation.step_status("procedure") == NOT_ALL_DISCUSSED
+    assert consultation.step_status("recovery") == NOT_ALL_DISCUSSED
 
 
 def test_no_treatment_is_always_an_alternative_in_the_patient_language(library):

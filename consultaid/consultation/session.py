@@ -41,6 +41,8 @@ TEACH_BACK_LABELS = {
 }
 
 NOT_STARTED, IN_PROGRESS, DISCUSSED = "not_started", "in_progress", "discussed"
+# Once the summary is finalized nothing is "in progress" any more: a step is discussed or it is not.
+NOT_ALL_DISCUSSED, FINALIZED = "not_all_discussed", "finalized"
 
 SIGNER_ROLES = ("patient", "surgeon", "witness", "interpreter")
 ROLE_NAMES = {
@@ -227,6 +229,12 @@ class Consultation:
         return item
 
     def step_status(self, step: str) -> str:
+        """Where a step stands, from its ticks. Review has nothing to tick: opening it is not discussing it,
+        so it is "in progress" once seen and "finalized" once the summary is; after finalizing, a step left
+        partly ticked is "not all discussed" rather than "in progress"."""
+        finalized = self.finalized_at is not None
+        if step == "review":
+            return FINALIZED if finalized else IN_PROGRESS if step in self.visited else NOT_STARTED
         ticks = {
             "procedure": [item.discussed for item in self.sections.values()],
             "benefits_risks": [item.discussed for item in (*self.benefits.values(), *self.risks.values())]
@@ -234,10 +242,11 @@ class Consultation:
             "recovery": [item.discussed for item in self.milestones.values()],
             "alternatives_questions": [item.discussed for item in self.alternatives.values()]
             + [item.discussed for item in self.other_alternatives] + [self.decision is not None],
-            "review": [step in self.visited for step in ("review",)],
         }[step]
         if ticks and all(ticks):
             return DISCUSSED
+        if finalized:
+            return NOT_ALL_DISCUSSED
         return IN_PROGRESS if any(ticks) or step in self.visited else NOT_STARTED
 
     def not_discussed(self) -> dict[str, list[str]]:

@@ -15,7 +15,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consultaid.consultation.session import DISCUSSED, IN_PROGRESS, STEPS, Consultation
+from consultaid.consultation.session import (
+    DISCUSSED,
+    FINALIZED,
+    IN_PROGRESS,
+    NOT_ALL_DISCUSSED,
+    NOT_STARTED,
+    STEPS,
+    Consultation,
+)
 from consultaid.i18n import N_, _
 from consultaid.ui.services.screen_fit import available_area
 
@@ -26,28 +34,13 @@ STEP_TITLES = {
     "alternatives_questions": N_("Alternatives & questions"),
     "review": N_("Review"),
 }
-NOT_ALL_DISCUSSED, FINALIZED = "not_all_discussed", "finalized"
 STATUS_WORDS = {
     DISCUSSED: ("\u2713", N_("discussed")),
     IN_PROGRESS: ("\u25d0", N_("in progress")),
-    "not_started": ("\u25cb", N_("not started")),
-    # Once the summary is finalized nothing is "in progress" any more: a step is discussed or it is not.
+    NOT_STARTED: ("\u25cb", N_("not started")),
     NOT_ALL_DISCUSSED: ("\u25d0", N_("not all discussed")),
     FINALIZED: ("\u2713", N_("finalized")),
 }
-
-
-def rail_status(consultation: Consultation, step: str) -> str:
-    """What the rail says of a step. Review has nothing to tick: opening it is not discussing it, so it
-    is "in progress" once seen and "finalized" once the summary is; after finalizing, a step that was
-    left partly ticked says so instead of "in progress"."""
-    finalized = consultation.finalized_at is not None
-    if step == "review":
-        return FINALIZED if finalized else IN_PROGRESS if step in consultation.visited else "not_started"
-    status = consultation.step_status(step)
-    if finalized and status != DISCUSSED:
-        return NOT_ALL_DISCUSSED
-    return status
 
 
 class StepNavigator(QFrame):
@@ -301,7 +294,7 @@ class ConsultationView(QWidget):
         self.go_to(STEPS[max(STEPS.index(self.current) - 1, 0)])
 
     def _refresh_navigator(self) -> None:
-        self.navigator.show_status(self.current, {step: rail_status(self.consultation, step) for step in STEPS})
+        self.navigator.show_status(self.current, {step: self.consultation.step_status(step) for step in STEPS})
 
     @Slot()
     def _page_changed(self) -> None:
