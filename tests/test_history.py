@@ -156,6 +156,27 @@ def test_every_draft_and_record_is_listed_newest_first_with_words(qtbot, main):
         ["Date", "Patient", "Identifier", "Procedure", "Status", "Version"]
 
 
+def test_a_narrow_list_gives_up_the_sized_columns_first_and_says_elided_names_whole(qtbot, main):
+    """At desktop scaling 200 % the list is about 900 logical px wide: the patient and procedure columns
+    (which stretch) kept 2 letters beside a sideways scroll bar. Now the status, identifier and hospital
+    columns give up width first, down to their headings, and the tooltip says the name whole."""
+    view = open_history(qtbot, main)
+    table = view.table
+    table.resize(900, 300)
+    qtbot.waitUntil(lambda: table.viewport().width() <= 900)
+    head = table.horizontalHeader()
+    assert head.length() <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    for column in (1, 3):   # patient, procedure
+        assert table.columnWidth(column) >= table.fontMetrics().horizontalAdvance("Jeanne Dupont")
+    for column in range(table.model().columnCount()):
+        heading = table.model().headerData(column, Qt.Orientation.Horizontal)
+        assert table.columnWidth(column) >= head.fontMetrics().horizontalAdvance(heading), heading
+    assert view.model.index(1, 1).data(Qt.ItemDataRole.ToolTipRole).startswith("Margaret O'Brien\n")
+    table.resize(1600, 300)
+    qtbot.waitUntil(lambda: table.columnWidth(4) == table.preferred_widths[4])   # room again: its own width
+
+
 def test_typing_a_name_prefix_or_an_identifier_finds_the_consultations(qtbot, main):
     view = open_history(qtbot, main)
     search_for(qtbot, view, "mar")

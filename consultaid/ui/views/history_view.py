@@ -599,10 +599,11 @@ class HistoryView(QWidget):
                  SENDING_ORDER[record_state(self.sending.get(row.record_id, []))]),
             )
             items = []
-            for text, sort_key in cells:
+            for column, (text, sort_key) in enumerate(cells):
                 item = QStandardItem(text)
                 item.setData(sort_key, SORT_ROLE)
-                item.setToolTip(tip)
+                # A narrow list elides the name and the procedure: their tooltip says them whole.
+                item.setToolTip(f"{text}\n{tip}" if column in (PATIENT, PROCEDURE) else tip)
                 item.setEditable(False)
                 items.append(item)
             items[DATE].setData(row, ROW_ROLE)
