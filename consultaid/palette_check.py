@@ -271,6 +271,11 @@ def contrast_checks(p: Palette | None = None) -> list[ContrastCheck]:
         ("timeline-restriction-shade", "Timeline: RESTRICTION on STRETCH_SHADE", p["RESTRICTION"],
          p["STRETCH_SHADE"], NON_TEXT),
     ]
+    # The app's scroll bars (drawn flat by the style sheet): the handle against its track.
+    from consultaid.ui.services.style import DEFAULT_COLOURS  # style.py imports Qt only in a function
+
+    checks.append(("scroll-handle-track", "App: scroll bar handle on its track", DEFAULT_COLOURS["SCROLL_HANDLE"],
+                   DEFAULT_COLOURS["SCROLL_TRACK"], NON_TEXT))
     return [ContrastCheck(*c) for c in checks]
 
 
@@ -302,7 +307,9 @@ def high_contrast_checks() -> list[ContrastCheck]:
                 h["SELECTED_BG"], TEXT_AAA),
                ("hc-placeholder-white", "High contrast: placeholder text on white", HC_PLACEHOLDER, WHITE, TEXT_AAA),
                ("hc-border-white", "High contrast: BORDER on white", h["BORDER"], WHITE, TEXT_AAA),
-               ("hc-focus-white", "High contrast: FOCUS on white", h["FOCUS"], WHITE, TEXT_AAA)]
+               ("hc-focus-white", "High contrast: FOCUS on white", h["FOCUS"], WHITE, TEXT_AAA),
+               ("hc-scroll-handle", "High contrast: scroll bar handle on its track", h["SCROLL_HANDLE"],
+                h["SCROLL_TRACK"], TEXT_AAA)]
     return [ContrastCheck(*c) for c in checks]
 
 

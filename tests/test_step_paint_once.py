@@ -15,14 +15,21 @@ from consultaid.consultation.session import STEPS
 from tests.test_session import library, make  # noqa: F401  (the module-scoped library fixture)
 
 
+SCROLL_AREA_PARTS = ("qt_scrollarea_viewport", "qt_scrollarea_vcontainer", "qt_scrollarea_hcontainer")
+
+
 class PaintCounter(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.paints: Counter[str] = Counter()
 
     def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
-        # Scroll bars are left out: one whose range the settling layout changes is rightly painted again.
-        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget) and not isinstance(watched, QScrollBar):
+        # Scroll bars, and the scroll area's own viewport and scroll-bar container, are left out: when the
+        # settling layout changes a scroll range they are rightly painted again (a strip of the viewport;
+        # seen under load, about once in ten runs). The defect this test is about painted every label,
+        # bar and box of the page twice, and those are all counted.
+        if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
+                and not isinstance(watched, QScrollBar) and watched.objectName() not in SCROLL_AREA_PARTS):
             self.paints[f"{type(watched).__name__} {watched.objectName()} {id(watched)}"] += 1
         return False
 

@@ -17,6 +17,9 @@ from consultaid.charts.palette import (  # noqa: F401 (re-exported: the widgets 
 
 BASE_POINT_SIZE = 11
 
+# Placeholder text in the default look: 5.5:1 on white, 5.2:1 on SURFACE (Fusion's own grey was 3.1:1).
+PLACEHOLDER = "#5E6A75"
+
 DEFAULT_COLOURS = {
     "INK": INK, "MUTED": MUTED, "ACCENT": ACCENT, "WARNING_BG": WARNING_BG, "WARNING_INK": WARNING_INK,
     "ERROR_INK": ERROR_INK, "SUCCESS_INK": SUCCESS_INK, "BORDER": BORDER, "SURFACE": SURFACE,
@@ -31,6 +34,8 @@ DEFAULT_COLOURS = {
     # The risks step's two panes: a frame as wide as the focus frame, so the content never covers the focus
     # frame (a 1 px frame left room for 1 px of a 2 px focus frame, and none of high contrast's 4 px).
     "PANE_BORDER": BORDER,
+    # Scroll bars: a flat handle at 3.2:1 on its track (WCAG 2.2 asks 3:1 for a control's parts).
+    "SCROLL_TRACK": "#EEF1F4", "SCROLL_HANDLE": "#7D8794", "SCROLL_HANDLE_HOVER": PLACEHOLDER,
 }
 
 # The high-contrast look: black text on white, pure black frames, a thicker focus outline, every text
@@ -44,11 +49,10 @@ HIGH_CONTRAST = {
     # focused accent control gets a white frame inside its edge instead (7.8:1 against the accent).
     "LINE": 2, "FOCUS_WIDTH": 4, "FOCUS_ON_ACCENT": "#FFFFFF", "STRONG_FOCUS_WIDTH": 4, "INDICATORS": "-hc",
     "PANE_BORDER": "#FFFFFF",  # black would not change when focused: the focus frame alone draws it
+    "SCROLL_TRACK": "#FFFFFF", "SCROLL_HANDLE": "#000000", "SCROLL_HANDLE_HOVER": "#0050A0",
 }
 
 HC_PLACEHOLDER = "#3A3A3A"  # placeholder text in high contrast: 11:1 on white
-# Placeholder text in the default look: 5.5:1 on white, 5.2:1 on SURFACE (Fusion's own grey was 3.1:1).
-PLACEHOLDER = "#5E6A75"
 
 _TEMPLATE = """
 QWidget {{ color: {c[INK]}; font-size: @SIZE@pt; }}
@@ -117,6 +121,14 @@ QRadioButton::indicator {{ image: url(@STYLE@/radio{c[INDICATORS]}.svg); }}
 QRadioButton::indicator:checked {{ image: url(@STYLE@/radio-checked{c[INDICATORS]}.svg); }}
 QRadioButton::indicator:disabled {{ image: url(@STYLE@/radio-disabled.svg); }}
 QRadioButton::indicator:checked:disabled {{ image: url(@STYLE@/radio-checked-disabled.svg); }}
+QScrollBar:vertical {{ background: {c[SCROLL_TRACK]}; width: 14px; margin: 0; border: none; }}
+QScrollBar:horizontal {{ background: {c[SCROLL_TRACK]}; height: 14px; margin: 0; border: none; }}
+QScrollBar::handle {{ background: {c[SCROLL_HANDLE]}; border-radius: 4px; margin: 3px; }}
+QScrollBar::handle:vertical {{ min-height: 32px; }}
+QScrollBar::handle:horizontal {{ min-width: 32px; }}
+QScrollBar::handle:hover, QScrollBar::handle:pressed {{ background: {c[SCROLL_HANDLE_HOVER]}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; background: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 """
 
 
