@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QScrollBar, QWidget
 from consultaid.consultation.session import STEPS
 from tests.test_session import library, make  # noqa: F401  (the module-scoped library fixture)
 
-
 SCROLL_AREA_PARTS = ("qt_scrollarea_viewport", "qt_scrollarea_vcontainer", "qt_scrollarea_hcontainer")
 
 
