@@ -16,7 +16,7 @@ import pytest
 
 from consultaid.charts import palette
 from consultaid.charts.draw_ink import draw_stroke
-from consultaid.charts.draw_risk import draw_label, draw_scale_bar, label_place, track_rect
+from consultaid.charts.draw_risk import axis_labels, draw_label, draw_scale_bar, label_place, track_rect
 from consultaid.charts.draw_timeline import (
     TimelineLook,
     draw_lane_marks,
@@ -25,7 +25,7 @@ from consultaid.charts.draw_timeline import (
     place_lane,
     place_ticks,
 )
-from consultaid.charts.risk_chart import EstimateBar, build_chart
+from consultaid.charts.risk_chart import EstimateBar, Tick, build_chart
 from consultaid.charts.surface import Path, Pen, Rect
 from consultaid.charts.timeline import AxisTick, LegendEntry, Timeline, TimelineItem, build_timeline
 from consultaid.consultation.ink import InkPoint
@@ -177,6 +177,34 @@ def test_the_number_is_drawn_where_it_was_placed():
     box, label = boxed.ops
     assert box[0] == "rect" and box[3] == palette.TRACK_FILL and label[3] == palette.LABEL_COLOUR
     assert box[1].left() < label[1].left() and box[1].right() > label[1].left() + 60
+
+
+def test_a_number_wider_than_its_bar_is_not_drawn_cut():
+    """In the details pane at 1366x768 "fewer than 10 in 1000" ran past its bar and read "…in 100"."""
+    narrow = Rect(10, 0, 70, 20)
+    assert label_place(bar(solid_end=0.01), narrow, 63, 4) == "none"      # 63 + 2 × 4 > 70
+    striped = bar(estimate_kind="range", solid_end=0.01, band_end=1.0)
+    assert label_place(striped, narrow, 60, 4) == "boxed"                # fits the bar, not after the stripes
+    assert label_place(striped, narrow, 63, 4) == "none"
+
+
+def test_a_narrow_scale_keeps_its_end_labels_and_a_regular_step():
+    from consultaid.charts.draw_risk import RiskLook
+
+    font = FixedFont()   # every character 6 wide: "1000" is 24
+    look = RiskLook(font, font, 1.0, 0.0, 20.0, 0.0, 4.0, 0.0, 2.0, 1.0, 4.0, 1.0, 0.0, 0.0, 2.0, 0.0, 1.0, "dash",
+                    None, "dash", 2.0, "dot", (0.0, 0.0), (0.0, 0.0))
+    ticks = tuple(Tick(value / 1000, str(value)) for value in range(0, 1001, 200))
+
+    def kept(width: float) -> list[str]:
+        placed = axis_labels(Recorder(), look, ticks, Rect(0, 0, width, 20), 20)
+        for (_, first), (_, second) in zip(placed, placed[1:], strict=False):
+            assert first.right() + 6 <= second.left()
+        return [tick.label for tick, _rect in placed]
+
+    assert kept(600) == ["0", "200", "400", "600", "800", "1000"]
+    assert kept(100) == ["0", "400", "1000"]      # not "0 200 600 1000": the step stays regular
+    assert kept(40) == ["0", "1000"]
 
 
 def test_tick_labels_are_kept_by_rank_and_never_collide():

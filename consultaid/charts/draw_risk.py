@@ -116,9 +116,13 @@ def draw_parent_frame(surface: Surface, look: RiskLook, track: Rect, extent: flo
 
 def label_place(bar: EstimateBar, track: Rect, text_width: float, pad: float) -> str:
     """Where the number goes: "after" the marked part, "inside" the solid part in white, or "boxed" on a
-    white box over the stripes (never straight on a pattern); "centre" when no figure is known."""
+    white box over the stripes (never straight on a pattern); "centre" when no figure is known; "none"
+    when it is wider than the bar itself: a number cut at the bar's end would read as another number
+    ("fewer than 10 in 100" was shown for "in 1000"), and every bar has its number beside it."""
     if bar.not_known:
         return "centre"
+    if text_width + 2 * pad > track.width:
+        return "none"
     end = track.left() + (bar.outer_end or 0) * track.width
     solid_end = track.left() + bar.solid_end * track.width
     if end + pad + text_width <= track.right() - pad:
@@ -134,6 +138,8 @@ def draw_label(surface: Surface, look: RiskLook, bar: EstimateBar, track: Rect) 
     width = surface.measure(text, look.label_font)
     pad = look.label_pad
     place = label_place(bar, track, width, pad)
+    if place == "none":
+        return
     if place == "centre":
         surface.text(track, text, look.label_font, look.colours.muted, CENTRE, MIDDLE)
         return
@@ -150,16 +156,15 @@ def draw_label(surface: Surface, look: RiskLook, bar: EstimateBar, track: Rect) 
 
 
 def draw_ticks(surface: Surface, look: RiskLook, track: Rect, ticks: Iterable[Tick]) -> None:
+    """Every tick, and the labels that fit without touching (a narrow bar ran "8001000" together)."""
     pen = Pen(look.colours.muted, look.tick_width)
     length = track.height * 0.2
-    height = surface.line_height(look.tick_font)
+    ticks = tuple(ticks)
     for tick in ticks:
         x = track.left() + tick.position * track.width
         surface.line(x, track.bottom(), x, track.bottom() + length, pen)
-        if tick.label:
-            width = surface.measure(tick.label, look.tick_font)
-            surface.text(Rect(x - width / 2 - 1, track.bottom() + length, width + 2, height), tick.label,
-                         look.tick_font, look.colours.muted, CENTRE, TOP)
+    for tick, rect in axis_labels(surface, look, ticks, track, track.bottom() + length):
+        surface.text(rect, tick.label, look.tick_font, look.colours.muted, CENTRE, TOP)
 
 
 def draw_scale_bar(surface: Surface, look: RiskLook, bar: EstimateBar, kind: str, ticks: Iterable[Tick],
@@ -222,8 +227,8 @@ def draw_scale_axis(surface: Surface, look: RiskLook, ticks: Iterable[Tick], wid
 
 def axis_labels(surface: Surface, look: RiskLook, ticks: tuple[Tick, ...], track: Rect,
                 top: float) -> list[tuple[Tick, Rect]]:
-    """The labelled ticks that fit without touching, their tops at `top`: both ends always, then the
-    others from the left where there is room (a narrow axis keeps 0, 400 and 1000 rather than running
+    """The labelled ticks that fit without touching, their tops at `top`: both ends always, and the others
+    at the smallest regular step that leaves room (a narrow axis keeps 0, 400 and 1000 rather than running
     "0200400600" together)."""
     gap = surface.measure("0", look.tick_font)
     height = surface.line_height(look.tick_font)
@@ -232,15 +237,20 @@ def axis_labels(surface: Surface, look: RiskLook, ticks: tuple[Tick, ...], track
         width = surface.measure(tick.label, look.tick_font)
         return Rect(track.left() + tick.position * track.width - width / 2 - 1, top, width + 2, height)
 
-    labelled = [tick for tick in ticks if tick.label]
-    if not labelled:
-        return []
-    kept = [(labelled[0], rect(labelled[0]))]
-    last = (labelled[-1], rect(labelled[-1])) if len(labelled) > 1 else None
-    for tick in labelled[1:-1]:
-        box = rect(tick)
-        clear_before = box.left() >= kept[-1][1].right() + gap
-        clear_after = last is None or box.right() + gap <= last[1].left()
-        if clear_before and clear_after:
-            kept.append((tick, box))
-    return kept + ([last] if last is not None else [])
+    labelled = [(tick, rect(tick)) for tick in ticks if tick.label]
+    if len(labelled) <= 2:
+        return labelled
+
+    def apart(first: Rect, second: Rect) -> bool:
+        return first.right() + gap <= second.left()
+
+    # Every label, else every second, third…: a regular step reads as a scale ("0 200 600 1000" did not).
+    # The last one is always kept; the one before it goes if they would touch.
+    for stride in range(1, len(labelled)):
+        kept = labelled[:-1:stride]
+        if not apart(kept[-1][1], labelled[-1][1]):
+            kept = kept[:-1]
+        kept.append(labelled[-1])
+        if all(apart(a[1], b[1]) for a, b in zip(kept, kept[1:], strict=False)):
+            return kept
+    return [labelled[0], labelled[-1]]
