@@ -137,6 +137,7 @@ def test_confirmation_then_withdrawal_from_the_records_view(main, qtbot, tmp_pat
     dialog = chain.dialog
     type_text(dialog.statement, "I have decided not to have the procedure.")
     type_text(dialog.pads["clinician"].name, "Dr Anne Martin")
+    type_text(dialog.pads["clinician"].registration, "RPPS 10009876543")   # the hospital files it under this
     sign(qtbot, dialog.pads["clinician"])
     assert not dialog.make_button.isEnabled()   # the patient signs, or the reason is given
     type_text(dialog.missing_reason, "Told by telephone")
@@ -147,9 +148,11 @@ def test_confirmation_then_withdrawal_from_the_records_view(main, qtbot, tmp_pat
     record, pdf = main.store.addendum(withdrawal.id)
     assert record["statement"] == "I have decided not to have the procedure."
     assert record["patient_signature_missing_reason"] == "Told by telephone"
+    assert record["clinician_registration"] == "RPPS 10009876543"
     withdrawal_path = tmp_path / "withdrawal.pdf"
     withdrawal_path.write_bytes(pdf)
     assert "Told by telephone" in pdf_text(withdrawal_path)
+    assert "Dr Anne Martin, RPPS 10009876543" in pdf_text(withdrawal_path)
     check_addendum_file(run_cli, withdrawal_path, WITHDRAWAL, language, summary_row.pdf_sha256)
 
     assert chain.state.text().startswith("Current state: Withdrawn on ")

@@ -217,6 +217,13 @@ def test_an_addendum_is_authored_by_the_clinician_who_recorded_it(tmp_path):
     [practitioner] = build_bundle(documents[0])["entry"][1]["resource"]["contained"]
     assert practitioner["name"] == [{"text": "Dr Anne Martin"}] and "identifier" not in practitioner
     assert surgeon != "Dr Anne Martin"
+    # With her own registration number given in the addendum, it is filed under it.
+    by_colleague["clinician_registration"] = "RPPS 10009876543"
+    document = build_addendum_document(stored, by_colleague, small_pdf(), settings())
+    txa = next(s for s in build_mdm_t02(document).split("\r") if s.startswith("TXA|")).split("|")
+    assert txa[9] == "RPPS 10009876543^Dr Anne Martin"
+    [practitioner] = build_bundle(document)["entry"][1]["resource"]["contained"]
+    assert practitioner["identifier"] == [{"value": "RPPS 10009876543"}]
 
 
 def test_a_database_of_the_previous_version_keeps_its_outbox_rows(tmp_path):

@@ -112,6 +112,7 @@ class Addendum:
         self._now = now
         self.language: str = summary["content"]["language"]
         self.clinician = ""
+        self.clinician_registration = ""   # optional: files the addendum under this number in the hospital record
         self.still_wishes: bool | None = True if kind == CONFIRMATION else None
         self.new_information = ""
         self.statement = ""          # withdrawal: what the patient said
@@ -167,6 +168,7 @@ class Addendum:
             "questions": [{"question": qa.question, "answer": qa.answer} for qa in self.questions
                           if qa.question.strip() or qa.answer.strip()],
             "clinician": self.clinician,
+            "clinician_registration": self.clinician_registration,
             "signatures": [self.signatures[role].to_dict() for role in ADDENDUM_ROLES if role in self.signatures],
             "patient_signature_missing_reason": self.patient_signature_missing_reason,
             "made_at": self.made_at.isoformat(timespec="seconds"),

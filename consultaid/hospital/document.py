@@ -201,14 +201,16 @@ def build_addendum_document(summary: dict[str, Any], addendum: dict[str, Any], p
     title = translate(KIND_TITLES[kind], language)
     if summary_document.title:
         title = f"{title}: {summary_document.title}"
-    # The addendum's author is the clinician who recorded and signed it, who need not be the surgeon; the
-    # surgeon's registration number goes with the name only when it is the surgeon's own.
+    # The addendum's author is the clinician who recorded and signed it, who need not be the surgeon, with
+    # the registration number given in the addendum; without one, the surgeon's goes with the name only when
+    # the clinician is the surgeon.
     clinician = (addendum.get("clinician") or "").strip() or summary_document.surgeon_name
     same_person = clinician.casefold() == summary_document.surgeon_name.strip().casefold()
+    registration = (addendum.get("clinician_registration") or "").strip()
     return replace(
         summary_document,
         surgeon_name=clinician,
-        surgeon_registration=summary_document.surgeon_registration if same_person else "",
+        surgeon_registration=registration or (summary_document.surgeon_registration if same_person else ""),
         document_id=addendum_document_id(addendum["id"]),
         replaces_document_id=summary_document.document_id,
         relation="appends",

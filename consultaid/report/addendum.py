@@ -213,7 +213,8 @@ class AddendumDocument:
         link = self.t(LINK_VALUE, id=r["consultation_id"], version=r["follows"]["version"],
                       hash=r["follows"]["pdf_sha256"])
         rows = [(PATIENT, who), (PROCEDURE, procedure), (SURGEON, r.get("surgeon", "")),
-                (CLINICIAN, r.get("clinician", "")),
+                (CLINICIAN, ", ".join(part for part in (r.get("clinician", ""), r.get("clinician_registration", ""))
+                                      if part)),
                 (WHEN, self.t(AT_TIME, date=self.day(r["made_at"]), time=self.moment.strftime("%H:%M"))),
                 (SUMMARY_LINK, link)]
         label_w = 0.28 * self.width

@@ -105,6 +105,13 @@ class AddendumPad(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(meaning)
         layout.addWidget(self.name)
+        self.registration: QLineEdit | None = None
+        if role == "clinician":   # the hospital record files the addendum under the clinician's number
+            self.registration = QLineEdit()
+            self.registration.setPlaceholderText(_("Registration number (optional)"))
+            self.registration.setAccessibleName(_("{role}: registration number (optional)").format(role=role_name))
+            self.registration.textChanged.connect(self._registration_changed)
+            layout.addWidget(self.registration)
         layout.addWidget(self.canvas)
         layout.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addStretch(1)   # beside a taller card, the room goes below: both titles stay on one line
@@ -117,6 +124,10 @@ class AddendumPad(QFrame):
         else:
             self.addendum.sign(self.role, self.name.text().strip(), drawing)
         self.changed.emit()
+
+    @Slot(str)
+    def _registration_changed(self, text: str) -> None:
+        self.addendum.clinician_registration = text.strip()
 
     @Slot(str)
     def _name_changed(self, text: str) -> None:
