@@ -7,6 +7,7 @@ sends the same document again; the Bundle passes the R4 validator; an older data
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from consultaid.consultation.addendum import CONFIRMATION, WITHDRAWAL, Addendum, SummaryLink
 from consultaid.consultation.ink import InkDrawing, InkPoint, Stroke
 from consultaid.consultation.store import MIGRATIONS, StoreError, open_connection, open_store
-from consultaid.hospital.document import addendum_document_id, build_addendum_document, document_id
+from consultaid.hospital.document import addendum_document_id, build_addendum_document, build_document, document_id
 from consultaid.hospital.fhir_bundle import build_bundle
 from consultaid.hospital.fhir_client import Credentials
 from consultaid.hospital.hl7_mdm import build_mdm_t02
@@ -22,7 +23,7 @@ from consultaid.hospital.outbox import OutboxSender, backoff
 from consultaid.report.addendum import key_facts
 from tests.outbox_peers import TOKEN, Listener, finalize
 from tests.peers import node_peers
-from tests.peers.records import settings, small_pdf
+from tests.peers.records import example_record, settings, small_pdf
 from tests.test_hospital_fhir import errors_and_unexpected_warnings, fhir_server, search  # noqa: F401
 
 INK = InkDrawing([Stroke("#1F2A36", 0.006, (InkPoint(0.1, 0.5), InkPoint(0.5, 0.3), InkPoint(0.9, 0.6)))],
@@ -46,6 +47,16 @@ def listener():
     peer = Listener()
     yield peer
     peer.stop()
+
+
+def consent_identifier(summary: dict, version: int, addendum: dict | None = None) -> str:
+    """The identifier of the Consent sent with that summary version, or with that addendum to it."""
+    from consultaid.hospital.document import build_document
+    from consultaid.hospital.fhir_bundle import entry_uuid
+
+    document = (build_addendum_document(summary, addendum, b"", settings()) if addendum is not None
+                else build_document(summary, b"", settings(), version=version))
+    return entry_uuid(document, "Consent")
 
 
 def addendum_record(kind: str, summary: dict, link: SummaryLink, still_wishes: bool = True) -> dict:
@@ -140,7 +151,9 @@ def test_a_lost_ack_sends_the_addendum_again_as_the_same_document(tmp_path, list
 
 
 def test_the_fhir_server_finds_the_addenda_appending_and_the_consent_state(tmp_path, fhir_server):  # noqa: F811
-    summary, row = finalize(tmp_path, ("fhir",))
+    decided = example_record()
+    decided["decision"]["choice"] = "proceed"   # the summary carries a Consent of its own
+    summary, row = finalize(tmp_path, ("fhir",), record=decided)
     store = open_store(tmp_path, actor="dr-test")
     try:
         store.outbox_destinations = ("fhir",)
@@ -152,14 +165,22 @@ def test_the_fhir_server_finds_the_addenda_appending_and_the_consent_state(tmp_p
     finally:
         store.close()
     summary_master = f"urn:uuid:{document_id(summary['id'], 1)}"
-    for record, status, provision in ((first, "active", "permit"), (second, "inactive", "deny")):
+    # The withdrawal ended the confirmation's permit: it is inactive now, not a second current answer.
+    for record, status, provision in ((first, "inactive", "permit"), (second, "inactive", "deny")):
         master = addendum_document_id(record["id"])
         [reference] = search(fhir_server, f"DocumentReference?identifier={URI}|urn:uuid:{master}")
         assert reference["relatesTo"] == [{"code": "appends", "target": {
             "identifier": {"system": URI, "value": summary_master}}}]
-        [consent] = search(fhir_server, f"Consent?source-reference=DocumentReference/{reference['id']}")
+        [consent] = search(fhir_server, f"Consent?identifier={URI}|{consent_identifier(summary, 1, record)}")
         assert (consent["status"], consent["provision"]["type"]) == (status, provision)
-        assert consent["sourceReference"]["reference"] == f"DocumentReference/{reference['id']}"
+        if record is second:   # sent with its document: a literal reference to it
+            assert consent["sourceReference"]["reference"] == f"DocumentReference/{reference['id']}"
+        else:                  # ended later, from another Bundle: named by its document's masterIdentifier
+            assert consent["sourceReference"]["identifier"]["value"] == f"urn:uuid:{master}"
+    # The summary's own Consent (the patient had decided) is ended too: no active consent is left.
+    [ended] = search(fhir_server, f"Consent?identifier={URI}|{consent_identifier(summary, 1)}")
+    assert ended["status"] == "inactive"
+    assert search(fhir_server, "Consent?status=active") == []
 
 
 def test_the_addendum_bundles_pass_the_r4_validator(tmp_path):
@@ -179,6 +200,17 @@ def test_the_addendum_bundles_pass_the_r4_validator(tmp_path):
         assert [r["resourceType"] for r in resources] == ["List", "DocumentReference", "Binary", "Patient", "Consent"]
         assert errors_and_unexpected_warnings(node_peers.validate([bundle, *resources])) == []
         assert "TXA|1|59284-0|AP|" in build_mdm_t02(document)
+    # The withdrawal as the sender makes it when the summary was decided: it also ends the earlier Consents.
+    decided = dict(stored_summary, decision={"choice": "proceed"})
+    confirmation, withdrawal = documents
+    ending = replace(withdrawal, ends=(build_document(decided, b"", settings(), version=1), confirmation))
+    bundle = build_bundle(ending)
+    ended = [entry for entry in bundle["entry"] if entry["request"]["method"] == "PUT"
+             and entry["resource"]["resourceType"] == "Consent"]
+    assert [entry["resource"]["status"] for entry in ended] == ["inactive", "inactive"]
+    assert all(entry["request"]["url"].startswith("Consent?identifier=") for entry in ended)
+    resources = [entry["resource"] for entry in bundle["entry"]]
+    assert errors_and_unexpected_warnings(node_peers.validate([bundle, *resources])) == []
 
 
 def test_a_declined_confirmation_is_an_active_refusal(tmp_path):

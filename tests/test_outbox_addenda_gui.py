@@ -15,6 +15,7 @@ from tests.conftest import type_text
 from tests.test_consent_journey import sign
 from tests.test_consultation_flow import choose_procedure, sign_and_finalize, walk_alternatives_step
 from tests.test_hospital_fhir import fhir_server, search  # noqa: F401 (the session's FHIR server)
+from tests.test_outbox_addenda import consent_identifier
 from tests.test_outbox_gui import config_dir, hospital, listener, window  # noqa: F401 (fixtures)
 
 URI = "urn:ietf:rfc:3986"
@@ -99,14 +100,15 @@ def test_confirmation_and_withdrawal_reach_the_hospital_record_from_the_app(
     for received in (confirmed, withdrawn):
         assert received.message is not None, received.problem
         assert received.message.txa.txa_13.ei_1.value == summary_id
-    for addendum, status in ((confirmed_record, "active"), (withdrawn_record, "inactive")):
+    # Both inactive: the withdrawal's own Consent, and the confirmation's permit, which the withdrawal ended.
+    for addendum, status in ((confirmed_record, "inactive"), (withdrawn_record, "inactive")):
         key = f"{URI}|urn:uuid:{addendum_document_id(addendum['id'])}"
         qtbot.waitUntil(lambda key=key: len(search(fhir_server, f"DocumentReference?identifier={key}")) == 1,
                         timeout=60000)
         [reference] = search(fhir_server, f"DocumentReference?identifier={key}")
         assert reference["relatesTo"] == [{"code": "appends", "target": {
             "identifier": {"system": URI, "value": f"urn:uuid:{summary_id}"}}}]
-        [consent] = search(fhir_server, f"Consent?source-reference=DocumentReference/{reference['id']}")
+        [consent] = search(fhir_server, f"Consent?identifier={URI}|{consent_identifier(record, 1, addendum)}")
         assert consent["status"] == status
 
     # The records list reads the chain: the current state, and the hospital record of every document.

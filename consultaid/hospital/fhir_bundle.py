@@ -163,7 +163,7 @@ def consent_status(document: HospitalDocument) -> str:
     return "inactive" if document.addendum_kind == "withdrawal" else "active"
 
 
-def _consent(document: HospitalDocument, patient_url: str, reference_url: str) -> dict[str, Any]:
+def _consent(document: HospitalDocument, patient_url: str, source: dict[str, Any]) -> dict[str, Any]:
     return {
         "resourceType": "Consent",
         "identifier": [{"system": URI_SYSTEM, "value": entry_uuid(document, "Consent")}],
@@ -175,12 +175,25 @@ def _consent(document: HospitalDocument, patient_url: str, reference_url: str) -
         "patient": {"reference": patient_url},
         "dateTime": document.signed_at,
         "performer": [{"reference": patient_url}],
-        "sourceReference": {"reference": reference_url},
+        "sourceReference": source,
         # R4 requires a policy or a policy rule (invariant ppc-1); the rule here is the consultation itself.
         "policyRule": {"text": POLICY_TEXTS.get(document.addendum_kind, POLICY_TEXTS[""])},
         "provision": {"type": "permit" if document.decision == "proceed" else "deny",
                       "code": [{"text": document.title}] if document.title else None},
     }
+
+
+def _ended_consent(earlier: HospitalDocument, patient_url: str) -> tuple[str, dict[str, Any], dict[str, str]]:
+    """An earlier document's Consent, ended by a refusal: the same resource, now "inactive", put again in
+    place by its identifier (a conditional update), so a search for the patient's active consents no longer
+    finds a permit the patient has withdrawn. Its source, the earlier DocumentReference, is not in this
+    Bundle: it is named by its masterIdentifier (a logical reference; a conditional reference is not
+    resolved by every server: the test server stored it as text)."""
+    source = {"type": "DocumentReference",
+              "identifier": {"system": URI_SYSTEM, "value": f"urn:uuid:{earlier.document_id}"}}
+    resource = dict(_consent(earlier, patient_url, source), status="inactive")
+    return (full_url(earlier, "Consent"), resource,
+            {"method": "PUT", "url": "Consent?" + _conditional(URI_SYSTEM, entry_uuid(earlier, "Consent"))})
 
 
 def _submission_set(document: HospitalDocument, patient_url: str, reference_url: str) -> dict[str, Any]:
@@ -224,9 +237,10 @@ def build_bundle(document: HospitalDocument) -> dict[str, Any]:
         (patient_url, patient, {"method": "POST", "url": "Patient", "ifNoneExist": patient_condition}),
     ]
     if document.patient_decided:
-        entries.append((full_url(document, "Consent"), _consent(document, patient_url, reference_url),
+        entries.append((full_url(document, "Consent"), _consent(document, patient_url, {"reference": reference_url}),
                         {"method": "POST", "url": "Consent",
                          "ifNoneExist": _conditional(URI_SYSTEM, entry_uuid(document, "Consent"))}))
+    entries += [_ended_consent(earlier, patient_url) for earlier in document.ends if earlier.patient_decided]
     return {
         "resourceType": "Bundle",
         "meta": {"profile": [PROVIDE_BUNDLE_PROFILE]},

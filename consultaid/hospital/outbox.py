@@ -39,8 +39,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from consultaid.consultation.addendum import CONFIRMATION
 from consultaid.consultation.store import OutboxEntry, StoreError, outbox_time
-from consultaid.hospital.document import HospitalSettings, build_addendum_document, build_document
+from consultaid.hospital.document import HospitalDocument, HospitalSettings, build_addendum_document, build_document
 from consultaid.hospital.errors import HospitalError
 from consultaid.hospital.fhir_bundle import build_bundle
 from consultaid.hospital.fhir_client import Credentials, post_transaction
@@ -186,6 +187,8 @@ class OutboxSender:
             # read where the row is kept (the workstation's store or the clinic server's, whose ids differ).
             summary, _summary_pdf = self.store.outbox_document(replace(entry, addendum_id=None))
             document = build_addendum_document(summary, record, pdf, self.settings)
+            if entry.destination == "fhir" and document.decision == "declines":
+                document = replace(document, ends=self._documents_before(summary, record))
         else:
             document = build_document(record, pdf, self.settings, version=entry.version,
                                       replaces_version=entry.supersedes_version)
@@ -195,6 +198,20 @@ class OutboxSender:
             post_transaction(self.settings, build_bundle(document), self.credentials)
         else:
             raise HospitalError(_("Unknown destination: {name}").format(name=entry.destination), rejected=True)
+
+
+    def _documents_before(self, summary: dict[str, Any], addendum: dict[str, Any]) -> tuple[HospitalDocument, ...]:
+        """The documents of the consultation before `addendum` that carried the patient's decision: the
+        summary version it follows and each earlier confirmation (their Consents are what a refusal ends)."""
+        version = int(addendum["follows"]["version"])
+        earlier = [build_document(summary, b"", self.settings, version=version)]
+        for stored in self.store.addenda(addendum["consultation_id"]):
+            if stored.addendum_id == addendum["id"]:
+                break
+            if stored.kind == CONFIRMATION:
+                confirmation, _pdf = self.store.addendum(stored.id)
+                earlier.append(build_addendum_document(summary, confirmation, b"", self.settings))
+        return tuple(earlier)
 
 
 # --- what the records view and `consultaid outbox list` say --------------------------------------------------
