@@ -25,6 +25,10 @@ MAX_DEPTH = 32
 # it builds the same nodes with the same marks. Any error is read again by the pure-Python parser, whose
 # messages the content authors' documentation and tests quote.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+# libyaml refuses, with a YAML error, any document nested more than 1000 deep since 0.2.5 (older versions
+# compose without a bound, recursively in C). Only then may the fast read compose before the nesting is
+# checked (see _compose).
+_LIBYAML_BOUNDS_DEPTH = _FAST_LOADER is not None and yaml._yaml.get_version() >= (0, 2, 5)
 # The pure-Python SafeLoader or libyaml's CSafeLoader: both build the same nodes with the same marks.
 _LoaderClass = type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 _CONTEXT_FIRST = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a block scalar")
@@ -87,11 +91,11 @@ def load_yaml(file: Path) -> YamlDocument:
 
     if _FAST_LOADER is not None:
         try:
-            return _compose(file, text, _FAST_LOADER)
-        except (yaml.YAMLError, YamlRejected):
+            return _compose(file, text, _FAST_LOADER, events_checked=not _LIBYAML_BOUNDS_DEPTH)
+        except (yaml.YAMLError, YamlRejected, RecursionError):
             pass  # read it again below, so the author gets the pure-Python parser's usual wording
     try:
-        return _compose(file, text, yaml.SafeLoader)
+        return _compose(file, text, yaml.SafeLoader, events_checked=True)
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         _reject(file, line, _("YAML error: {reason}").format(reason=str(error).splitlines()[0].strip()))
@@ -103,15 +107,22 @@ def load_yaml(file: Path) -> YamlDocument:
         _reject(file, 1, _("the document is nested too deeply"))
 
 
-def _compose(file: Path, text: str, loader_class: _LoaderClass) -> YamlDocument:
-    _check_events(file, text, loader_class)
+def _compose(file: Path, text: str, loader_class: _LoaderClass, events_checked: bool) -> YamlDocument:
+    """The document, its data and the lines of its fields. With `events_checked`, aliases and nesting are
+    refused from the event stream first (a second parse of the text), which names the line and the reason
+    exactly as the authors' documentation says. Without it, one parse: the composed nodes are walked with
+    the same two checks (an alias is a node met twice, nesting is counted as in the events), and any
+    rejection only sends the file to the careful read, which then reports it. The first start after a
+    library changed reads thousands of files this way; libyaml bounds the nesting of what it composes."""
+    if events_checked:
+        _check_events(file, text, loader_class)
     loader = loader_class(text)
     try:
         root = loader.get_single_node()
         if root is None:
             _reject(file, 1, _("the file is empty"))
         document = YamlDocument(file, None, text)
-        _index(file, root, (), document)
+        _index(file, root, (), document, _Walk())
         document.data = loader.construct_document(root)
         return document
     finally:
@@ -146,14 +157,35 @@ def _check_events(file: Path, text: str, loader_class: _LoaderClass) -> None:
             depth -= 1
 
 
-def _index(file: Path, node: yaml.Node, parts: FieldParts, document: YamlDocument) -> None:
-    document.lines.setdefault(parts, node.start_mark.line + 1)
+class _Walk:
+    """What _index has met on its way down: every node (by identity) and the collections it is inside."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.depth = 0
+
+
+def _index(file: Path, node: yaml.Node, parts: FieldParts, document: YamlDocument, walk: _Walk) -> None:
+    line = node.start_mark.line + 1
+    # The composer gives an alias the very node of its anchor: a node met again is an alias. Checked before
+    # going down, so an alias bomb costs one step, not its expansion.
+    if id(node) in walk.seen:
+        _reject(file, line, _("YAML aliases (*name) are not allowed in content files"))
+    walk.seen.add(id(node))
+    document.lines.setdefault(parts, line)
     if isinstance(node, yaml.ScalarNode) and node.style == "|":
         document.block_text_lines[parts] = node.start_mark.line + 2  # the text starts below the `|`
+    if isinstance(node, yaml.CollectionNode):
+        walk.depth += 1
+        if walk.depth > MAX_DEPTH:
+            _reject(file, line, _("the document is nested too deeply"))
     if isinstance(node, yaml.MappingNode):
         keys_seen: dict[object, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
+            if id(key_node) in walk.seen:
+                _reject(file, line, _("YAML aliases (*name) are not allowed in content files"))
+            walk.seen.add(id(key_node))
             if not isinstance(key_node, yaml.ScalarNode):
                 _reject(file, line, _("a key must be plain text"))
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -165,7 +197,9 @@ def _index(file: Path, node: yaml.Node, parts: FieldParts, document: YamlDocumen
                                                line=keys_seen[key])))
             keys_seen[key] = line
             document.lines[parts + (key,)] = line
-            _index(file, value_node, parts + (key,), document)
+            _index(file, value_node, parts + (key,), document, walk)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _index(file, item, parts + (index,), document)
+            _index(file, item, parts + (index,), document, walk)
+    if isinstance(node, yaml.CollectionNode):
+        walk.depth -= 1
