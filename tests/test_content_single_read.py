@@ -24,7 +24,7 @@ FAST = yaml_source._FAST_LOADER
 def _fast_read(path: Path) -> yaml_source.YamlDocument:
     """The one-parse read alone, without the careful read behind it."""
     assert FAST is not None, "PyYAML is expected with libyaml here"
-    return yaml_source._compose(path, path.read_text(encoding="utf-8"), FAST, events_checked=False)
+    return yaml_source._compose(path, path.read_text(encoding="utf-8"), FAST, careful=False)
 
 
 def test_a_valid_pack_is_parsed_once_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,7 +41,7 @@ def test_a_valid_pack_is_parsed_once_per_file(monkeypatch: pytest.MonkeyPatch) -
 def test_the_one_parse_read_gives_the_same_document_as_the_careful_one() -> None:
     for path in sorted(MINIMAL.glob("*.yaml")):
         fast = _fast_read(path)
-        careful = yaml_source._compose(path, path.read_text(encoding="utf-8"), yaml.SafeLoader, events_checked=True)
+        careful = yaml_source._compose(path, path.read_text(encoding="utf-8"), yaml.SafeLoader, careful=True)
         assert (fast.data, fast.lines, fast.block_text_lines) == (careful.data, careful.lines,
                                                                   careful.block_text_lines), path.name
 
@@ -111,3 +111,61 @@ def test_an_illustration_is_parsed_once_while_its_bytes_stay_the_same(tmp_path: 
     picture.write_text(SVG.format('<image xlink:href="/etc/passwd"/>'), encoding="utf-8")
     assert not svg_references.refers_only_inside(picture)
     assert len(parsed) == 2
+
+
+def test_a_valid_pack_is_built_by_the_walk_that_notes_its_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_second_walk(*_args: object) -> None:
+        raise AssertionError("the nodes were walked a second time to build the data")
+
+    monkeypatch.setattr(yaml.constructor.BaseConstructor, "construct_document", no_second_walk)
+    pack, check = load_pack(MINIMAL)
+    assert pack is not None, check.problems
+
+
+SCALARS = """\
+text: plain words
+quoted: "a \\u00e9 b"
+block: |
+  first line
+  second line
+folded: >
+  one
+  two
+whole: 12
+negative: -3
+octal: 0o17
+hexadecimal: 0x1f
+real: 2.5
+exponent: 1e3
+infinite: .inf
+yes_word: yes
+true_word: true
+nothing: ~
+empty:
+day: 2024-02-29
+moment: 2024-02-29 10:20:30
+binary: !!binary aGVsbG8=
+explicit: !!str 12
+1: number as a key
+~: a null key
+list: [1, "two", {three: 3}, [4]]
+"""
+
+
+@pytest.mark.parametrize("text", [SCALARS, "set: !!set {a, b}\n", "o: !!omap [a: 1]\n", "=: the value key\n",
+                                  "a: =\n", "a: !custom 1\n", "!!map {a: 1}\n"])
+def test_the_one_parse_read_builds_what_the_constructor_builds_or_leaves_it_to_it(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "en.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        careful: object = yaml_source._compose(path, text, yaml.SafeLoader, careful=True).data
+    except (yaml.YAMLError, YamlRejected) as error:
+        careful = type(error)
+    try:
+        fast: object = _fast_read(path).data
+    except yaml_source._NotPlain:
+        fast = careful   # left to the careful read, which load_yaml falls back to
+    assert fast == careful
+    if text == SCALARS:
+        assert isinstance(fast, dict) and fast["day"].isoformat() == "2024-02-29" and fast[1] == "number as a key"
+        assert fast[None] == "a null key"
