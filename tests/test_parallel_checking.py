@@ -76,3 +76,23 @@ def test_a_script_without_a_main_guard_loads_a_large_library_once(many_packs, tm
                             cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.splitlines() == ["listed 51 broken 9"]
+
+
+def test_the_parent_only_files_what_the_workers_made(many_packs, monkeypatch):
+    """At the first start after the packs changed the parent shares the cores with the workers: it writes
+    and seals what they made (picker entry, cache file text), and neither builds nor encodes a pack."""
+    from consultaid.content import library as library_module
+    from consultaid.content import pack_cache
+
+    real = checking.checked_in_order
+    monkeypatch.setattr(checking, "checked_in_order", lambda folders, workers=None: real(folders, workers=2))
+    built, encoded = [], []
+    real_build, real_text = library_module.pack_from_data, pack_cache.cache_text
+    monkeypatch.setattr(library_module, "pack_from_data", lambda *args: built.append(args) or real_build(*args))
+    monkeypatch.setattr(pack_cache, "cache_text", lambda data: encoded.append(data) or real_text(data))
+    library = load_library(many_packs)
+    assert len(library.in_language("en")) == 51 and len(library.broken) == 9
+    assert built == [] and encoded == []
+    # Each pack is still there, from the cache the workers' texts went into.
+    pack = library.get(library.in_language("en")[0].id)
+    assert pack is not None and len(built) == 1

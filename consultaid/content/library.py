@@ -180,15 +180,19 @@ def _list_packs(library: ContentLibrary, cache: PackCache | None, folders: list[
             listing = PackListing(listed["id"], folder, tuple(listed["languages"]), listed["titles"],
                                   listed["summaries"])
         else:
-            checked_folder, (data, problems) = next(checked)
+            checked_folder, (validated, problems) = next(checked)
             assert checked_folder == folder   # the validations come in the order asked
-            if data is None:
+            if validated is None:
                 library.broken.append(BrokenPack(folder, problems))
                 continue
-            pack = pack_from_data(folder, data)
-            listing = PackListing.of(pack)
-            if cache:
-                cache.put(folder, keys[folder], listing.as_data(), data)
+            listed = validated.listing
+            listing = PackListing(listed["id"], folder, tuple(listed["languages"]), listed["titles"],
+                                  listed["summaries"])
+            # Filed as the validation made it; the model is built now only if the cache cannot give it later.
+            kept = cache is not None and validated.cache_text is not None and cache.put_text(
+                folder, keys[folder], listed, validated.cache_text, validated.fingerprint)
+            if not kept:
+                pack = pack_from_data(folder, validated.pack_data())
         if listing.id in seen_ids:
             # Checked here, not by validation, as it depends on the other packs.
             problem = Problem(folder / PACK_FILE, _id_line(folder), "id",

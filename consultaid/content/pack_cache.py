@@ -105,20 +105,24 @@ class PackCache:
         self._fingerprints[key] = entry["fingerprint"]
         return entry
 
-    def put(self, folder: Path, key: str | None, listing: JsonObject, pack_data: JsonObject) -> None:
+    def put(self, folder: Path, key: str | None, listing: JsonObject, pack_data: JsonObject) -> bool:
         """Keep a pack that has just passed validation. Only data that JSON gives back unchanged is kept,
-        so a pack read from the cache is exactly the pack validation built."""
-        if key is None or self._seal_key is None:
-            return
-        # Encoded once: the same text is checked and written (a first start encodes a thousand packs).
-        text = json.dumps({"format": CACHE_FORMAT, "pack": pack_data}, ensure_ascii=False, separators=(",", ":"))
-        if json.loads(text)["pack"] != pack_data or _json_round_trip(listing) != listing:
-            return
-        if _write_text_atomically(self.folder / f"{key}.json", text):
-            entry = dict(listing, key=key, fingerprint=pack_data["fingerprint"])
-            entry["mac"] = seal(self._seal_key, self._purpose(folder.name), _entry_body(entry))
-            self._new[folder.name] = entry
-            self._fingerprints[key] = entry["fingerprint"]
+        so a pack read from the cache is exactly the pack validation built. True if it was kept."""
+        text = cache_text(pack_data)
+        return text is not None and self.put_text(folder, key, listing, text, pack_data["fingerprint"])
+
+    def put_text(self, folder: Path, key: str | None, listing: JsonObject, text: str, fingerprint: str) -> bool:
+        """`put`, for a pack whose data file text (cache_text of its data, whose fingerprint is `fingerprint`)
+        was made where it was validated: a worker process at the first start after a library changed."""
+        if key is None or self._seal_key is None or _json_round_trip(listing) != listing:
+            return False
+        if not _write_text_atomically(self.folder / f"{key}.json", text):
+            return False
+        entry = dict(listing, key=key, fingerprint=fingerprint)
+        entry["mac"] = seal(self._seal_key, self._purpose(folder.name), _entry_body(entry))
+        self._new[folder.name] = entry
+        self._fingerprints[key] = fingerprint
+        return True
 
     def pack_data(self, key: str) -> JsonObject | None:
         """The cached data of a pack listed this time, or None unless its content is, recomputed from the
@@ -169,6 +173,16 @@ class PackCache:
             return {}
         packs: dict[str, object] = data["packs"]
         return packs
+
+
+def cache_text(pack_data: JsonObject) -> str | None:
+    """The text of a pack's data file, or None unless JSON reads it back as exactly `pack_data` (encoded
+    once: the same text is checked and written)."""
+    try:
+        text = json.dumps({"format": CACHE_FORMAT, "pack": pack_data}, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None   # a value JSON has no form for
+    return text if json.loads(text)["pack"] == pack_data else None
 
 
 def _entry_body(entry: JsonObject) -> bytes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -33,6 +34,11 @@ def check_svg(path: Path) -> None:
         data = path.read_bytes()
     except OSError as error:
         raise RefusedSvg(f"{path.name}: cannot be read ({error.strerror})") from None
+    _check_svg_data(path, data)
+
+
+def _check_svg_data(path: Path, data: bytes) -> None:
+    """check_svg on the bytes read from `path`."""
     if _ENTITY.search(data):
         raise RefusedSvg(f"{path.name}: declares an XML entity")  # an external one reads any file
     try:
@@ -54,8 +60,22 @@ def check_svg(path: Path) -> None:
 
 
 def refers_only_inside(path: Path) -> bool:
+    """check_svg's verdict, for validation. Every pack that shows an illustration names one of the few
+    packaged ones, so at the first start after a library changed the same few files are checked for
+    thousands of packs: the file is read each time, and parsed only if its bytes (or its place) are new."""
     try:
-        check_svg(path)
+        if path.stat().st_size > LARGEST_SVG:
+            return False
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return _verdict(path.resolve(), data)
+
+
+@lru_cache(maxsize=32)
+def _verdict(path: Path, data: bytes) -> bool:
+    try:
+        _check_svg_data(path, data)
     except RefusedSvg:
         return False
     return True

@@ -25,6 +25,10 @@ MAX_DEPTH = 32
 # it builds the same nodes with the same marks. Any error is read again by the pure-Python parser, whose
 # messages the content authors' documentation and tests quote.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+# libyaml refuses, with a YAML error, any document nested more than 1000 deep since 0.2.5 (older versions
+# compose without a bound, recursively in C). Only then may the fast read compose before the nesting is
+# checked (see _compose).
+_LIBYAML_BOUNDS_DEPTH = _FAST_LOADER is not None and yaml._yaml.get_version() >= (0, 2, 5)
 # The pure-Python SafeLoader or libyaml's CSafeLoader: both build the same nodes with the same marks.
 _LoaderClass = type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 _CONTEXT_FIRST = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a block scalar")
@@ -87,11 +91,11 @@ def load_yaml(file: Path) -> YamlDocument:
 
     if _FAST_LOADER is not None:
         try:
-            return _compose(file, text, _FAST_LOADER)
-        except (yaml.YAMLError, YamlRejected):
+            return _compose(file, text, _FAST_LOADER, careful=False)
+        except (yaml.YAMLError, YamlRejected, RecursionError, _NotPlain):
             pass  # read it again below, so the author gets the pure-Python parser's usual wording
     try:
-        return _compose(file, text, yaml.SafeLoader)
+        return _compose(file, text, yaml.SafeLoader, careful=True)
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         _reject(file, line, _("YAML error: {reason}").format(reason=str(error).splitlines()[0].strip()))
@@ -103,16 +107,28 @@ def load_yaml(file: Path) -> YamlDocument:
         _reject(file, 1, _("the document is nested too deeply"))
 
 
-def _compose(file: Path, text: str, loader_class: _LoaderClass) -> YamlDocument:
-    _check_events(file, text, loader_class)
+def _compose(file: Path, text: str, loader_class: _LoaderClass, careful: bool) -> YamlDocument:
+    """The document, its data and the lines of its fields.
+
+    The careful read refuses aliases and nesting from the event stream first (a second parse of the text),
+    which names the line and the reason exactly as the authors' documentation says, and lets PyYAML's
+    constructor build the data. The quick one (libyaml, for the thousands of files of a library's first
+    start) parses once: the walk that notes the lines also refuses an alias (a node met twice) and nesting
+    (counted as in the events), and builds the data of plain mappings, lists and scalars with the
+    constructor's own functions for each scalar. Whatever it refuses or does not know (another tag, an
+    odd key) only sends the file to the careful read, which then reports or builds it. libyaml bounds the
+    nesting of what it composes (older versions do not: then the event pass runs first here too)."""
+    if careful or not _LIBYAML_BOUNDS_DEPTH:
+        _check_events(file, text, loader_class)
     loader = loader_class(text)
     try:
         root = loader.get_single_node()
         if root is None:
             _reject(file, 1, _("the file is empty"))
         document = YamlDocument(file, None, text)
-        _index(file, root, (), document)
-        document.data = loader.construct_document(root)
+        walk = _Walk(None if careful else loader)
+        data = _index(file, root, (), document, walk)
+        document.data = loader.construct_document(root) if careful else data
         return document
     finally:
         loader.dispose()
@@ -146,14 +162,59 @@ def _check_events(file: Path, text: str, loader_class: _LoaderClass) -> None:
             depth -= 1
 
 
-def _index(file: Path, node: yaml.Node, parts: FieldParts, document: YamlDocument) -> None:
-    document.lines.setdefault(parts, node.start_mark.line + 1)
-    if isinstance(node, yaml.ScalarNode) and node.style == "|":
-        document.block_text_lines[parts] = node.start_mark.line + 2  # the text starts below the `|`
+_MAP, _SEQ, _VALUE = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:value"
+
+
+class _NotPlain(Exception):
+    """A node the quick read does not build itself (a tag other than a plain mapping or list, an unknown
+    scalar tag, a `=` key): the careful read builds or refuses the file."""
+
+
+class _Walk:
+    """What _index has met on its way down: every node (by identity) and the collections it is inside;
+    with a loader, _index builds the data as it goes."""
+
+    def __init__(self, loader: yaml.SafeLoader | yaml.CSafeLoader | None) -> None:
+        self.seen: set[int] = set()
+        self.depth = 0
+        self.loader = loader
+        self.scalars = loader.yaml_constructors if loader is not None else {}
+
+    def scalar(self, node: yaml.ScalarNode) -> object:
+        construct = self.scalars.get(node.tag)
+        if construct is None or node.tag == _VALUE:
+            raise _NotPlain(node.tag)
+        return construct(self.loader, node)
+
+
+def _index(file: Path, node: yaml.Node, parts: FieldParts, document: YamlDocument, walk: _Walk) -> object:
+    """Notes the lines under `node`; returns its data if the walk builds it (else None)."""
+    line = node.start_mark.line + 1
+    # The composer gives an alias the very node of its anchor: a node met again is an alias. Checked before
+    # going down, so an alias bomb costs one step, not its expansion.
+    if id(node) in walk.seen:
+        _reject(file, line, _("YAML aliases (*name) are not allowed in content files"))
+    walk.seen.add(id(node))
+    document.lines.setdefault(parts, line)
+    building = walk.loader is not None
+    if isinstance(node, yaml.ScalarNode):
+        if node.style == "|":
+            document.block_text_lines[parts] = node.start_mark.line + 2  # the text starts below the `|`
+        return walk.scalar(node) if building else None
+    walk.depth += 1
+    if walk.depth > MAX_DEPTH:
+        _reject(file, line, _("the document is nested too deeply"))
+    built: object = None
     if isinstance(node, yaml.MappingNode):
+        if building and node.tag != _MAP:
+            raise _NotPlain(node.tag)
+        mapping: dict[object, object] = {}
         keys_seen: dict[object, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
+            if id(key_node) in walk.seen:
+                _reject(file, line, _("YAML aliases (*name) are not allowed in content files"))
+            walk.seen.add(id(key_node))
             if not isinstance(key_node, yaml.ScalarNode):
                 _reject(file, line, _("a key must be plain text"))
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -165,7 +226,13 @@ def _index(file: Path, node: yaml.Node, parts: FieldParts, document: YamlDocumen
                                                line=keys_seen[key])))
             keys_seen[key] = line
             document.lines[parts + (key,)] = line
-            _index(file, value_node, parts + (key,), document)
+            value = _index(file, value_node, parts + (key,), document, walk)
+            if building:
+                mapping[walk.scalar(key_node)] = value
+        built = mapping
     elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _index(file, item, parts + (index,), document)
+        if building and node.tag != _SEQ:
+            raise _NotPlain(node.tag)
+        built = [_index(file, item, parts + (index,), document, walk) for index, item in enumerate(node.value)]
+    walk.depth -= 1
+    return built if building else None
