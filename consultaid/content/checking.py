@@ -28,7 +28,6 @@ PARALLEL_FROM = 48
 MAX_WORKERS = 8
 
 
-
 @dataclass(frozen=True)
 class Validated:
     """A pack that passed validation, ready to be listed and cached."""
