@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,32 +20,15 @@ from consultaid.hospital.fhir_client import Credentials
 from consultaid.hospital.hl7_mdm import build_mdm_t02
 from consultaid.hospital.outbox import OutboxSender, backoff
 from consultaid.report.addendum import key_facts
-from tests.outbox_peers import TOKEN, Listener, finalize
+from tests.outbox_peers import TOKEN, finalize
 from tests.peers import node_peers
 from tests.peers.records import example_record, settings, small_pdf
 from tests.test_hospital_fhir import errors_and_unexpected_warnings, fhir_server, search  # noqa: F401
+from tests.test_outbox import Clock, listener  # noqa: F401 (the sender's test clock and the MLLP listener fixture)
 
 INK = InkDrawing([Stroke("#1F2A36", 0.006, (InkPoint(0.1, 0.5), InkPoint(0.5, 0.3), InkPoint(0.9, 0.6)))],
                  aspect=2.8)
 URI = "urn:ietf:rfc:3986"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def later(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def listener():
-    peer = Listener()
-    yield peer
-    peer.stop()
 
 
 def consent_identifier(summary: dict, version: int, addendum: dict | None = None) -> str:
