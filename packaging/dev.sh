@@ -148,6 +148,18 @@ install_verapdf_test_peer() {
   mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$folder/lib" && cp "$pom" "$folder/pom.xml"
 }
 
+# A crash inside Qt's C++ code: faulthandler shows only the Python frames above it. The kernel's core
+# dump (in the repository folder, where pytest runs) gives the native frames; printed once, then deleted.
+print_native_stack() {
+  local core
+  core="$(ls -t core core.* 2>/dev/null | head -1 || true)"
+  [ -n "$core" ] || { echo "pytest died of a signal; no core dump to read (core_pattern: $(cat /proc/sys/kernel/core_pattern 2>/dev/null))" >&2; return 0; }
+  install_system_packages gdb || return 0
+  echo "Native stack of the crashed test process (from $core):" >&2
+  gdb -batch -nx -ex "bt 30" .venv/bin/python "$core" 2>/dev/null | grep -E "^#" | cut -c1-220 >&2 || true
+  rm -f "$core"
+}
+
 command="${1:-}"
 shift || true
 case "$command" in
@@ -174,7 +186,11 @@ case "$command" in
     trap stop_database_server EXIT
     export QT_QPA_PLATFORM=offscreen
     # Not exec: the cluster is stopped once pytest ends, and pytest's exit status is kept.
-    .venv/bin/python -m pytest "$@"
+    ulimit -c unlimited 2>/dev/null || true
+    status=0
+    .venv/bin/python -m pytest "$@" || status=$?
+    [ "$status" -gt 128 ] && print_native_stack
+    exit "$status"
     ;;
   bundle)
     install_system_packages "${SYSTEM_PACKAGES[@]}" strace

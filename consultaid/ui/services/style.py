@@ -153,7 +153,12 @@ def apply_style(app, zoom: float = 1.0, high_contrast: bool = False) -> None:
     high_contrast, black on white with black frames and a thick focus outline."""
     from PySide6.QtGui import QColor
 
-    app.setStyle("Fusion")
+    if app.property("consultaid_fusion") is not True:
+        # Once only: setStyle deletes the style every live widget paints with and builds another under
+        # them, which Qt's style sheet machinery has been known to survive badly. A change of size or look
+        # needs only the new sheet and palette.
+        app.setStyle("Fusion")
+        app.setProperty("consultaid_fusion", True)
     font = app.font()
     font.setPointSizeF(BASE_POINT_SIZE * zoom)
     app.setFont(font)
