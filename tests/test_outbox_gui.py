@@ -154,6 +154,19 @@ def test_with_no_destination_no_sender_runs_and_records_say_not_sent(window, qtb
     assert sending_cell(main, qtbot) == "Not sent | not sent"
 
 
+def test_the_app_start_sends_to_the_configured_receiver(qtbot, qapp, tmp_path, config_dir, listener):
+    """The app's own start (ui/app.py: the store opens after the first paint), not the tests' window: the
+    sender started only once Settings changed, so what the last session left in the outbox waited."""
+    from consultaid.ui.app import show_main_window
+
+    save_settings(Settings(hospital=HospitalRecord(mllp_host="127.0.0.1", mllp_port=listener.port,
+                                                   identifier_authority="CHU-IPP")))
+    main = show_main_window(CONTENT, tmp_path / "data")
+    qtbot.addWidget(main)
+    qtbot.waitUntil(lambda: main.outbox_sender is not None and main.outbox_sender.isRunning(), timeout=5000)
+    assert main.store.outbox_destinations == ("mllp",)
+
+
 def test_the_hospital_settings_page_keeps_what_is_typed_and_tests_the_receiver(window, qtbot, config_dir,
                                                                               listener):
     main = window()

@@ -124,6 +124,39 @@ def test_the_first_screen_does_not_load_pyside_qt_namespace(tmp_path):
     assert result.stdout.split() == ["not", "loaded", "True"], result.stdout + result.stderr
 
 
+def test_the_first_screen_builds_no_pack_and_waits_for_neither_settings_nor_idle_lock(tmp_path):
+    """On an unchanged library the first paint needs the cache's listings only: the pack model (and the
+    wording and formatting it brings, about 15 ms of imports), the settings and the idle lock come after it
+    (benchmarks/RESULTS.md). Structural, not timed: what is imported when the first paint happens. The
+    first start fills the content cache, so only the second is looked at."""
+    import subprocess
+    import sys
+
+    later = ["consultaid.content.model", "consultaid.settings", "consultaid.ui.services.idle_lock"]
+    script = (
+        "import gc, sys\n"
+        "from PySide6.QtCore import QEvent, QObject, QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv[:1])\n"
+        "from consultaid.ui.app import show_main_window\n"
+        "seen = []\n"
+        "class FirstPaint(QObject):\n"
+        "    def eventFilter(self, watched, event):\n"
+        "        if event.type() == QEvent.Type.Paint and not seen:\n"
+        f"            seen.append([name for name in {later!r} if name in sys.modules])\n"
+        "        return False\n"
+        "probe = FirstPaint()\n"
+        "app.installEventFilter(probe)\n"
+        f"window = show_main_window(None, {str(tmp_path / 'data')!r})\n"
+        "QTimer.singleShot(300, app.quit)\n"
+        "app.exec()\n"
+        "print('at first paint:', *seen[0])\n"
+        "print('afterwards:', window.idle_lock is not None, gc.isenabled())\n")
+    for _start in range(2):
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.stdout.splitlines() == ["at first paint:", "afterwards: True True"], result.stdout + result.stderr
+
+
 def test_closing_right_after_start_leaves_no_error_from_the_daily_check(tmp_path):
     """The whole check runs in a thread; the window (and the object the thread reported through) may be
     gone before it ends. That printed "RuntimeError: Signal source has been deleted" on stderr."""

@@ -1,30 +1,17 @@
 """Loads every procedure pack under a content folder. A broken pack is set aside with its problems;
 the others still load, so one bad file never takes the whole library down.
 
-The validator (YAML parser, JSON schema) is imported only when a pack has to be validated: a start on an
-unchanged library lists every pack from the cache without it."""
+The validator (YAML parser, JSON schema) is imported only when a pack has to be validated, and the model
+(content/model.py) only when a pack is built: a start on an unchanged library lists every pack, and shows
+the first one's overview, from the cache alone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from consultaid.content.durations import Duration
-from consultaid.content.model import (
-    PACK_FILE,
-    Alternative,
-    AuthoredQuestion,
-    Milestone,
-    Outcome,
-    PackTexts,
-    ProcedurePack,
-    QuotedValue,
-    ReviewFlag,
-    RiskEstimate,
-    Section,
-    Source,
-)
+from consultaid.content import PACK_FILE
 from consultaid.content.problems import Problem
 from consultaid.i18n import _
 
@@ -32,6 +19,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from consultaid.content.checking import Checked
+    from consultaid.content.durations import Duration
+    from consultaid.content.model import Milestone, Outcome, ProcedurePack
     from consultaid.content.pack_cache import PackCache
     from consultaid.content.validation import PackCheck
 
@@ -45,13 +34,19 @@ class BrokenPack:
 @dataclass(frozen=True)
 class PackListing:
     """What the procedure pickers show of a pack, without building it: id, languages, titles and
-    summaries (with their figures already filled in)."""
+    summaries (with their figures already filled in), and the overview beside the list: version,
+    fingerprint, how many risks, benefits and milestones, and per language the section titles, the
+    sources (text, file) and the surgeon's review notes (figures filled in)."""
 
     id: str
     folder: Path
     languages: tuple[str, ...]
     titles: dict[str, str]
     summaries: dict[str, str]
+    version: str = ""
+    fingerprint: str = ""
+    counts: tuple[int, int, int] = (0, 0, 0)   # risks, benefits, milestones
+    about: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
 
     def title(self, language: str) -> str:
         return self.titles[language]
@@ -59,16 +54,39 @@ class PackListing:
     def summary(self, language: str) -> str:
         return self.summaries[language]
 
+    @property
+    def short_fingerprint(self) -> str:
+        return self.fingerprint[:12]
+
     @classmethod
     def of(cls, pack: ProcedurePack) -> PackListing:
         from consultaid.content.wording import render
 
+        def words(language: str, collection: str, item_id: str, key: str = "") -> str:
+            entry = pack.texts[language].entry(collection, item_id)   # validated: a text, or texts by key
+            return str(entry[key] if isinstance(entry, dict) else entry)
+
+        about: dict[str, dict[str, list[Any]]] = {language: {
+            "sections": [words(language, "sections", section.id, "title") for section in pack.sections],
+            "sources": [[words(language, "sources", source.id), source.file] for source in pack.sources],
+            "reviews": [render(pack, language, words(language, "reviews", review.id)) for review in pack.reviews],
+        } for language in pack.texts}
         return cls(pack.id, pack.folder, tuple(pack.texts),
                    {language: texts.title for language, texts in pack.texts.items()},
-                   {language: render(pack, language, texts.summary) for language, texts in pack.texts.items()})
+                   {language: render(pack, language, texts.summary) for language, texts in pack.texts.items()},
+                   pack.version, pack.fingerprint, (len(pack.risks), len(pack.benefits), len(pack.milestones)),
+                   about)
+
+    @classmethod
+    def from_data(cls, folder: Path, data: dict[str, Any], fingerprint: str) -> PackListing:
+        """A listing as `as_data` gave it (from the cache index, or from a validation just made)."""
+        risks, benefits, milestones = data["counts"]
+        return cls(data["id"], folder, tuple(data["languages"]), data["titles"], data["summaries"],
+                   data["version"], fingerprint, (risks, benefits, milestones), data["about"])
 
     def as_data(self) -> dict[str, Any]:
-        return {"id": self.id, "languages": list(self.languages), "titles": self.titles, "summaries": self.summaries}
+        return {"id": self.id, "languages": list(self.languages), "titles": self.titles, "summaries": self.summaries,
+                "version": self.version, "counts": list(self.counts), "about": self.about}
 
 
 class ContentLibrary:
@@ -177,8 +195,7 @@ def _list_packs(library: ContentLibrary, cache: PackCache | None, folders: list[
         listed = cached[folder]
         pack = None
         if listed is not None:
-            listing = PackListing(listed["id"], folder, tuple(listed["languages"]), listed["titles"],
-                                  listed["summaries"])
+            listing = PackListing.from_data(folder, listed, listed["fingerprint"])
         else:
             checked_folder, (validated, problems) = next(checked)
             assert checked_folder == folder   # the validations come in the order asked
@@ -186,8 +203,7 @@ def _list_packs(library: ContentLibrary, cache: PackCache | None, folders: list[
                 library.broken.append(BrokenPack(folder, problems))
                 continue
             listed = validated.listing
-            listing = PackListing(listed["id"], folder, tuple(listed["languages"]), listed["titles"],
-                                  listed["summaries"])
+            listing = PackListing.from_data(folder, listed, validated.fingerprint)
             # Filed as the validation made it; the model is built now only if the cache cannot give it later.
             kept = cache is not None and validated.cache_text is not None and cache.put_text(
                 folder, keys[folder], listed, validated.cache_text, validated.fingerprint)
@@ -215,10 +231,14 @@ def _id_line(folder: Path) -> int:
 
 
 def _duration(text: str | None) -> Duration | None:
+    from consultaid.content.durations import Duration
+
     return Duration.parse(text) if text is not None else None
 
 
 def _outcome(data: dict[str, Any]) -> Outcome:
+    from consultaid.content.model import Outcome, RiskEstimate
+
     fields = ("unit", "value", "low", "high", "upper", "verbal", "group", "window")
     estimates = tuple(
         RiskEstimate(source=estimate["source"], **{name: estimate.get(name) for name in fields})
@@ -228,6 +248,8 @@ def _outcome(data: dict[str, Any]) -> Outcome:
 
 
 def _milestone(data: dict[str, Any]) -> Milestone:
+    from consultaid.content.model import Milestone
+
     lasts = data.get("lasts") or {}
     return Milestone(
         id=data["id"],
@@ -261,6 +283,17 @@ def build_pack(check: PackCheck) -> ProcedurePack:
 
 
 def pack_from_data(folder: Path, pack: dict[str, Any]) -> ProcedurePack:
+    from consultaid.content.model import (
+        Alternative,
+        AuthoredQuestion,
+        PackTexts,
+        ProcedurePack,
+        QuotedValue,
+        ReviewFlag,
+        Section,
+        Source,
+    )
+
     data = pack["facts"]
     return ProcedurePack(
         id=data["id"],

@@ -11,8 +11,6 @@ from typing import Any, Literal
 
 from consultaid.content.durations import Duration
 
-# The facts file every pack folder has; the words are in one <language>.yaml per language beside it.
-PACK_FILE = "pack.yaml"
 PER_1000_FACTOR = {"percent": 10.0, "per_1000": 1.0}
 
 

@@ -37,7 +37,9 @@ from typing import Any
 from consultaid import __version__
 from consultaid.content.cache_seal import cache_key, is_sealed, seal
 
-CACHE_FORMAT = 2  # 2: sealed index entries with the content fingerprint
+# 2: sealed index entries with the content fingerprint; 3: entries also carry the picker's overview (version,
+# counts, section titles, sources, review notes), so the first screen never builds a pack.
+CACHE_FORMAT = 3
 INDEX_NAME = "index.json"
 
 # A JSON object as read back from the cache: every field is checked before it is trusted.
@@ -194,11 +196,28 @@ def _entry_body(entry: JsonObject) -> bytes:
 def _is_listing(entry: JsonObject) -> bool:
     """An index entry of the shape `put` writes (a damaged or hand-edited one is validated again)."""
     languages, titles, summaries = entry.get("languages"), entry.get("titles"), entry.get("summaries")
+    counts, about = entry.get("counts"), entry.get("about")
     return (isinstance(entry.get("id"), str) and isinstance(entry.get("fingerprint"), str)
+            and isinstance(entry.get("version"), str)
             and isinstance(languages, list)
             and all(isinstance(language, str) for language in languages)
             and all(isinstance(texts, dict) and set(texts) == set(languages)
-                    and all(isinstance(text, str) for text in texts.values()) for texts in (titles, summaries)))
+                    and all(isinstance(text, str) for text in texts.values()) for texts in (titles, summaries))
+            and isinstance(counts, list) and len(counts) == 3 and all(type(count) is int for count in counts)
+            and isinstance(about, dict) and set(about) == set(languages)
+            and all(_is_overview(overview) for overview in about.values()))
+
+
+def _is_overview(overview: object) -> bool:
+    """One language's overview in a listing: section titles, sources as [text, file], review notes."""
+    if not isinstance(overview, dict) or set(overview) != {"sections", "sources", "reviews"}:
+        return False
+    sections, sources, reviews = overview["sections"], overview["sources"], overview["reviews"]
+    return (isinstance(sections, list) and all(isinstance(title, str) for title in sections)
+            and isinstance(reviews, list) and all(isinstance(note, str) for note in reviews)
+            and isinstance(sources, list)
+            and all(isinstance(source, list) and len(source) == 2 and all(isinstance(part, str) for part in source)
+                    for source in sources))
 
 
 def _json_round_trip(data: object) -> object:

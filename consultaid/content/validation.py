@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from consultaid.content import PACK_FILE
 from consultaid.content.durations import Duration
 from consultaid.content.fingerprint import content_fingerprint
-from consultaid.content.model import PACK_FILE
 from consultaid.content.problems import DOCUMENT, FieldParts, Problem, field_path
 from consultaid.content.schema_check import PACK_SCHEMA, TEXTS_SCHEMA, schema_problems
 from consultaid.content.wording import PLACEHOLDER

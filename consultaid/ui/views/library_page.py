@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -21,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consultaid.content.library import ContentLibrary
-from consultaid.content.model import ProcedurePack
-from consultaid.content.wording import render
+from consultaid.content.library import ContentLibrary, PackListing
 from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _, ngettext
 from consultaid.ui.services.screen_fit import fit_to_screen
+
+if TYPE_CHECKING:
+    from consultaid.content.model import ProcedurePack
 
 # Qt.ItemDataRole.UserRole. The first screen never touches PySide6's `Qt` namespace: building its
 # hundred-odd enum classes costs about 15 ms, a tenth of a cold start (benchmarks/README.md).
@@ -105,32 +108,32 @@ class PackOverview(QScrollArea):
         self.layout_.addStretch(1)
         self.setWidget(body)
 
-    def show_pack(self, pack: ProcedurePack | None, language: str) -> None:
-        if pack is None:
+    def show_pack(self, listing: PackListing | None, language: str) -> None:
+        """The overview of a listed pack, from its listing alone: no pack is built to be shown here."""
+        if listing is None:
             self.title.setText(_("No procedure selected"))
             for label in (self.summary, self.meta, self.contents):
                 label.clear()
             return
-        texts = pack.texts[language]
-        self.title.setText(texts.title)
-        self.summary.setText(render(pack, language, texts.summary))
+        about = listing.about[language]
+        self.title.setText(listing.title(language))
+        self.summary.setText(listing.summary(language))
         self.meta.setText(_("Content pack {id}, version {version}, fingerprint {fingerprint}").format(
-            id=pack.id, version=pack.version, fingerprint=pack.short_fingerprint))
-        sections = "".join(f"<li>{_escape(texts.entry('sections', s.id)['title'])}</li>" for s in pack.sections)
-        sources = "".join(f"<li>{_escape(texts.entry('sources', s.id))} <i>({_escape(s.file)})</i></li>"
-                          for s in pack.sources)
+            id=listing.id, version=listing.version, fingerprint=listing.short_fingerprint))
+        sections = "".join(f"<li>{_escape(title)}</li>" for title in about["sections"])
+        sources = "".join(f"<li>{_escape(text)} <i>({_escape(file)})</i></li>" for text, file in about["sources"])
+        risks, benefits, milestones = listing.counts
         counts = _("{risks} risks, {benefits} benefits, {milestones} recovery milestones").format(
-            risks=len(pack.risks), benefits=len(pack.benefits), milestones=len(pack.milestones))
+            risks=risks, benefits=benefits, milestones=milestones)
         html = f"<h3>{_escape(_('Explanation'))}</h3><ol>{sections}</ol><p>{_escape(counts)}</p>"
-        if pack.reviews:
-            notes = "".join(f"<li>{_escape(render(pack, language, texts.entry('reviews', r.id)))}</li>"
-                            for r in pack.reviews)
+        if about["reviews"]:
+            notes = "".join(f"<li>{_escape(note)}</li>" for note in about["reviews"])
             html += "<h3>{}</h3><p>{}</p><ul>{}</ul>".format(
                 _escape(_("For the surgeon to review")),
                 _escape(ngettext("{count} point where the sources disagree or look doubtful.",
                                  "{count} points where the sources disagree or look doubtful.",
-                                 len(pack.reviews)).format(
-                    count=len(pack.reviews))), notes)
+                                 len(about["reviews"])).format(
+                    count=len(about["reviews"]))), notes)
         html += f"<h3>{_escape(_('Sources'))}</h3><ul>{sources}</ul>"
         self.contents.setText(html)
 
@@ -237,7 +240,7 @@ class LibraryPage(QWidget):
     @Slot()
     def refresh_list(self) -> None:
         wanted = self.search.text().strip().casefold()
-        current = self.current_pack()
+        current = self.current_listing()
         self.procedures.clear()
         for pack in self.library.in_language(self.content_language):
             title, summary = pack.title(self.content_language), pack.summary(self.content_language)
@@ -256,15 +259,20 @@ class LibraryPage(QWidget):
         self.empty_note.setText("" if self.procedures.count() else (
             _("No procedure matches your search.") if wanted else _("No procedure is available in this language.")))
 
+    def current_listing(self) -> PackListing | None:
+        item = self.procedures.currentItem()
+        return self.library.listing(item.data(PACK_ROLE)) if item is not None else None
+
     def current_pack(self) -> ProcedurePack | None:
+        """The selected pack, built (the first time it is asked for: when a consultation starts)."""
         item = self.procedures.currentItem()
         return self.library.get(item.data(PACK_ROLE)) if item is not None else None
 
     @Slot()
     def on_current_changed(self, *_items) -> None:
-        pack = self.current_pack()
-        if pack is not None:
-            self.overview.show_pack(pack, self.content_language)
+        listing = self.current_listing()
+        if listing is not None:
+            self.overview.show_pack(listing, self.content_language)
 
     def wrap_long_titles(self) -> None:
         """Long titles wrap instead of a sideways scroll bar; called when the presentation size grows, not

@@ -6,6 +6,7 @@ interface language changes, so no widget has to know how to translate itself aga
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
@@ -17,6 +18,9 @@ from consultaid.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, _, interface_la
 from consultaid.ui.services.screen_fit import fit_main_window, keep_on_screen, snap_frame_to_area
 from consultaid.ui.services.style import apply_style
 from consultaid.ui.views.library_page import LibraryPage
+
+if TYPE_CHECKING:
+    from consultaid.ui.services.idle_lock import IdleLock
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +72,8 @@ class MainWindow(QMainWindow):
         self.server_timer.start()
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
         QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.zoom(+0.25))  # "+" without Shift
-        self._start_idle_lock()
-        # After the store is attached (app.attach_store runs right after this constructor).
-        self.outbox_sender = None
-        QTimer.singleShot(0, self.configure_outbox)
+        self.idle_lock: IdleLock | None = None   # start_idle_lock: just after the first paint
+        self.outbox_sender = None   # configure_outbox: once the store is attached (ui/app.py)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -148,12 +150,16 @@ class MainWindow(QMainWindow):
             log.warning("the clinic server tick failed (%s)", error.kind)
         self.show_whereabouts()
 
-    def _start_idle_lock(self) -> None:
-        """After the configured minutes without input, or at Ctrl+L: save, hide everything, ask the PIN."""
-        from consultaid.settings import load_settings
-        from consultaid.ui.services.idle_lock import IdleLock
+    def start_idle_lock(self) -> IdleLock:
+        """After the configured minutes without input, or at Ctrl+L: save, hide everything, ask the PIN.
+        Started by the app just after the first paint (no one types to a window not yet shown, and the
+        first screen does not wait for the settings and the lock's module), or by the first thing needing it."""
+        if self.idle_lock is None:
+            from consultaid.settings import load_settings
+            from consultaid.ui.services.idle_lock import IdleLock
 
-        self.idle_lock = IdleLock(self, load_settings().lock_after_minutes)
+            self.idle_lock = IdleLock(self, load_settings().lock_after_minutes)
+        return self.idle_lock
 
     # --- the library page, and what the tests and other screens reach through the window -----------
     def _build_library(self, content_language: str) -> None:
@@ -222,7 +228,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def lock_now(self) -> None:
-        self.idle_lock.lock()
+        self.start_idle_lock().lock()
 
     def show_settings(self) -> None:
         from consultaid.settings import load_settings
@@ -249,7 +255,7 @@ class MainWindow(QMainWindow):
             message += " " + _("The new data folder is used from the next start.")
         if self.consultation_view is not None:
             self._configure_signing(self.consultation_view)
-        self.idle_lock.set_minutes(chosen.lock_after_minutes)
+        self.start_idle_lock().set_minutes(chosen.lock_after_minutes)
         if chosen.hospital != before.hospital or chosen.hospital.destinations():
             self.configure_outbox()   # also a new token, which the keyring has and the settings do not
         if chosen.interface_language != interface_language():
