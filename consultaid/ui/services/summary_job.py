@@ -15,6 +15,7 @@ on the GUI thread (the record store's connection belongs to it).
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,31 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 log = logging.getLogger(__name__)
+
+# While a job runs, the interpreter lock passes between threads every millisecond rather than Python's
+# default 5 ms. The window's thread needs that lock for every slot, and for every event and paint a widget
+# written in Python takes part in; each time the worker held it, the window waited up to 5 ms, and a styled
+# window (more events per repaint) added up to 40-60 ms stalls during a finalize. At 1 ms: 13-25 ms
+# (benchmarks/run.py --only finalize). The worker itself loses a little to the extra hand-overs.
+SWITCH_INTERVAL_WHILE_WORKING = 0.001
+_working = 0
+_working_lock = threading.Lock()
+_usual_interval = sys.getswitchinterval()
+
+
+def _job_started() -> None:
+    global _working
+    with _working_lock:
+        _working += 1
+        sys.setswitchinterval(SWITCH_INTERVAL_WHILE_WORKING)
+
+
+def _job_ended() -> None:
+    global _working
+    with _working_lock:
+        _working -= 1
+        if _working == 0:
+            sys.setswitchinterval(_usual_interval)
 
 
 class SealingJob(QObject):
@@ -40,7 +66,12 @@ class SealingJob(QObject):
         self._thread = threading.Thread(target=self._run, name=f"consultaid-{what}", daemon=True)
 
     def start(self) -> None:
-        self._thread.start()
+        _job_started()
+        try:
+            self._thread.start()
+        except BaseException:
+            _job_ended()
+            raise
 
     def is_running(self) -> bool:
         return self._thread.is_alive()
@@ -55,9 +86,12 @@ class SealingJob(QObject):
             pdf = self._make(self._seal_source())
         except Exception as error:  # noqa: BLE001 — nothing is lost: the caller keeps what it had, and may try again
             log.warning("the %s could not be made (%s)", self.what, type(error).__name__)
-            self._deliver(self.failed, str(error) or type(error).__name__)
+            result, value = self.failed, str(error) or type(error).__name__
         else:
-            self._deliver(self.done, pdf)
+            result, value = self.done, pdf
+        finally:
+            _job_ended()   # before the result is handed over: the window's slot runs at the usual interval
+        self._deliver(result, value)
 
     def _deliver(self, signal: SignalInstance, value: object) -> None:
         try:
