@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import sys
 
+_probe = None
+
 
 def peak_rss_kb() -> int:
     with open("/proc/self/status", encoding="ascii") as handle:
@@ -16,7 +18,7 @@ def peak_rss_kb() -> int:
     return 0
 
 
-def install(app) -> None:
+def install() -> None:
     """Report the first paint of the first top-level window shown, then exit.
 
     The event filter goes on that window only, when it is shown (QWidget.show is wrapped for this): an
@@ -41,7 +43,8 @@ def install(app) -> None:
                 QTimer.singleShot(0, report)
             return False
 
-    probe = app._first_paint_probe = FirstPaint(app)
+    global _probe
+    probe = _probe = FirstPaint()   # before or after the QApplication is made: no parent needed
     original_show = QWidget.show
 
     def show(widget) -> None:

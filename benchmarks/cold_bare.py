@@ -8,7 +8,7 @@ import _paint_probe  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 app = QApplication(sys.argv[:1])
-_paint_probe.install(app)
+_paint_probe.install()
 window = QWidget()
 window.setWindowTitle("bare")
 window.resize(1180, 760)  # the size of the main window, so both paint the same area

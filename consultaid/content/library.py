@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from consultaid.content import PACK_FILE
-from consultaid.content.problems import Problem
 from consultaid.i18n import _
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator, Iterator
 
     from consultaid.content.checking import Checked
     from consultaid.content.durations import Duration
     from consultaid.content.model import Milestone, Outcome, ProcedurePack
     from consultaid.content.pack_cache import PackCache
+    from consultaid.content.problems import Problem
     from consultaid.content.validation import PackCheck
 
 
@@ -168,7 +168,6 @@ def load_library(root: Path, use_cache: bool = True) -> ContentLibrary:
     """Every pack under `root`. Packs whose files have not changed since they last passed validation are
     listed from the cache (content/pack_cache.py); the others are validated now (content/checking.py: on
     every core when there are many)."""
-    from consultaid.content.checking import checked_in_order
     from consultaid.content.pack_cache import PackCache
 
     cache = PackCache(root) if use_cache else None
@@ -176,7 +175,7 @@ def load_library(root: Path, use_cache: bool = True) -> ContentLibrary:
     folders = pack_folders(root)
     keys = {folder: cache.key(folder) if cache else None for folder in folders}
     cached = {folder: cache.listing(folder, keys[folder]) if cache else None for folder in folders}
-    checked = checked_in_order([folder for folder in folders if cached[folder] is None])
+    checked = _validated([folder for folder in folders if cached[folder] is None])
     try:
         _list_packs(library, cache, folders, keys, cached, checked)
     finally:
@@ -184,6 +183,15 @@ def load_library(root: Path, use_cache: bool = True) -> ContentLibrary:
     if cache:
         cache.save()
     return library
+
+
+def _validated(folders: list[Path]) -> Generator[tuple[Path, Checked]]:
+    """content/checking.py's validations, in order; the module (and what it imports) only when there is
+    something to validate, which a start on an unchanged library never has."""
+    if folders:
+        from consultaid.content.checking import checked_in_order
+
+        yield from checked_in_order(folders)
 
 
 def _list_packs(library: ContentLibrary, cache: PackCache | None, folders: list[Path],
@@ -211,6 +219,8 @@ def _list_packs(library: ContentLibrary, cache: PackCache | None, folders: list[
                 pack = pack_from_data(folder, validated.pack_data())
         if listing.id in seen_ids:
             # Checked here, not by validation, as it depends on the other packs.
+            from consultaid.content.problems import Problem
+
             problem = Problem(folder / PACK_FILE, _id_line(folder), "id",
                               _("duplicate pack id '{id}' (also in {folder})").format(
                                   id=listing.id, folder=seen_ids[listing.id]))

@@ -127,13 +127,13 @@ def claim_data_folder(data_dir: Path):
 
 def install_qt_translations(app, language: str) -> None:
     """Qt's own dialogs (file, print, message box buttons) in the interface language: qtbase_<lang>."""
-    from PySide6.QtCore import QLibraryInfo, QTranslator
-
     for old in getattr(app, "_consultaid_translators", []):
         app.removeTranslator(old)
     app._consultaid_translators = []
     if language == "en":
         return
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
     translator = QTranslator(app)
     if translator.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
@@ -143,12 +143,12 @@ def install_qt_translations(app, language: str) -> None:
 def run_gui(args) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from consultaid.ui.services.style import apply_style
+    from consultaid.ui.services.style import apply_style, new_application
 
     # No garbage collection until the first paint (show_main_window turns it back on): the start makes
     # thousands of objects that all stay, and the collector walked them about 18 times, some 4 ms.
     gc.disable()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or new_application(sys.argv[0])
     app.setApplicationName("ConsultAid")
     app.setOrganizationName("ConsultAid")
     from consultaid.paths import user_data_dir

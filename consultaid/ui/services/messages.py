@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
+# The dialog classes are imported where a dialog is shown: importing a PySide6 class builds its enum
+# classes (QMessageBox's alone take half a millisecond), and the app imports this module at its start.
 
 
 class Messages:
@@ -20,6 +21,8 @@ class Messages:
             if not self.answers:
                 raise AssertionError(f"unexpected question: {title}")
             return self.answers.pop(0)
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
         yes_button = box.addButton(yes, QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(no, QMessageBox.ButtonRole.RejectRole)
@@ -34,6 +37,8 @@ class Messages:
                 raise AssertionError(f"unexpected message: {title}")
             self.answers.pop(0)
             return
+        from PySide6.QtWidgets import QMessageBox
+
         icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
         QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent).exec()
 
@@ -44,6 +49,8 @@ class Messages:
             if not self.answers:
                 raise AssertionError(f"unexpected question: {title}")
             return int(self.answers.pop(0))
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
         buttons = [box.addButton(option, QMessageBox.ButtonRole.AcceptRole) for option in options]
         box.setDefaultButton(buttons[0])
@@ -58,6 +65,8 @@ class Messages:
                 raise AssertionError(f"unexpected question: {title}")
             answer = self.answers.pop(0)
             return None if answer is None else str(answer)
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
         text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
         return text if ok else None
 

@@ -7,15 +7,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -66,6 +63,9 @@ class BrokenPacksBanner(QFrame):
 
     @Slot()
     def show_details(self) -> None:
+        # Imported here: importing a PySide6 class builds its enum classes, and the first screen has no dialog.
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit
+
         dialog = QDialog(self)
         dialog.setWindowTitle(_("Packs that could not be loaded"))
         fit_to_screen(dialog, 820, 420)

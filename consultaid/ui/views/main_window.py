@@ -9,7 +9,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtGui import QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
 
 from consultaid import __version__
@@ -216,7 +216,10 @@ class MainWindow(QMainWindow):
         language = bar.addMenu(_("&Language"))
         group = QActionGroup(language)
         for code in SUPPORTED_LANGUAGES:
-            action = QAction(LANGUAGE_NAMES[code], language, checkable=True)
+            # Made by the menu, not by QAction(text, parent): that overload check builds QIcon's enum
+            # classes, a millisecond of the cold start.
+            action = language.addAction(LANGUAGE_NAMES[code])
+            action.setCheckable(True)
             action.setChecked(code == interface_language())
             action.triggered.connect(lambda _checked=False, code=code: self.switch_interface_language(code))
             group.addAction(action)
