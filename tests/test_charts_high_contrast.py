@@ -78,7 +78,7 @@ def test_the_high_contrast_drawing_uses_only_high_contrast_colours_at_7_to_1(con
     standard = drawings(content, palette.STANDARD_CHART, look, fixed_timeline_look())
     high = drawings(content, palette.HIGH_CONTRAST_CHART, replace(look, colours=palette.HIGH_CONTRAST_CHART),
                     fixed_timeline_look(colours=palette.HIGH_CONTRAST_CHART))
-    allowed = {value.upper() for value in vars(palette.HIGH_CONTRAST_CHART).values()}
+    allowed = {value.upper() for value in palette.HIGH_CONTRAST_CHART._asdict().values()}
     assert high <= allowed, high - allowed
     assert not high & STANDARD_ONLY, high & STANDARD_ONLY
     assert {palette.HIGH_CONTRAST_CHART.risk, palette.HIGH_CONTRAST_CHART.restriction} <= high

@@ -7,9 +7,8 @@ the first one's overview, from the cache alone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from consultaid.content import PACK_FILE
 from consultaid.i18n import _
@@ -25,14 +24,14 @@ if TYPE_CHECKING:
     from consultaid.content.validation import PackCheck
 
 
-@dataclass(frozen=True)
-class BrokenPack:
+# Named tuples, not dataclasses: the app's first screen lists the packs, and a frozen dataclass costs
+# about half a millisecond to make at import (plus the dataclasses module).
+class BrokenPack(NamedTuple):
     folder: Path
     problems: tuple[Problem, ...]
 
 
-@dataclass(frozen=True)
-class PackListing:
+class PackListing(NamedTuple):
     """What the procedure pickers show of a pack, without building it: id, languages, titles and
     summaries (with their figures already filled in), and the overview beside the list: version,
     fingerprint, how many risks, benefits and milestones, and per language the section titles, the
@@ -43,10 +42,10 @@ class PackListing:
     languages: tuple[str, ...]
     titles: dict[str, str]
     summaries: dict[str, str]
-    version: str = ""
-    fingerprint: str = ""
-    counts: tuple[int, int, int] = (0, 0, 0)   # risks, benefits, milestones
-    about: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    version: str
+    fingerprint: str
+    counts: tuple[int, int, int]   # risks, benefits, milestones
+    about: dict[str, dict[str, list[Any]]]
 
     def title(self, language: str) -> str:
         return self.titles[language]
