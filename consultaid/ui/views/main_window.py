@@ -130,7 +130,9 @@ class MainWindow(QMainWindow):
             text, warning = "\u26a0 " + str(error), True
         self.records_place.setText(text)
         self.records_place.setAccessibleName(text)
-        self.records_place.setStyleSheet("color: #8a1c00; font-weight: bold;" if warning else "")
+        sheet = "color: #8a1c00; font-weight: bold;" if warning else ""
+        if self.records_place.styleSheet() != sheet:   # the server tick asks every 5 s: restyle only on a change
+            self.records_place.setStyleSheet(sheet)
 
     @Slot()
     def _server_tick(self) -> None:
