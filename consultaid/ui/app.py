@@ -187,13 +187,13 @@ def show_main_window(content_dir: Path | None = None, data_dir: Path | None = No
     window = create_main_window(content_dir, data_dir, open_store_now=False)
 
     def after_first_paint() -> None:
-        window.start_idle_lock()
-        attach_store(window, data_dir)
-        window.offer_recovery()
         # The start's objects (modules, classes, the first screen) live as long as the app: out of every
         # later collection, whose pauses then walk only what the consultation makes (see run_gui).
         gc.freeze()
         gc.enable()
+        window.start_idle_lock()
+        attach_store(window, data_dir)
+        window.offer_recovery()
 
     when_painted(window, after_first_paint)
     window.show()
