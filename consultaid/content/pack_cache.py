@@ -8,7 +8,8 @@ byte gives another key, and the pack is validated again. Reading and hashing the
 than parsing them.
 
 Layout, in the user cache folder: `content/<root>/index.json` lists, per pack folder, its key and what
-the procedure picker shows (id, languages, titles, summaries); `content/<root>/<key>.json` holds the
+the procedure picker shows (id, languages, titles, summaries, and the overview beside the list: version,
+counts, section titles, sources, review notes); `content/<root>/<key>.json` holds the
 pack's data, read only when the pack is opened. Data files are named by their key, so a data file can
 never belong to other bytes than the ones it was validated from.
 
