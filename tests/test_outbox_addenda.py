@@ -165,6 +165,49 @@ def test_the_fhir_server_finds_the_addenda_appending_and_the_consent_state(tmp_p
     assert search(fhir_server, "Consent?status=active") == []
 
 
+def test_a_correction_ends_the_consent_of_the_version_it_replaces(tmp_path, fhir_server):  # noqa: F811
+    """One answer per consultation, not one per version: the corrected summary's Consent is the active one."""
+    decided = example_record()
+    decided["decision"]["choice"] = "proceed"
+    summary, first = finalize(tmp_path, ("fhir",), record=decided)
+    finalize(tmp_path, ("fhir",), record=decided, supersedes=first)
+    store = open_store(tmp_path, actor="dr-test")
+    try:
+        sender = OutboxSender(store, settings(fhir_base_url=fhir_server, fhir_auth="bearer"),
+                              Credentials(token=TOKEN))
+        assert [o.state for o in sender.send_due()] == ["sent", "sent"]
+    finally:
+        store.close()
+    [replaced] = search(fhir_server, f"Consent?identifier={URI}|{consent_identifier(summary, 1)}")
+    [current] = search(fhir_server, f"Consent?identifier={URI}|{consent_identifier(summary, 2)}")
+    assert (replaced["status"], replaced["provision"]["type"]) == ("inactive", "permit")
+    assert (current["status"], current["provision"]["type"]) == ("active", "permit")
+    patient = current["patient"]["reference"]
+    active = search(fhir_server, f"Consent?patient={patient}&status=active")
+    assert [consent["id"] for consent in active] == [current["id"]]
+
+
+def test_a_correction_of_a_version_the_hospital_could_not_file_ends_nothing(tmp_path):
+    """The first version had no patient identifier (why it was corrected): it never had a Consent."""
+    from consultaid.hospital.fhir_bundle import build_bundle as bundle_of
+
+    unfiled = example_record()
+    unfiled["decision"]["choice"] = "proceed"
+    unfiled["setup"]["patient"]["identifier"] = ""
+    summary, first = finalize(tmp_path, ("fhir",), record=unfiled)
+    corrected = dict(summary, setup=dict(summary["setup"], patient=dict(summary["setup"]["patient"],
+                                                                           identifier="IPP 0099001")))
+    finalize(tmp_path, ("fhir",), record=corrected, supersedes=first)
+    store = open_store(tmp_path)
+    try:
+        sender = OutboxSender(store, settings(), Credentials())
+        assert sender._versions_replaced(corrected, 2) == ()
+        document = build_document(corrected, b"", settings(), version=2, replaces_version=1)
+        assert [entry["request"]["method"] for entry in bundle_of(document)["entry"]].count("PUT") == 1   # the Binary
+    finally:
+        store.close()
+
+
 def test_the_addendum_bundles_pass_the_r4_validator(tmp_path):
     assert not node_peers.ensure_installed()
     summary, row = finalize(tmp_path, ())

@@ -101,8 +101,9 @@ class HospitalDocument:
     # whether the patient still wishes to go ahead.
     addendum_kind: str = ""
     still_wishes: bool | None = None
-    # A refusal (a withdrawal, or a confirmation where the patient no longer wishes to go ahead): the
-    # earlier documents of the consultation whose Consent it ends (FHIR), filled in by the outbox.
+    # A refusal (a withdrawal, or a confirmation where the patient no longer wishes to go ahead) or a
+    # correction: the earlier documents of the consultation whose Consent it ends (FHIR), filled in by the
+    # outbox.
     ends: tuple[HospitalDocument, ...] = field(default=(), repr=False)
 
     @property

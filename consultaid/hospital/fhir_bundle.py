@@ -7,8 +7,9 @@ An addendum (document.build_addendum_document) is the same shape: its DocumentRe
 summary's ("appends", the target by the summary's masterIdentifier, as a correction names the version it
 replaces), and its Consent says the patient's position now: a confirmation "active" with provision permit
 (deny when the patient no longer wishes to go ahead), a withdrawal "inactive" with provision deny
-(`consent_status`). Earlier Consent resources are left as they were: each document's Consent is kept,
-the latest one by dateTime says where the patient stands.
+(`consent_status`). A refusal (a withdrawal, or a confirmation where the patient no longer wishes to go
+ahead) and a correction also put the consultation's earlier Consents again, "inactive" (`document.ends`):
+a search for the patient's active consents finds the current answer only.
 
 Resending is safe. Every fullUrl is a urn:uuid derived from the document id, the List, DocumentReference,
 Patient and Consent are conditional creates (`ifNoneExist` on their stable identifier), so a transaction
@@ -184,11 +185,12 @@ def _consent(document: HospitalDocument, patient_url: str, source: dict[str, Any
 
 
 def _ended_consent(earlier: HospitalDocument, patient_url: str) -> tuple[str, dict[str, Any], dict[str, str]]:
-    """An earlier document's Consent, ended by a refusal: the same resource, now "inactive", put again in
-    place by its identifier (a conditional update), so a search for the patient's active consents no longer
-    finds a permit the patient has withdrawn. Its source, the earlier DocumentReference, is not in this
-    Bundle: it is named by its masterIdentifier (a logical reference; a conditional reference is not
-    resolved by every server: the test server stored it as text)."""
+    """An earlier document's Consent, ended by a refusal or a correction: the same resource, now
+    "inactive", put again in place by its identifier (a conditional update), so a search for the patient's
+    active consents no longer finds a permit the patient has withdrawn, or one answer per version. Its
+    source, the earlier DocumentReference, is not in this Bundle: it is named by its masterIdentifier (a
+    logical reference; a conditional reference is not resolved by every server: the test server stored it
+    as text)."""
     source = {"type": "DocumentReference",
               "identifier": {"system": URI_SYSTEM, "value": f"urn:uuid:{earlier.document_id}"}}
     resource = dict(_consent(earlier, patient_url, source), status="inactive")

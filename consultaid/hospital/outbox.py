@@ -192,6 +192,8 @@ class OutboxSender:
         else:
             document = build_document(record, pdf, self.settings, version=entry.version,
                                       replaces_version=entry.supersedes_version)
+            if entry.destination == "fhir" and entry.supersedes_version is not None:
+                document = replace(document, ends=self._versions_replaced(record, entry.version))
         if entry.destination == "mllp":
             send_message(self.settings, build_mdm_t02(document))
         elif entry.destination == "fhir":
@@ -199,6 +201,20 @@ class OutboxSender:
         else:
             raise HospitalError(_("Unknown destination: {name}").format(name=entry.destination), rejected=True)
 
+
+    def _versions_replaced(self, record: dict[str, Any], version: int) -> tuple[HospitalDocument, ...]:
+        """The summary versions before `version`, whose Consents a correction ends: the patient's current
+        answer is the corrected summary's, not one answer per version. A version the hospital could never
+        file (no patient identifier: the usual reason to correct it) had no Consent and is left out."""
+        earlier = []
+        for stored in self.store.versions(record["id"]):
+            if stored.version < version:
+                old, _pdf = self.store.record(stored.id)
+                try:
+                    earlier.append(build_document(old, b"", self.settings, version=stored.version))
+                except HospitalError:
+                    continue
+        return tuple(earlier)
 
     def _documents_before(self, summary: dict[str, Any], addendum: dict[str, Any]) -> tuple[HospitalDocument, ...]:
         """The documents of the consultation before `addendum` that carried the patient's decision: the
