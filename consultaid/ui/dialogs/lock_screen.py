@@ -43,21 +43,21 @@ class Padlock(QWidget):
         self.setAccessibleName(_("Locked"))
 
     def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        w, h = self.width(), self.height()
-        stroke = max(3.0, w * 0.09)
-        painter.setPen(QPen(self.colour, stroke, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-        shackle = QRectF(w * 0.3, h * 0.08, w * 0.4, h * 0.5)
-        painter.drawArc(shackle, 0, 180 * 16)
-        painter.drawLine(shackle.left(), shackle.center().y(), shackle.left(), h * 0.45)
-        painter.drawLine(shackle.right(), shackle.center().y(), shackle.right(), h * 0.45)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self.colour)
-        painter.drawRoundedRect(QRectF(w * 0.18, h * 0.42, w * 0.64, h * 0.5), w * 0.06, w * 0.06)
-        painter.setBrush(QColor("white"))
-        painter.drawEllipse(QRectF(w * 0.45, h * 0.56, w * 0.1, w * 0.1))
-        painter.drawRect(QRectF(w * 0.475, h * 0.62, w * 0.05, h * 0.14))
+        with QPainter(self) as painter:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            w, h = self.width(), self.height()
+            stroke = max(3.0, w * 0.09)
+            painter.setPen(QPen(self.colour, stroke, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            shackle = QRectF(w * 0.3, h * 0.08, w * 0.4, h * 0.5)
+            painter.drawArc(shackle, 0, 180 * 16)
+            painter.drawLine(shackle.left(), shackle.center().y(), shackle.left(), h * 0.45)
+            painter.drawLine(shackle.right(), shackle.center().y(), shackle.right(), h * 0.45)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.colour)
+            painter.drawRoundedRect(QRectF(w * 0.18, h * 0.42, w * 0.64, h * 0.5), w * 0.06, w * 0.06)
+            painter.setBrush(QColor("white"))
+            painter.drawEllipse(QRectF(w * 0.45, h * 0.56, w * 0.1, w * 0.1))
+            painter.drawRect(QRectF(w * 0.475, h * 0.62, w * 0.05, h * 0.14))
 
 
 class LockScreen(QWidget):

@@ -15,8 +15,7 @@ def paint_focus_frame(widget: QWidget) -> None:
     from consultaid.ui.services import style
 
     width = style.focus_width()
-    painter = QPainter(widget)
-    painter.setPen(QPen(QColor(style.focus_colour()), width))
-    half = width / 2
-    painter.drawRect(QRectF(half, half, widget.width() - width, widget.height() - width))
-    painter.end()
+    with QPainter(widget) as painter:
+        painter.setPen(QPen(QColor(style.focus_colour()), width))
+        half = width / 2
+        painter.drawRect(QRectF(half, half, widget.width() - width, widget.height() - width))

@@ -83,7 +83,8 @@ class IconSwatch(QWidget):
         return QSize(side, side)
 
     def paintEvent(self, _event) -> None:
-        draw_icon_swatch(QtSurface(QPainter(self)), self.state, self.kind, self.width(), self.height(), chart_colours())
+        with QPainter(self) as painter:
+            draw_icon_swatch(QtSurface(painter), self.state, self.kind, self.width(), self.height(), chart_colours())
 
 
 class IconArrayView(QWidget):

@@ -170,13 +170,12 @@ class InkCanvas(QWidget):
         """The illustration (or signature line) and the ink at `size`, on white, without the frame or hint."""
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(QColor("white"))
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        area = self._area(QRectF(0, 0, size.width(), size.height()))
-        self._paint_background(painter, area)
-        for stroke in self._drawing.strokes:
-            paint_stroke(painter, stroke.points, stroke.colour, stroke.width, stroke.tool, area)
-        painter.end()
+        with QPainter(image) as painter:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            area = self._area(QRectF(0, 0, size.width(), size.height()))
+            self._paint_background(painter, area)
+            for stroke in self._drawing.strokes:
+                paint_stroke(painter, stroke.points, stroke.colour, stroke.width, stroke.tool, area)
         return image
 
     def sizeHint(self) -> QSize:
@@ -235,9 +234,8 @@ class InkCanvas(QWidget):
             self._drawing.aspect = area.width() / area.height()
         self._drawing.add(stroke)
         if self._ink_layer is not None:   # add just this stroke to the cache instead of redrawing them all
-            painter = self._layer_painter(self._ink_layer)
-            paint_stroke(painter, stroke.points, stroke.colour, stroke.width, stroke.tool, area)
-            painter.end()
+            with self._layer_painter(self._ink_layer) as painter:
+                paint_stroke(painter, stroke.points, stroke.colour, stroke.width, stroke.tool, area)
         self.update()
         self.changed.emit()
 
@@ -391,6 +389,7 @@ class InkCanvas(QWidget):
 
     @staticmethod
     def _layer_painter(pixmap: QPixmap) -> QPainter:
+        """An antialiased painter on `pixmap`, for a `with` block (which ends it, even on an error)."""
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         return painter
@@ -403,18 +402,16 @@ class InkCanvas(QWidget):
         area = self._area()
         if self._background is None:
             self._background = self._new_layer()
-            painter = self._layer_painter(self._background)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("white"))
-            painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-            self._paint_background(painter, area)
-            painter.end()
+            with self._layer_painter(self._background) as painter:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor("white"))
+                painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+                self._paint_background(painter, area)
         if self._ink_layer is None:
             self._ink_layer = QPixmap(self._background)
-            painter = self._layer_painter(self._ink_layer)
-            for stroke in self._drawing.strokes:
-                paint_stroke(painter, stroke.points, stroke.colour, stroke.width, stroke.tool, area)
-            painter.end()
+            with self._layer_painter(self._ink_layer) as painter:
+                for stroke in self._drawing.strokes:
+                    paint_stroke(painter, stroke.points, stroke.colour, stroke.width, stroke.tool, area)
 
     def _paint_background(self, painter: QPainter, area: QRectF) -> None:
         if self._renderer is not None:
@@ -452,17 +449,16 @@ class InkCanvas(QWidget):
     def paintEvent(self, event) -> None:
         self._ensure_layers()
         area = self._area()
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.drawPixmap(0, 0, self._ink_layer)
-        if self._drawing.is_empty and self._live is None:
-            self._paint_hint(painter, area)
-        if self._live:
-            paint_stroke(painter, tuple(self._live), self._colour, self._width, self._live_tool, area)
-        # The frame: grey at rest, a thicker accent ring when focused, as on the app's other controls.
-        focused = self.hasFocus()
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(ACCENT if focused else BORDER), 2 if focused else 1))
-        inset = 1.0 if focused else 0.5
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 6, 6)
-        painter.end()
+        with QPainter(self) as painter:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.drawPixmap(0, 0, self._ink_layer)
+            if self._drawing.is_empty and self._live is None:
+                self._paint_hint(painter, area)
+            if self._live:
+                paint_stroke(painter, tuple(self._live), self._colour, self._width, self._live_tool, area)
+            # The frame: grey at rest, a thicker accent ring when focused, as on the app's other controls.
+            focused = self.hasFocus()
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(ACCENT if focused else BORDER), 2 if focused else 1))
+            inset = 1.0 if focused else 0.5
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 6, 6)

@@ -45,37 +45,36 @@ class ColourSwatch(QAbstractButton):
         return QSize(self.SIZE, self.SIZE)
 
     def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        centre = QPointF(self.width() / 2, self.height() / 2)
-        if self.underMouse() and not self.isChecked():
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(SURFACE))
-            painter.drawEllipse(centre, 18, 18)
-        if self.isChecked():
-            painter.setPen(QPen(QColor(INK), 2.5))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(centre, 17, 17)
-        colour = QColor(self.colour)
-        if not self.isEnabled():
-            colour.setAlphaF(0.35)
-        painter.setPen(QPen(colour.darker(130), 1))
-        painter.setBrush(colour)
-        painter.drawEllipse(centre, 12.5, 12.5)
-        if self.isChecked():
-            tick = QPainterPath(centre + QPointF(-5.5, 0.5))
-            tick.lineTo(centre + QPointF(-1.5, 4.5))
-            tick.lineTo(centre + QPointF(5.5, -4))
-            pen = QPen(QColor("white"), 2.6)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-            painter.setPen(pen)
-            painter.drawPath(tick)
-        if self.hasFocus():
-            painter.setPen(QPen(QColor(ACCENT), 2, Qt.PenStyle.DotLine))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 8, 8)
-        painter.end()
+        with QPainter(self) as painter:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            centre = QPointF(self.width() / 2, self.height() / 2)
+            if self.underMouse() and not self.isChecked():
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(SURFACE))
+                painter.drawEllipse(centre, 18, 18)
+            if self.isChecked():
+                painter.setPen(QPen(QColor(INK), 2.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(centre, 17, 17)
+            colour = QColor(self.colour)
+            if not self.isEnabled():
+                colour.setAlphaF(0.35)
+            painter.setPen(QPen(colour.darker(130), 1))
+            painter.setBrush(colour)
+            painter.drawEllipse(centre, 12.5, 12.5)
+            if self.isChecked():
+                tick = QPainterPath(centre + QPointF(-5.5, 0.5))
+                tick.lineTo(centre + QPointF(-1.5, 4.5))
+                tick.lineTo(centre + QPointF(5.5, -4))
+                pen = QPen(QColor("white"), 2.6)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                painter.setPen(pen)
+                painter.drawPath(tick)
+            if self.hasFocus():
+                painter.setPen(QPen(QColor(ACCENT), 2, Qt.PenStyle.DotLine))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 8, 8)
 
 
 class InkToolbar(QWidget):

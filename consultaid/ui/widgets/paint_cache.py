@@ -24,10 +24,8 @@ class PaintCache:
             pixmap = QPixmap(max(1, round(widget.width() * ratio)), max(1, round(widget.height() * ratio)))
             pixmap.setDevicePixelRatio(ratio)
             pixmap.fill(background if background is not None else QColor(0, 0, 0, 0))
-            painter = QPainter(pixmap)
-            draw(painter)
-            painter.end()
+            with QPainter(pixmap) as painter:   # ended even if drawing fails: never a painter left open
+                draw(painter)
             self._pixmap, self._key = pixmap, key
-        painter = QPainter(widget)
-        painter.drawPixmap(0, 0, self._pixmap)
-        painter.end()
+        with QPainter(widget) as painter:
+            painter.drawPixmap(0, 0, self._pixmap)

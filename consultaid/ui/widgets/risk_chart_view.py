@@ -259,13 +259,13 @@ class RiskRowWidget(QFrame):
         if self.row.depth == 0:
             return
         # A connector from the parent, in the indent: "this is part of the outcome above".
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(MUTED), max(1.0, self.fontMetrics().height() / 14)))
-        x = 10 + self.indent - self.fontMetrics().height() * 0.9
-        middle = self.title.geometry().top() + self.fontMetrics().height() * 0.75
-        painter.drawLine(QPointF(x, 0), QPointF(x, middle))
-        painter.drawLine(QPointF(x, middle), QPointF(x + self.fontMetrics().height() * 0.6, middle))
+        with QPainter(self) as painter:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(QColor(MUTED), max(1.0, self.fontMetrics().height() / 14)))
+            x = 10 + self.indent - self.fontMetrics().height() * 0.9
+            middle = self.title.geometry().top() + self.fontMetrics().height() * 0.75
+            painter.drawLine(QPointF(x, 0), QPointF(x, middle))
+            painter.drawLine(QPointF(x, middle), QPointF(x + self.fontMetrics().height() * 0.6, middle))
 
 
 class LegendSwatch(QWidget):
@@ -281,8 +281,8 @@ class LegendSwatch(QWidget):
         return QSize(round(height * 3), round(height * 1.1))
 
     def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
-        draw_legend_swatch(QtSurface(painter), risk_look(self), self.style_name, self.width(), self.height())
+        with QPainter(self) as painter:
+            draw_legend_swatch(QtSurface(painter), risk_look(self), self.style_name, self.width(), self.height())
 
 
 class ChartHeader(QFrame):

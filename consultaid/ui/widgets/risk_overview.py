@@ -108,9 +108,9 @@ class OverviewAxis(QWidget):
         return QSize(0, self.sizeHint().height())
 
     def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
-        draw_scale_axis(QtSurface(painter), compact_look(self), self.chart.linear_ticks, self.width(), self.height())
-        painter.end()
+        with QPainter(self) as painter:
+            draw_scale_axis(QtSurface(painter), compact_look(self), self.chart.linear_ticks, self.width(),
+                            self.height())
 
 
 class OverviewHeader(QWidget):
@@ -250,15 +250,14 @@ class OverviewRowWidget(QFrame):
         super().paintEvent(event)
         if self.row.depth:
             # A connector from the outcome above, in the indent: "this is part of it".
-            painter = QPainter(self)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            line_height = self.fontMetrics().height()
-            painter.setPen(QPen(QColor(MUTED), max(1.0, line_height / 14)))
-            x = 10 + self.indent - line_height * 0.7
-            middle = self.title.geometry().top() + line_height * 0.55
-            painter.drawLine(QPointF(x, 0), QPointF(x, middle))
-            painter.drawLine(QPointF(x, middle), QPointF(x + line_height * 0.5, middle))
-            painter.end()
+            with QPainter(self) as painter:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                line_height = self.fontMetrics().height()
+                painter.setPen(QPen(QColor(MUTED), max(1.0, line_height / 14)))
+                x = 10 + self.indent - line_height * 0.7
+                middle = self.title.geometry().top() + line_height * 0.55
+                painter.drawLine(QPointF(x, 0), QPointF(x, middle))
+                painter.drawLine(QPointF(x, middle), QPointF(x + line_height * 0.5, middle))
         paint_focus_frame(self)
 
 
