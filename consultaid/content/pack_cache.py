@@ -108,15 +108,11 @@ class PackCache:
         self._fingerprints[key] = entry["fingerprint"]
         return entry
 
-    def put(self, folder: Path, key: str | None, listing: JsonObject, pack_data: JsonObject) -> bool:
-        """Keep a pack that has just passed validation. Only data that JSON gives back unchanged is kept,
-        so a pack read from the cache is exactly the pack validation built. True if it was kept."""
-        text = cache_text(pack_data)
-        return text is not None and self.put_text(folder, key, listing, text, pack_data["fingerprint"])
-
     def put_text(self, folder: Path, key: str | None, listing: JsonObject, text: str, fingerprint: str) -> bool:
-        """`put`, for a pack whose data file text (cache_text of its data, whose fingerprint is `fingerprint`)
-        was made where it was validated: a worker process at the first start after a library changed."""
+        """Keep a pack that has just passed validation: its data file's text (`cache_text` of its data, whose
+        fingerprint is `fingerprint`, made where it was validated: a worker process at the first start after
+        a library changed), and its sealed listing. JSON gives that text back as exactly the data, so a pack
+        read from the cache is exactly the pack validation built. True if it was kept."""
         if key is None or self._seal_key is None or _json_round_trip(listing) != listing:
             return False
         if not _write_text_atomically(self.folder / f"{key}.json", text):
@@ -195,7 +191,7 @@ def _entry_body(entry: JsonObject) -> bytes:
 
 
 def _is_listing(entry: JsonObject) -> bool:
-    """An index entry of the shape `put` writes (a damaged or hand-edited one is validated again)."""
+    """An index entry of the shape `put_text` writes (a damaged or hand-edited one is validated again)."""
     languages, titles, summaries = entry.get("languages"), entry.get("titles"), entry.get("summaries")
     counts, about = entry.get("counts"), entry.get("about")
     return (isinstance(entry.get("id"), str) and isinstance(entry.get("fingerprint"), str)

@@ -201,7 +201,6 @@ class OutboxSender:
         else:
             raise HospitalError(_("Unknown destination: {name}").format(name=entry.destination), rejected=True)
 
-
     def _versions_replaced(self, record: dict[str, Any], version: int) -> tuple[HospitalDocument, ...]:
         """The summary versions before `version`, whose Consents a correction ends: the patient's current
         answer is the corrected summary's, not one answer per version. A version the hospital could never

@@ -265,8 +265,8 @@ class LibraryPage(QWidget):
 
     def current_pack(self) -> ProcedurePack | None:
         """The selected pack, built (the first time it is asked for: when a consultation starts)."""
-        item = self.procedures.currentItem()
-        return self.library.get(item.data(PACK_ROLE)) if item is not None else None
+        listing = self.current_listing()
+        return self.library.get(listing.id) if listing is not None else None
 
     @Slot()
     def on_current_changed(self, *_items) -> None:
